@@ -1,0 +1,276 @@
+"""The graph schema: every node label, relationship type and id rule.
+
+This module is the single source of truth. The build, both stores, the named
+queries, the analyses and the reports take labels and relationship names from
+here, never from string literals of their own.
+
+In memory the graph is a ``networkx.MultiDiGraph``:
+
+* node key = the node id (see the id rules below); node attributes are
+  ``label`` (one of :class:`Label`) plus the properties (scalars or lists of
+  scalars only; structured values are JSON strings, as Neo4j allows nothing
+  else and both stores must hold the same thing).
+* edge key = :func:`edge_key` (unique per source/target pair); edge attributes
+  are ``type`` (one of :class:`Rel`) plus the properties (same rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+INTERNET_ID = "internet"
+SITE_PREFIX = "site:"
+ALIAS_PREFIX = "alias:"
+
+
+class Label(StrEnum):
+    """Node labels. The value is the label as stored in Neo4j and SQLite."""
+
+    INTERNET = "Internet"
+    TENANT = "Tenant"
+    MANAGEMENT_GROUP = "ManagementGroup"
+    SUBSCRIPTION = "Subscription"
+    VIRTUAL_NETWORK = "VirtualNetwork"
+    SUBNET = "Subnet"
+    NETWORK_INTERFACE = "NetworkInterface"
+    IP_CONFIGURATION = "IpConfiguration"
+    VIRTUAL_MACHINE = "VirtualMachine"
+    PUBLIC_IP = "PublicIpAddress"
+    NSG = "NetworkSecurityGroup"
+    ASG = "ApplicationSecurityGroup"
+    ROUTE_TABLE = "RouteTable"
+    LOAD_BALANCER = "LoadBalancer"
+    APPLICATION_GATEWAY = "ApplicationGateway"
+    WAF_POLICY = "WafPolicy"
+    FIREWALL = "Firewall"
+    FIREWALL_POLICY = "FirewallPolicy"
+    IP_GROUP = "IpGroup"
+    BASTION = "BastionHost"
+    VNET_GATEWAY = "VirtualNetworkGateway"
+    LOCAL_NETWORK_GATEWAY = "LocalNetworkGateway"
+    CONNECTION = "Connection"
+    EXPRESSROUTE_CIRCUIT = "ExpressRouteCircuit"
+    EXPRESSROUTE_AUTHORIZATION = "ExpressRouteAuthorization"
+    EXPRESSROUTE_GATEWAY = "ExpressRouteGateway"
+    VIRTUAL_WAN = "VirtualWan"
+    VIRTUAL_HUB = "VirtualHub"
+    VPN_GATEWAY = "VpnGateway"
+    VPN_SITE = "VpnSite"
+    PRIVATE_ENDPOINT = "PrivateEndpoint"
+    PRIVATE_LINK_SERVICE = "PrivateLinkService"
+    PAAS_SERVICE = "PaasService"
+    NETWORK_MANAGER = "NetworkManager"
+    NETWORK_MANAGER_CONNECTION = "NetworkManagerConnection"
+    REGISTRATION_DEFINITION = "RegistrationDefinition"
+    REGISTRATION_ASSIGNMENT = "RegistrationAssignment"
+    SITE = "Site"
+    RESOURCE = "Resource"
+
+
+LABEL_MEANING: dict[Label, str] = {
+    Label.INTERNET: "the one node standing for every address on the internet (id 'internet')",
+    Label.TENANT: "an Entra tenant (id = tenant GUID), ours or one a link names",
+    Label.MANAGEMENT_GROUP: "a management group (id = lower-cased ARM id)",
+    Label.SUBSCRIPTION: "a subscription (id = subscription GUID); foreign=true when only a link names it",
+    Label.VIRTUAL_NETWORK: "a virtual network; foreign=true for a placeholder the crawl could not read",
+    Label.SUBNET: "a subnet of a virtual network (id = lower-cased subnet ARM id)",
+    Label.NETWORK_INTERFACE: "a network interface",
+    Label.IP_CONFIGURATION: "one IP configuration of a NIC (private IP, subnet, public IP, ASGs)",
+    Label.VIRTUAL_MACHINE: "a virtual machine",
+    Label.PUBLIC_IP: "a public IP address with its SKU and address",
+    Label.NSG: "a network security group; rules kept as a JSON string in 'rules'",
+    Label.ASG: "an application security group",
+    Label.ROUTE_TABLE: "a route table; routes kept as a JSON string in 'routes'",
+    Label.LOAD_BALANCER: "a load balancer with its SKU",
+    Label.APPLICATION_GATEWAY: "an application gateway with listeners and WAF state",
+    Label.WAF_POLICY: "an application gateway WAF policy (mode, state)",
+    Label.FIREWALL: "an Azure Firewall",
+    Label.FIREWALL_POLICY: "an Azure Firewall policy with its rule collection groups",
+    Label.IP_GROUP: "an IP group (address list used by firewall rules)",
+    Label.BASTION: "an Azure Bastion host",
+    Label.VNET_GATEWAY: "a VPN or ExpressRoute virtual network gateway",
+    Label.LOCAL_NETWORK_GATEWAY: "an on-premises VPN device and its address space",
+    Label.CONNECTION: "a gateway connection (IPsec, Vnet2Vnet or ExpressRoute)",
+    Label.EXPRESSROUTE_CIRCUIT: "an ExpressRoute circuit; foreign=true when only a link names it",
+    Label.EXPRESSROUTE_AUTHORIZATION: "an authorization on a circuit that another party can redeem",
+    Label.EXPRESSROUTE_GATEWAY: "a Virtual WAN ExpressRoute gateway",
+    Label.VIRTUAL_WAN: "a Virtual WAN",
+    Label.VIRTUAL_HUB: "a Virtual WAN hub",
+    Label.VPN_GATEWAY: "a Virtual WAN site-to-site VPN gateway",
+    Label.VPN_SITE: "a Virtual WAN VPN site (an on-premises location)",
+    Label.PRIVATE_ENDPOINT: "a private endpoint",
+    Label.PRIVATE_LINK_SERVICE: "a private link service",
+    Label.PAAS_SERVICE: "a storage account, key vault, SQL server or Cosmos DB account with private endpoint connections",
+    Label.NETWORK_MANAGER: "an Azure Virtual Network Manager",
+    Label.NETWORK_MANAGER_CONNECTION: "a connection of a subscription or management group to a network manager",
+    Label.REGISTRATION_DEFINITION: "a Lighthouse registration definition (the managing tenant and its roles)",
+    Label.REGISTRATION_ASSIGNMENT: "a Lighthouse registration assignment (the delegation of a scope)",
+    Label.SITE: "a declared site from the inventory (id 'site:<name>'), added by the analysis",
+    Label.RESOURCE: "a resource a link names whose type the build does not model",
+}
+
+
+class Rel(StrEnum):
+    """Relationship types. Direction is given in each meaning as (from)->(to)."""
+
+    CONTAINS = "CONTAINS"
+    MANAGED_BY = "MANAGED_BY"
+    PEERS_WITH = "PEERS_WITH"
+    IN_SUBNET = "IN_SUBNET"
+    HAS_IP_CONFIG = "HAS_IP_CONFIG"
+    ATTACHED_TO = "ATTACHED_TO"
+    PROTECTED_BY = "PROTECTED_BY"
+    MEMBER_OF = "MEMBER_OF"
+    ROUTES_VIA = "ROUTES_VIA"
+    FORWARDS_TO = "FORWARDS_TO"
+    USES_POLICY = "USES_POLICY"
+    INHERITS_FROM = "INHERITS_FROM"
+    CONNECTS_TO = "CONNECTS_TO"
+    REDEEMED_BY = "REDEEMED_BY"
+    GLOBAL_REACH = "GLOBAL_REACH"
+    PART_OF = "PART_OF"
+    PRIVATE_LINK = "PRIVATE_LINK"
+    SCOPES = "SCOPES"
+    EXPOSES = "EXPOSES"
+
+
+REL_MEANING: dict[Rel, str] = {
+    Rel.CONTAINS: "(Tenant|ManagementGroup)->(ManagementGroup|Subscription), (Subscription)->(resource), "
+    "(VirtualNetwork)->(Subnet), (ExpressRouteCircuit)->(ExpressRouteAuthorization)",
+    Rel.MANAGED_BY: "(Subscription)->(Tenant): Lighthouse delegation to a managing tenant "
+    "(via: managedByTenants or registration definition)",
+    Rel.PEERS_WITH: "(VirtualNetwork)->(VirtualNetwork): a peering as seen from its owner, with state and flags",
+    Rel.IN_SUBNET: "(IpConfiguration|gateway|firewall|bastion|application gateway|private endpoint)->(Subnet)",
+    Rel.HAS_IP_CONFIG: "(NetworkInterface)->(IpConfiguration)",
+    Rel.ATTACHED_TO: "(NetworkInterface)->(VirtualMachine); (PublicIpAddress)->(IpConfiguration|LoadBalancer|"
+    "ApplicationGateway|Firewall|VirtualNetworkGateway|BastionHost|VpnGateway) that holds it",
+    Rel.PROTECTED_BY: "(Subnet|NetworkInterface)->(NetworkSecurityGroup)",
+    Rel.MEMBER_OF: "(IpConfiguration)->(ApplicationSecurityGroup)",
+    Rel.ROUTES_VIA: "(Subnet)->(RouteTable)",
+    Rel.FORWARDS_TO: "(LoadBalancer)->(IpConfiguration) per load-balancing rule or inbound NAT rule; "
+    "(Firewall)->(IpConfiguration) per DNAT rule; ports and protocol on the edge",
+    Rel.USES_POLICY: "(Firewall)->(FirewallPolicy), (ApplicationGateway)->(WafPolicy)",
+    Rel.INHERITS_FROM: "(FirewallPolicy)->(FirewallPolicy): basePolicy",
+    Rel.CONNECTS_TO: "(Connection)->(VirtualNetworkGateway|LocalNetworkGateway|ExpressRouteCircuit), "
+    "(VirtualNetworkGateway)->(VirtualNetwork), (VirtualHub)->(VirtualNetwork) hub connection, "
+    "(ExpressRouteGateway)->(ExpressRouteCircuit), (VpnGateway)->(VpnSite), "
+    "(NetworkManagerConnection)->(NetworkManager)",
+    Rel.REDEEMED_BY: "(ExpressRouteAuthorization)->(Connection|Resource) that redeemed it",
+    Rel.GLOBAL_REACH: "(ExpressRouteCircuit)->(ExpressRouteCircuit): Global Reach link",
+    Rel.PART_OF: "(VirtualHub|VpnSite)->(VirtualWan), (VpnGateway|ExpressRouteGateway)->(VirtualHub)",
+    Rel.PRIVATE_LINK: "(PrivateEndpoint)->(PaasService|PrivateLinkService|Resource): direction=outbound when "
+    "seen on our endpoint, inbound when seen on our service's privateEndpointConnections",
+    Rel.SCOPES: "(NetworkManager)->(Subscription|ManagementGroup) in its networkManagerScopes",
+    Rel.EXPOSES: "(Internet)->(PublicIpAddress): every public IP is an entry point to evaluate",
+}
+
+
+# ARM resource type (lower-cased) -> label. Types not listed become Label.RESOURCE.
+TYPE_LABELS: dict[str, Label] = {
+    "microsoft.network/virtualnetworks": Label.VIRTUAL_NETWORK,
+    "microsoft.network/virtualnetworks/subnets": Label.SUBNET,
+    "microsoft.network/networkinterfaces": Label.NETWORK_INTERFACE,
+    "microsoft.network/networkinterfaces/ipconfigurations": Label.IP_CONFIGURATION,
+    "microsoft.compute/virtualmachines": Label.VIRTUAL_MACHINE,
+    "microsoft.network/publicipaddresses": Label.PUBLIC_IP,
+    "microsoft.network/networksecuritygroups": Label.NSG,
+    "microsoft.network/applicationsecuritygroups": Label.ASG,
+    "microsoft.network/routetables": Label.ROUTE_TABLE,
+    "microsoft.network/loadbalancers": Label.LOAD_BALANCER,
+    "microsoft.network/applicationgateways": Label.APPLICATION_GATEWAY,
+    "microsoft.network/applicationgatewaywebapplicationfirewallpolicies": Label.WAF_POLICY,
+    "microsoft.network/azurefirewalls": Label.FIREWALL,
+    "microsoft.network/firewallpolicies": Label.FIREWALL_POLICY,
+    "microsoft.network/ipgroups": Label.IP_GROUP,
+    "microsoft.network/bastionhosts": Label.BASTION,
+    "microsoft.network/virtualnetworkgateways": Label.VNET_GATEWAY,
+    "microsoft.network/localnetworkgateways": Label.LOCAL_NETWORK_GATEWAY,
+    "microsoft.network/connections": Label.CONNECTION,
+    "microsoft.network/expressroutecircuits": Label.EXPRESSROUTE_CIRCUIT,
+    "microsoft.network/expressroutecircuits/authorizations": Label.EXPRESSROUTE_AUTHORIZATION,
+    "microsoft.network/expressroutegateways": Label.EXPRESSROUTE_GATEWAY,
+    "microsoft.network/virtualwans": Label.VIRTUAL_WAN,
+    "microsoft.network/virtualhubs": Label.VIRTUAL_HUB,
+    "microsoft.network/vpngateways": Label.VPN_GATEWAY,
+    "microsoft.network/vpnsites": Label.VPN_SITE,
+    "microsoft.network/privateendpoints": Label.PRIVATE_ENDPOINT,
+    "microsoft.network/privatelinkservices": Label.PRIVATE_LINK_SERVICE,
+    "microsoft.storage/storageaccounts": Label.PAAS_SERVICE,
+    "microsoft.keyvault/vaults": Label.PAAS_SERVICE,
+    "microsoft.sql/servers": Label.PAAS_SERVICE,
+    "microsoft.documentdb/databaseaccounts": Label.PAAS_SERVICE,
+    "microsoft.network/networkmanagers": Label.NETWORK_MANAGER,
+    "microsoft.network/networkmanagerconnections": Label.NETWORK_MANAGER_CONNECTION,
+    "microsoft.managedservices/registrationdefinitions": Label.REGISTRATION_DEFINITION,
+    "microsoft.managedservices/registrationassignments": Label.REGISTRATION_ASSIGNMENT,
+}
+
+
+# Common node properties (every node has the first three; resources have all).
+PROP_ID = "id"  # the node key, see id rules
+PROP_LABEL = "label"
+PROP_NAME = "name"  # display name, original casing
+PROP_ARM_ID = "armId"  # the ARM id in its original spelling (resources only)
+PROP_TYPE = "type"  # the ARM type, lower-cased (resources only)
+PROP_SUBSCRIPTION = "subscriptionId"  # lower-cased GUID, or absent
+PROP_TENANT = "tenantId"  # lower-cased GUID, or absent when unknown
+PROP_FOREIGN = "foreign"  # true for placeholders the crawl could not read
+PROP_LOCATION = "location"
+PROP_FIRST_SEEN = "firstSeen"  # set by the stores
+PROP_LAST_SEEN = "lastSeen"  # set by the stores
+PROP_PRESENT = "present"  # set by the stores: false = stale
+
+
+def node_id(arm_id: str) -> str:
+    """The graph id of an ARM resource: its lower-cased ARM id without a trailing slash."""
+    return arm_id.strip().rstrip("/").lower()
+
+
+def tenant_id(guid: str) -> str:
+    return guid.strip().lower()
+
+
+def subscription_id(guid: str) -> str:
+    return guid.strip().lower()
+
+
+def site_id(name: str) -> str:
+    return SITE_PREFIX + name
+
+
+def label_for_type(arm_type: str) -> Label:
+    return TYPE_LABELS.get(arm_type.lower(), Label.RESOURCE)
+
+
+def subscription_of(arm_id: str) -> str | None:
+    """The lower-cased subscription GUID an ARM id lives in, or None."""
+    parts = arm_id.strip("/").split("/")
+    if len(parts) >= 2 and parts[0].lower() == "subscriptions":
+        return parts[1].lower()
+    return None
+
+
+def edge_key(rel: Rel, discriminator: str = "") -> str:
+    """Edge key in the MultiDiGraph and the stores: the type, plus what tells parallel edges apart."""
+    return f"{rel.value}:{discriminator}" if discriminator else rel.value
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """A node as the stores exchange it."""
+
+    id: str
+    label: str
+    props: dict[str, object]
+
+
+@dataclass(frozen=True)
+class EdgeRecord:
+    """An edge as the stores exchange it; (source, key, target) is unique."""
+
+    source: str
+    target: str
+    key: str
+    type: str
+    props: dict[str, object]
