@@ -1,0 +1,1 @@
+"""Analyses over the graph: internet exposure and reach, tenants, findings, diff, report."""
