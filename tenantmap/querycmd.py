@@ -1,0 +1,59 @@
+"""`tenantmap query`: named queries on the stored graph, raw Cypher on Neo4j."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenantmap.exitcodes import ExitCode, TenantmapError
+
+
+def _list_queries() -> int:
+    from graph.queries import QUERIES
+
+    for q in QUERIES.values():
+        params = " ".join(f"{p.upper()}" for p in q.params)
+        click.echo(f"{q.name} {params}".rstrip())
+        click.echo(f"    {q.description}")
+        click.echo()
+    return ExitCode.OK
+
+
+def run_query(kw: dict[str, Any], state_dir: Path) -> int:
+    from graph.queries import QUERIES, format_rows
+    from graph.stores import StoreError
+    from tenantmap.config import default_store_url
+    from tenantmap.pipeline import open_store_or_fail
+
+    if kw.get("list_"):
+        return _list_queries()
+    url = kw.get("store") or default_store_url(state_dir)
+    if kw.get("cypher"):
+        if not url.split(":", 1)[0].startswith(("neo4j", "bolt")):
+            raise TenantmapError(
+                "--cypher needs a Neo4j store: pass --store neo4j://HOST:7687 or bolt://..."
+            )
+    elif not kw.get("name"):
+        raise TenantmapError("name a query (see `tenantmap query --list`) or pass --cypher")
+    elif kw["name"] not in QUERIES:
+        raise TenantmapError(f"no query named {kw['name']!r}: see `tenantmap query --list`")
+    store = open_store_or_fail(url, state_dir, kw.get("neo4j_database"))
+    try:
+        if kw.get("cypher"):
+            rows = store.cypher(kw["cypher"])
+            columns = list(rows[0].keys()) if rows else []
+        else:
+            q = QUERIES[kw["name"]]
+            if len(kw["params"]) != len(q.params):
+                want = " ".join(p.upper() for p in q.params) or "no parameters"
+                raise TenantmapError(f"query {q.name} takes {want}")
+            rows = q.run_on_store(store, *kw["params"], include_stale=bool(kw.get("include_stale")))
+            columns = list(q.columns)
+    except StoreError as exc:
+        raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
+    finally:
+        store.close()
+    click.echo(format_rows(rows, columns, kw["fmt"]), nl=False)
+    return ExitCode.OK
