@@ -1,0 +1,172 @@
+"""Read a snapshot (or estate) folder in the `tenantmap.snapshot/1` format.
+
+The small files are read whole; `resources.jsonl` is streamed, because a large
+estate's resources do not fit comfortably in memory as parsed JSON. Every
+problem becomes a :class:`SnapshotError` whose message is one sentence naming
+the file (and line) to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SNAPSHOT_FORMAT = "tenantmap.snapshot/1"
+
+MANIFEST = "manifest.json"
+TENANTS = "tenants.json"
+SUBSCRIPTIONS = "subscriptions.json"
+MANAGEMENT_GROUPS = "management-groups.json"
+RESOURCES = "resources.jsonl"
+FOREIGN = "foreign.json"
+ERRORS = "errors.json"
+EMULATOR = "emulator.json"
+
+# Files a snapshot must have; foreign.json, errors.json and emulator.json are optional
+# (an estate is handmade and records no failures).
+REQUIRED_FILES = (MANIFEST, TENANTS, SUBSCRIPTIONS, MANAGEMENT_GROUPS, RESOURCES)
+
+
+class SnapshotError(Exception):
+    """A snapshot folder that cannot be read; the message names the file (and line) to fix."""
+
+
+@dataclass
+class Snapshot:
+    """One crawl's (or estate's) raw ARM data, as snapshot.md lays it out."""
+
+    path: Path
+    manifest: dict[str, Any]
+    tenants: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    management_groups: list[dict[str, Any]]
+    foreign: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    emulator: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def resources_path(self) -> Path:
+        return self.path / RESOURCES
+
+    @property
+    def tenants_crawled(self) -> list[str]:
+        return [str(t).lower() for t in self.manifest.get("tenantsCrawled") or []]
+
+    @property
+    def subscriptions_crawled(self) -> list[str]:
+        return [str(s).lower() for s in self.manifest.get("subscriptionsCrawled") or []]
+
+    def iter_resources(self) -> Iterator[dict[str, Any]]:
+        """Stream resources.jsonl, one parsed top-level ARM resource per line."""
+        return iter_resources_file(self.resources_path)
+
+
+def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
+    """Stream a resources.jsonl file; blank lines are skipped."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise SnapshotError(f"{path} cannot be read ({exc.strerror}).") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise SnapshotError(
+                    f"{path} line {number} is not valid JSON ({_reason(exc)}); "
+                    "each line must hold one ARM resource object."
+                ) from None
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise SnapshotError(
+                    f"{path} line {number} is not an ARM resource: "
+                    "each line must be a JSON object with a string 'id'."
+                )
+            if not isinstance(item.get("type"), str):
+                raise SnapshotError(
+                    f"{path} line {number} ({item['id']}) has no string 'type'; "
+                    "each resource needs its ARM type."
+                )
+            yield item
+
+
+def load_snapshot(directory: str | Path) -> Snapshot:
+    """Read the small files of a snapshot folder and check its format version."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise SnapshotError(f"snapshot folder {root} does not exist or is not a folder.")
+    for name in REQUIRED_FILES:
+        if not (root / name).is_file():
+            raise SnapshotError(
+                f"{root / name} is missing: a snapshot folder needs {', '.join(REQUIRED_FILES)}."
+            )
+    manifest = _read_json(root / MANIFEST, dict)
+    fmt = manifest.get("format")
+    if fmt != SNAPSHOT_FORMAT:
+        raise SnapshotError(
+            f"{root / MANIFEST} has format {fmt!r}, but this version of tenantmap reads "
+            f"only {SNAPSHOT_FORMAT!r}."
+        )
+    emulator = _read_json(root / EMULATOR, dict) if (root / EMULATOR).is_file() else {}
+    if (root / FOREIGN).is_file():
+        foreign = _read_json(root / FOREIGN, list)
+    else:
+        foreign = _foreign_from_emulator(emulator)
+    return Snapshot(
+        path=root,
+        manifest=manifest,
+        tenants=_objects(root / TENANTS, _read_json(root / TENANTS, list)),
+        subscriptions=_objects(root / SUBSCRIPTIONS, _read_json(root / SUBSCRIPTIONS, list)),
+        management_groups=_objects(
+            root / MANAGEMENT_GROUPS, _read_json(root / MANAGEMENT_GROUPS, list)
+        ),
+        foreign=_objects(root / FOREIGN, foreign),
+        errors=_objects(root / ERRORS, _read_json(root / ERRORS, list))
+        if (root / ERRORS).is_file()
+        else [],
+        emulator=emulator,
+    )
+
+
+def _foreign_from_emulator(emulator: dict[str, Any]) -> list[dict[str, Any]]:
+    """An estate has no foreign.json; its emulator.json says what the 401 challenge would resolve."""
+    known = emulator.get("foreignSubscriptions") or {}
+    if not isinstance(known, dict):
+        return []
+    return [
+        {"subscriptionId": str(sub), "tenantId": str(ten), "status": "resolved", "referencedBy": []}
+        for sub, ten in known.items()
+    ]
+
+
+def _read_json(path: Path, kind: type) -> Any:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except OSError as exc:
+        raise SnapshotError(f"{path} cannot be read ({exc.strerror}).") from None
+    except orjson.JSONDecodeError as exc:
+        raise SnapshotError(f"{path} is not valid JSON ({_reason(exc)}).") from None
+    if not isinstance(data, kind):
+        want = "an object" if kind is dict else "an array"
+        raise SnapshotError(f"{path} must hold {want} at the top level.")
+    return data
+
+
+def _objects(path: Path, items: list[Any]) -> list[dict[str, Any]]:
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise SnapshotError(f"{path} item {index} must be a JSON object.")
+    return items
+
+
+def _reason(exc: orjson.JSONDecodeError) -> str:
+    """orjson's message with line and column, shortened to its first clause."""
+    lineno = getattr(exc, "lineno", None)
+    colno = getattr(exc, "colno", None)
+    msg = str(exc.msg) if hasattr(exc, "msg") else str(exc)
+    return f"{msg} at line {lineno} column {colno}" if lineno else msg
