@@ -1,0 +1,356 @@
+"""Inbound NSG evaluation (exposure.md rules 6-8).
+
+An NSG is compiled once into its inbound rules in priority order (custom
+rules, then the defaults). Evaluating it for a destination (the NIC's private
+IP and the application security groups of its IP configuration) and a source
+(an arbitrary internet address, or one private address such as a firewall's)
+gives the exact ports, per protocol, that such traffic may reach.
+
+Semantics (Microsoft Learn, "Network security groups overview" and "How
+network security groups filter network traffic"):
+
+* first match wins, lower priority number first;
+* an allow whose source admits the flow's source opens its ports whatever
+  source port range it names (the attacker chooses the source port);
+* a deny shadows only when its source covers the flow's source and its source
+  port range is ``*`` (otherwise some source ports still pass);
+* a missing NSG at a level allows everything at that level; both present
+  levels (subnet, then NIC) must allow.
+
+Approximation for a private source (firewall DNAT): the ``VirtualNetwork``
+service tag is taken to be the address space of the target's VNet and of the
+VNets peered with it (``Connected``); address space learned through gateways
+and user-defined routes, which Azure also adds to the tag, is not modelled.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graph.analysis.ports import PortSet
+from graph.schema import node_id
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Sources that admit an arbitrary internet address (exposure.md, "Internet sources").
+INTERNET_SOURCES = frozenset({"*", "any", "internet", "0.0.0.0/0", "::/0"})
+_ANY = frozenset({"*", "any"})
+_VNET_TAG = "virtualnetwork"
+
+# Azure's inbound default rules, used when a payload leaves them out (they are
+# always present on a real NSG; Microsoft Learn, "Network security groups
+# overview", "Default security rules").
+DEFAULT_INBOUND_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "AllowVnetInBound",
+        "properties": {
+            "access": "Allow",
+            "direction": "Inbound",
+            "priority": 65000,
+            "protocol": "*",
+            "sourceAddressPrefix": "VirtualNetwork",
+            "sourcePortRange": "*",
+            "destinationAddressPrefix": "VirtualNetwork",
+            "destinationPortRange": "*",
+        },
+    },
+    {
+        "name": "AllowAzureLoadBalancerInBound",
+        "properties": {
+            "access": "Allow",
+            "direction": "Inbound",
+            "priority": 65001,
+            "protocol": "*",
+            "sourceAddressPrefix": "AzureLoadBalancer",
+            "sourcePortRange": "*",
+            "destinationAddressPrefix": "*",
+            "destinationPortRange": "*",
+        },
+    },
+    {
+        "name": "DenyAllInBound",
+        "properties": {
+            "access": "Deny",
+            "direction": "Inbound",
+            "priority": 65500,
+            "protocol": "*",
+            "sourceAddressPrefix": "*",
+            "sourcePortRange": "*",
+            "destinationAddressPrefix": "*",
+            "destinationPortRange": "*",
+        },
+    },
+)
+
+
+class NsgRuleError(ValueError):
+    """A security rule that cannot be read (names the rule and what to fix)."""
+
+
+@lru_cache(maxsize=65536)
+def _network(text: str) -> IpNetwork | None:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def parse_ip(text: str | None) -> IpAddress | None:
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def networks_of(prefixes: Iterable[str]) -> tuple[IpNetwork, ...]:
+    """The prefixes that parse as CIDRs or addresses (service tags are skipped)."""
+    return tuple(n for n in (_network(p.strip()) for p in prefixes if p) if n is not None)
+
+
+def admits_internet(prefixes: Iterable[str]) -> bool:
+    """True when one of the source prefixes admits an arbitrary internet address."""
+    return any(p.strip().lower() in INTERNET_SOURCES for p in prefixes if p)
+
+
+def _both(props: Mapping[str, Any], singular: str, plural: str) -> tuple[str, ...]:
+    """A rule field read from its singular and plural forms alike."""
+    values: list[str] = []
+    one = props.get(singular)
+    if isinstance(one, str) and one.strip():
+        values.append(one.strip())
+    many = props.get(plural)
+    if isinstance(many, list):
+        values.extend(str(v).strip() for v in many if str(v).strip())
+    return tuple(values)
+
+
+def _asg_ids(props: Mapping[str, Any], key: str) -> frozenset[str]:
+    items = props.get(key) or []
+    return frozenset(node_id(i["id"]) for i in items if isinstance(i, dict) and i.get("id"))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One inbound security rule, read once."""
+
+    name: str
+    priority: int
+    allow: bool
+    ports: PortSet  # destination ports per protocol the rule matches
+    sources: tuple[str, ...]
+    source_asgs: frozenset[str]
+    source_any_port: bool
+    destinations: tuple[str, ...]
+    destination_asgs: frozenset[str]
+
+
+def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
+    """The inbound rule of an ARM security rule, or None for an outbound one."""
+    props: Mapping[str, Any] = rule.get("properties", rule)
+    name = str(rule.get("name") or props.get("name") or "?")
+    if str(props.get("direction", "")).lower() != "inbound":
+        return None
+    try:
+        priority = int(props["priority"])
+        ports = PortSet.parse(
+            str(props.get("protocol", "*")),
+            _both(props, "destinationPortRange", "destinationPortRanges"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise NsgRuleError(f"security rule {name!r} cannot be read: {exc}") from None
+    source_ports = _both(props, "sourcePortRange", "sourcePortRanges")
+    return Rule(
+        name=name,
+        priority=priority,
+        allow=str(props.get("access", "")).lower() == "allow",
+        ports=ports,
+        sources=tuple(
+            p.lower() for p in _both(props, "sourceAddressPrefix", "sourceAddressPrefixes")
+        ),
+        source_asgs=_asg_ids(props, "sourceApplicationSecurityGroups"),
+        source_any_port=any(p.lower() in _ANY for p in source_ports) or not source_ports,
+        destinations=tuple(
+            p.lower()
+            for p in _both(props, "destinationAddressPrefix", "destinationAddressPrefixes")
+        ),
+        destination_asgs=_asg_ids(props, "destinationApplicationSecurityGroups"),
+    )
+
+
+def _as_list(value: str | list[Any] | None) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, list) else []
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Nsg:
+    """An NSG's inbound rules in evaluation order (custom, then defaults)."""
+
+    id: str
+    rules: tuple[Rule, ...]
+
+
+def compile_nsg(
+    nsg_id: str,
+    security_rules: str | list[Any] | None,
+    default_rules: str | list[Any] | None = None,
+) -> Nsg:
+    """Compile an NSG from its ``securityRules`` and ``defaultSecurityRules`` (JSON or lists).
+
+    Azure's default inbound rules stand in when the payload has none.
+    """
+    custom = _as_list(security_rules)
+    defaults = _as_list(default_rules) or list(DEFAULT_INBOUND_RULES)
+    compiled = [r for r in (compile_rule(x) for x in [*custom, *defaults]) if r is not None]
+    compiled.sort(key=lambda r: r.priority)
+    return Nsg(id=nsg_id, rules=tuple(compiled))
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """What inbound traffic is addressed to, after Azure's public-to-private translation.
+
+    ``networks`` holds the private address (a /32 or /128) of an IP
+    configuration, or the address prefixes of a subnet when only the subnet is
+    known (an application gateway's instances).
+    """
+
+    networks: tuple[IpNetwork, ...]
+    asg_ids: frozenset[str] = frozenset()
+
+    @classmethod
+    def for_ip(cls, ip: str | None, asg_ids: Iterable[str] = ()) -> Destination:
+        address = parse_ip(ip)
+        nets = (ipaddress.ip_network(address),) if address is not None else ()
+        return cls(networks=nets, asg_ids=frozenset(node_id(a) for a in asg_ids))
+
+    @classmethod
+    def for_prefixes(cls, prefixes: Iterable[str]) -> Destination:
+        return cls(networks=networks_of(prefixes))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where inbound traffic comes from: the internet, or one private address.
+
+    ``virtual_network`` is the address space the ``VirtualNetwork`` tag stands
+    for in private mode (see the module docstring).
+    """
+
+    ip: IpAddress | None = None
+    virtual_network: tuple[IpNetwork, ...] = field(default=())
+
+    @property
+    def is_internet(self) -> bool:
+        return self.ip is None
+
+    @classmethod
+    def private(cls, ip: str, virtual_network: Iterable[str] = ()) -> Source:
+        address = parse_ip(ip)
+        if address is None:
+            raise ValueError(f"source address {ip!r} is not an IP address")
+        return cls(ip=address, virtual_network=networks_of(virtual_network))
+
+
+INTERNET = Source()
+
+
+def _source_matches(rule: Rule, source: Source) -> bool:
+    if source.ip is None:
+        return admits_internet(rule.sources)
+    ip = source.ip
+    for token in rule.sources:
+        if token in _ANY:
+            return True
+        if token == _VNET_TAG:
+            if any(ip.version == n.version and ip in n for n in source.virtual_network):
+                return True
+            continue
+        net = _network(token)
+        if net is not None and ip.version == net.version and ip in net:
+            return True
+    # A firewall is not a member of any application security group.
+    return False
+
+
+def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
+    """Does the rule's destination cover the target?
+
+    With ``whole`` (for denies) a prefix must contain every network of the
+    destination; otherwise (allows) overlapping one suffices. For a single IP
+    the two coincide.
+    """
+    if rule.destination_asgs & dest.asg_ids:
+        return True
+    for token in rule.destinations:
+        if token in _ANY or token == _VNET_TAG:
+            return True
+        net = _network(token)
+        if net is None or not dest.networks:
+            continue
+        same = [n for n in dest.networks if n.version == net.version]
+        if not same:
+            continue
+        if whole:
+            if len(same) == len(dest.networks) and all(n.subnet_of(net) for n in same):  # type: ignore[arg-type]
+                return True
+        elif any(n.overlaps(net) for n in same):
+            return True
+    return False
+
+
+def allowed_ports(nsg: Nsg, dest: Destination, source: Source = INTERNET) -> PortSet:
+    """The ports (per protocol) this NSG lets ``source`` reach on ``dest``."""
+    remaining = PortSet.all("*")
+    allowed = PortSet.empty()
+    for rule in nsg.rules:
+        if remaining.is_empty():
+            break
+        if not _source_matches(rule, source):
+            continue
+        if rule.allow:
+            if not _destination_matches(rule, dest, whole=False):
+                continue
+            allowed = allowed | (remaining & rule.ports)
+            if rule.source_any_port:
+                remaining = remaining - rule.ports
+        else:
+            if not rule.source_any_port or not _destination_matches(rule, dest, whole=True):
+                continue
+            remaining = remaining - rule.ports
+    return allowed
+
+
+def evaluate_inbound(
+    levels: Sequence[Nsg | None],
+    dest: Destination,
+    *,
+    default_open: bool,
+    source: Source = INTERNET,
+) -> PortSet:
+    """Ports open from ``source`` to ``dest`` through the NSGs of each level (subnet, NIC).
+
+    Each present NSG must allow; a missing level allows. With no NSG at any
+    level, ``default_open`` (the SKU default) decides: Basic open, Standard closed.
+    """
+    present = [n for n in levels if n is not None]
+    if not present:
+        return PortSet.all("*") if default_open else PortSet.empty()
+    result = PortSet.all("*")
+    for nsg in present:
+        result = result & allowed_ports(nsg, dest, source)
+        if result.is_empty():
+            break
+    return result
