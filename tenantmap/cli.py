@@ -41,30 +41,51 @@ def opt(*decls: str, **kwargs: Any) -> Callable[[F], F]:
 
 def _load_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
-        doc = load_config_file(Path(value))
+        # Raised while click parses, before handle_errors runs: click's own usage
+        # error gives the same one line and exit code 2.
+        try:
+            doc = load_config_file(Path(value))
+        except TenantmapError as exc:
+            raise click.BadParameter(str(exc)) from None
         ctx.default_map = defaults_for(ctx.info_name or "", doc)
     return value
 
 
+def apply_in_order(f: F, options: list[Callable[[F], F]]) -> F:
+    """Apply option decorators so that --help lists them in the order written."""
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def common(f: F) -> F:
     """Options every command takes: config, state folder, logging."""
-    f = opt(
-        "--config",
-        type=click.Path(dir_okay=False),
-        callback=_load_config,
-        is_eager=True,
-        expose_value=False,
-        help="TOML file with defaults (keys named like the options).",
-    )(f)
-    f = opt(
-        "--state-dir", type=click.Path(file_okay=False), help="State folder (store, key, lock)."
-    )(f)
-    f = opt("--log-format", type=click.Choice(["text", "json"]), default="text", help="Log lines.")(
-        f
+    return apply_in_order(
+        f,
+        [
+            opt(
+                "--config",
+                type=click.Path(dir_okay=False),
+                callback=_load_config,
+                is_eager=True,
+                expose_value=False,
+                help="TOML file with defaults (keys named like the options).",
+            ),
+            opt(
+                "--state-dir",
+                type=click.Path(file_okay=False),
+                help="State folder (store, key, lock).",
+            ),
+            opt(
+                "--log-format",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                help="Log lines.",
+            ),
+            opt("--quiet", is_flag=True, help="Print only errors."),
+            opt("--debug", is_flag=True, help="Show tracebacks and SDK logs."),
+        ],
     )
-    f = opt("--quiet", is_flag=True, help="Print only errors.")(f)
-    f = opt("--debug", is_flag=True, help="Show tracebacks and SDK logs.")(f)
-    return f
 
 
 def handle_errors(f: F) -> F:
@@ -102,104 +123,121 @@ def handle_errors(f: F) -> F:
 
 
 def crawl_options(f: F) -> F:
-    f = opt(
-        "--estate",
-        type=click.Path(exists=False, file_okay=False),
-        help="Crawl a local emulated Azure serving this estate folder.",
-    )(f)
-    f = opt(
-        "--source",
-        type=click.Choice(["resource-graph", "arm"]),
-        default="resource-graph",
-        show_default=True,
-        help="Where resources are read from.",
-    )(f)
-    f = opt(
-        "--concurrency",
-        type=click.IntRange(1, 256),
-        default=16,
-        show_default=True,
-        help="Requests in flight.",
-    )(f)
-    f = opt(
-        "--timeout",
-        type=click.FloatRange(min=1),
-        help="Stop the crawl after this many seconds (exit 3).",
-    )(f)
-    f = opt(
-        "--cloud",
-        type=click.Choice(["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"]),
-        default="AzureCloud",
-        show_default=True,
-    )(f)
-    f = opt("--arm-endpoint", help="ARM URL of another endpoint (with --authority).")(f)
-    f = opt("--authority", help="Entra authority URL of another endpoint.")(f)
-    f = opt(
-        "--ca-bundle", type=click.Path(dir_okay=False), help="CA file to trust for --arm-endpoint."
-    )(f)
-    return f
+    return apply_in_order(
+        f,
+        [
+            opt(
+                "--estate",
+                type=click.Path(exists=False, file_okay=False),
+                help="Crawl a local emulated Azure serving this estate folder.",
+            ),
+            opt(
+                "--source",
+                type=click.Choice(["resource-graph", "arm"]),
+                default="resource-graph",
+                show_default=True,
+                help="Where resources are read from.",
+            ),
+            opt(
+                "--concurrency",
+                type=click.IntRange(1, 256),
+                default=16,
+                show_default=True,
+                help="Requests in flight.",
+            ),
+            opt(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                help="Stop the crawl after this many seconds (exit 3).",
+            ),
+            opt(
+                "--cloud",
+                type=click.Choice(["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"]),
+                default="AzureCloud",
+                show_default=True,
+            ),
+            opt("--arm-endpoint", help="ARM URL of another endpoint (with --authority)."),
+            opt("--authority", help="Entra authority URL of another endpoint."),
+            opt(
+                "--ca-bundle",
+                type=click.Path(dir_okay=False),
+                help="CA file to trust for --arm-endpoint.",
+            ),
+        ],
+    )
 
 
 def analyse_options(f: F) -> F:
-    f = opt(
-        "--inventory",
-        type=click.Path(dir_okay=False),
-        help="The declared inventory (inventory.yaml).",
-    )(f)
-    f = opt(
-        "--now",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Today, for approvals and accepted entries (default: UTC date).",
-    )(f)
-    f = opt(
-        "--fail-on",
-        type=click.Choice(["new", "open", "critical", "high", "medium", "low"]),
-        help="Exit 1 when this holds.",
-    )(f)
-    f = opt(
-        "--retention-days",
-        type=click.IntRange(0),
-        default=30,
-        show_default=True,
-        help="Keep stale graph items this long.",
-    )(f)
-    f = opt(
-        "--store",
-        help="sqlite:///path.db (default: tenantmap.db in the state folder), neo4j://host:7687, bolt://...",
-    )(f)
-    f = opt("--neo4j-database", help="Neo4j database name.")(f)
-    f = opt("--out", type=click.Path(file_okay=False), help="Folder for this run's reports.")(f)
-    return f
+    return apply_in_order(
+        f,
+        [
+            opt(
+                "--inventory",
+                type=click.Path(dir_okay=False),
+                help="The declared inventory (inventory.yaml).",
+            ),
+            opt(
+                "--now",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                help="Today, for approvals and accepted entries (default: UTC date).",
+            ),
+            opt(
+                "--fail-on",
+                type=click.Choice(["new", "open", "critical", "high", "medium", "low"]),
+                help="Exit 1 when this holds.",
+            ),
+            opt(
+                "--retention-days",
+                type=click.IntRange(0),
+                default=30,
+                show_default=True,
+                help="Keep stale graph items this long.",
+            ),
+            opt(
+                "--store",
+                help="sqlite:///path.db (default: tenantmap.db in the state folder), neo4j://host:7687, bolt://...",
+            ),
+            opt("--neo4j-database", help="Neo4j database name."),
+            opt("--out", type=click.Path(file_okay=False), help="Folder for this run's reports."),
+        ],
+    )
 
 
 def mail_options(f: F) -> F:
-    f = opt("--mail-to", multiple=True, help="Recipient (repeatable).")(f)
-    f = opt("--mail-from", help="Sender address.")(f)
-    f = opt("--mail-always", is_flag=True, help="Mail even when nothing is new or resolved.")(f)
-    f = opt("--smtp-host", help="SMTP server.")(f)
-    f = opt(
-        "--smtp-port",
-        type=int,
-        help="SMTP port (default 587 for starttls, 465 for tls, 25 for none).",
-    )(f)
-    f = opt(
-        "--smtp-security",
-        type=click.Choice(["starttls", "tls", "none"]),
-        default="starttls",
-        show_default=True,
-    )(f)
-    f = opt("--smtp-user", help="SMTP user; the password comes only from TENANTMAP_SMTP_PASSWORD.")(
-        f
+    return apply_in_order(
+        f,
+        [
+            opt("--mail-to", multiple=True, help="Recipient (repeatable)."),
+            opt("--mail-from", help="Sender address."),
+            opt("--mail-always", is_flag=True, help="Mail even when nothing is new or resolved."),
+            opt("--smtp-host", help="SMTP server."),
+            opt(
+                "--smtp-port",
+                type=int,
+                help="SMTP port (default 587 for starttls, 465 for tls, 25 for none).",
+            ),
+            opt(
+                "--smtp-security",
+                type=click.Choice(["starttls", "tls", "none"]),
+                default="starttls",
+                show_default=True,
+            ),
+            opt(
+                "--smtp-user",
+                help="SMTP user; the password comes only from TENANTMAP_SMTP_PASSWORD.",
+            ),
+            opt(
+                "--smtp-insecure",
+                is_flag=True,
+                help="Allow credentials over an unencrypted connection.",
+            ),
+            opt(
+                "--smtp-ca-file",
+                type=click.Path(dir_okay=False),
+                help="CA file to trust for the SMTP server.",
+            ),
+        ],
     )
-    f = opt(
-        "--smtp-insecure", is_flag=True, help="Allow credentials over an unencrypted connection."
-    )(f)
-    f = opt(
-        "--smtp-ca-file",
-        type=click.Path(dir_okay=False),
-        help="CA file to trust for the SMTP server.",
-    )(f)
-    return f
 
 
 def _require_inventory(value: str | None) -> Path:
