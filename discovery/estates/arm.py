@@ -42,7 +42,9 @@ def res_id(subscription: str, resource_group: str, rtype: str, name: str) -> str
     return f"{rg_id(subscription, resource_group)}/providers/{rtype}/{name}"
 
 
-def child(parent_id: str, collection: str, name: str, ctype: str | None = None, **props: Any) -> Json:
+def child(
+    parent_id: str, collection: str, name: str, ctype: str | None = None, **props: Any
+) -> Json:
     """An embedded child item (subnet, ipConfiguration, rule, ...) with its own id and etag."""
     cid = f"{parent_id}/{collection}/{name}"
     item: Json = {"name": name, "id": cid, "etag": etag(cid)}
@@ -86,15 +88,43 @@ def resource(
 
 DEFAULT_RULES: list[tuple[str, str, str, int, str, str, str]] = [
     # name, description, access, priority, direction, source, destination
-    ("AllowVnetInBound", "Allow inbound traffic from all VMs in VNET", "Allow", 65000, "Inbound",
-     "VirtualNetwork", "VirtualNetwork"),
-    ("AllowAzureLoadBalancerInBound", "Allow inbound traffic from azure load balancer", "Allow", 65001,
-     "Inbound", "AzureLoadBalancer", "*"),
+    (
+        "AllowVnetInBound",
+        "Allow inbound traffic from all VMs in VNET",
+        "Allow",
+        65000,
+        "Inbound",
+        "VirtualNetwork",
+        "VirtualNetwork",
+    ),
+    (
+        "AllowAzureLoadBalancerInBound",
+        "Allow inbound traffic from azure load balancer",
+        "Allow",
+        65001,
+        "Inbound",
+        "AzureLoadBalancer",
+        "*",
+    ),
     ("DenyAllInBound", "Deny all inbound traffic", "Deny", 65500, "Inbound", "*", "*"),
-    ("AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET", "Allow", 65000,
-     "Outbound", "VirtualNetwork", "VirtualNetwork"),
-    ("AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "Allow", 65001,
-     "Outbound", "*", "Internet"),
+    (
+        "AllowVnetOutBound",
+        "Allow outbound traffic from all VMs to all VMs in VNET",
+        "Allow",
+        65000,
+        "Outbound",
+        "VirtualNetwork",
+        "VirtualNetwork",
+    ),
+    (
+        "AllowInternetOutBound",
+        "Allow outbound traffic from all VMs to Internet",
+        "Allow",
+        65001,
+        "Outbound",
+        "*",
+        "Internet",
+    ),
     ("DenyAllOutBound", "Deny all outbound traffic", "Deny", 65500, "Outbound", "*", "*"),
 ]
 

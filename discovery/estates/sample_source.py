@@ -63,7 +63,9 @@ MS_HUB_SUB = "e3f1a2b4-0000-4000-8000-0000000000f1"  # Microsoft-managed virtual
 
 HUB_GUID = "5b7d9a3c-0000-4000-8000-00000000d001"
 HUB_PEERING_GUID = "5b7d9a3c-0000-4000-8000-00000000d002"
-VENDOR_ALIAS = "tailspin-api.5e1c0a7d-0000-4000-8000-0000000000a1.westeurope.azure.privatelinkservice"
+VENDOR_ALIAS = (
+    "tailspin-api.5e1c0a7d-0000-4000-8000-0000000000a1.westeurope.azure.privatelinkservice"
+)
 CLIENT_ID = "c0ffee00-0000-4000-8000-00000000c0de"
 
 WEU = "westeurope"
@@ -278,8 +280,11 @@ class Estate:
                     "resourceGuid": stable_guid("guid", vid),
                     "subnets": items,
                     "virtualNetworkPeerings": [
-                        {**p, "id": f"{vid}/virtualNetworkPeerings/{p['name']}",
-                         "etag": etag(f"{vid}/virtualNetworkPeerings/{p['name']}")}
+                        {
+                            **p,
+                            "id": f"{vid}/virtualNetworkPeerings/{p['name']}",
+                            "etag": etag(f"{vid}/virtualNetworkPeerings/{p['name']}"),
+                        }
                         for p in (peerings or [])
                     ],
                 },
@@ -316,7 +321,9 @@ class Estate:
             },
         }
 
-    def nsg(self, sub: str, rg: str, name: str, rules: list[dict[str, Any]], *, location: str = WEU) -> str:
+    def nsg(
+        self, sub: str, rg: str, name: str, rules: list[dict[str, Any]], *, location: str = WEU
+    ) -> str:
         nid = _nid(sub, rg, "networkSecurityGroups", name)
         return self.add(
             resource(
@@ -408,8 +415,15 @@ class Estate:
                     "groupId": cfg["group"],
                     "requiredMemberName": cfg["member"],
                 }
-            items.append(child(nid, "ipConfigurations", cfg["name"], f"{N}/networkInterfaces/ipConfigurations",
-                               **props))
+            items.append(
+                child(
+                    nid,
+                    "ipConfigurations",
+                    cfg["name"],
+                    f"{N}/networkInterfaces/ipConfigurations",
+                    **props,
+                )
+            )
         props_nic: Json = {
             "auxiliaryMode": "None",
             "auxiliarySku": "None",
@@ -435,22 +449,49 @@ class Estate:
             props_nic["privateEndpoint"] = ref(private_endpoint)
         return self.add(resource(nid, f"{N}/networkInterfaces", location, props_nic))
 
-    def vm(self, sub: str, rg: str, name: str, nics: list[str], *, os: str = "Linux",
-           size: str = "Standard_D2s_v5", location: str = WEU) -> str:
+    def vm(
+        self,
+        sub: str,
+        rg: str,
+        name: str,
+        nics: list[str],
+        *,
+        os: str = "Linux",
+        size: str = "Standard_D2s_v5",
+        location: str = WEU,
+    ) -> str:
         vid = _vm_id(sub, rg, name)
         image = (
-            {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}
+            {
+                "publisher": "Canonical",
+                "offer": "ubuntu-24_04-lts",
+                "sku": "server",
+                "version": "latest",
+            }
             if os == "Linux"
-            else {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
-                  "sku": "2022-datacenter-azure-edition", "version": "latest"}
+            else {
+                "publisher": "MicrosoftWindowsServer",
+                "offer": "WindowsServer",
+                "sku": "2022-datacenter-azure-edition",
+                "version": "latest",
+            }
         )
-        os_profile: Json = {"computerName": name, "adminUsername": "azureadmin", "secrets": [],
-                            "allowExtensionOperations": True}
+        os_profile: Json = {
+            "computerName": name,
+            "adminUsername": "azureadmin",
+            "secrets": [],
+            "allowExtensionOperations": True,
+        }
         if os == "Linux":
-            os_profile["linuxConfiguration"] = {"disablePasswordAuthentication": True,
-                                                "provisionVMAgent": True}
+            os_profile["linuxConfiguration"] = {
+                "disablePasswordAuthentication": True,
+                "provisionVMAgent": True,
+            }
         else:
-            os_profile["windowsConfiguration"] = {"provisionVMAgent": True, "enableAutomaticUpdates": True}
+            os_profile["windowsConfiguration"] = {
+                "provisionVMAgent": True,
+                "enableAutomaticUpdates": True,
+            }
         return self.add(
             resource(
                 vid,
@@ -484,7 +525,7 @@ class Estate:
         )
 
 
-def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out in order
+def _sample_resources() -> list[Json]:
     e = Estate()
 
     # ================= contoso-connectivity: the hub =================
@@ -508,7 +549,10 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     cn_data_er = _nid(DATA, "rg-data-net", "connections", "cn-data-er-ams")
 
     e.vnet(
-        s, rg, "vnet-hub-weu", "10.0.0.0/16",
+        s,
+        rg,
+        "vnet-hub-weu",
+        "10.0.0.0/16",
         [
             ("AzureFirewallSubnet", "10.0.0.0/26", None, None),
             ("AzureBastionSubnet", "10.0.1.0/26", None, None),
@@ -516,15 +560,23 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
             ("snet-shared", "10.0.3.0/24", None, None),
         ],
         peerings=[
-            Estate.peering("peer-hub-to-payments", payments_vnet, ["10.1.0.0/16"], allow_gateway_transit=True),
-            Estate.peering("peer-hub-to-web", web_vnet, ["10.2.0.0/16"], allow_gateway_transit=True),
+            Estate.peering(
+                "peer-hub-to-payments", payments_vnet, ["10.1.0.0/16"], allow_gateway_transit=True
+            ),
+            Estate.peering(
+                "peer-hub-to-web", web_vnet, ["10.2.0.0/16"], allow_gateway_transit=True
+            ),
         ],
         tags={"role": "hub"},
     )
-    pip_fw = e.public_ip(s, rg, "pip-azfw-hub", "20.61.10.4", attached_to=f"{fw}/ipConfigurations/ipconfig-fw")
+    pip_fw = e.public_ip(
+        s, rg, "pip-azfw-hub", "20.61.10.4", attached_to=f"{fw}/ipConfigurations/ipconfig-fw"
+    )
     e.add(
         resource(
-            fw, f"{N}/azureFirewalls", WEU,
+            fw,
+            f"{N}/azureFirewalls",
+            WEU,
             {
                 "applicationRuleCollections": [],
                 "firewallPolicy": ref(fw_policy),
@@ -552,7 +604,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     )
     e.add(
         resource(
-            ip_group, f"{N}/ipGroups", WEU,
+            ip_group,
+            f"{N}/ipGroups",
+            WEU,
             {
                 "firewallPolicies": [ref(fw_policy)],
                 "firewalls": [],
@@ -565,7 +619,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     base_group = f"{base_policy}/ruleCollectionGroups/PlatformBaseline"
     e.add(
         resource(
-            fw_policy, f"{N}/firewallPolicies", WEU,
+            fw_policy,
+            f"{N}/firewallPolicies",
+            WEU,
             {
                 "basePolicy": ref(base_policy),
                 "childPolicies": [],
@@ -654,7 +710,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     )
     e.add(
         resource(
-            base_policy, f"{N}/firewallPolicies", WEU,
+            base_policy,
+            f"{N}/firewallPolicies",
+            WEU,
             {
                 "childPolicies": [ref(fw_policy)],
                 "firewalls": [],
@@ -696,10 +754,18 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
             },
         )
     )
-    pip_bas = e.public_ip(s, rg, "pip-bas-hub", "20.61.10.5", attached_to=f"{bastion}/bastionHostIpConfigurations/IpConf")
+    pip_bas = e.public_ip(
+        s,
+        rg,
+        "pip-bas-hub",
+        "20.61.10.5",
+        attached_to=f"{bastion}/bastionHostIpConfigurations/IpConf",
+    )
     e.add(
         resource(
-            bastion, f"{N}/bastionHosts", WEU,
+            bastion,
+            f"{N}/bastionHosts",
+            WEU,
             {
                 "disableCopyPaste": False,
                 "dnsName": "bst-5b7d9a3c-0000-4000-8000-00000000b001.bastion.azure.com",
@@ -726,10 +792,18 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
             sku={"name": "Standard"},
         )
     )
-    pip_vpn = e.public_ip(s, rg, "pip-vpngw-hub", "20.61.10.6", attached_to=f"{vpngw}/ipConfigurations/default")
-    for gw, gtype, sku_name, pip in ((vpngw, "Vpn", "VpnGw2AZ", pip_vpn), (ergw, "ExpressRoute", "ErGw1AZ", None)):
-        ipc: Json = {"privateIPAllocationMethod": "Dynamic", "provisioningState": "Succeeded",
-                     "subnet": ref(f"{hub}/subnets/GatewaySubnet")}
+    pip_vpn = e.public_ip(
+        s, rg, "pip-vpngw-hub", "20.61.10.6", attached_to=f"{vpngw}/ipConfigurations/default"
+    )
+    for gw, gtype, sku_name, pip in (
+        (vpngw, "Vpn", "VpnGw2AZ", pip_vpn),
+        (ergw, "ExpressRoute", "ErGw1AZ", None),
+    ):
+        ipc: Json = {
+            "privateIPAllocationMethod": "Dynamic",
+            "provisioningState": "Succeeded",
+            "subnet": ref(f"{hub}/subnets/GatewaySubnet"),
+        }
         if pip:
             ipc["publicIPAddress"] = ref(pip)
         props: Json = {
@@ -741,8 +815,12 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
             "enablePrivateIpAddress": False,
             "gatewayType": gtype,
             "ipConfigurations": [
-                {"name": "default", "id": f"{gw}/ipConfigurations/default", "etag": etag(f"{gw}/ipConfigurations/default"),
-                 "properties": ipc}
+                {
+                    "name": "default",
+                    "id": f"{gw}/ipConfigurations/default",
+                    "etag": etag(f"{gw}/ipConfigurations/default"),
+                    "properties": ipc,
+                }
             ],
             "natRules": [],
             "resourceGuid": stable_guid("guid", gw),
@@ -759,7 +837,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     ):
         e.add(
             resource(
-                lng, f"{N}/localNetworkGateways", WEU,
+                lng,
+                f"{N}/localNetworkGateways",
+                WEU,
                 {
                     "gatewayIpAddress": address,
                     "localNetworkAddressSpace": {"addressPrefixes": prefixes},
@@ -791,25 +871,54 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
         props.update(extra)
         e.add(resource(cid, f"{N}/connections", WEU, props))
 
-    connection(s, rg, "cn-hub-amsterdam-dc", "IPsec", vpngw,
-               localNetworkGateway2={"id": lng_ams, "properties": {}}, sharedKey="Ams-DC!vpn#2024-Kq7rT9w")
-    connection(s, rg, "cn-hub-contractor-lab", "IPsec", vpngw,
-               localNetworkGateway2={"id": lng_lab, "properties": {}}, sharedKey="labtest123")
-    connection(s, rg, "cn-hub-litware", "Vnet2Vnet", vpngw,
-               virtualNetworkGateway2={"id": litware_gw, "properties": {}}, sharedKey="L1tw@re-Sh4red-K3y")
+    connection(
+        s,
+        rg,
+        "cn-hub-amsterdam-dc",
+        "IPsec",
+        vpngw,
+        localNetworkGateway2={"id": lng_ams, "properties": {}},
+        sharedKey="Ams-DC!vpn#2024-Kq7rT9w",
+    )
+    connection(
+        s,
+        rg,
+        "cn-hub-contractor-lab",
+        "IPsec",
+        vpngw,
+        localNetworkGateway2={"id": lng_lab, "properties": {}},
+        sharedKey="labtest123",
+    )
+    connection(
+        s,
+        rg,
+        "cn-hub-litware",
+        "Vnet2Vnet",
+        vpngw,
+        virtualNetworkGateway2={"id": litware_gw, "properties": {}},
+        sharedKey="L1tw@re-Sh4red-K3y",
+    )
     connection(s, rg, "cn-hub-er-ams", "ExpressRoute", ergw, peer=ref(er_ams))
 
     peering_id = f"{er_ams}/peerings/AzurePrivatePeering"
     gr_id = f"{peering_id}/connections/gr-to-fabrikam-lon"
     e.add(
         resource(
-            er_ams, f"{N}/expressRouteCircuits", WEU,
+            er_ams,
+            f"{N}/expressRouteCircuits",
+            WEU,
             {
                 "allowClassicOperations": False,
                 "authorizations": [
-                    child(er_ams, "authorizations", "auth-prod-data", f"{N}/expressRouteCircuits/authorizations",
-                          authorizationKey="b7e4c1d2-6f3a-4e8b-9c0d-2a1f5e6b7c8d",
-                          authorizationUseStatus="InUse", connectionResourceUri=cn_data_er),
+                    child(
+                        er_ams,
+                        "authorizations",
+                        "auth-prod-data",
+                        f"{N}/expressRouteCircuits/authorizations",
+                        authorizationKey="b7e4c1d2-6f3a-4e8b-9c0d-2a1f5e6b7c8d",
+                        authorizationUseStatus="InUse",
+                        connectionResourceUri=cn_data_er,
+                    ),
                 ],
                 "circuitProvisioningState": "Enabled",
                 "gatewayManagerEtag": "",
@@ -833,7 +942,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
                                         "authorizationKey": "3f9a6c2e-1b4d-4e7f-8a9b-0c1d2e3f4a5b",
                                         "circuitConnectionStatus": "Connected",
                                         "expressRouteCircuitPeering": ref(peering_id),
-                                        "peerExpressRouteCircuitPeering": ref(f"{fab_circuit}/peerings/AzurePrivatePeering"),
+                                        "peerExpressRouteCircuitPeering": ref(
+                                            f"{fab_circuit}/peerings/AzurePrivatePeering"
+                                        ),
                                         "provisioningState": "Succeeded",
                                     },
                                 }
@@ -866,7 +977,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     )
     e.add(
         resource(
-            er_fra, f"{N}/expressRouteCircuits", "germanywestcentral",
+            er_fra,
+            f"{N}/expressRouteCircuits",
+            "germanywestcentral",
             {
                 "allowClassicOperations": False,
                 "authorizations": [],
@@ -890,18 +1003,41 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     # ================= prod-payments: spoke, jump host, DNAT target, partner links =================
     s, rg = PAYMENTS, "rg-network"
     app_rg = "rg-payments-app"
-    nsg_app = e.nsg(s, rg, "nsg-payments-app", [
-        dict(name="allow-rdp-from-hub-firewall", priority=120, source="10.0.0.0/26", ports="3389",
-             description="RDP through the hub firewall"),
-        dict(name="allow-https-from-web", priority=130, source="10.2.0.0/16", ports="443"),
-    ])
-    nsg_jump = e.nsg(s, rg, "nsg-jump", [
-        dict(name="allow-ssh-internet", priority=100, source="Internet", ports="22",
-             description="temporary: vendor support"),
-    ])
+    nsg_app = e.nsg(
+        s,
+        rg,
+        "nsg-payments-app",
+        [
+            dict(
+                name="allow-rdp-from-hub-firewall",
+                priority=120,
+                source="10.0.0.0/26",
+                ports="3389",
+                description="RDP through the hub firewall",
+            ),
+            dict(name="allow-https-from-web", priority=130, source="10.2.0.0/16", ports="443"),
+        ],
+    )
+    nsg_jump = e.nsg(
+        s,
+        rg,
+        "nsg-jump",
+        [
+            dict(
+                name="allow-ssh-internet",
+                priority=100,
+                source="Internet",
+                ports="22",
+                description="temporary: vendor support",
+            ),
+        ],
+    )
     fab_vnet = _nid(FAB_PAYMENTS, "rg-fab-net", "virtualNetworks", "vnet-fab-settlement")
     e.vnet(
-        s, rg, "vnet-payments", "10.1.0.0/16",
+        s,
+        rg,
+        "vnet-payments",
+        "10.1.0.0/16",
         [
             ("snet-app", "10.1.1.0/24", nsg_app, None),
             ("snet-mgmt", "10.1.2.0/24", None, None),
@@ -914,38 +1050,90 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     )
     jump_vm = _vm_id(s, app_rg, "jump-01")
     jump_nic = _nid(s, app_rg, "networkInterfaces", "nic-jump-01")
-    pip_jump = e.public_ip(s, app_rg, "pip-jump-01", "20.61.20.10", attached_to=f"{jump_nic}/ipConfigurations/ipconfig1")
-    e.nic(s, app_rg, "nic-jump-01", [dict(name="ipconfig1", ip="10.1.2.4", subnet=f"{payments_vnet}/subnets/snet-mgmt",
-                                          pip=pip_jump)], vm=jump_vm, nsg=nsg_jump)
+    pip_jump = e.public_ip(
+        s,
+        app_rg,
+        "pip-jump-01",
+        "20.61.20.10",
+        attached_to=f"{jump_nic}/ipConfigurations/ipconfig1",
+    )
+    e.nic(
+        s,
+        app_rg,
+        "nic-jump-01",
+        [
+            dict(
+                name="ipconfig1",
+                ip="10.1.2.4",
+                subnet=f"{payments_vnet}/subnets/snet-mgmt",
+                pip=pip_jump,
+            )
+        ],
+        vm=jump_vm,
+        nsg=nsg_jump,
+    )
     e.vm(s, app_rg, "jump-01", [jump_nic])
     pay_vm = _vm_id(s, app_rg, "pay-app-01")
-    pay_nic = e.nic(s, app_rg, "nic-pay-app-01", [dict(name="ipconfig1", ip="10.1.1.4", static=True,
-                                                       subnet=f"{payments_vnet}/subnets/snet-app")], vm=pay_vm)
+    pay_nic = e.nic(
+        s,
+        app_rg,
+        "nic-pay-app-01",
+        [
+            dict(
+                name="ipconfig1",
+                ip="10.1.1.4",
+                static=True,
+                subnet=f"{payments_vnet}/subnets/snet-app",
+            )
+        ],
+        vm=pay_vm,
+    )
     e.vm(s, app_rg, "pay-app-01", [pay_nic], os="Windows")
 
     storage = res_id(s, app_rg, "Microsoft.Storage/storageAccounts", "stpaymentsprod")
     pe_blob = _nid(s, app_rg, "privateEndpoints", "pe-stpaymentsprod-blob")
-    pe_fab = _nid(s, app_rg, "privateEndpoints", "pe-fabrikam-settlement")
     fab_pe = _nid(FAB_PAYMENTS, "rg-fab-settlement", "privateEndpoints", "pe-contoso-payments-blob")
-    fab_storage = res_id(FAB_PAYMENTS, "rg-fab-settlement", "Microsoft.Storage/storageAccounts", "stfabsettlement")
+    fab_storage = res_id(
+        FAB_PAYMENTS, "rg-fab-settlement", "Microsoft.Storage/storageAccounts", "stfabsettlement"
+    )
     e.add(
         resource(
-            storage, "Microsoft.Storage/storageAccounts", WEU,
+            storage,
+            "Microsoft.Storage/storageAccounts",
+            WEU,
             {
                 "accessTier": "Hot",
                 "allowBlobPublicAccess": False,
                 "creationTime": "2024-03-11T09:12:44.1234567Z",
-                "encryption": {"keySource": "Microsoft.Storage",
-                               "services": {"blob": {"enabled": True, "keyType": "Account"}}},
+                "encryption": {
+                    "keySource": "Microsoft.Storage",
+                    "services": {"blob": {"enabled": True, "keyType": "Account"}},
+                },
                 "minimumTlsVersion": "TLS1_2",
-                "networkAcls": {"bypass": "AzureServices", "defaultAction": "Deny", "ipRules": [],
-                                "virtualNetworkRules": []},
+                "networkAcls": {
+                    "bypass": "AzureServices",
+                    "defaultAction": "Deny",
+                    "ipRules": [],
+                    "virtualNetworkRules": [],
+                },
                 "primaryEndpoints": {"blob": "https://stpaymentsprod.blob.core.windows.net/"},
                 "privateEndpointConnections": [
-                    _paas_pe_conn(storage, "Microsoft.Storage/storageAccounts", "pe-stpaymentsprod-blob", pe_blob,
-                                  "Approved", "Auto-Approved"),
-                    _paas_pe_conn(storage, "Microsoft.Storage/storageAccounts", "pe-contoso-payments-blob.fab",
-                                  fab_pe, "Approved", "Fabrikam settlement reads payment files"),
+                    _paas_pe_conn(
+                        storage,
+                        "Microsoft.Storage/storageAccounts",
+                        "pe-stpaymentsprod-blob",
+                        pe_blob,
+                        "Approved",
+                        "Auto-Approved",
+                    ),
+                    _paas_pe_conn(
+                        storage,
+                        "Microsoft.Storage/storageAccounts",
+                        "pe-contoso-payments-blob.fab",
+                        fab_pe,
+                        "Approved",
+                        "Fabrikam settlement reads payment files",
+                    ),
                 ],
                 "publicNetworkAccess": "Disabled",
                 "supportsHttpsTrafficOnly": True,
@@ -955,29 +1143,79 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
             with_etag=False,
         )
     )
-    _private_endpoint(e, s, app_rg, "pe-stpaymentsprod-blob", f"{payments_vnet}/subnets/snet-pe", "10.1.3.4",
-                      storage, "blob", manual=False)
-    _private_endpoint(e, s, app_rg, "pe-fabrikam-settlement", f"{payments_vnet}/subnets/snet-pe", "10.1.3.5",
-                      fab_storage, "blob", manual=True, status="Approved",
-                      request="Contoso payments: settlement file drop")
+    _private_endpoint(
+        e,
+        s,
+        app_rg,
+        "pe-stpaymentsprod-blob",
+        f"{payments_vnet}/subnets/snet-pe",
+        "10.1.3.4",
+        storage,
+        "blob",
+        manual=False,
+    )
+    _private_endpoint(
+        e,
+        s,
+        app_rg,
+        "pe-fabrikam-settlement",
+        f"{payments_vnet}/subnets/snet-pe",
+        "10.1.3.5",
+        fab_storage,
+        "blob",
+        manual=True,
+        status="Approved",
+        request="Contoso payments: settlement file drop",
+    )
 
     # ================= prod-web: load balancer, application gateway =================
     s, rg = WEB, "rg-network"
     web_rg = "rg-web"
-    nsg_web = e.nsg(s, rg, "nsg-web", [
-        dict(name="allow-lb-https-backend", priority=100, source="Internet", ports="8443"),
-        dict(name="allow-rdp-admins", priority=110, source="*", ports="3389",
-             description="opened during migration"),
-        dict(name="deny-smb-internet", priority=90, access="Deny", source="Internet", ports=["139", "445"]),
-    ])
-    nsg_agw = e.nsg(s, rg, "nsg-appgw", [
-        dict(name="allow-gateway-manager", priority=100, source="GatewayManager", ports="65200-65535"),
-        dict(name="allow-web-internet", priority=110, source="Internet", ports=["80", "443"]),
-    ])
+    nsg_web = e.nsg(
+        s,
+        rg,
+        "nsg-web",
+        [
+            dict(name="allow-lb-https-backend", priority=100, source="Internet", ports="8443"),
+            dict(
+                name="allow-rdp-admins",
+                priority=110,
+                source="*",
+                ports="3389",
+                description="opened during migration",
+            ),
+            dict(
+                name="deny-smb-internet",
+                priority=90,
+                access="Deny",
+                source="Internet",
+                ports=["139", "445"],
+            ),
+        ],
+    )
+    nsg_agw = e.nsg(
+        s,
+        rg,
+        "nsg-appgw",
+        [
+            dict(
+                name="allow-gateway-manager",
+                priority=100,
+                source="GatewayManager",
+                ports="65200-65535",
+            ),
+            dict(name="allow-web-internet", priority=110, source="Internet", ports=["80", "443"]),
+        ],
+    )
     e.vnet(
-        s, rg, "vnet-web", "10.2.0.0/16",
+        s,
+        rg,
+        "vnet-web",
+        "10.2.0.0/16",
         [("snet-appgw", "10.2.0.0/24", nsg_agw, None), ("snet-web", "10.2.1.0/24", nsg_web, None)],
-        peerings=[Estate.peering("peer-web-to-hub", hub, ["10.0.0.0/16"], use_remote_gateways=True)],
+        peerings=[
+            Estate.peering("peer-web-to-hub", hub, ["10.0.0.0/16"], use_remote_gateways=True)
+        ],
     )
     lb = _nid(s, web_rg, "loadBalancers", "lb-web")
     fe = f"{lb}/frontendIPConfigurations/fe-web"
@@ -985,49 +1223,109 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     lb_rule = f"{lb}/loadBalancingRules/lbr-https"
     nat_rule = f"{lb}/inboundNatRules/nat-rdp-web-01"
     probe = f"{lb}/probes/probe-8443"
-    pip_lb = e.public_ip(s, web_rg, "pip-lb-web", "20.61.30.6", attached_to=fe, fqdn_label="contoso-web")
+    pip_lb = e.public_ip(
+        s, web_rg, "pip-lb-web", "20.61.30.6", attached_to=fe, fqdn_label="contoso-web"
+    )
     web_nics = []
     for index, name in enumerate(("web-01", "web-02")):
         vm_id = _vm_id(s, web_rg, name)
         nic_id = _nid(s, web_rg, "networkInterfaces", f"nic-{name}")
         web_nics.append(f"{nic_id}/ipConfigurations/ipconfig1")
-        e.nic(s, web_rg, f"nic-{name}", [dict(
-            name="ipconfig1", ip=f"10.2.1.{4 + index}", subnet=f"{web_vnet}/subnets/snet-web", pools=[pool],
-            nat_rules=[nat_rule] if index == 0 else None)], vm=vm_id)
+        e.nic(
+            s,
+            web_rg,
+            f"nic-{name}",
+            [
+                dict(
+                    name="ipconfig1",
+                    ip=f"10.2.1.{4 + index}",
+                    subnet=f"{web_vnet}/subnets/snet-web",
+                    pools=[pool],
+                    nat_rules=[nat_rule] if index == 0 else None,
+                )
+            ],
+            vm=vm_id,
+        )
         e.vm(s, web_rg, name, [nic_id], os="Windows")
     e.add(
         resource(
-            lb, f"{N}/loadBalancers", WEU,
+            lb,
+            f"{N}/loadBalancers",
+            WEU,
             {
                 "backendAddressPools": [
-                    child(lb, "backendAddressPools", "be-web", f"{N}/loadBalancers/backendAddressPools",
-                          backendIPConfigurations=[ref(x) for x in web_nics],
-                          loadBalancingRules=[ref(lb_rule)]),
+                    child(
+                        lb,
+                        "backendAddressPools",
+                        "be-web",
+                        f"{N}/loadBalancers/backendAddressPools",
+                        backendIPConfigurations=[ref(x) for x in web_nics],
+                        loadBalancingRules=[ref(lb_rule)],
+                    ),
                 ],
                 "frontendIPConfigurations": [
-                    child(lb, "frontendIPConfigurations", "fe-web", f"{N}/loadBalancers/frontendIPConfigurations",
-                          inboundNatRules=[ref(nat_rule)], loadBalancingRules=[ref(lb_rule)],
-                          privateIPAllocationMethod="Dynamic", publicIPAddress=ref(pip_lb)),
+                    child(
+                        lb,
+                        "frontendIPConfigurations",
+                        "fe-web",
+                        f"{N}/loadBalancers/frontendIPConfigurations",
+                        inboundNatRules=[ref(nat_rule)],
+                        loadBalancingRules=[ref(lb_rule)],
+                        privateIPAllocationMethod="Dynamic",
+                        publicIPAddress=ref(pip_lb),
+                    ),
                 ],
                 "inboundNatPools": [],
                 "inboundNatRules": [
-                    child(lb, "inboundNatRules", "nat-rdp-web-01", f"{N}/loadBalancers/inboundNatRules",
-                          backendIPConfiguration=ref(web_nics[0]), backendPort=3389, enableFloatingIP=False,
-                          enableTcpReset=False, frontendIPConfiguration=ref(fe), frontendPort=50001,
-                          idleTimeoutInMinutes=4, protocol="Tcp"),
+                    child(
+                        lb,
+                        "inboundNatRules",
+                        "nat-rdp-web-01",
+                        f"{N}/loadBalancers/inboundNatRules",
+                        backendIPConfiguration=ref(web_nics[0]),
+                        backendPort=3389,
+                        enableFloatingIP=False,
+                        enableTcpReset=False,
+                        frontendIPConfiguration=ref(fe),
+                        frontendPort=50001,
+                        idleTimeoutInMinutes=4,
+                        protocol="Tcp",
+                    ),
                 ],
                 "loadBalancingRules": [
-                    child(lb, "loadBalancingRules", "lbr-https", f"{N}/loadBalancers/loadBalancingRules",
-                          backendAddressPool=ref(pool), backendAddressPools=[ref(pool)], backendPort=8443,
-                          disableOutboundSnat=True, enableFloatingIP=False, enableTcpReset=True,
-                          frontendIPConfiguration=ref(fe), frontendPort=443, idleTimeoutInMinutes=4,
-                          loadDistribution="Default", probe=ref(probe), protocol="Tcp"),
+                    child(
+                        lb,
+                        "loadBalancingRules",
+                        "lbr-https",
+                        f"{N}/loadBalancers/loadBalancingRules",
+                        backendAddressPool=ref(pool),
+                        backendAddressPools=[ref(pool)],
+                        backendPort=8443,
+                        disableOutboundSnat=True,
+                        enableFloatingIP=False,
+                        enableTcpReset=True,
+                        frontendIPConfiguration=ref(fe),
+                        frontendPort=443,
+                        idleTimeoutInMinutes=4,
+                        loadDistribution="Default",
+                        probe=ref(probe),
+                        protocol="Tcp",
+                    ),
                 ],
                 "outboundRules": [],
                 "probes": [
-                    child(lb, "probes", "probe-8443", f"{N}/loadBalancers/probes", intervalInSeconds=5,
-                          loadBalancingRules=[ref(lb_rule)], numberOfProbes=1, port=8443, probeThreshold=1,
-                          protocol="Tcp"),
+                    child(
+                        lb,
+                        "probes",
+                        "probe-8443",
+                        f"{N}/loadBalancers/probes",
+                        intervalInSeconds=5,
+                        loadBalancingRules=[ref(lb_rule)],
+                        numberOfProbes=1,
+                        port=8443,
+                        probeThreshold=1,
+                        protocol="Tcp",
+                    ),
                 ],
                 "resourceGuid": stable_guid("guid", lb),
             },
@@ -1035,65 +1333,147 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
         )
     )
     agw = _nid(s, web_rg, "applicationGateways", "agw-web")
-    pip_agw = e.public_ip(s, web_rg, "pip-agw-web", "20.61.30.5",
-                          attached_to=f"{agw}/frontendIPConfigurations/appGwPublicFrontendIp")
+    pip_agw = e.public_ip(
+        s,
+        web_rg,
+        "pip-agw-web",
+        "20.61.30.5",
+        attached_to=f"{agw}/frontendIPConfigurations/appGwPublicFrontendIp",
+    )
     agw_fip = f"{agw}/frontendIPConfigurations/appGwPublicFrontendIp"
     e.add(
         resource(
-            agw, f"{N}/applicationGateways", WEU,
+            agw,
+            f"{N}/applicationGateways",
+            WEU,
             {
                 "authenticationCertificates": [],
                 "backendAddressPools": [
-                    child(agw, "backendAddressPools", "pool-web", f"{N}/applicationGateways/backendAddressPools",
-                          backendAddresses=[{"ipAddress": "10.2.1.4"}, {"ipAddress": "10.2.1.5"}]),
+                    child(
+                        agw,
+                        "backendAddressPools",
+                        "pool-web",
+                        f"{N}/applicationGateways/backendAddressPools",
+                        backendAddresses=[{"ipAddress": "10.2.1.4"}, {"ipAddress": "10.2.1.5"}],
+                    ),
                 ],
                 "backendHttpSettingsCollection": [
-                    child(agw, "backendHttpSettingsCollection", "https-8443",
-                          f"{N}/applicationGateways/backendHttpSettingsCollection", cookieBasedAffinity="Disabled",
-                          pickHostNameFromBackendAddress=False, port=8443, protocol="Https", requestTimeout=30),
+                    child(
+                        agw,
+                        "backendHttpSettingsCollection",
+                        "https-8443",
+                        f"{N}/applicationGateways/backendHttpSettingsCollection",
+                        cookieBasedAffinity="Disabled",
+                        pickHostNameFromBackendAddress=False,
+                        port=8443,
+                        protocol="Https",
+                        requestTimeout=30,
+                    ),
                 ],
                 "enableHttp2": True,
                 "frontendIPConfigurations": [
-                    child(agw, "frontendIPConfigurations", "appGwPublicFrontendIp",
-                          f"{N}/applicationGateways/frontendIPConfigurations", privateIPAllocationMethod="Dynamic",
-                          publicIPAddress=ref(pip_agw)),
+                    child(
+                        agw,
+                        "frontendIPConfigurations",
+                        "appGwPublicFrontendIp",
+                        f"{N}/applicationGateways/frontendIPConfigurations",
+                        privateIPAllocationMethod="Dynamic",
+                        publicIPAddress=ref(pip_agw),
+                    ),
                 ],
                 "frontendPorts": [
-                    child(agw, "frontendPorts", "port_443", f"{N}/applicationGateways/frontendPorts", port=443),
-                    child(agw, "frontendPorts", "port_80", f"{N}/applicationGateways/frontendPorts", port=80),
+                    child(
+                        agw,
+                        "frontendPorts",
+                        "port_443",
+                        f"{N}/applicationGateways/frontendPorts",
+                        port=443,
+                    ),
+                    child(
+                        agw,
+                        "frontendPorts",
+                        "port_80",
+                        f"{N}/applicationGateways/frontendPorts",
+                        port=80,
+                    ),
                 ],
                 "gatewayIPConfigurations": [
-                    child(agw, "gatewayIPConfigurations", "appGatewayIpConfig",
-                          f"{N}/applicationGateways/gatewayIPConfigurations", subnet=ref(f"{web_vnet}/subnets/snet-appgw")),
+                    child(
+                        agw,
+                        "gatewayIPConfigurations",
+                        "appGatewayIpConfig",
+                        f"{N}/applicationGateways/gatewayIPConfigurations",
+                        subnet=ref(f"{web_vnet}/subnets/snet-appgw"),
+                    ),
                 ],
                 "httpListeners": [
-                    child(agw, "httpListeners", "listener-https", f"{N}/applicationGateways/httpListeners",
-                          frontendIPConfiguration=ref(agw_fip), frontendPort=ref(f"{agw}/frontendPorts/port_443"),
-                          hostNames=[], protocol="Https", requireServerNameIndication=False,
-                          sslCertificate=ref(f"{agw}/sslCertificates/cert-contoso-web")),
-                    child(agw, "httpListeners", "listener-http", f"{N}/applicationGateways/httpListeners",
-                          frontendIPConfiguration=ref(agw_fip), frontendPort=ref(f"{agw}/frontendPorts/port_80"),
-                          hostNames=[], protocol="Http", requireServerNameIndication=False),
+                    child(
+                        agw,
+                        "httpListeners",
+                        "listener-https",
+                        f"{N}/applicationGateways/httpListeners",
+                        frontendIPConfiguration=ref(agw_fip),
+                        frontendPort=ref(f"{agw}/frontendPorts/port_443"),
+                        hostNames=[],
+                        protocol="Https",
+                        requireServerNameIndication=False,
+                        sslCertificate=ref(f"{agw}/sslCertificates/cert-contoso-web"),
+                    ),
+                    child(
+                        agw,
+                        "httpListeners",
+                        "listener-http",
+                        f"{N}/applicationGateways/httpListeners",
+                        frontendIPConfiguration=ref(agw_fip),
+                        frontendPort=ref(f"{agw}/frontendPorts/port_80"),
+                        hostNames=[],
+                        protocol="Http",
+                        requireServerNameIndication=False,
+                    ),
                 ],
                 "operationalState": "Running",
                 "probes": [],
                 "redirectConfigurations": [],
                 "requestRoutingRules": [
-                    child(agw, "requestRoutingRules", "rule-https", f"{N}/applicationGateways/requestRoutingRules",
-                          backendAddressPool=ref(f"{agw}/backendAddressPools/pool-web"),
-                          backendHttpSettings=ref(f"{agw}/backendHttpSettingsCollection/https-8443"),
-                          httpListener=ref(f"{agw}/httpListeners/listener-https"), priority=100, ruleType="Basic"),
-                    child(agw, "requestRoutingRules", "rule-http", f"{N}/applicationGateways/requestRoutingRules",
-                          backendAddressPool=ref(f"{agw}/backendAddressPools/pool-web"),
-                          backendHttpSettings=ref(f"{agw}/backendHttpSettingsCollection/https-8443"),
-                          httpListener=ref(f"{agw}/httpListeners/listener-http"), priority=110, ruleType="Basic"),
+                    child(
+                        agw,
+                        "requestRoutingRules",
+                        "rule-https",
+                        f"{N}/applicationGateways/requestRoutingRules",
+                        backendAddressPool=ref(f"{agw}/backendAddressPools/pool-web"),
+                        backendHttpSettings=ref(f"{agw}/backendHttpSettingsCollection/https-8443"),
+                        httpListener=ref(f"{agw}/httpListeners/listener-https"),
+                        priority=100,
+                        ruleType="Basic",
+                    ),
+                    child(
+                        agw,
+                        "requestRoutingRules",
+                        "rule-http",
+                        f"{N}/applicationGateways/requestRoutingRules",
+                        backendAddressPool=ref(f"{agw}/backendAddressPools/pool-web"),
+                        backendHttpSettings=ref(f"{agw}/backendHttpSettingsCollection/https-8443"),
+                        httpListener=ref(f"{agw}/httpListeners/listener-http"),
+                        priority=110,
+                        ruleType="Basic",
+                    ),
                 ],
                 "resourceGuid": stable_guid("guid", agw),
                 "rewriteRuleSets": [],
-                "sku": {"capacity": 2, "family": "Generation_1", "name": "Standard_v2", "tier": "Standard_v2"},
+                "sku": {
+                    "capacity": 2,
+                    "family": "Generation_1",
+                    "name": "Standard_v2",
+                    "tier": "Standard_v2",
+                },
                 "sslCertificates": [
-                    child(agw, "sslCertificates", "cert-contoso-web", f"{N}/applicationGateways/sslCertificates",
-                          publicCertData="MIIDfTCCAmWgAwIBAgIQEXAMPLEONLYcontosoWebCert"),
+                    child(
+                        agw,
+                        "sslCertificates",
+                        "cert-contoso-web",
+                        f"{N}/applicationGateways/sslCertificates",
+                        publicCertData="MIIDfTCCAmWgAwIBAgIQEXAMPLEONLYcontosoWebCert",
+                    ),
                 ],
                 "trustedRootCertificates": [],
                 "urlPathMaps": [],
@@ -1106,50 +1486,141 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     s, rg = DEV, "rg-dev"
     dev_vnet = _nid(s, rg, "virtualNetworks", "vnet-dev")
     asg_api = _nid(s, rg, "applicationSecurityGroups", "asg-dev-api")
-    e.add(resource(asg_api, f"{N}/applicationSecurityGroups", WEU, {"resourceGuid": stable_guid("guid", asg_api)}))
-    nsg_dev = e.nsg(s, rg, "nsg-dev-apps", [
-        dict(name="deny-from-corp-8000-8010", priority=140, access="Deny", source="10.0.0.0/8",
-             ports="8000-8010", description="a deny from a private range shadows nothing from the internet"),
-        dict(name="deny-8080-internet", priority=150, access="Deny", source="Internet", ports="8080"),
-        dict(name="allow-dev-range", priority=200, source="Internet", ports=["8000-8100"],
-             destination_asgs=[asg_api]),
-        dict(name="allow-ssh-office", priority=210, source=["198.51.100.0/24"], ports="22",
-             description="office range only: a known source, not the internet"),
-    ])
+    e.add(
+        resource(
+            asg_api,
+            f"{N}/applicationSecurityGroups",
+            WEU,
+            {"resourceGuid": stable_guid("guid", asg_api)},
+        )
+    )
+    nsg_dev = e.nsg(
+        s,
+        rg,
+        "nsg-dev-apps",
+        [
+            dict(
+                name="deny-from-corp-8000-8010",
+                priority=140,
+                access="Deny",
+                source="10.0.0.0/8",
+                ports="8000-8010",
+                description="a deny from a private range shadows nothing from the internet",
+            ),
+            dict(
+                name="deny-8080-internet",
+                priority=150,
+                access="Deny",
+                source="Internet",
+                ports="8080",
+            ),
+            dict(
+                name="allow-dev-range",
+                priority=200,
+                source="Internet",
+                ports=["8000-8100"],
+                destination_asgs=[asg_api],
+            ),
+            dict(
+                name="allow-ssh-office",
+                priority=210,
+                source=["198.51.100.0/24"],
+                ports="22",
+                description="office range only: a known source, not the internet",
+            ),
+        ],
+    )
     rt = _nid(s, rg, "routeTables", "rt-dev-apps")
     e.add(
         resource(
-            rt, f"{N}/routeTables", WEU,
+            rt,
+            f"{N}/routeTables",
+            WEU,
             {
                 "disableBgpRoutePropagation": True,
                 "resourceGuid": stable_guid("guid", rt),
                 "routes": [
-                    child(rt, "routes", "blackhole-default", f"{N}/routeTables/routes", addressPrefix="0.0.0.0/0",
-                          hasBgpOverride=False, nextHopType="None"),
-                    child(rt, "routes", "corp-via-nva", f"{N}/routeTables/routes", addressPrefix="10.0.0.0/8",
-                          hasBgpOverride=False, nextHopIpAddress="10.3.0.4", nextHopType="VirtualAppliance"),
+                    child(
+                        rt,
+                        "routes",
+                        "blackhole-default",
+                        f"{N}/routeTables/routes",
+                        addressPrefix="0.0.0.0/0",
+                        hasBgpOverride=False,
+                        nextHopType="None",
+                    ),
+                    child(
+                        rt,
+                        "routes",
+                        "corp-via-nva",
+                        f"{N}/routeTables/routes",
+                        addressPrefix="10.0.0.0/8",
+                        hasBgpOverride=False,
+                        nextHopIpAddress="10.3.0.4",
+                        nextHopType="VirtualAppliance",
+                    ),
                 ],
                 "subnets": [ref(f"{dev_vnet}/subnets/snet-apps")],
             },
         )
     )
-    e.vnet(s, rg, "vnet-dev", "10.3.0.0/16",
-           [("snet-apps", "10.3.1.0/24", nsg_dev, rt), ("snet-legacy", "10.3.2.0/24", None, None)])
+    e.vnet(
+        s,
+        rg,
+        "vnet-dev",
+        "10.3.0.0/16",
+        [("snet-apps", "10.3.1.0/24", nsg_dev, rt), ("snet-legacy", "10.3.2.0/24", None, None)],
+    )
     api_vm = _vm_id(s, rg, "dev-api-01")
     api_nic = _nid(s, rg, "networkInterfaces", "nic-dev-api-01")
-    pip_api = e.public_ip(s, rg, "pip-dev-api-01", "20.61.40.8", attached_to=f"{api_nic}/ipConfigurations/ipconfig-public")
-    e.nic(s, rg, "nic-dev-api-01", [
-        dict(name="ipconfig1", ip="10.3.1.4", subnet=f"{dev_vnet}/subnets/snet-apps"),
-        dict(name="ipconfig-public", ip="10.3.1.5", subnet=f"{dev_vnet}/subnets/snet-apps", pip=pip_api,
-             asgs=[asg_api]),
-    ], vm=api_vm)
+    pip_api = e.public_ip(
+        s,
+        rg,
+        "pip-dev-api-01",
+        "20.61.40.8",
+        attached_to=f"{api_nic}/ipConfigurations/ipconfig-public",
+    )
+    e.nic(
+        s,
+        rg,
+        "nic-dev-api-01",
+        [
+            dict(name="ipconfig1", ip="10.3.1.4", subnet=f"{dev_vnet}/subnets/snet-apps"),
+            dict(
+                name="ipconfig-public",
+                ip="10.3.1.5",
+                subnet=f"{dev_vnet}/subnets/snet-apps",
+                pip=pip_api,
+                asgs=[asg_api],
+            ),
+        ],
+        vm=api_vm,
+    )
     e.vm(s, rg, "dev-api-01", [api_nic])
     legacy_vm = _vm_id(s, rg, "dev-legacy-01")
     legacy_nic = _nid(s, rg, "networkInterfaces", "nic-dev-legacy-01")
-    pip_legacy = e.public_ip(s, rg, "pip-dev-legacy-01", "20.61.40.7", sku="Basic",
-                             attached_to=f"{legacy_nic}/ipConfigurations/ipconfig1")
-    e.nic(s, rg, "nic-dev-legacy-01", [dict(name="ipconfig1", ip="10.3.2.4", subnet=f"{dev_vnet}/subnets/snet-legacy",
-                                            pip=pip_legacy)], vm=legacy_vm)
+    pip_legacy = e.public_ip(
+        s,
+        rg,
+        "pip-dev-legacy-01",
+        "20.61.40.7",
+        sku="Basic",
+        attached_to=f"{legacy_nic}/ipConfigurations/ipconfig1",
+    )
+    e.nic(
+        s,
+        rg,
+        "nic-dev-legacy-01",
+        [
+            dict(
+                name="ipconfig1",
+                ip="10.3.2.4",
+                subnet=f"{dev_vnet}/subnets/snet-legacy",
+                pip=pip_legacy,
+            )
+        ],
+        vm=legacy_vm,
+    )
     e.vm(s, rg, "dev-legacy-01", [legacy_nic], os="Windows", size="Standard_B2ms")
 
     # ================= contoso-vwan: Virtual WAN =================
@@ -1162,7 +1633,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     shop_vnet = _nid(SHOP, "rg-shop", "virtualNetworks", "vnet-shop")
     e.add(
         resource(
-            wan, f"{N}/virtualWans", WEU,
+            wan,
+            f"{N}/virtualWans",
+            WEU,
             {
                 "allowBranchToBranchTraffic": True,
                 "disableVpnEncryption": False,
@@ -1176,7 +1649,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     default_rt = f"{vhub}/hubRouteTables/defaultRouteTable"
     e.add(
         resource(
-            vhub, f"{N}/virtualHubs", WEU,
+            vhub,
+            f"{N}/virtualHubs",
+            WEU,
             {
                 "addressPrefix": "10.100.0.0/23",
                 "allowBranchToBranchTraffic": False,
@@ -1196,7 +1671,10 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
                             "remoteVirtualNetwork": ref(shop_vnet),
                             "routingConfiguration": {
                                 "associatedRouteTable": ref(default_rt),
-                                "propagatedRouteTables": {"ids": [ref(default_rt)], "labels": ["default"]},
+                                "propagatedRouteTables": {
+                                    "ids": [ref(default_rt)],
+                                    "labels": ["default"],
+                                },
                                 "vnetRoutes": {"staticRoutes": []},
                             },
                         },
@@ -1215,11 +1693,16 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     site_link = f"{vpn_site}/vpnSiteLinks/link-berlin-dt"
     e.add(
         resource(
-            vpn_site, f"{N}/vpnSites", WEU,
+            vpn_site,
+            f"{N}/vpnSites",
+            WEU,
             {
                 "addressSpace": {"addressPrefixes": ["10.210.0.0/16"]},
-                "deviceProperties": {"deviceModel": "FortiGate-100F", "deviceVendor": "Fortinet",
-                                     "linkSpeedInMbps": 500},
+                "deviceProperties": {
+                    "deviceModel": "FortiGate-100F",
+                    "deviceVendor": "Fortinet",
+                    "linkSpeedInMbps": 500,
+                },
                 "isSecuritySite": False,
                 "virtualWan": ref(wan),
                 "vpnSiteLinks": [
@@ -1230,7 +1713,10 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
                         "type": f"{N}/vpnSites/vpnSiteLinks",
                         "properties": {
                             "ipAddress": "203.0.113.20",
-                            "linkProperties": {"linkProviderName": "Deutsche Telekom", "linkSpeedInMbps": 500},
+                            "linkProperties": {
+                                "linkProviderName": "Deutsche Telekom",
+                                "linkSpeedInMbps": 500,
+                            },
                             "provisioningState": "Succeeded",
                             "psk": "Berlin-Office-PSK-9f3e!",
                         },
@@ -1244,7 +1730,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     link_conn = f"{vpn_conn}/vpnLinkConnections/link-berlin-dt"
     e.add(
         resource(
-            vpn_gw, f"{N}/vpnGateways", WEU,
+            vpn_gw,
+            f"{N}/vpnGateways",
+            WEU,
             {
                 "bgpSettings": {"asn": 65515, "bgpPeeringAddress": "10.100.0.12", "peerWeight": 0},
                 "connections": [
@@ -1293,7 +1781,9 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
     er_conn = f"{er_gw}/expressRouteConnections/cn-er-ams"
     e.add(
         resource(
-            er_gw, f"{N}/expressRouteGateways", WEU,
+            er_gw,
+            f"{N}/expressRouteGateways",
+            WEU,
             {
                 "allowNonVirtualWanTraffic": False,
                 "autoScaleConfiguration": {"bounds": {"min": 1}},
@@ -1316,132 +1806,305 @@ def _sample_resources() -> list[Json]:  # noqa: PLR0915 - one estate, spelt out 
 
     # ================= online-shop: spoke of the virtual hub =================
     s, rg = SHOP, "rg-shop"
-    nsg_shop = e.nsg(s, rg, "nsg-shop", [dict(name="allow-https", priority=100, source="*", ports="443")])
-    hv_vnet = (f"/subscriptions/{MS_HUB_SUB}/resourceGroups/RG_vhub-weu_{HUB_GUID}/providers/{N}/"
-               f"virtualNetworks/HV_vhub-weu_{HUB_GUID}")
+    nsg_shop = e.nsg(
+        s, rg, "nsg-shop", [dict(name="allow-https", priority=100, source="*", ports="443")]
+    )
+    hv_vnet = (
+        f"/subscriptions/{MS_HUB_SUB}/resourceGroups/RG_vhub-weu_{HUB_GUID}/providers/{N}/"
+        f"virtualNetworks/HV_vhub-weu_{HUB_GUID}"
+    )
     e.vnet(
-        s, rg, "vnet-shop", "10.4.0.0/16", [("snet-shop", "10.4.1.0/24", nsg_shop, None)],
-        peerings=[Estate.peering(f"RemoteVnetToHubPeering_{HUB_PEERING_GUID}", hv_vnet, ["10.100.0.0/23"],
-                                 use_remote_gateways=True)],
+        s,
+        rg,
+        "vnet-shop",
+        "10.4.0.0/16",
+        [("snet-shop", "10.4.1.0/24", nsg_shop, None)],
+        peerings=[
+            Estate.peering(
+                f"RemoteVnetToHubPeering_{HUB_PEERING_GUID}",
+                hv_vnet,
+                ["10.100.0.0/23"],
+                use_remote_gateways=True,
+            )
+        ],
     )
     shop_vm = _vm_id(s, rg, "shop-01")
     shop_nic = _nid(s, rg, "networkInterfaces", "nic-shop-01")
-    pip_shop = e.public_ip(s, rg, "pip-shop-01", "20.61.50.9", attached_to=f"{shop_nic}/ipConfigurations/ipconfig1")
-    e.nic(s, rg, "nic-shop-01", [dict(name="ipconfig1", ip="10.4.1.4", subnet=f"{shop_vnet}/subnets/snet-shop",
-                                      pip=pip_shop)], vm=shop_vm)
+    pip_shop = e.public_ip(
+        s, rg, "pip-shop-01", "20.61.50.9", attached_to=f"{shop_nic}/ipConfigurations/ipconfig1"
+    )
+    e.nic(
+        s,
+        rg,
+        "nic-shop-01",
+        [
+            dict(
+                name="ipconfig1",
+                ip="10.4.1.4",
+                subnet=f"{shop_vnet}/subnets/snet-shop",
+                pip=pip_shop,
+            )
+        ],
+        vm=shop_vm,
+    )
     e.vm(s, rg, "shop-01", [shop_nic])
 
     # ================= sandbox-alice: dangling peering, delegated network manager =================
     s, rg = SANDBOX, "rg-sandbox"
     gone_vnet = _nid(GONE_SUB, "rg-old-vendor", "virtualNetworks", "vnet-old-vendor")
-    e.vnet(s, rg, "vnet-sandbox", "10.50.0.0/16", [("default", "10.50.0.0/24", None, None)], location=NEU,
-           peerings=[Estate.peering("peer-old-vendor", gone_vnet, ["172.31.0.0/16"], state="Disconnected")])
+    e.vnet(
+        s,
+        rg,
+        "vnet-sandbox",
+        "10.50.0.0/16",
+        [("default", "10.50.0.0/24", None, None)],
+        location=NEU,
+        peerings=[
+            Estate.peering("peer-old-vendor", gone_vnet, ["172.31.0.0/16"], state="Disconnected")
+        ],
+    )
     northwind_nm = _nid(NORTHWIND_SUB, "rg-nw-avnm", "networkManagers", "avnm-northwind-msp")
     nmc_sub = f"/subscriptions/{s}/providers/{N}/networkManagerConnections/nmc-northwind-msp"
-    e.add(resource(nmc_sub, f"{N}/networkManagerConnections", None,
-                   {"connectionState": "Connected", "description": "Northwind managed security admin rules",
-                    "networkManagerId": northwind_nm}))
+    e.add(
+        resource(
+            nmc_sub,
+            f"{N}/networkManagerConnections",
+            None,
+            {
+                "connectionState": "Connected",
+                "description": "Northwind managed security admin rules",
+                "networkManagerId": northwind_nm,
+            },
+        )
+    )
     avnm = _nid(MANAGEMENT, "rg-avnm", "networkManagers", "avnm-contoso")
     nmc_mg = f"{MG_PREFIX}sandbox/providers/{N}/networkManagerConnections/nmc-avnm-contoso"
-    e.add(resource(nmc_mg, f"{N}/networkManagerConnections", None,
-                   {"connectionState": "Connected", "description": "sandbox guard rails",
-                    "networkManagerId": avnm}))
+    e.add(
+        resource(
+            nmc_mg,
+            f"{N}/networkManagerConnections",
+            None,
+            {
+                "connectionState": "Connected",
+                "description": "sandbox guard rails",
+                "networkManagerId": avnm,
+            },
+        )
+    )
 
     # ================= prod-data: circuit authorization redeemer, PaaS with inbound endpoints =================
     s, rg = DATA, "rg-data-net"
     data_vnet = _nid(s, rg, "virtualNetworks", "vnet-data")
-    e.vnet(s, rg, "vnet-data", "10.5.0.0/16",
-           [("snet-data", "10.5.1.0/24", None, None), ("snet-pe", "10.5.2.0/24", None, None),
-            ("GatewaySubnet", "10.5.255.0/27", None, None)])
-    ergw_data = _nid(s, rg, "virtualNetworkGateways", "ergw-data")
-    e.add(resource(ergw_data, f"{N}/virtualNetworkGateways", WEU, {
-        "activeActive": False,
-        "enableBgp": False,
-        "gatewayType": "ExpressRoute",
-        "ipConfigurations": [
-            {"name": "default", "id": f"{ergw_data}/ipConfigurations/default",
-             "etag": etag(f"{ergw_data}/ipConfigurations/default"),
-             "properties": {"privateIPAllocationMethod": "Dynamic", "provisioningState": "Succeeded",
-                            "subnet": ref(f"{data_vnet}/subnets/GatewaySubnet")}}
+    e.vnet(
+        s,
+        rg,
+        "vnet-data",
+        "10.5.0.0/16",
+        [
+            ("snet-data", "10.5.1.0/24", None, None),
+            ("snet-pe", "10.5.2.0/24", None, None),
+            ("GatewaySubnet", "10.5.255.0/27", None, None),
         ],
-        "natRules": [],
-        "resourceGuid": stable_guid("guid", ergw_data),
-        "sku": {"name": "ErGw1AZ", "tier": "ErGw1AZ", "capacity": 2},
-    }))
-    connection(s, rg, "cn-data-er-ams", "ExpressRoute", ergw_data, peer=ref(er_ams),
-               authorizationKey="b7e4c1d2-6f3a-4e8b-9c0d-2a1f5e6b7c8d")
+    )
+    ergw_data = _nid(s, rg, "virtualNetworkGateways", "ergw-data")
+    e.add(
+        resource(
+            ergw_data,
+            f"{N}/virtualNetworkGateways",
+            WEU,
+            {
+                "activeActive": False,
+                "enableBgp": False,
+                "gatewayType": "ExpressRoute",
+                "ipConfigurations": [
+                    {
+                        "name": "default",
+                        "id": f"{ergw_data}/ipConfigurations/default",
+                        "etag": etag(f"{ergw_data}/ipConfigurations/default"),
+                        "properties": {
+                            "privateIPAllocationMethod": "Dynamic",
+                            "provisioningState": "Succeeded",
+                            "subnet": ref(f"{data_vnet}/subnets/GatewaySubnet"),
+                        },
+                    }
+                ],
+                "natRules": [],
+                "resourceGuid": stable_guid("guid", ergw_data),
+                "sku": {"name": "ErGw1AZ", "tier": "ErGw1AZ", "capacity": 2},
+            },
+        )
+    )
+    connection(
+        s,
+        rg,
+        "cn-data-er-ams",
+        "ExpressRoute",
+        ergw_data,
+        peer=ref(er_ams),
+        authorizationKey="b7e4c1d2-6f3a-4e8b-9c0d-2a1f5e6b7c8d",
+    )
     prg = "rg-data"
     kv = res_id(s, prg, "Microsoft.KeyVault/vaults", "kv-data-prod")
     sql = res_id(s, prg, "Microsoft.Sql/servers", "sql-data-prod")
     pe_sql = _nid(s, prg, "privateEndpoints", "pe-sql-data-prod")
     litware_pe = _nid(LITWARE_SUB, "rg-litware-apps", "privateEndpoints", "pe-contoso-kv")
     fab_analytics_pe = _nid(FAB_ANALYTICS, "rg-fab-bi", "privateEndpoints", "pe-contoso-sql")
-    e.add(resource(kv, "Microsoft.KeyVault/vaults", WEU, {
-        "enableRbacAuthorization": True,
-        "enableSoftDelete": True,
-        "networkAcls": {"bypass": "AzureServices", "defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": []},
-        "privateEndpointConnections": [
-            _paas_pe_conn(kv, "Microsoft.KeyVault/vaults", "pe-contoso-kv.litware", litware_pe, "Pending",
-                          "Litware integration requests secrets access", with_name=False),
-        ],
-        "publicNetworkAccess": "Disabled",
-        "sku": {"family": "A", "name": "standard"},
-        "tenantId": HOME,
-        "vaultUri": "https://kv-data-prod.vault.azure.net/",
-    }, with_etag=False))
-    e.add(resource(sql, "Microsoft.Sql/servers", WEU, {
-        "administratorLogin": "sqladmin",
-        "fullyQualifiedDomainName": "sql-data-prod.database.windows.net",
-        "minimalTlsVersion": "1.2",
-        "privateEndpointConnections": [
-            {"id": f"{sql}/privateEndpointConnections/pe-sql-data-prod",
-             "properties": {"groupIds": ["sqlServer"], "privateEndpoint": ref(pe_sql),
-                            "privateLinkServiceConnectionState": {"actionsRequired": "None",
-                                                                  "description": "Auto-approved",
-                                                                  "status": "Approved"},
-                            "provisioningState": "Ready"}},
-            {"id": f"{sql}/privateEndpointConnections/pe-contoso-sql.fab-bi",
-             "properties": {"groupIds": ["sqlServer"], "privateEndpoint": ref(fab_analytics_pe),
-                            "privateLinkServiceConnectionState": {"actionsRequired": "None",
-                                                                  "description": "approved by dba on call",
-                                                                  "status": "Approved"},
-                            "provisioningState": "Ready"}},
-        ],
-        "publicNetworkAccess": "Disabled",
-        "state": "Ready",
-        "version": "12.0",
-    }, kind="v12.0", with_etag=False))
-    _private_endpoint(e, s, prg, "pe-sql-data-prod", f"{data_vnet}/subnets/snet-pe", "10.5.2.4", sql,
-                      "sqlServer", manual=False)
-    _private_endpoint(e, s, prg, "pe-tailspin-api", f"{data_vnet}/subnets/snet-pe", "10.5.2.5", VENDOR_ALIAS,
-                      None, manual=True, status="Approved", request="Tailspin market data feed")
+    e.add(
+        resource(
+            kv,
+            "Microsoft.KeyVault/vaults",
+            WEU,
+            {
+                "enableRbacAuthorization": True,
+                "enableSoftDelete": True,
+                "networkAcls": {
+                    "bypass": "AzureServices",
+                    "defaultAction": "Deny",
+                    "ipRules": [],
+                    "virtualNetworkRules": [],
+                },
+                "privateEndpointConnections": [
+                    _paas_pe_conn(
+                        kv,
+                        "Microsoft.KeyVault/vaults",
+                        "pe-contoso-kv.litware",
+                        litware_pe,
+                        "Pending",
+                        "Litware integration requests secrets access",
+                        with_name=False,
+                    ),
+                ],
+                "publicNetworkAccess": "Disabled",
+                "sku": {"family": "A", "name": "standard"},
+                "tenantId": HOME,
+                "vaultUri": "https://kv-data-prod.vault.azure.net/",
+            },
+            with_etag=False,
+        )
+    )
+    e.add(
+        resource(
+            sql,
+            "Microsoft.Sql/servers",
+            WEU,
+            {
+                "administratorLogin": "sqladmin",
+                "fullyQualifiedDomainName": "sql-data-prod.database.windows.net",
+                "minimalTlsVersion": "1.2",
+                "privateEndpointConnections": [
+                    {
+                        "id": f"{sql}/privateEndpointConnections/pe-sql-data-prod",
+                        "properties": {
+                            "groupIds": ["sqlServer"],
+                            "privateEndpoint": ref(pe_sql),
+                            "privateLinkServiceConnectionState": {
+                                "actionsRequired": "None",
+                                "description": "Auto-approved",
+                                "status": "Approved",
+                            },
+                            "provisioningState": "Ready",
+                        },
+                    },
+                    {
+                        "id": f"{sql}/privateEndpointConnections/pe-contoso-sql.fab-bi",
+                        "properties": {
+                            "groupIds": ["sqlServer"],
+                            "privateEndpoint": ref(fab_analytics_pe),
+                            "privateLinkServiceConnectionState": {
+                                "actionsRequired": "None",
+                                "description": "approved by dba on call",
+                                "status": "Approved",
+                            },
+                            "provisioningState": "Ready",
+                        },
+                    },
+                ],
+                "publicNetworkAccess": "Disabled",
+                "state": "Ready",
+                "version": "12.0",
+            },
+            kind="v12.0",
+            with_etag=False,
+        )
+    )
+    _private_endpoint(
+        e,
+        s,
+        prg,
+        "pe-sql-data-prod",
+        f"{data_vnet}/subnets/snet-pe",
+        "10.5.2.4",
+        sql,
+        "sqlServer",
+        manual=False,
+    )
+    _private_endpoint(
+        e,
+        s,
+        prg,
+        "pe-tailspin-api",
+        f"{data_vnet}/subnets/snet-pe",
+        "10.5.2.5",
+        VENDOR_ALIAS,
+        None,
+        manual=True,
+        status="Approved",
+        request="Tailspin market data feed",
+    )
 
     # ================= contoso-management: network manager, Lighthouse =================
     s, rg = MANAGEMENT, "rg-avnm"
-    e.add(resource(avnm, f"{N}/networkManagers", WEU, {
-        "description": "Contoso platform network manager",
-        "networkManagerScopeAccesses": ["SecurityAdmin", "Connectivity"],
-        "networkManagerScopes": {
-            "crossTenantScopes": [],
-            "managementGroups": [f"{MG_PREFIX}contoso-platform"],
-            "subscriptions": [f"/subscriptions/{DEV}"],
-        },
-        "resourceGuid": stable_guid("guid", avnm),
-    }))
+    e.add(
+        resource(
+            avnm,
+            f"{N}/networkManagers",
+            WEU,
+            {
+                "description": "Contoso platform network manager",
+                "networkManagerScopeAccesses": ["SecurityAdmin", "Connectivity"],
+                "networkManagerScopes": {
+                    "crossTenantScopes": [],
+                    "managementGroups": [f"{MG_PREFIX}contoso-platform"],
+                    "subscriptions": [f"/subscriptions/{DEV}"],
+                },
+                "resourceGuid": stable_guid("guid", avnm),
+            },
+        )
+    )
     for sub in (CONNECTIVITY, PAYMENTS):
         _lighthouse(e, sub)
 
     # ================= shadow-it-marketing and retail-pos: plain networks =================
-    e.vnet(SHADOW, "rg-marketing", "vnet-marketing", "10.60.0.0/16", [("default", "10.60.0.0/24", None, None)])
-    e.vnet(RETAIL_POS, "rg-pos", "vnet-retail-pos", "10.70.0.0/16", [("snet-pos", "10.70.1.0/24", None, None)],
-           location=NEU)
+    e.vnet(
+        SHADOW,
+        "rg-marketing",
+        "vnet-marketing",
+        "10.60.0.0/16",
+        [("default", "10.60.0.0/24", None, None)],
+    )
+    e.vnet(
+        RETAIL_POS,
+        "rg-pos",
+        "vnet-retail-pos",
+        "10.70.0.0/16",
+        [("snet-pos", "10.70.1.0/24", None, None)],
+        location=NEU,
+    )
 
     _fill_back_references(e.resources)
     return e.resources
 
 
-def _paas_pe_conn(parent: str, ptype: str, name: str, endpoint: str, status: str, description: str,
-                  *, with_name: bool = True) -> Json:
+def _paas_pe_conn(
+    parent: str,
+    ptype: str,
+    name: str,
+    endpoint: str,
+    status: str,
+    description: str,
+    *,
+    with_name: bool = True,
+) -> Json:
     cid = f"{parent}/privateEndpointConnections/{name}"
     item: Json = {"id": cid}
     if with_name:
@@ -1451,19 +2114,47 @@ def _paas_pe_conn(parent: str, ptype: str, name: str, endpoint: str, status: str
         item["etag"] = etag(cid)
     item["properties"] = {
         "privateEndpoint": ref(endpoint),
-        "privateLinkServiceConnectionState": {"actionsRequired": "None", "description": description, "status": status},
+        "privateLinkServiceConnectionState": {
+            "actionsRequired": "None",
+            "description": description,
+            "status": status,
+        },
         "provisioningState": "Succeeded",
     }
     return item
 
 
-def _private_endpoint(e: Estate, sub: str, rg: str, name: str, subnet: str, ip: str, target: str,
-                      group: str | None, *, manual: bool, status: str = "Approved", request: str = "") -> str:
+def _private_endpoint(
+    e: Estate,
+    sub: str,
+    rg: str,
+    name: str,
+    subnet: str,
+    ip: str,
+    target: str,
+    group: str | None,
+    *,
+    manual: bool,
+    status: str = "Approved",
+    request: str = "",
+) -> str:
     pe = _nid(sub, rg, "privateEndpoints", name)
     nic_name = f"{name}.nic.{stable_guid('penic', pe)}"
-    nic = e.nic(sub, rg, nic_name, [dict(name=f"privateEndpointIpConfig.{stable_guid('pecfg', pe)}", ip=ip,
-                                         subnet=subnet, group=group or "", member=group or "default")],
-                private_endpoint=pe)
+    nic = e.nic(
+        sub,
+        rg,
+        nic_name,
+        [
+            dict(
+                name=f"privateEndpointIpConfig.{stable_guid('pecfg', pe)}",
+                ip=ip,
+                subnet=subnet,
+                group=group or "",
+                member=group or "default",
+            )
+        ],
+        private_endpoint=pe,
+    )
     conn_kind = "manualPrivateLinkServiceConnections" if manual else "privateLinkServiceConnections"
     conn_id = f"{pe}/{conn_kind}/{name}"
     connection = {
@@ -1475,7 +2166,9 @@ def _private_endpoint(e: Estate, sub: str, rg: str, name: str, subnet: str, ip: 
             "groupIds": [group] if group else [],
             "privateLinkServiceConnectionState": {
                 "actionsRequired": "None",
-                "description": "Auto-Approved" if not manual else ("Approved" if status == "Approved" else "Awaiting approval"),
+                "description": "Auto-Approved"
+                if not manual
+                else ("Approved" if status == "Approved" else "Awaiting approval"),
                 "status": status,
             },
             "privateLinkServiceId": target,
@@ -1483,16 +2176,23 @@ def _private_endpoint(e: Estate, sub: str, rg: str, name: str, subnet: str, ip: 
             "requestMessage": request,
         },
     }
-    return e.add(resource(pe, f"{N}/privateEndpoints", WEU, {
-        "applicationSecurityGroups": [],
-        "customDnsConfigs": [],
-        "customNetworkInterfaceName": "",
-        "ipConfigurations": [],
-        "manualPrivateLinkServiceConnections": [connection] if manual else [],
-        "networkInterfaces": [ref(nic)],
-        "privateLinkServiceConnections": [] if manual else [connection],
-        "subnet": ref(subnet),
-    }))
+    return e.add(
+        resource(
+            pe,
+            f"{N}/privateEndpoints",
+            WEU,
+            {
+                "applicationSecurityGroups": [],
+                "customDnsConfigs": [],
+                "customNetworkInterfaceName": "",
+                "ipConfigurations": [],
+                "manualPrivateLinkServiceConnections": [connection] if manual else [],
+                "networkInterfaces": [ref(nic)],
+                "privateLinkServiceConnections": [] if manual else [connection],
+                "subnet": ref(subnet),
+            },
+        )
+    )
 
 
 def _lighthouse(e: Estate, sub: str) -> None:
@@ -1504,10 +2204,16 @@ def _lighthouse(e: Estate, sub: str) -> None:
         "description": "Northwind 24x7 network operations",
         "registrationDefinitionName": "Northwind Managed Network Operations",
         "authorizations": [
-            {"principalId": "6e2b4c8a-0000-4000-8000-00000000a001", "principalIdDisplayName": "NW NetOps",
-             "roleDefinitionId": "4d97b98b-1d4f-4787-a291-c67834d212e7"},
-            {"principalId": "6e2b4c8a-0000-4000-8000-00000000a002", "principalIdDisplayName": "NW Readers",
-             "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
+            {
+                "principalId": "6e2b4c8a-0000-4000-8000-00000000a001",
+                "principalIdDisplayName": "NW NetOps",
+                "roleDefinitionId": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+            },
+            {
+                "principalId": "6e2b4c8a-0000-4000-8000-00000000a002",
+                "principalIdDisplayName": "NW Readers",
+                "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            },
         ],
         "eligibleAuthorizations": [],
         "provisioningState": "Succeeded",
@@ -1516,23 +2222,31 @@ def _lighthouse(e: Estate, sub: str) -> None:
         "managedByTenantId": NORTHWIND,
         "managedByTenantName": "Northwind Managed Services",
     }
-    e.add({"properties": definition_props, "id": definition,
-           "type": "Microsoft.ManagedServices/registrationDefinitions", "name": definition_name})
-    e.add({
-        "properties": {
-            "registrationDefinitionId": definition,
-            "provisioningState": "Succeeded",
-            "registrationDefinition": {
-                "properties": definition_props,
-                "id": definition,
-                "type": "Microsoft.ManagedServices/registrationDefinitions",
-                "name": definition_name,
+    e.add(
+        {
+            "properties": definition_props,
+            "id": definition,
+            "type": "Microsoft.ManagedServices/registrationDefinitions",
+            "name": definition_name,
+        }
+    )
+    e.add(
+        {
+            "properties": {
+                "registrationDefinitionId": definition,
+                "provisioningState": "Succeeded",
+                "registrationDefinition": {
+                    "properties": definition_props,
+                    "id": definition,
+                    "type": "Microsoft.ManagedServices/registrationDefinitions",
+                    "name": definition_name,
+                },
             },
-        },
-        "id": assignment,
-        "type": "Microsoft.ManagedServices/registrationAssignments",
-        "name": assignment_name,
-    })
+            "id": assignment,
+            "type": "Microsoft.ManagedServices/registrationAssignments",
+            "name": assignment_name,
+        }
+    )
 
 
 def _fill_back_references(resources: list[Json]) -> None:
@@ -1570,10 +2284,14 @@ def _fill_back_references(resources: list[Json]) -> None:
             if sn is not None:
                 add_backref(sn["properties"], "privateEndpoints", r["id"])
         else:
-            for cfg in props.get("ipConfigurations", []) or props.get("gatewayIPConfigurations", []):
+            for cfg in props.get("ipConfigurations", []) or props.get(
+                "gatewayIPConfigurations", []
+            ):
                 subnet = cfg.get("properties", {}).get("subnet")
                 if subnet and subnet["id"].lower() in subnets:
-                    add_backref(subnets[subnet["id"].lower()]["properties"], "ipConfigurations", cfg["id"])
+                    add_backref(
+                        subnets[subnet["id"].lower()]["properties"], "ipConfigurations", cfg["id"]
+                    )
     for sn in subnets.values():
         if "ipConfigurations" in sn["properties"]:
             sn["properties"]["ipConfigurations"].sort(key=lambda x: x["id"].lower())
@@ -1641,7 +2359,7 @@ def _management_groups() -> list[Json]:
 
     children: dict[str, int] = {}
     groups: dict[str, int] = {}
-    for name, _, parent in MANAGEMENT_GROUPS:
+    for _name, _, parent in MANAGEMENT_GROUPS:
         if parent:
             children[parent] = children.get(parent, 0) + 1
             groups[parent] = groups.get(parent, 0) + 1
@@ -1656,40 +2374,44 @@ def _management_groups() -> list[Json]:
     out: list[Json] = []
     for name, display, parent in MANAGEMENT_GROUPS:
         parent_chain = chain(parent)
-        out.append({
-            "id": f"{MG_PREFIX}{name}",
-            "type": "Microsoft.Management/managementGroups",
-            "name": name,
-            "properties": {
-                "tenantId": HOME,
-                "displayName": display,
-                "parent": {"id": f"{MG_PREFIX}{parent}"} if parent else None,
-                "permissions": "view",
-                "inheritedPermissions": "view",
-                "parentDisplayNameChain": [names[p] for p in parent_chain],
-                "parentNameChain": parent_chain,
-                "numberOfDescendants": descendants(name),
-                "numberOfChildren": children.get(name, 0),
-                "numberOfChildGroups": groups.get(name, 0),
-            },
-        })
+        out.append(
+            {
+                "id": f"{MG_PREFIX}{name}",
+                "type": "Microsoft.Management/managementGroups",
+                "name": name,
+                "properties": {
+                    "tenantId": HOME,
+                    "displayName": display,
+                    "parent": {"id": f"{MG_PREFIX}{parent}"} if parent else None,
+                    "permissions": "view",
+                    "inheritedPermissions": "view",
+                    "parentDisplayNameChain": [names[p] for p in parent_chain],
+                    "parentNameChain": parent_chain,
+                    "numberOfDescendants": descendants(name),
+                    "numberOfChildren": children.get(name, 0),
+                    "numberOfChildGroups": groups.get(name, 0),
+                },
+            }
+        )
     for sid, display, mg, _m, _t in SUBSCRIPTIONS:
         parent_chain = chain(mg)
         permission = "noaccess" if sid == LEGACY else "view"
-        out.append({
-            "id": f"/subscriptions/{sid}",
-            "type": "/subscriptions",
-            "name": sid,
-            "properties": {
-                "tenantId": HOME,
-                "displayName": display,
-                "parent": {"id": f"{MG_PREFIX}{mg}"},
-                "permissions": permission,
-                "inheritedPermissions": permission,
-                "parentDisplayNameChain": [names[p] for p in parent_chain],
-                "parentNameChain": parent_chain,
-            },
-        })
+        out.append(
+            {
+                "id": f"/subscriptions/{sid}",
+                "type": "/subscriptions",
+                "name": sid,
+                "properties": {
+                    "tenantId": HOME,
+                    "displayName": display,
+                    "parent": {"id": f"{MG_PREFIX}{mg}"},
+                    "permissions": permission,
+                    "inheritedPermissions": permission,
+                    "parentDisplayNameChain": [names[p] for p in parent_chain],
+                    "parentNameChain": parent_chain,
+                },
+            }
+        )
     return out
 
 
@@ -1701,8 +2423,18 @@ def _references(resources: list[Json]) -> dict[str, set[str]]:
     def walk(node: Any, owner: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(value, str) and value.lower().startswith("/subscriptions/") and (
-                    key in ("id", "privateLinkServiceId", "networkManagerId", "connectionResourceUri")
+                if (
+                    isinstance(value, str)
+                    and value.lower().startswith("/subscriptions/")
+                    and (
+                        key
+                        in (
+                            "id",
+                            "privateLinkServiceId",
+                            "networkManagerId",
+                            "connectionResourceUri",
+                        )
+                    )
                 ):
                     sub = value.split("/")[2].lower()
                     if sub not in ours and sub != MS_HUB_SUB:
@@ -1729,37 +2461,56 @@ def write_sample_estate(out_dir: Path) -> Path:
     foreign = []
     for sub, owners in sorted(_references(resources).items()):
         tenant = FOREIGN_SUBSCRIPTIONS.get(sub)
-        foreign.append({
-            "subscriptionId": sub,
-            "tenantId": tenant,
-            "status": "resolved" if tenant else "not-found",
-            "referencedBy": sorted(owners, key=str.lower),
-        })
+        foreign.append(
+            {
+                "subscriptionId": sub,
+                "tenantId": tenant,
+                "status": "resolved" if tenant else "not-found",
+                "referencedBy": sorted(owners, key=str.lower),
+            }
+        )
     write_json(out_dir / "foreign.json", foreign)
-    write_json(out_dir / "errors.json", [{
-        "scope": f"/subscriptions/{LEGACY}",
-        "operation": "Subscriptions_Get",
-        "status": 403,
-        "code": "AuthorizationFailed",
-        "message": (f"The client '{CLIENT_ID}' with object id '{CLIENT_ID}' does not have authorization to "
+    write_json(
+        out_dir / "errors.json",
+        [
+            {
+                "scope": f"/subscriptions/{LEGACY}",
+                "operation": "Subscriptions_Get",
+                "status": 403,
+                "code": "AuthorizationFailed",
+                "message": (
+                    f"The client '{CLIENT_ID}' with object id '{CLIENT_ID}' does not have authorization to "
                     f"perform action 'Microsoft.Resources/subscriptions/read' over scope "
-                    f"'/subscriptions/{LEGACY}' or the scope is invalid."),
-        "at": "2026-11-27T02:00:04Z",
-    }])
-    write_json(out_dir / "manifest.json", {
-        "format": SNAPSHOT_FORMAT,
-        "createdAt": "2026-11-27T02:00:13Z",
-        "source": {"kind": "handmade", "endpoint": "https://management.azure.com", "cloud": "AzureCloud"},
-        "principal": {"tenantId": HOME, "clientId": CLIENT_ID},
-        "tenantsCrawled": [HOME],
-        "subscriptionsCrawled": sorted(s[0] for s in SUBSCRIPTIONS if s[0] != LEGACY),
-        "counts": {"resources": len(resources), "byType": by_type},
-    })
-    write_json(out_dir / "emulator.json", {
-        "principal": {"tenantId": HOME},
-        "foreignSubscriptions": dict(sorted(FOREIGN_SUBSCRIPTIONS.items())),
-        "deny": {f"/subscriptions/{LEGACY}": 403},
-    })
+                    f"'/subscriptions/{LEGACY}' or the scope is invalid."
+                ),
+                "at": "2026-11-27T02:00:04Z",
+            }
+        ],
+    )
+    write_json(
+        out_dir / "manifest.json",
+        {
+            "format": SNAPSHOT_FORMAT,
+            "createdAt": "2026-11-27T02:00:13Z",
+            "source": {
+                "kind": "handmade",
+                "endpoint": "https://management.azure.com",
+                "cloud": "AzureCloud",
+            },
+            "principal": {"tenantId": HOME, "clientId": CLIENT_ID},
+            "tenantsCrawled": [HOME],
+            "subscriptionsCrawled": sorted(s[0] for s in SUBSCRIPTIONS if s[0] != LEGACY),
+            "counts": {"resources": len(resources), "byType": by_type},
+        },
+    )
+    write_json(
+        out_dir / "emulator.json",
+        {
+            "principal": {"tenantId": HOME},
+            "foreignSubscriptions": dict(sorted(FOREIGN_SUBSCRIPTIONS.items())),
+            "deny": {f"/subscriptions/{LEGACY}": 403},
+        },
+    )
     (out_dir / "inventory.yaml").write_text(INVENTORY_YAML, encoding="utf-8")
     return out_dir
 
