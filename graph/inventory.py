@@ -439,28 +439,23 @@ class Inventory:
     def site_covering_vpn_site(
         self,
         *,
-        link_ips: Iterable[str | None],
-        link_fqdns: Iterable[str | None],
+        link_ips: Iterable[str],
+        link_fqdns: Iterable[str],
         prefixes: Iterable[str],
     ) -> SiteDecl | None:
-        """The declared site that covers a Virtual WAN VPN site: every link's address
-        is the site's and every prefix lies inside the site's prefixes."""
-        links = list(zip(list(link_ips), list(link_fqdns), strict=False))
-        ips = [ip for ip in link_ips if ip] if not links else None
+        """The declared site that covers a Virtual WAN VPN site: every link address (IP or
+        FQDN) is the site's and every prefix lies inside the site's prefixes."""
+        ips = [ip for ip in link_ips if ip]
+        fqdns = [f.strip().lower() for f in link_fqdns if f]
+        if not ips and not fqdns:
+            return None
         prefix_list = [p for p in prefixes if p]
         for site in self.sites:
-            if links:
-                ok = all(
-                    _same_ip(ip, site.gateway_ips)
-                    or (bool(fq) and (fq or "").strip().lower() in site.gateway_fqdns)
-                    for ip, fq in links
-                )
-            else:
-                ok = bool(ips) and all(_same_ip(ip, site.gateway_ips) for ip in ips or [])
-            if not ok:
+            if not all(_same_ip(ip, site.gateway_ips) for ip in ips):
                 continue
-            networks = site.networks()
-            if all(_inside(p, networks) for p in prefix_list):
+            if not all(f in site.gateway_fqdns for f in fqdns):
+                continue
+            if all(_inside(p, site.networks()) for p in prefix_list):
                 return site
         return None
 

@@ -1,0 +1,551 @@
+"""What the run observed beyond its own estate: tenants, subscriptions, circuits, sites.
+
+Every observation names its channel (findings.md) and carries the chain of
+evidence from our estate to the foreign thing, as graph edges with the
+schema's relationship names. Listing data (tenants, subscriptions, the
+management-group tree, foreign.json) comes from the snapshot, which the
+graph was built from; links come from the graph's edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
+
+import networkx as nx
+
+from graph.schema import ALIAS_PREFIX, Label, Rel, subscription_of
+
+TENANT_LIST = "tenant-list"
+SUBSCRIPTION = "subscription"
+MANAGEMENT_GROUP_TREE = "management-group-tree"
+LIGHTHOUSE = "lighthouse"
+VNET_PEERING = "vnet-peering"
+GATEWAY_CONNECTION = "gateway-connection"
+EXPRESSROUTE_AUTHORIZATION = "expressroute-authorization"
+EXPRESSROUTE_GLOBAL_REACH = "expressroute-global-reach"
+VWAN_HUB_CONNECTION = "vwan-hub-connection"
+PRIVATE_ENDPOINT = "private-endpoint"
+PRIVATE_ENDPOINT_INBOUND = "private-endpoint-inbound"
+NETWORK_MANAGER = "network-manager"
+# topology-only channels (links to what lies outside Azure)
+SITE_TO_SITE = "site-to-site"
+EXPRESSROUTE = "expressroute"
+
+CHANNELS: tuple[str, ...] = (
+    TENANT_LIST,
+    SUBSCRIPTION,
+    MANAGEMENT_GROUP_TREE,
+    LIGHTHOUSE,
+    VNET_PEERING,
+    GATEWAY_CONNECTION,
+    EXPRESSROUTE_AUTHORIZATION,
+    EXPRESSROUTE_GLOBAL_REACH,
+    VWAN_HUB_CONNECTION,
+    PRIVATE_ENDPOINT,
+    PRIVATE_ENDPOINT_INBOUND,
+    NETWORK_MANAGER,
+)
+LISTING_CHANNELS = frozenset({TENANT_LIST, SUBSCRIPTION, MANAGEMENT_GROUP_TREE, LIGHTHOUSE})
+NETWORK_CHANNELS = frozenset(CHANNELS) - LISTING_CHANNELS
+_CHANNEL_ORDER = {c: i for i, c in enumerate((*CHANNELS, SITE_TO_SITE, EXPRESSROUTE))}
+
+# private endpoint connection states that no longer link anything (findings.md)
+_DEAD_PRIVATE_LINK = frozenset({"rejected", "disconnected"})
+_MG_PREFIX = "/providers/microsoft.management/managementgroups/"
+
+
+class SnapshotLike(Protocol):
+    """What the analyses read from a snapshot (graph.snapshot.Snapshot)."""
+
+    manifest: dict[str, Any]
+    tenants: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    management_groups: list[dict[str, Any]]
+    foreign: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+
+
+def step(src: str, rel: str | None, dst: str, channel: str | None, **extra: Any) -> dict[str, Any]:
+    """One evidence item: a graph edge (relationship name from the schema) and its channel."""
+    item: dict[str, Any] = {"from": src, "relation": rel, "to": dst, "channel": channel}
+    item.update({k: v for k, v in extra.items() if v is not None})
+    return item
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One sighting of something beyond a node of ours, through one channel."""
+
+    channel: str
+    near: str  # the node on our side (a tenant id for listing channels)
+    far: str  # the node seen (resource id, subscription id, tenant id or alias)
+    evidence: tuple[dict[str, Any], ...]
+    scope: frozenset[str]  # our side: crawled subscriptions and/or tenants
+    near_tenant: str | None
+    far_subscription: str | None = None
+    far_tenant: str | None = None
+    state: str | None = None
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (_CHANNEL_ORDER.get(self.channel, 99), self.near, self.far)
+
+
+@dataclass
+class SubscriptionInfo:
+    """What the listings say about one subscription."""
+
+    id: str
+    tenant_id: str | None = None
+    name: str | None = None
+    state: str | None = None
+    listed: bool = False  # in subscriptions.json
+    in_tree: bool = False  # in the management-group tree
+    tree_tenant: str | None = None
+    ancestors: tuple[str, ...] = ()  # management-group names above it, nearest first
+    resolution: str | None = None  # foreign.json status
+    note: str | None = None  # not-found / unresolved
+
+
+@dataclass
+class Observed:
+    """Everything observed, keyed by lower-cased id."""
+
+    principal_tenant: str | None
+    tenants_crawled: frozenset[str]
+    subscriptions_crawled: frozenset[str]
+    home_tenants: list[str]
+    tenant_names: dict[str, str] = field(default_factory=dict)
+    tenant_categories: dict[str, str] = field(default_factory=dict)
+    subscription_info: dict[str, SubscriptionInfo] = field(default_factory=dict)
+    tenants: dict[str, list[Observation]] = field(default_factory=dict)
+    subscriptions: dict[str, list[Observation]] = field(default_factory=dict)
+    circuits: dict[str, list[Observation]] = field(default_factory=dict)
+    sites: dict[str, list[Observation]] = field(default_factory=dict)
+    aliases: dict[str, list[Observation]] = field(default_factory=dict)
+    links: list[Observation] = field(default_factory=list)
+    mg_tenants: dict[str, str] = field(default_factory=dict)  # management group name -> tenant
+
+    def tenant_of(self, subscription_id: str | None) -> str | None:
+        if not subscription_id:
+            return None
+        info = self.subscription_info.get(subscription_id)
+        return info.tenant_id if info else None
+
+
+def _lower(value: Any) -> str | None:
+    return str(value).strip().lower() if value else None
+
+
+def _add(index: dict[str, list[Observation]], key: str, obs: Observation) -> None:
+    index.setdefault(key, []).append(obs)
+
+
+# ------------------------------------------------------------------ listings
+
+
+def _listings(snap: SnapshotLike, graph: nx.MultiDiGraph, out: Observed) -> None:
+    principal = out.principal_tenant
+    info = out.subscription_info
+
+    def sub(sid: str) -> SubscriptionInfo:
+        if sid not in info:
+            info[sid] = SubscriptionInfo(id=sid)
+        return info[sid]
+
+    for item in snap.tenants:
+        tid = _lower(item.get("tenantId")) or _lower(str(item.get("id", "")).rsplit("/", 1)[-1])
+        if not tid:
+            continue
+        out.tenant_names[tid] = item.get("displayName") or item.get("defaultDomain") or tid
+        category = item.get("tenantCategory")
+        if category:
+            out.tenant_categories[tid] = str(category)
+        near = principal or tid
+        obs = Observation(
+            channel=TENANT_LIST,
+            near=near,
+            far=tid,
+            evidence=(step(near, None, tid, TENANT_LIST, state=category, note="Tenants_List"),),
+            scope=frozenset({near}),
+            near_tenant=near,
+            far_tenant=tid,
+            state=category,
+        )
+        _add(out.tenants, tid, obs)
+
+    for item in snap.subscriptions:
+        sid = _lower(item.get("subscriptionId")) or subscription_of(str(item.get("id", "")))
+        if not sid:
+            continue
+        tid = _lower(item.get("tenantId"))
+        record = sub(sid)
+        record.listed = True
+        record.tenant_id = tid or record.tenant_id
+        record.name = item.get("displayName") or record.name
+        record.state = item.get("state") or record.state
+        lister = tid if tid in out.tenants_crawled else (principal or tid)
+        scope = frozenset({lister}) if lister else frozenset()
+        obs = Observation(
+            channel=SUBSCRIPTION,
+            near=lister or sid,
+            far=sid,
+            evidence=(step(tid or "", Rel.CONTAINS.value, sid, SUBSCRIPTION, state=record.state),),
+            scope=scope,
+            near_tenant=tid,
+            far_subscription=sid,
+            far_tenant=tid,
+            state=record.state,
+        )
+        _add(out.subscriptions, sid, obs)
+        if tid:
+            _add(out.tenants, tid, obs)
+        for managed in item.get("managedByTenants") or []:
+            mtid = _lower(managed.get("tenantId")) if isinstance(managed, dict) else None
+            if mtid:
+                _lighthouse(out, sid, tid, mtid, "managedByTenants")
+
+    _tree(snap, out, sub)
+
+    for item in snap.foreign:
+        sid = _lower(item.get("subscriptionId"))
+        if not sid:
+            continue
+        record = sub(sid)
+        status = str(item.get("status") or "")
+        record.resolution = status or None
+        if status == "resolved" and item.get("tenantId") and not record.tenant_id:
+            record.tenant_id = _lower(item.get("tenantId"))
+        elif status == "not-found":
+            record.note = "not-found"
+        elif status and status != "resolved":
+            record.note = "unresolved"
+
+    # placeholders the build made for subscriptions only links name
+    for node, data in graph.nodes(data=True):
+        if data.get("label") != Label.SUBSCRIPTION:
+            continue
+        record = sub(str(node))
+        if not record.tenant_id and data.get("tenantId"):
+            record.tenant_id = _lower(data.get("tenantId"))
+        if not record.name and data.get("name") and data.get("name") != node:
+            record.name = str(data["name"])
+        if not record.state and data.get("state"):
+            record.state = str(data["state"])
+        if record.resolution is None and data.get("resolution"):
+            record.resolution = str(data["resolution"])
+            if record.resolution == "not-found":
+                record.note = "not-found"
+            elif record.resolution not in ("resolved", "not-found"):
+                record.note = "unresolved"
+
+
+def _tree(snap: SnapshotLike, out: Observed, sub: Any) -> None:
+    parents: dict[str, str | None] = {}
+    entities: list[dict[str, Any]] = []
+    for item in snap.management_groups:
+        ident = _lower(item.get("id"))
+        if not ident:
+            continue
+        props = item.get("properties") or {}
+        parent = _lower((props.get("parent") or {}).get("id"))
+        parents[ident] = parent
+        tid = _lower(props.get("tenantId"))
+        if ident.startswith(_MG_PREFIX) and tid:
+            out.mg_tenants[ident.rsplit("/", 1)[-1]] = tid
+        entities.append(item)
+    for item in entities:
+        ident = _lower(item.get("id")) or ""
+        if not ident.startswith("/subscriptions/"):
+            continue
+        sid = ident.split("/")[2]
+        props = item.get("properties") or {}
+        tid = _lower(props.get("tenantId"))
+        chain: list[str] = []
+        seen: set[str] = set()
+        cursor = parents.get(ident)
+        while cursor and cursor not in seen:
+            seen.add(cursor)
+            chain.append(cursor)
+            cursor = parents.get(cursor)
+        names = tuple(c.rsplit("/", 1)[-1] for c in chain)
+        extra = tuple(str(n).lower() for n in props.get("parentNameChain") or [])
+        record = sub(sid)
+        record.in_tree = True
+        record.tree_tenant = tid
+        record.ancestors = tuple(dict.fromkeys((*names, *extra)))
+        if not record.tenant_id:
+            record.tenant_id = tid
+        if not record.name and props.get("displayName"):
+            record.name = str(props["displayName"])
+        path = [tid or "", *reversed(chain), sid]
+        evidence = tuple(
+            step(a, Rel.CONTAINS.value, b, MANAGEMENT_GROUP_TREE)
+            for a, b in pairwise(path)
+        )
+        obs = Observation(
+            channel=MANAGEMENT_GROUP_TREE,
+            near=tid or sid,
+            far=sid,
+            evidence=evidence,
+            scope=frozenset({tid}) if tid else frozenset(),
+            near_tenant=tid,
+            far_subscription=sid,
+            far_tenant=tid,
+        )
+        _add(out.subscriptions, sid, obs)
+        if tid:
+            _add(out.tenants, tid, obs)
+
+
+def _lighthouse(
+    out: Observed, sid: str, tid: str | None, managing: str, via: str, definition: str | None = None
+) -> None:
+    scope = frozenset({sid}) if sid in out.subscriptions_crawled else frozenset()
+    obs = Observation(
+        channel=LIGHTHOUSE,
+        near=sid,
+        far=managing,
+        evidence=(
+            step(sid, Rel.MANAGED_BY.value, managing, LIGHTHOUSE, via=via, definitionId=definition),
+        ),
+        scope=scope,
+        near_tenant=tid,
+        far_tenant=managing,
+    )
+    out.links.append(obs)
+    _add(out.tenants, managing, obs)
+
+
+# ------------------------------------------------------------------ links in the graph
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
+    return graph.nodes[node].get("label") if node in graph else None
+
+
+def _subscription(graph: nx.MultiDiGraph, node: str) -> str | None:
+    data = graph.nodes[node] if node in graph else {}
+    value = data.get("subscriptionId")
+    return str(value).lower() if value else subscription_of(node)
+
+
+def _alias(graph: nx.MultiDiGraph, node: str) -> str | None:
+    if node.startswith(ALIAS_PREFIX):
+        return node[len(ALIAS_PREFIX) :]
+    data = graph.nodes[node] if node in graph else {}
+    alias = data.get("alias")
+    if alias:
+        return str(alias).lower()
+    if node.endswith(".azure.privatelinkservice"):
+        return node
+    return None
+
+
+def _classify(
+    graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]
+) -> tuple[str, str, str, str | None] | None:
+    """(channel, near, far, state) of a link edge, or None when it is no link of ours."""
+    rel = data.get("type")
+    if rel == Rel.PEERS_WITH:
+        if data.get("hubManaged"):
+            return None
+        return VNET_PEERING, u, v, data.get("peeringState")
+    if rel == Rel.CONNECTS_TO:
+        lu, lv = _label(graph, u), _label(graph, v)
+        state = data.get("connectionStatus") or data.get("state")
+        if lu == Label.CONNECTION and lv in (
+            Label.VNET_GATEWAY,
+            Label.EXPRESSROUTE_CIRCUIT,
+            Label.LOCAL_NETWORK_GATEWAY,
+        ):
+            if lv == Label.LOCAL_NETWORK_GATEWAY:
+                return SITE_TO_SITE, u, v, state
+            return GATEWAY_CONNECTION, u, v, state
+        if lu == Label.EXPRESSROUTE_GATEWAY and lv == Label.EXPRESSROUTE_CIRCUIT:
+            return GATEWAY_CONNECTION, u, v, state
+        if lu == Label.VIRTUAL_HUB and lv == Label.VIRTUAL_NETWORK:
+            return VWAN_HUB_CONNECTION, u, v, state
+        if lu == Label.VPN_GATEWAY and lv == Label.VPN_SITE:
+            return SITE_TO_SITE, u, v, state
+        if lu == Label.NETWORK_MANAGER_CONNECTION and lv == Label.NETWORK_MANAGER:
+            return NETWORK_MANAGER, u, v, state
+        return None
+    if rel == Rel.REDEEMED_BY:
+        return EXPRESSROUTE_AUTHORIZATION, u, v, data.get("authorizationUseStatus")
+    if rel == Rel.GLOBAL_REACH:
+        return EXPRESSROUTE_GLOBAL_REACH, u, v, data.get("circuitConnectionStatus")
+    if rel == Rel.PRIVATE_LINK:
+        status = data.get("status")
+        if status and str(status).lower() in _DEAD_PRIVATE_LINK:
+            return None
+        if data.get("direction") == "inbound":
+            return PRIVATE_ENDPOINT_INBOUND, v, u, status
+        return PRIVATE_ENDPOINT, u, v, status
+    return None
+
+
+_LINK_RELS = frozenset(
+    {Rel.PEERS_WITH, Rel.CONNECTS_TO, Rel.REDEEMED_BY, Rel.GLOBAL_REACH, Rel.PRIVATE_LINK}
+)
+
+
+def _owner_steps(graph: nx.MultiDiGraph, node: str, channel: str) -> list[dict[str, Any]]:
+    """The parent that holds an embedded child (a circuit's authorization)."""
+    if _label(graph, node) != Label.EXPRESSROUTE_AUTHORIZATION:
+        return []
+    for parent, _, data in graph.in_edges(node, data=True):
+        if data.get("type") == Rel.CONTAINS and _label(graph, parent) == Label.EXPRESSROUTE_CIRCUIT:
+            return [step(parent, Rel.CONTAINS.value, node, channel)]
+    return []
+
+
+def _links(graph: nx.MultiDiGraph, out: Observed) -> None:
+    ours = out.subscriptions_crawled | {
+        sid for sid, info in out.subscription_info.items() if info.listed
+    }
+    for u, v, data in graph.edges(data=True):
+        rel = data.get("type")
+        if rel == Rel.MANAGED_BY:
+            sid = str(u).lower()
+            managing = str(v).lower()
+            _lighthouse(
+                out,
+                sid,
+                out.tenant_of(sid),
+                managing,
+                str(data.get("via") or "managedByTenants"),
+                data.get("definitionId"),
+            )
+            continue
+        if rel not in _LINK_RELS:
+            continue
+        found = _classify(graph, u, v, data)
+        if found is None:
+            continue
+        channel, near, far, state = found
+        near_sub, far_sub = _subscription(graph, near), _subscription(graph, far)
+        near_ours = near_sub in ours and not graph.nodes[near].get("foreign")
+        if not near_ours:
+            if far_sub in ours and not graph.nodes[far].get("foreign") and channel != SITE_TO_SITE:
+                near, far, near_sub, far_sub = far, near, far_sub, near_sub
+            else:
+                continue
+        near_sub = near_sub or ""
+        alias = _alias(graph, far) if channel == PRIVATE_ENDPOINT else None
+        if alias:
+            far_sub = None
+        far_tenant = out.tenant_of(far_sub)
+        evidence = _owner_steps(graph, near, channel)
+        # the edge as the graph holds it (an inbound private link points at our service)
+        evidence.append(step(u, str(rel), v, channel, state=state))
+        if far_sub and far_sub != near_sub:
+            evidence.append(step(far_sub, Rel.CONTAINS.value, far, channel))
+            if far_tenant:
+                info = out.subscription_info.get(far_sub)
+                note = "foreign.json" if info and info.resolution == "resolved" else None
+                evidence.append(step(far_tenant, Rel.CONTAINS.value, far_sub, channel, note=note))
+        obs = Observation(
+            channel=channel,
+            near=near,
+            far=alias if alias else far,
+            evidence=tuple(evidence),
+            scope=frozenset({near_sub}) if near_sub in out.subscriptions_crawled else frozenset(),
+            near_tenant=out.tenant_of(near_sub),
+            far_subscription=far_sub,
+            far_tenant=far_tenant,
+            state=str(state) if state is not None else None,
+        )
+        out.links.append(obs)
+        if alias:
+            _add(out.aliases, alias, obs)
+            continue
+        if channel == SITE_TO_SITE:
+            _add(out.sites, far, obs)
+            continue
+        if _label(graph, far) == Label.EXPRESSROUTE_CIRCUIT:
+            _add(out.circuits, far, obs)
+        if far_sub and far_sub != near_sub:
+            _add(out.subscriptions, far_sub, obs)
+            if far_tenant:
+                _add(out.tenants, far_tenant, obs)
+
+
+def _nodes(graph: nx.MultiDiGraph, out: Observed) -> None:
+    for node, data in graph.nodes(data=True):
+        label = data.get("label")
+        if label == Label.EXPRESSROUTE_CIRCUIT and not data.get("foreign"):
+            sid = _subscription(graph, node)
+            if sid not in out.subscriptions_crawled and not (
+                sid in out.subscription_info and out.subscription_info[sid].listed
+            ):
+                continue
+            obs = Observation(
+                channel=SUBSCRIPTION,
+                near=sid or "",
+                far=node,
+                evidence=(step(sid or "", Rel.CONTAINS.value, node, SUBSCRIPTION),),
+                scope=frozenset({sid}) if sid in out.subscriptions_crawled else frozenset(),
+                near_tenant=out.tenant_of(sid),
+                far_subscription=sid,
+                far_tenant=out.tenant_of(sid),
+            )
+            _add(out.circuits, node, obs)
+        elif label == Label.REGISTRATION_DEFINITION and data.get("managedByTenantId"):
+            sid = _subscription(graph, node)
+            if sid:
+                _lighthouse(
+                    out,
+                    sid,
+                    out.tenant_of(sid),
+                    str(data["managedByTenantId"]).lower(),
+                    "registrationDefinition",
+                    node,
+                )
+
+
+def _dedupe(index: dict[str, list[Observation]]) -> None:
+    for key, items in index.items():
+        unique: dict[tuple[str, str, str], Observation] = {}
+        for obs in items:
+            unique.setdefault((obs.channel, obs.near, obs.far), obs)
+        index[key] = sorted(unique.values(), key=Observation.sort_key)
+
+
+def observe(graph: nx.MultiDiGraph, snap: SnapshotLike) -> Observed:
+    """Every tenant, subscription, circuit, site and alias the run observed, with evidence."""
+    manifest = snap.manifest or {}
+    principal = _lower((manifest.get("principal") or {}).get("tenantId"))
+    home = [
+        str(t.get("tenantId")).lower()
+        for t in snap.tenants
+        if t.get("tenantId") and str(t.get("tenantCategory") or "Home") == "Home"
+    ]
+    if principal and principal not in home:
+        home.insert(0, principal)
+    out = Observed(
+        principal_tenant=principal,
+        tenants_crawled=frozenset(str(t).lower() for t in manifest.get("tenantsCrawled") or []),
+        subscriptions_crawled=frozenset(
+            str(s).lower() for s in manifest.get("subscriptionsCrawled") or []
+        ),
+        home_tenants=home,
+    )
+    _listings(snap, graph, out)
+    _nodes(graph, out)
+    _links(graph, out)
+    for index in (out.tenants, out.subscriptions, out.circuits, out.sites, out.aliases):
+        _dedupe(index)
+    unique_links: dict[tuple[str, str, str], Observation] = {}
+    for obs in out.links:
+        unique_links.setdefault((obs.channel, obs.near, obs.far), obs)
+    out.links = sorted(unique_links.values(), key=Observation.sort_key)
+    return out
+
+
+def iter_evidence(observations: Iterable[Observation], limit: int) -> Iterator[dict[str, Any]]:
+    """The evidence of the first ``limit`` observations, in order."""
+    for obs in list(observations)[:limit]:
+        yield from obs.evidence
