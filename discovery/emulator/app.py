@@ -1,0 +1,810 @@
+"""The aiohttp application: identity endpoints, ARM reads and Resource Graph.
+
+One catch-all handler dispatches on the lower-cased path, because ARM paths
+are case-insensitive and most answers are a dictionary lookup in the estate's
+indexes. See the package docstring for the rules it implements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote, urlencode
+
+import orjson
+from aiohttp import web
+
+from discovery.emulator import resource_graph as rg
+from discovery.emulator.estate import MG_PREFIX, UNPAGED_COLLECTIONS, Estate, Record
+from discovery.emulator.limits import FaultInjector, GraphQuota, ReadThrottle
+from discovery.emulator.paging import PageTokens
+from discovery.emulator.settings import EmulatorSettings
+from discovery.emulator.tokens import TokenAuthority
+
+DEFAULT_CLIENT_ID = "6a2ac4d1-3c8e-4f34-9a4b-5d9e0c7f1b20"
+DEFAULT_CLIENT_SECRET = "tenantmap-emulator-secret"
+MG_TYPE = "Microsoft.Management/managementGroups"
+JSON = "application/json; charset=utf-8"
+GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
+ENTITIES_PATH = "/providers/microsoft.management/getentities"
+MAX_GRAPH_SUBSCRIPTIONS = 1000
+MAX_GRAPH_TOP = 1000
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    tenant: str | None = None
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> Reply:
+    body = orjson.dumps({"error": {"code": code, "message": message}})
+    return Reply(status, body, dict(headers))
+
+
+def _challenge(tenant: str, description: str) -> str:
+    return (
+        f'Bearer authorization_uri="https://login.windows.net/{tenant}", '
+        f'error="invalid_token", error_description="{description}"'
+    )
+
+
+def _page_body(records: list[Record], next_link: str | None, extra: bytes = b"") -> bytes:
+    body = b'{"value":[' + b",".join(r.body for r in records) + b"]" + extra
+    if next_link:
+        body += b',"nextLink":' + orjson.dumps(next_link)
+    return body + b"}"
+
+
+class Emulator:
+    """The state behind one running emulator: estate, settings, limits and the log."""
+
+    def __init__(
+        self, estate: Estate, settings: EmulatorSettings, log_file: Path | None = None
+    ) -> None:
+        self.estate = estate
+        self.settings = settings
+        homes = estate.home_tenants()
+        self.home_tenant = (settings.principal.tenantId or (homes[0] if homes else "")).lower()
+        if not self.home_tenant:
+            from discovery.emulator.errors import EstateError
+
+            raise EstateError(
+                f"{estate.root / 'tenants.json'} has no tenant with tenantCategory Home and "
+                "emulator.json names no principal.tenantId: add one of them."
+            )
+        self.token_tenants = {self.home_tenant, *homes}
+        self.client_id = settings.principal.clientId or DEFAULT_CLIENT_ID
+        self.client_secret = settings.principal.clientSecret or DEFAULT_CLIENT_SECRET
+        self.base_url = ""
+        self.tokens = TokenAuthority(self.client_id)
+        self.pages = PageTokens()
+        self.throttle = ReadThrottle(settings.throttle)
+        self.graph_quota = GraphQuota(settings.resourceGraphQuota)
+        self.faults = FaultInjector(settings.faults)
+        self.latency = settings.latencyMs / 1000.0
+        self.log: list[dict[str, Any]] = []
+        self._log_file: IO[bytes] | None = None
+        log_path = log_file or (Path(settings.requestLogFile) if settings.requestLogFile else None)
+        if log_path is not None:
+            self._log_file = log_path.open("ab")
+        self.owner: dict[str, str] = {sid: s.tenant_id for sid, s in estate.subscriptions.items()}
+        for sid, tenant in settings.foreignSubscriptions.items():
+            self.owner.setdefault(sid.lower(), tenant.lower())
+        self.deny = sorted(
+            ((p.lower().rstrip("/"), status) for p, status in settings.deny.items()),
+            key=lambda item: -len(item[0]),
+        )
+        self._visible: dict[str, list[Record]] = {}
+        self._graph_cache: OrderedDict[str, list[Record]] = OrderedDict()
+        self._index_management_groups()
+
+    # -- management groups -------------------------------------------------
+
+    def _index_management_groups(self) -> None:
+        self.entity_by_key: dict[str, dict[str, Any]] = {}
+        self.entity_tenant: dict[str, str] = {}
+        self.children: dict[str, list[dict[str, Any]]] = {}
+        self.entities_by_tenant: dict[str, list[Record]] = {}
+        for entity in self.estate.entities:
+            key = str(entity["id"]).lower()
+            props = entity.get("properties") or {}
+            tenant = props.get("tenantId")
+            if not tenant and key.startswith("/subscriptions/"):
+                tenant = self.owner.get(key.split("/")[2])
+            tenant = str(tenant or self.home_tenant).lower()
+            self.entity_by_key[key] = entity
+            self.entity_tenant[key] = tenant
+            parent = (props.get("parent") or {}).get("id")
+            if parent:
+                self.children.setdefault(str(parent).lower(), []).append(entity)
+            self.entities_by_tenant.setdefault(tenant, []).append(Record(key, orjson.dumps(entity)))
+
+    def _is_group(self, entity: dict[str, Any]) -> bool:
+        return str(entity["id"]).lower().startswith(MG_PREFIX)
+
+    def _tree_node(self, entity: dict[str, Any], recurse: bool, depth: int) -> dict[str, Any]:
+        props = entity.get("properties") or {}
+        group = self._is_group(entity)
+        node: dict[str, Any] = {
+            "id": entity["id"],
+            "type": MG_TYPE if group else "/subscriptions",
+            "name": entity.get("name") or str(entity["id"]).rsplit("/", 1)[-1],
+            "displayName": props.get("displayName") or entity.get("name"),
+        }
+        kids = self.children.get(str(entity["id"]).lower(), [])
+        if group and kids and (recurse or depth == 0):
+            node["children"] = [self._tree_node(k, recurse, depth + 1) for k in kids]
+        return node
+
+    def _group_body(self, entity: dict[str, Any], expand: bool, recurse: bool) -> dict[str, Any]:
+        props = entity.get("properties") or {}
+        parent_id = (props.get("parent") or {}).get("id")
+        parent = self.entity_by_key.get(str(parent_id).lower()) if parent_id else None
+        details: dict[str, Any] = {}
+        if parent_id:
+            details["parent"] = {
+                "id": parent_id,
+                "name": str(parent_id).rsplit("/", 1)[-1],
+                "displayName": ((parent or {}).get("properties") or {}).get("displayName")
+                or str(parent_id).rsplit("/", 1)[-1],
+            }
+        body: dict[str, Any] = {
+            "id": entity["id"],
+            "type": MG_TYPE,
+            "name": entity.get("name") or str(entity["id"]).rsplit("/", 1)[-1],
+            "properties": {
+                "tenantId": props.get("tenantId") or self.entity_tenant[str(entity["id"]).lower()],
+                "displayName": props.get("displayName") or entity.get("name"),
+                "details": details,
+            },
+        }
+        if expand:
+            kids = self.children.get(str(entity["id"]).lower(), [])
+            body["properties"]["children"] = [self._tree_node(k, recurse, 1) for k in kids]
+        return body
+
+    # -- access rules ------------------------------------------------------
+
+    def visible(self, tenant: str) -> list[Record]:
+        """Subscriptions a token for this tenant lists: its own, plus those delegated to it."""
+        cached = self._visible.get(tenant)
+        if cached is None:
+            cached = [
+                s.record
+                for sid, s in sorted(self.estate.subscriptions.items())
+                if s.tenant_id == tenant or tenant in s.managed_by
+            ]
+            self._visible[tenant] = cached
+        return cached
+
+    def can_read(self, tenant: str, sub: str) -> bool:
+        s = self.estate.subscriptions.get(sub)
+        return s is not None and (s.tenant_id == tenant or tenant in s.managed_by)
+
+    def denied(self, lower_path: str) -> int | None:
+        for prefix, status in self.deny:
+            if lower_path == prefix or lower_path.startswith(prefix + "/"):
+                return status
+        return None
+
+    # -- the handler -------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        try:
+            reply = await self.dispatch(request)
+        except Exception as exc:  # a bug here must not look like a dropped connection
+            reply = _error(500, "InternalServerError", f"The emulator failed: {exc!r}")
+        reply.headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "query": dict(request.query),
+            "status": reply.status,
+            "tenant": reply.tenant,
+        }
+        self.log.append(entry)
+        if self._log_file is not None:
+            self._log_file.write(orjson.dumps(entry) + b"\n")
+        return self._response(reply)
+
+    @staticmethod
+    def _response(reply: Reply) -> web.Response:
+        reply.headers["Content-Type"] = JSON
+        return web.Response(status=reply.status, body=reply.body, headers=reply.headers)
+
+    def close(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    async def dispatch(self, request: web.Request) -> Reply:
+        path = request.path
+        lower = path.lower().rstrip("/") or "/"
+        segments = lower.split("/")[1:]
+        first = segments[0] if segments else ""
+        if (
+            first not in ("subscriptions", "providers", "tenants")
+            and len(segments) > 1
+            and segments[1] in ("v2.0", "oauth2")
+        ):
+            return await self.identity(request, segments)
+        method = request.method
+        is_graph = lower == GRAPH_PATH
+        is_entities = lower == ENTITIES_PATH
+        if method != "GET" and not (method == "POST" and (is_graph or is_entities)):
+            return _error(
+                405,
+                "MethodNotAllowed",
+                f"The emulator is read-only: {method} {path} is not served "
+                "(only GET, and POST for Resource Graph queries and getEntities).",
+            )
+        sub = segments[1] if first == "subscriptions" and len(segments) > 1 else None
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return self._unauthenticated(sub)
+        claims = self.tokens.verify(auth[7:].strip())
+        if claims is None:
+            reply = _error(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid: it was not issued by this emulator.",
+            )
+            reply.headers["WWW-Authenticate"] = _challenge(
+                self.owner.get(sub or "", "common"), "The access token is invalid."
+            )
+            return reply
+        tenant = claims.tenant_id
+        now = time.time()
+        if claims.expires_at <= now:
+            stamp = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(claims.expires_at))
+            reply = _error(
+                401,
+                "ExpiredAuthenticationToken",
+                f"The access token expiry UTC time '{stamp}' is earlier than current UTC time "
+                f"'{time.strftime('%m/%d/%Y %H:%M:%S', time.gmtime(now))}'.",
+            )
+            reply.headers["WWW-Authenticate"] = _challenge(tenant, "The access token has expired.")
+            reply.tenant = tenant
+            return reply
+        reply = await self._authenticated(request, path, lower, segments, sub, tenant, is_graph)
+        reply.tenant = tenant
+        return reply
+
+    def _unauthenticated(self, sub: str | None) -> Reply:
+        if sub is not None:
+            owner = self.owner.get(sub)
+            if owner is None:
+                return _error(
+                    404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found."
+                )
+        else:
+            owner = "common"
+        reply = _error(
+            401,
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing.",
+        )
+        reply.headers["WWW-Authenticate"] = _challenge(
+            owner, "The authentication failed because of missing 'Authorization' header."
+        )
+        return reply
+
+    async def _authenticated(
+        self,
+        request: web.Request,
+        path: str,
+        lower: str,
+        segments: list[str],
+        sub: str | None,
+        tenant: str,
+        is_graph: bool,
+    ) -> Reply:
+        headers: dict[str, str] = {}
+        if not is_graph:
+            if sub is not None:
+                decision = self.throttle.take("s:" + sub)
+                headers["x-ms-ratelimit-remaining-subscription-reads"] = str(decision.remaining)
+            else:
+                decision = self.throttle.take("t:" + tenant)
+                headers["x-ms-ratelimit-remaining-tenant-reads"] = str(decision.remaining)
+            if not decision.allowed:
+                return _error(
+                    429,
+                    "TooManyRequests",
+                    "The request is being throttled as the limit has been reached for operation "
+                    "type - Read. Please try again after the time in Retry-After.",
+                    **headers,
+                    **{"Retry-After": str(decision.retry_after)},
+                )
+        reply = await self._checked(request, path, lower, segments, sub, tenant, is_graph)
+        for name, value in headers.items():
+            reply.headers.setdefault(name, value)
+        return reply
+
+    async def _checked(
+        self,
+        request: web.Request,
+        path: str,
+        lower: str,
+        segments: list[str],
+        sub: str | None,
+        tenant: str,
+        is_graph: bool,
+    ) -> Reply:
+        query = {k.lower(): v for k, v in request.query.items()}
+        if "api-version" not in query:
+            return _error(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        if sub is not None:
+            owner = self.owner.get(sub)
+            if owner is None:
+                return _error(
+                    404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found."
+                )
+            if not self.can_read(tenant, sub):
+                if owner != tenant:
+                    reply = _error(
+                        401,
+                        "InvalidAuthenticationTokenTenant",
+                        f"The access token is from the wrong issuer 'https://sts.windows.net/"
+                        f"{tenant}/'. It must match the tenant 'https://sts.windows.net/{owner}/' "
+                        "associated with this subscription. Please use the authority (URL) "
+                        f"'https://login.windows.net/{owner}' to get the token.",
+                    )
+                    reply.headers["WWW-Authenticate"] = _challenge(
+                        owner,
+                        "The access token is from the wrong issuer. It must match the tenant "
+                        "associated with this subscription.",
+                    )
+                    return reply
+                return self._forbidden(path)
+        status = self.denied(lower)
+        if status is not None:
+            return self._forbidden(path, status)
+        body = b""
+        if request.method == "POST":
+            body = await request.read()
+        fault = self.faults.draw(
+            f"{request.method} {lower}?{request.query_string}\0{hashlib.sha1(body).hexdigest()}"
+        )
+        if fault is not None:
+            code = "ServiceUnavailable" if fault == 503 else "InternalServerError"
+            return _error(fault, code, "The server encountered an internal error (injected fault).")
+        if is_graph:
+            return self.resource_graph(body, tenant)
+        return self.read(request, path, lower, segments, sub, tenant, query, body)
+
+    def _forbidden(self, path: str, status: int = 403) -> Reply:
+        return _error(
+            status,
+            "AuthorizationFailed",
+            f"The client '{self.client_id}' with object id '{self.client_id}' does not have "
+            f"authorization to perform action 'read' over scope '{path}' or the scope is invalid.",
+        )
+
+    # -- identity ----------------------------------------------------------
+
+    async def identity(self, request: web.Request, segments: list[str]) -> Reply:
+        tenant_name = request.path.split("/")[1]
+        tenant = self.estate.tenant_by_name(tenant_name) or (
+            tenant_name.lower() if tenant_name.lower() == self.home_tenant else None
+        )
+        if tenant is None:
+            return Reply(
+                400,
+                orjson.dumps(
+                    {
+                        "error": "invalid_tenant",
+                        "error_description": f"AADSTS90002: Tenant '{tenant_name}' not found.",
+                        "error_codes": [90002],
+                    }
+                ),
+            )
+        base = f"{self.base_url}/{tenant}"
+        if segments[1:] == ["v2.0", ".well-known", "openid-configuration"]:
+            if request.method != "GET":
+                return Reply(405, b'{"error":"invalid_request"}')
+            config = {
+                "issuer": f"{base}/v2.0",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+                "jwks_uri": f"{base}/discovery/v2.0/keys",
+                "response_types_supported": ["code", "id_token", "code id_token", "token"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                "scopes_supported": ["openid", "profile", "email", "offline_access"],
+                "tenant_region_scope": "EU",
+            }
+            return Reply(200, orjson.dumps(config))
+        if segments[1:] == ["oauth2", "v2.0", "token"] and request.method == "POST":
+            return self._token(tenant, await request.post())
+        return Reply(404, b'{"error":"not_found"}')
+
+    def _token(self, tenant: str, form: Any) -> Reply:
+        def failure(status: int, error: str, code: int, text: str) -> Reply:
+            return Reply(
+                status,
+                orjson.dumps(
+                    {
+                        "error": error,
+                        "error_description": f"AADSTS{code}: {text}",
+                        "error_codes": [code],
+                    }
+                ),
+            )
+
+        if form.get("grant_type") != "client_credentials":
+            return failure(400, "unsupported_grant_type", 70003, "The grant type is not supported.")
+        client_id = form.get("client_id")
+        if client_id != self.client_id:
+            return failure(
+                401,
+                "invalid_client",
+                700016,
+                f"Application with identifier '{client_id}' was not found in the directory "
+                f"'{tenant}'.",
+            )
+        if form.get("client_secret") != self.client_secret:
+            return failure(
+                401,
+                "invalid_client",
+                7000215,
+                f"Invalid client secret provided. Ensure the secret being sent in the request is "
+                f"the client secret value, not the client secret ID, for a secret added to app "
+                f"'{client_id}'.",
+            )
+        if tenant not in self.token_tenants:
+            return failure(
+                400,
+                "unauthorized_client",
+                700016,
+                f"Application with identifier '{client_id}' was not found in the directory "
+                f"'{tenant}'. This can happen if the application has not been installed by the "
+                "administrator of the tenant.",
+            )
+        scope = str(form.get("scope") or "")
+        audience = scope.split(" ")[0].removesuffix("/.default") or self.base_url
+        lifetime = self.settings.tokenLifetimeSeconds
+        reported = self.settings.tokenReportedLifetimeSeconds or lifetime
+        token = self.tokens.issue(tenant, lifetime, audience)
+        reply = Reply(
+            200,
+            orjson.dumps(
+                {
+                    "token_type": "Bearer",
+                    "expires_in": reported,
+                    "ext_expires_in": reported,
+                    "access_token": token,
+                }
+            ),
+        )
+        reply.tenant = tenant
+        return reply
+
+    # -- ARM reads ---------------------------------------------------------
+
+    def _next_link(self, request: web.Request, token: str) -> str:
+        params = [(k, v) for k, v in request.query.items() if k.lower() != "$skiptoken"]
+        params.append(("$skiptoken", token))
+        link = f"{request.path}?{urlencode(params, quote_via=quote, safe='$')}"
+        if self.settings.nextLinkStyle == "absolute":
+            link = self.base_url + link
+        return link
+
+    def _page(
+        self,
+        request: web.Request,
+        query: dict[str, str],
+        scope: str,
+        records: list[Record],
+        *,
+        extra: bytes = b"",
+    ) -> Reply:
+        offset = 0
+        token = query.get("$skiptoken")
+        if token is not None:
+            read = self.pages.read(scope, token)
+            if read is None:
+                return _error(
+                    400,
+                    "InvalidSkipToken",
+                    "The $skiptoken is not valid for this list; start again from the first page.",
+                )
+            offset = read
+        size = self.settings.pageSize
+        top = query.get("$top")
+        if top is not None:
+            if not top.isdigit() or int(top) < 1:
+                return _error(
+                    400, "InvalidTop", f"The $top value '{top}' is not a positive integer."
+                )
+            size = min(int(top), 1000)
+        chunk = records[offset : offset + size]
+        next_link = None
+        if offset + size < len(records):
+            next_link = self._next_link(request, self.pages.make(scope, offset + size))
+        return Reply(200, _page_body(chunk, next_link, extra))
+
+    def read(
+        self,
+        request: web.Request,
+        path: str,
+        lower: str,
+        segments: list[str],
+        sub: str | None,
+        tenant: str,
+        query: dict[str, str],
+        body: bytes,
+    ) -> Reply:
+        estate = self.estate
+        if lower == "/tenants":
+            return self._page(request, query, "tenants", estate.tenant_records)
+        if lower == "/subscriptions":
+            return self._page(request, query, "subscriptions:" + tenant, self.visible(tenant))
+        if sub is not None and len(segments) == 2:
+            return Reply(200, estate.subscriptions[sub].record.body)
+        if lower == ENTITIES_PATH:
+            records = self.entities_by_tenant.get(tenant, [])
+            return self._page(
+                request,
+                query,
+                "entities:" + tenant,
+                records,
+                extra=b',"count":' + str(len(records)).encode(),
+            )
+        if lower.startswith("/providers/microsoft.management/managementgroups"):
+            reply = self._management_group(request, path, lower, segments, tenant, query)
+            if reply is not None:
+                return reply
+        if sub is not None and len(segments) >= 4 and segments[2] == "resourcegroups":
+            rg_key = "/".join(["", *segments[:4]])
+            if rg_key not in estate.by_id:
+                return _error(
+                    404,
+                    "ResourceGroupNotFound",
+                    f"Resource group '{path.split('/')[4]}' could not be found.",
+                )
+        if (
+            sub is not None
+            and segments[-1] == "resources"
+            and (len(segments) == 3 or (len(segments) == 5 and segments[2] == "resourcegroups"))
+        ):
+            return self._generic_list(request, lower, query)
+        listed = estate.collections.get(lower)
+        if listed is not None:
+            if segments[-1] in UNPAGED_COLLECTIONS:
+                return Reply(200, _page_body(listed, None))
+            return self._page(request, query, lower, listed)
+        record = estate.by_id.get(lower)
+        if record is not None:
+            return Reply(200, record.body)
+        return self._missing(request, path, lower, segments, query)
+
+    def _missing(
+        self,
+        request: web.Request,
+        path: str,
+        lower: str,
+        segments: list[str],
+        query: dict[str, str],
+    ) -> Reply:
+        at = lower.rfind("/providers/")
+        after = lower[at + len("/providers/") :].split("/") if at >= 0 else []
+        is_list = bool(after) and len(after) % 2 == 0
+        if is_list:
+            parent = lower.rsplit("/", 1)[0] if len(after) > 2 else lower[:at]
+            top_level = len(after) == 2 and (parent == "" or self._scope_exists(parent))
+            if top_level or parent in self.estate.by_id:
+                return self._page(request, query, lower, [])
+            return _error(
+                404, "ParentResourceNotFound", f"The parent resource of '{path}' was not found."
+            )
+        if (
+            lower
+            == "/subscriptions/" + (segments[1] if len(segments) > 1 else "") + "/resourcegroups"
+        ):
+            return self._page(request, query, lower, [])
+        return _error(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
+
+    def _scope_exists(self, scope: str) -> bool:
+        parts = scope.split("/")
+        if len(parts) == 3 and parts[1] == "subscriptions":
+            return True  # already checked by the subscription rules
+        if scope.startswith(MG_PREFIX):
+            return scope in self.entity_by_key
+        return scope in self.estate.by_id
+
+    def _generic_list(self, request: web.Request, lower: str, query: dict[str, str]) -> Reply:
+        records = self.estate.collections.get(lower, [])
+        text = query.get("$filter")
+        if text:
+            clauses = [c.strip() for c in re.split(r"\s+or\s+", text.strip(), flags=re.I)]
+            types: list[str] = []
+            for clause in clauses:
+                match = re.fullmatch(r"resourceType\s+eq\s+'([^']+)'", clause, flags=re.I)
+                if not match:
+                    return _error(
+                        400,
+                        "InvalidFilter",
+                        f"The emulator supports only \"resourceType eq '<type>'\" filters "
+                        f"(joined by 'or'), not '{clause}'.",
+                    )
+                types.append(match.group(1).lower())
+            prefix = lower.removesuffix("/resources")
+            records = sorted(
+                (
+                    r
+                    for t in set(types)
+                    for r in self.estate.collections.get(f"{prefix}/providers/{t}", [])
+                    if r.key.startswith(prefix + "/resourcegroups/")
+                ),
+                key=lambda r: r.key,
+            )
+        return self._page(request, query, f"{lower}?{text or ''}", records)
+
+    def _management_group(
+        self,
+        request: web.Request,
+        path: str,
+        lower: str,
+        segments: list[str],
+        tenant: str,
+        query: dict[str, str],
+    ) -> Reply | None:
+        if len(segments) == 3:
+            records = [
+                Record(
+                    key,
+                    orjson.dumps(
+                        {
+                            "id": e["id"],
+                            "type": MG_TYPE,
+                            "name": e.get("name") or key.rsplit("/", 1)[-1],
+                            "properties": {
+                                "tenantId": self.entity_tenant[key],
+                                "displayName": (e.get("properties") or {}).get("displayName"),
+                            },
+                        }
+                    ),
+                )
+                for key, e in self.entity_by_key.items()
+                if key.startswith(MG_PREFIX) and self.entity_tenant[key] == tenant
+            ]
+            return self._page(request, query, "groups:" + tenant, records)
+        group_key = "/".join(["", *segments[:4]])
+        entity = self.entity_by_key.get(group_key)
+        if entity is None:
+            return _error(
+                404,
+                "ManagementGroupNotFound",
+                f"The management group '{path.split('/')[4]}' was not found.",
+            )
+        if self.entity_tenant[group_key] != tenant:
+            return self._forbidden(path)
+        if len(segments) == 4:
+            expand = query.get("$expand", "").lower() == "children"
+            recurse = query.get("$recurse", "").lower() == "true"
+            return Reply(200, orjson.dumps(self._group_body(entity, expand, recurse)))
+        return None
+
+    # -- Resource Graph ----------------------------------------------------
+
+    def resource_graph(self, raw: bytes, tenant: str) -> Reply:
+        decision, resets = self.graph_quota.take(tenant)
+        headers = {
+            "x-ms-user-quota-remaining": str(decision.remaining),
+            "x-ms-user-quota-resets-after": resets,
+        }
+        if not decision.allowed:
+            return _error(
+                429,
+                "RateLimiting",
+                "Please provide below info when asking for support: the Resource Graph quota "
+                "for this tenant is used up; retry after the time in Retry-After.",
+                **headers,
+                **{"Retry-After": str(decision.retry_after)},
+            )
+        reply = self._graph_answer(raw, tenant)
+        reply.headers.update(headers)
+        return reply
+
+    def _graph_answer(self, raw: bytes, tenant: str) -> Reply:
+        def bad(message: str) -> Reply:
+            return _error(400, "BadRequest", message)
+
+        try:
+            request = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return bad("The request body is not valid JSON.")
+        if not isinstance(request, dict):
+            return bad("The request body must be a JSON object.")
+        subs = request.get("subscriptions")
+        if subs is not None:
+            if not isinstance(subs, list) or not all(isinstance(s, str) for s in subs):
+                return bad("'subscriptions' must be an array of subscription ids.")
+            if len(subs) > MAX_GRAPH_SUBSCRIPTIONS:
+                return bad(
+                    f"A query may name at most {MAX_GRAPH_SUBSCRIPTIONS} subscriptions; "
+                    f"this one names {len(subs)}. Split it into batches."
+                )
+        try:
+            query = rg.parse_query(request.get("query", ""))
+        except rg.QueryError as exc:
+            return bad(f"The query is not supported by the emulator: {exc}.")
+        options = request.get("options") or {}
+        if not isinstance(options, dict):
+            return bad("'options' must be an object.")
+        top = options.get("$top", 100)
+        skip = options.get("$skip", 0) or 0
+        if not isinstance(top, int) or not 1 <= top <= MAX_GRAPH_TOP:
+            return bad(f"'$top' must be an integer from 1 to {MAX_GRAPH_TOP}.")
+        if not isinstance(skip, int) or skip < 0:
+            return bad("'$skip' must be a non-negative integer.")
+        result_format = options.get("resultFormat", "objectArray")
+        if result_format not in ("objectArray", "table"):
+            return bad("'resultFormat' must be 'objectArray' or 'table'.")
+        if subs is None:
+            candidates = [r.key.split("/")[2] for r in self.visible(tenant)]
+        else:
+            candidates = sorted({s.lower() for s in subs})
+        readable = [
+            s
+            for s in candidates
+            if self.can_read(tenant, s) and self.denied(f"/subscriptions/{s}") is None
+        ]
+        hidden = tuple(
+            p + "/" for p, _ in self.deny if p.startswith("/subscriptions/") and p.count("/") > 2
+        )
+        scope = hashlib.sha256(
+            orjson.dumps([query.table, sorted(query.types or ["*"]), readable])
+        ).hexdigest()
+        cached = self._graph_cache.get(scope)
+        if cached is None:
+            records = rg.select(self.estate, query, readable, hidden)
+            self._graph_cache[scope] = records
+            if len(self._graph_cache) > 16:
+                self._graph_cache.popitem(last=False)
+        else:
+            records = cached
+            self._graph_cache.move_to_end(scope)
+        offset = skip
+        token = options.get("$skipToken")
+        if token is not None:
+            read = self.pages.read("graph:" + scope, str(token))
+            if read is None:
+                return bad("The $skipToken is not valid for this query; start from the first page.")
+            offset = read
+        chunk = records[offset : offset + top]
+        answer: dict[str, Any] = {
+            "totalRecords": len(records),
+            "count": len(chunk),
+            "resultTruncated": "false",
+        }
+        if offset + top < len(records):
+            answer["$skipToken"] = self.pages.make("graph:" + scope, offset + top)
+        answer["data"] = rg.render_page(self.estate, chunk, query.columns, result_format)
+        answer["facets"] = []
+        return Reply(200, orjson.dumps(answer))
+
+
+def build_app(emulator: Emulator) -> web.Application:
+    app = web.Application(client_max_size=8 * 1024 * 1024)
+    app.router.add_route("*", "/{tail:.*}", emulator.handle)
+    return app

@@ -1,0 +1,227 @@
+"""The Resource Graph KQL subset (docs/dev/interfaces.md, "The Resource Graph dialect").
+
+    <table> [| where type in~ ('<type>', ...)] [| where type =~ '<type>']
+            [| project <col>, ...] [| order by id asc]
+
+Anything else raises QueryError naming the unsupported part (the server
+answers 400 BadRequest with it). Rows always come sorted by lower-cased id,
+which is what `order by id asc` asks and what stable `$skipToken` paging
+needs anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from discovery.emulator.estate import NOT_IN_RESOURCES_TABLE, Estate, Record
+
+TABLES = ("resources", "networkresources", "resourcecontainers")
+
+COLUMNS: dict[str, str] = {
+    "id": "string",
+    "name": "string",
+    "type": "string",
+    "tenantId": "string",
+    "kind": "string",
+    "location": "string",
+    "resourceGroup": "string",
+    "subscriptionId": "string",
+    "managedBy": "string",
+    "sku": "object",
+    "plan": "object",
+    "properties": "object",
+    "tags": "object",
+    "identity": "object",
+    "zones": "object",
+    "extendedLocation": "object",
+}
+_COLUMN_BY_LOWER = {c.lower(): c for c in COLUMNS}
+
+SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
+RESOURCE_GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups"
+
+
+class QueryError(ValueError):
+    """A query outside the supported subset; the message names the part."""
+
+
+@dataclass(frozen=True)
+class Query:
+    table: str
+    types: frozenset[str] | None  # None: every type
+    columns: tuple[str, ...] | None  # None: every column
+
+
+_QUOTED = r"(?:'[^']*'|\"[^\"]*\")"
+_WHERE_IN = re.compile(rf"^where\s+type\s+in~\s*\(\s*({_QUOTED}(?:\s*,\s*{_QUOTED})*)\s*\)$", re.I)
+_WHERE_EQ = re.compile(rf"^where\s+type\s*=~\s*({_QUOTED})$", re.I)
+_PROJECT = re.compile(r"^project\s+(.+)$", re.I | re.S)
+_ORDER = re.compile(r"^(?:order|sort)\s+by\s+id(?:\s+asc)?$", re.I)
+
+
+def _split_pipes(text: str) -> list[str]:
+    stages, current, quote = [], [], ""
+    for char in text:
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+            current.append(char)
+        elif char == "|":
+            stages.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    if quote:
+        raise QueryError("the query has an unterminated string literal")
+    stages.append("".join(current).strip())
+    return stages
+
+
+def _literals(text: str) -> set[str]:
+    return {m[1:-1].lower() for m in re.findall(_QUOTED, text)}
+
+
+def parse_query(text: str) -> Query:
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("the request has no query")
+    stages = _split_pipes(text.strip())
+    table = stages[0].lower()
+    if table not in TABLES:
+        raise QueryError(f"table '{stages[0]}' is not supported (supported: {', '.join(TABLES)})")
+    types: set[str] | None = None
+    columns: tuple[str, ...] | None = None
+    for stage in stages[1:]:
+        flat = " ".join(stage.split())
+        match_in, match_eq = _WHERE_IN.match(flat), _WHERE_EQ.match(flat)
+        if match_in or match_eq:
+            wanted = _literals((match_in or match_eq).group(1))  # type: ignore[union-attr]
+            types = wanted if types is None else types & wanted
+        elif _PROJECT.match(flat):
+            names = [c.strip() for c in _PROJECT.match(flat).group(1).split(",")]  # type: ignore[union-attr]
+            unknown = [c for c in names if c.lower() not in _COLUMN_BY_LOWER]
+            if unknown or not all(names):
+                raise QueryError(
+                    f"project of '{', '.join(unknown) or stage}' is not supported "
+                    f"(columns: {', '.join(COLUMNS)})"
+                )
+            columns = tuple(_COLUMN_BY_LOWER[c.lower()] for c in names)
+        elif _ORDER.match(flat):
+            continue
+        else:
+            raise QueryError(
+                f"the operator '{stage}' is not supported (supported: where type in~ (...), "
+                "where type =~ '...', project <columns>, order by id asc)"
+            )
+    return Query(table, frozenset(types) if types is not None else None, columns)
+
+
+def select(
+    estate: Estate, query: Query, subscriptions: list[str], hidden_prefixes: tuple[str, ...]
+) -> list[Record]:
+    """The records a query matches in these (readable) subscriptions, sorted by id."""
+    out: list[Record] = []
+    for sub in sorted(subscriptions):
+        if query.table == "resourcecontainers":
+            rows: list[Record] = []
+            if query.types is None or SUBSCRIPTION_TYPE in query.types:
+                rows.append(estate.subscriptions[sub].record)
+            if query.types is None or RESOURCE_GROUP_TYPE in query.types:
+                rows.extend(estate.resource_groups.get(sub, []))
+        elif query.table == "networkresources":
+            rows = estate.network_rows.get(sub, [])
+            if query.types is not None:
+                rows = [r for r in rows if _type_of(r.key) in query.types]
+        elif query.types is None:
+            rows = estate.graph_rows.get(sub, [])
+        else:
+            wanted = sorted(t for t in query.types if t not in NOT_IN_RESOURCES_TABLE)
+            rows = []
+            for type_lower in wanted:
+                rows.extend(
+                    estate.collections.get(f"/subscriptions/{sub}/providers/{type_lower}", [])
+                )
+            if len(wanted) > 1:
+                rows.sort(key=lambda r: r.key)
+        if hidden_prefixes:
+            rows = [r for r in rows if not r.key.startswith(hidden_prefixes)]
+        out.extend(rows)
+    return out
+
+
+def _type_of(key: str) -> str:
+    parts = key.rsplit("/providers/", 1)[-1].split("/")
+    return f"{parts[0]}/{parts[1]}"
+
+
+def build_row(estate: Estate, record: Record) -> dict[str, Any]:
+    obj = orjson.loads(record.body)
+    key = record.key
+    parts = key.split("/")
+    sub = parts[2] if len(parts) > 2 and parts[1] == "subscriptions" else ""
+    subscription = estate.subscriptions.get(sub)
+    if key == f"/subscriptions/{sub}":
+        return {
+            "id": obj.get("id", f"/subscriptions/{sub}"),
+            "name": obj.get("displayName", sub),
+            "type": SUBSCRIPTION_TYPE,
+            "tenantId": obj.get("tenantId", ""),
+            "kind": "",
+            "location": "",
+            "resourceGroup": "",
+            "subscriptionId": obj.get("subscriptionId", sub),
+            "managedBy": "",
+            "sku": None,
+            "plan": None,
+            "properties": {
+                "state": obj.get("state"),
+                "subscriptionPolicies": obj.get("subscriptionPolicies"),
+                "managedByTenants": obj.get("managedByTenants", []),
+            },
+            "tags": obj.get("tags") or {},
+            "identity": None,
+            "zones": None,
+            "extendedLocation": None,
+        }
+    type_lower = str(obj.get("type", "")).lower()
+    if type_lower == "microsoft.resources/resourcegroups":
+        type_lower = RESOURCE_GROUP_TYPE
+    return {
+        "id": obj["id"],
+        "name": obj.get("name", ""),
+        "type": type_lower,
+        "tenantId": subscription.tenant_id if subscription else "",
+        "kind": obj.get("kind", ""),
+        "location": obj.get("location", ""),
+        "resourceGroup": parts[4] if len(parts) > 4 and parts[3] == "resourcegroups" else "",
+        "subscriptionId": sub,
+        "managedBy": obj.get("managedBy", ""),
+        "sku": obj.get("sku"),
+        "plan": obj.get("plan"),
+        "properties": obj.get("properties"),
+        "tags": obj.get("tags") or {},
+        "identity": obj.get("identity"),
+        "zones": obj.get("zones"),
+        "extendedLocation": obj.get("extendedLocation"),
+    }
+
+
+def render_page(
+    estate: Estate, records: list[Record], columns: tuple[str, ...] | None, result_format: str
+) -> Any:
+    names = columns or tuple(COLUMNS)
+    rows = [build_row(estate, r) for r in records]
+    if result_format == "table":
+        return {
+            "columns": [{"name": n, "type": COLUMNS[n]} for n in names],
+            "rows": [[row[n] for n in names] for row in rows],
+        }
+    if columns is None:
+        return rows
+    return [{n: row[n] for n in names} for row in rows]
