@@ -1,0 +1,222 @@
+"""Typed view of a `tenantmap.report/1` document (../shared/spec/findings.md).
+
+The renderers and the mail work from these models only, so a report.json that
+breaks the contract is caught once, here, with one sentence naming the field.
+Unknown keys are kept (``extra="allow"``) where the contract leaves room for
+more (evidence, details, port entries) so that the views can still show them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+FORMAT = "tenantmap.report/1"
+
+Kind = Literal[
+    "unknown-tenant",
+    "unknown-subscription",
+    "tenant-mismatch",
+    "undeclared-circuit",
+    "undeclared-site",
+    "internet-exposure",
+    "expired-approval",
+    "missing-declared",
+    "coverage-gap",
+]
+Severity = Literal["critical", "high", "medium", "low"]
+Status = Literal["new", "existing", "accepted"]
+
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+
+
+class ReportError(ValueError):
+    """A report.json that does not follow the contract; the message is one sentence."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+
+    def extras(self) -> dict[str, Any]:
+        """Keys beyond the contract, sorted, so that views show them deterministically."""
+        return dict(sorted((self.model_extra or {}).items()))
+
+
+class Source(_Open):
+    kind: str
+    endpoint: str | None = None
+
+
+class InventoryRef(_Open):
+    path: str | None = None
+    sha256: str | None = None
+
+
+class Run(_Open):
+    id: str
+    startedAt: str
+    finishedAt: str | None = None
+    today: str
+    source: Source
+    inventory: InventoryRef | None = None
+    previousRun: str | None = None
+
+
+class Failure(_Open):
+    scope: str
+    status: int | None = None
+    code: str | None = None
+
+
+class Coverage(_Open):
+    complete: bool
+    outOfScope: list[str] = Field(default_factory=list)
+    tenantsCrawled: list[str] = Field(default_factory=list)
+    subscriptionsCrawled: list[str] = Field(default_factory=list)
+    failed: list[Failure] = Field(default_factory=list)
+
+
+class BySeverity(_Strict):
+    critical: int = Field(ge=0)
+    high: int = Field(ge=0)
+    medium: int = Field(ge=0)
+    low: int = Field(ge=0)
+
+
+class Summary(_Strict):
+    open: int = Field(ge=0)
+    new: int = Field(ge=0)
+    resolved: int = Field(ge=0)
+    accepted: int = Field(ge=0)
+    bySeverity: BySeverity
+    byKind: dict[Kind, int]
+
+
+class TopologyTenant(_Open):
+    id: str
+    name: str | None = None
+    declared: bool
+    relationship: str | None = None
+
+
+class Link(_Open):
+    from_: str = Field(alias="from")
+    to: str
+    channel: str
+    count: int = Field(ge=0)
+    declared: bool
+
+
+class Topology(_Strict):
+    tenants: list[TopologyTenant] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Edge(_Open):
+    from_: str = Field(alias="from")
+    relation: str
+    to: str
+    channel: str | None = None
+
+
+class PortSpec(_Open):
+    protocol: str
+    ports: str
+
+    def label(self) -> str:
+        return f"{self.ports}/{self.protocol}"
+
+
+class Entry(_Open):
+    entry: str
+    via: str
+    frontendPorts: list[PortSpec] = Field(default_factory=list)
+    ports: list[PortSpec] = Field(default_factory=list)
+    waf: Literal["none", "detection", "prevention"] | None = None
+
+
+class Details(_Open):
+    ports: list[PortSpec] = Field(default_factory=list)
+    entries: list[Entry] = Field(default_factory=list)
+    approvedPorts: list[PortSpec] = Field(default_factory=list)
+    reaches: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Finding(_Open):
+    id: str
+    kind: Kind
+    severity: Severity
+    status: Status
+    unverified: bool = False
+    subject: str
+    subjectName: str | None = None
+    title: str
+    firstSeen: str | None = None
+    evidence: list[Edge] = Field(default_factory=list)
+    details: Details = Field(default_factory=Details)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "accepted"
+
+
+class Resolved(_Open):
+    id: str
+    kind: Kind
+    subject: str
+    title: str
+    lastSeen: str | None = None
+
+
+class Report(_Strict):
+    format: Literal["tenantmap.report/1"]
+    organization: str
+    run: Run
+    coverage: Coverage
+    summary: Summary
+    topology: Topology
+    findings: list[Finding]
+    resolved: list[Resolved] = Field(default_factory=list)
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_open]
+
+    @property
+    def accepted_findings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_open]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """`('findings', 3, 'severity')` -> `findings[3].severity`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def parse_report(data: Any, *, source: str = "report.json") -> Report:
+    """Validate a report.json document; raise ReportError with one sentence naming the bad field."""
+    if not isinstance(data, dict):
+        raise ReportError(f"{source} is not a tenantmap.report/1 document: expected a JSON object")
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        where = _location(tuple(first["loc"]))
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        message = str(first["msg"]).rstrip(".")
+        raise ReportError(
+            f"{source} is not a valid {FORMAT} document: {where}: {message}{more}"
+        ) from None

@@ -1,0 +1,216 @@
+"""Render a report into report.json, report.html, report.md and findings.csv.
+
+Every output is a pure function of the report document (no clock, no
+environment), so rendering during the run and re-rendering later from
+report.json give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports import topology
+from reports.model import Report, parse_report
+from reports.views import DETAIL_LIMIT, ReportView, ports_text
+
+SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#c2410c", "medium": "#a16207", "low": "#1d4ed8"}
+
+NOTE_TEXT = {
+    "route-none": "a 0.0.0.0/0 route to None on the target's subnet drops the return traffic",
+    "admin-rules-not-evaluated": "network manager security admin rules apply here and were not evaluated",
+    "nat-pool-not-evaluated": "load balancer NAT pools (scale sets) were not evaluated",
+    "dnat-target-unresolved": "the DNAT translated address matched no NIC in the snapshot",
+    "dnat-fqdn-target": "the DNAT rule translates to an FQDN, which is not resolved",
+    "ip-pool-unresolved": "a backend pool defined by IP address could not be resolved to NICs",
+    "not-found": "the linked subscription's tenant could not be found (404)",
+    "unresolved": "the linked subscription's tenant could not be resolved",
+}
+
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "severity",
+    "status",
+    "unverified",
+    "subject",
+    "subjectName",
+    "title",
+    "firstSeen",
+    "ports",
+    "reaches",
+    "notes",
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md_text(value: Any) -> str:
+    """Text safe for Markdown tables and wikis: one line, markup characters escaped."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(value: Any) -> str:
+    """An inline code span that no backtick in the value can close, on one line, no pipes."""
+    text = " ".join(str(value).split()).replace("|", "¦")
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@cache
+def _html_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@cache
+def _text_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["code"] = md_code
+    env.filters["ports"] = ports_text
+    return env
+
+
+@cache
+def _css() -> str:
+    return _html_env().get_template("report.css.j2").render().strip()
+
+
+def render_html(report: Report, *, detail_limit: int = DETAIL_LIMIT) -> str:
+    view = ReportView(report, detail_limit=detail_limit)
+    pic = topology.layout(report, view.namer)
+    return (
+        _html_env()
+        .get_template("report.html.j2")
+        .render(
+            v=view,
+            pic=pic,
+            box_w=topology.BOX_W,
+            box_h=topology.BOX_H,
+            css=_css(),
+            colours=SEVERITY_COLOURS,
+            notes=NOTE_TEXT,
+            detail_limit=detail_limit,
+        )
+    )
+
+
+def render_markdown(report: Report) -> str:
+    view = ReportView(report, detail_limit=len(report.findings))
+    return _text_env().get_template("report.md.j2").render(v=view)
+
+
+def render_csv(report: Report) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in report.findings:
+        d = f.details
+        row = [
+            f.id,
+            f.kind,
+            f.severity,
+            f.status,
+            "true" if f.unverified else "false",
+            f.subject,
+            f.subjectName or "",
+            f.title,
+            f.firstSeen or "",
+            ports_text(d.ports).replace(", ", "; "),
+            "; ".join(d.reaches),
+            "; ".join(d.notes),
+        ]
+        writer.writerow([csv_cell(c) for c in row])
+    return buf.getvalue()
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write beside the target and rename, so a crash never leaves half a report."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    """Write report.json, report.html, report.md and findings.csv into out_dir.
+
+    Raises ReportError (one sentence naming the field) when the document breaks
+    the tenantmap.report/1 contract; nothing is written then.
+    """
+    parsed = parse_report(report)
+    rendered = {
+        "report.json": render_json(report),
+        "report.html": render_html(parsed),
+        "report.md": render_markdown(parsed),
+        "findings.csv": render_csv(parsed),
+    }
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, text in rendered.items():
+        path = out_dir / name
+        _write_atomic(path, text)
+        paths[name] = path
+    return paths
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """Read a report.json for re-rendering; ReportError with one sentence on bad input."""
+    from reports.model import ReportError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"{path} does not exist: give the report.json of a run") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path} could not be read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    parse_report(data, source=str(path))
+    if not isinstance(data, dict):  # parse_report already refused it; keeps mypy sure
+        raise ReportError(f"{path} is not a JSON object")
+    return data

@@ -1,0 +1,73 @@
+"""The terminal view of a report for `tenantmap report` (rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from reports.model import Report, parse_report
+from reports.views import ReportView
+
+SEVERITY_STYLES = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "blue",
+}
+
+
+def render_terminal(
+    report: dict[str, Any] | Report,
+    console: Console,
+    *,
+    include_accepted: bool = False,
+    limit: int | None = None,
+) -> None:
+    """Print the summary line and a table of findings (new first, then by severity)."""
+    parsed = report if isinstance(report, Report) else parse_report(report)
+    view = ReportView(parsed, detail_limit=0)
+    s = parsed.summary
+    console.print(Text(view.subject_line(), style="bold"))
+    sev = ", ".join(f"{n} {name}" for name, n in view.severity_rows)
+    console.print(
+        f"open {s.open} ({sev}) · new {s.new} · resolved {s.resolved} · accepted {s.accepted}"
+        f" · run {parsed.run.id} ({parsed.run.today})",
+        markup=False,
+        highlight=False,
+    )
+    rows = view.new_first + (view.accepted if include_accepted else [])
+    if not rows:
+        console.print("No open findings.", style="green")
+        return
+    shown = rows if limit is None else rows[:limit]
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("finding", overflow="fold")
+    table.add_column("subject", overflow="fold")
+    table.add_column("id", no_wrap=True, style="dim")
+    for fv in shown:
+        f = fv.f
+        status = f.status + (" (unverified)" if f.unverified else "")
+        table.add_row(
+            Text(f.severity, style=SEVERITY_STYLES[f.severity]),
+            Text(status, style="bold magenta" if f.status == "new" else ""),
+            Text(f.kind),
+            Text(f.title),
+            Text(fv.subject.short),
+            Text(f.id),
+        )
+    console.print(table)
+    if len(shown) < len(rows):
+        console.print(f"… and {len(rows) - len(shown)} more (see report.html or findings.csv)")
+    if parsed.resolved:
+        console.print(f"Resolved since the last run: {len(parsed.resolved)}", style="green")
+    if not parsed.coverage.complete:
+        console.print(
+            f"Coverage incomplete: {len(parsed.coverage.failed)} scopes could not be read.",
+            style="yellow",
+        )

@@ -1,0 +1,202 @@
+"""View models shared by the HTML, Markdown, mail and terminal renderers.
+
+Everything here is a pure function of the parsed report, so two renderings of
+the same report.json are byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from reports.model import KINDS, SEVERITIES, Edge, Finding, PortSpec, Report
+from reports.naming import KIND_TITLES, Namer
+
+# Findings beyond this many (new first, then in report order) are listed in one
+# compact row each, so a report of 10,000 findings stays small enough to open
+# and mail; report.json, report.md and findings.csv keep every detail.
+DETAIL_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    id: str
+    short: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Hop:
+    relation: str
+    channel: str | None
+    facts: str
+    node: NodeRef
+
+
+@dataclass(frozen=True)
+class Chain:
+    start: NodeRef
+    hops: tuple[Hop, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    f: Finding
+    subject: NodeRef
+    chains: tuple[Chain, ...]
+    ids: tuple[str, ...]  # every id in the evidence, in order of appearance
+    reaches: tuple[NodeRef, ...]
+    extras: tuple[tuple[str, str], ...]
+    entry_refs: tuple[NodeRef, ...]
+    detailed: bool
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    title: str
+    detailed: list[FindingView] = field(default_factory=list)
+    compact: list[FindingView] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.detailed) + len(self.compact)
+
+    @property
+    def new(self) -> int:
+        return sum(1 for v in self.detailed + self.compact if v.f.status == "new")
+
+
+def ports_text(ports: list[PortSpec]) -> str:
+    return ", ".join(p.label() for p in ports)
+
+
+def scalar_text(value: Any) -> str:
+    """A detail value as one line: scalars as they are, structures as sorted compact JSON."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v) for v in value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+
+def edge_facts(edge: Edge) -> str:
+    return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge.extras().items())
+
+
+class ReportView:
+    """Everything the templates need, derived once from a parsed report."""
+
+    def __init__(self, report: Report, *, detail_limit: int = DETAIL_LIMIT):
+        self.report = report
+        self.namer = Namer.for_report(report)
+        self._refs: dict[str, NodeRef] = {}
+        order = sorted(
+            range(len(report.findings)),
+            key=lambda i: (report.findings[i].status != "new", i),
+        )
+        open_order = [i for i in order if report.findings[i].is_open]
+        detailed = set(open_order[:detail_limit])
+        self.views = [self._view(f, i in detailed) for i, f in enumerate(report.findings)]
+        self.new_first = [v for v in self.views if v.f.status == "new"] + [
+            v for v in self.views if v.f.status == "existing"
+        ]
+        self.groups: list[KindGroup] = []
+        for kind in KINDS:
+            group = KindGroup(kind=kind, title=KIND_TITLES[kind])
+            for v in self.new_first:
+                if v.f.kind == kind:
+                    (group.detailed if v.detailed else group.compact).append(v)
+            if group.count:
+                self.groups.append(group)
+        self.accepted = [v for v in self.views if not v.f.is_open]
+        self.compact_total = sum(len(g.compact) for g in self.groups)
+
+    # -- lookups -----------------------------------------------------------
+    def ref(self, node_id: str) -> NodeRef:
+        ref = self._refs.get(node_id)
+        if ref is None:
+            ref = NodeRef(node_id, self.namer.short(node_id), self.namer.what(node_id))
+            self._refs[node_id] = ref
+        return ref
+
+    def _view(self, f: Finding, detailed: bool) -> FindingView:
+        chains: list[Chain] = []
+        ids: list[str] = []
+        start: NodeRef | None = None
+        hops: list[Hop] = []
+        last_to: str | None = None
+        for edge in f.evidence:
+            if start is None or edge.from_ != last_to:
+                if start is not None:
+                    chains.append(Chain(start, tuple(hops)))
+                start, hops = self.ref(edge.from_), []
+                ids.append(edge.from_)
+            hops.append(Hop(edge.relation, edge.channel, edge_facts(edge), self.ref(edge.to)))
+            ids.append(edge.to)
+            last_to = edge.to
+        if start is not None:
+            chains.append(Chain(start, tuple(hops)))
+        seen: dict[str, None] = dict.fromkeys([f.subject, *ids])
+        d = f.details
+        return FindingView(
+            f=f,
+            subject=self.ref(f.subject),
+            chains=tuple(chains),
+            ids=tuple(seen),
+            reaches=tuple(self.ref(r) for r in d.reaches),
+            extras=tuple((k, scalar_text(v)) for k, v in d.extras().items()),
+            entry_refs=tuple(self.ref(e.entry) for e in d.entries),
+            detailed=detailed,
+        )
+
+    # -- summary -----------------------------------------------------------
+    @property
+    def severity_rows(self) -> list[tuple[str, int]]:
+        by = self.report.summary.bySeverity
+        return [(s, getattr(by, s)) for s in SEVERITIES]
+
+    @property
+    def kind_rows(self) -> list[tuple[str, str, int, int]]:
+        """(kind, title, open, new) for every kind, in findings.md order."""
+        new_by_kind = {k: 0 for k in KINDS}
+        for v in self.views:
+            if v.f.status == "new":
+                new_by_kind[v.f.kind] += 1
+        by = self.report.summary.byKind
+        return [(k, KIND_TITLES[k], by.get(k, 0), new_by_kind[k]) for k in KINDS]  # type: ignore[call-overload]
+
+    def severity_bar(self, width: int = 600) -> list[tuple[str, int, float, float]]:
+        """(severity, count, x, w) segments of the stacked bar, in pixels of `width`."""
+        rows = [(s, n) for s, n in self.severity_rows if n]
+        total = sum(n for _, n in rows)
+        out, x = [], 0.0
+        for s, n in rows:
+            w = round(width * n / total, 1)
+            out.append((s, n, round(x, 1), w))
+            x += w
+        return out
+
+    def tenant_names(self, ids: list[str]) -> list[NodeRef]:
+        return [self.ref(i) for i in ids]
+
+    def subject_line(self) -> str:
+        """The mail subject: what changed, what is open, how bad."""
+        s = self.report.summary
+        parts = []
+        if s.new:
+            parts.append(f"{s.new} new")
+        if s.resolved:
+            parts.append(f"{s.resolved} resolved")
+        if not parts:
+            parts.append("no change")
+        sev = [f"{n} {name}" for name, n in self.severity_rows[:2] if n]
+        parts.append(f"{s.open} open" + (f" ({', '.join(sev)})" if sev else ""))
+        if not self.report.coverage.complete:
+            parts.append("coverage incomplete")
+        return f"tenantmap {self.report.organization}: " + ", ".join(parts)
