@@ -1,1 +1,100 @@
 """Analyses over the graph: internet exposure and reach, tenants, findings, diff, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis.connected import connected_findings
+from graph.analysis.diff import apply_history
+from graph.analysis.exposure_findings import (
+    ExposureLike,
+    expired_approval_findings,
+    exposure_findings,
+)
+from graph.analysis.findings import OPEN_STATUSES, SEVERITIES, Finding, severity_at_least
+from graph.analysis.report import assemble
+from graph.analysis.tenants import SnapshotLike, observe
+from graph.inventory import Inventory
+
+__all__ = ["FAIL_ON_CHOICES", "all_findings", "analyse", "fail_on_hit"]
+
+FAIL_ON_CHOICES: tuple[str, ...] = ("new", "open", *SEVERITIES)
+
+
+def all_findings(
+    graph: nx.MultiDiGraph,
+    snap: SnapshotLike,
+    inventory: Inventory,
+    *,
+    today: dt.date,
+    exposures: Iterable[ExposureLike] | None = None,
+) -> tuple[list[Finding], Any]:
+    """Every finding this run raises (before the diff), and the observations behind them."""
+    if exposures is None:
+        from graph.analysis.exposure import find_exposures
+
+        exposures = find_exposures(graph)
+    observed = observe(graph, snap)
+    findings = [
+        *connected_findings(graph, snap, observed, inventory),
+        *exposure_findings(exposures, graph, inventory, today),
+        *expired_approval_findings(inventory, today),
+    ]
+    return findings, observed
+
+
+def analyse(
+    graph: nx.MultiDiGraph,
+    snap: SnapshotLike,
+    inventory: Inventory,
+    *,
+    today: dt.date,
+    run: dict[str, Any],
+    previous: dict[str, Any] | None,
+    exposures: Iterable[ExposureLike] | None = None,
+) -> dict[str, Any]:
+    """The full `tenantmap.report/1` document of one run (findings.md).
+
+    ``previous`` is the previous completed run's report.json (or None);
+    ``exposures`` defaults to ``find_exposures(graph)``.
+    """
+    findings, observed = all_findings(graph, snap, inventory, today=today, exposures=exposures)
+    if not run.get("startedAt"):
+        run = {**run, "startedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    seen_at = str(run["startedAt"])
+    complete = set(observed.tenants_crawled) | set(observed.subscriptions_crawled)
+    documents, resolved = apply_history(
+        findings,
+        previous,
+        inventory=inventory,
+        today=today,
+        seen_at=seen_at,
+        complete_scopes=complete,
+    )
+    return assemble(
+        graph=graph,
+        snap=snap,
+        observed=observed,
+        inventory=inventory,
+        today=today,
+        run=run,
+        previous=previous,
+        findings=documents,
+        resolved=resolved,
+    )
+
+
+def fail_on_hit(report: dict[str, Any], fail_on: str) -> bool:
+    """Does the `--fail-on` condition hold (exit code 1)? new | open | a severity."""
+    if fail_on not in FAIL_ON_CHOICES:
+        raise ValueError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
+    open_findings = [f for f in report.get("findings") or [] if f.get("status") in OPEN_STATUSES]
+    if fail_on == "new":
+        return any(f.get("status") == "new" for f in open_findings)
+    if fail_on == "open":
+        return bool(open_findings)
+    return any(severity_at_least(str(f.get("severity")), fail_on) for f in open_findings)
