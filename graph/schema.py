@@ -204,6 +204,7 @@ TYPE_LABELS: dict[str, Label] = {
     "microsoft.network/networkmanagerconnections": Label.NETWORK_MANAGER_CONNECTION,
     "microsoft.managedservices/registrationdefinitions": Label.REGISTRATION_DEFINITION,
     "microsoft.managedservices/registrationassignments": Label.REGISTRATION_ASSIGNMENT,
+    "microsoft.management/managementgroups": Label.MANAGEMENT_GROUP,
 }
 
 

@@ -1,0 +1,110 @@
+"""Build the graph (networkx.MultiDiGraph, schema.py rules) from a snapshot.
+
+One streaming pass over resources.jsonl turns each resource into its node(s) and
+the edges it names; a second step (`resolve`) adds what needs every resource read
+first (load-balancer and DNAT targets, WAF modes, Lighthouse assignments,
+placeholders for what links name but the crawl could not read, internet exposure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+
+from graph.build import hybrid, ingress, links, network
+from graph.build.context import BuildContext
+from graph.build.directory import (
+    add_management_groups,
+    add_subscriptions,
+    add_tenants,
+    index_directory,
+)
+from graph.build.resolve import resolve
+from graph.schema import label_for_type, node_id, subscription_id, tenant_id
+from graph.snapshot import Snapshot
+
+Handler = Callable[[BuildContext, dict[str, Any], str, str], None]
+
+HANDLERS: dict[str, Handler] = {
+    "microsoft.network/virtualnetworks": network.virtual_network,
+    "microsoft.network/networkinterfaces": network.network_interface,
+    "microsoft.compute/virtualmachines": network.virtual_machine,
+    "microsoft.network/publicipaddresses": network.public_ip,
+    "microsoft.network/networksecuritygroups": network.network_security_group,
+    "microsoft.network/applicationsecuritygroups": network.application_security_group,
+    "microsoft.network/routetables": network.route_table,
+    "microsoft.network/bastionhosts": network.bastion_host,
+    "microsoft.network/loadbalancers": ingress.load_balancer,
+    "microsoft.network/applicationgateways": ingress.application_gateway,
+    "microsoft.network/applicationgatewaywebapplicationfirewallpolicies": ingress.waf_policy,
+    "microsoft.network/azurefirewalls": ingress.firewall,
+    "microsoft.network/firewallpolicies": ingress.firewall_policy,
+    "microsoft.network/ipgroups": ingress.ip_group,
+    "microsoft.network/virtualnetworkgateways": hybrid.virtual_network_gateway,
+    "microsoft.network/localnetworkgateways": hybrid.local_network_gateway,
+    "microsoft.network/connections": hybrid.connection,
+    "microsoft.network/expressroutecircuits": hybrid.expressroute_circuit,
+    "microsoft.network/virtualwans": hybrid.virtual_wan,
+    "microsoft.network/virtualhubs": hybrid.virtual_hub,
+    "microsoft.network/vpngateways": hybrid.vpn_gateway,
+    "microsoft.network/expressroutegateways": hybrid.expressroute_gateway,
+    "microsoft.network/vpnsites": hybrid.vpn_site,
+    "microsoft.network/privateendpoints": links.private_endpoint,
+    "microsoft.network/privatelinkservices": links.private_link_service,
+    "microsoft.managedservices/registrationdefinitions": links.registration_definition,
+    "microsoft.managedservices/registrationassignments": links.registration_assignment,
+    "microsoft.network/networkmanagers": links.network_manager,
+    "microsoft.network/networkmanagerconnections": links.network_manager_connection,
+    **{t: links.paas_service for t in links.PAAS_TYPES},
+}
+
+
+def _other_resource(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    """A type the build does not model in detail: a node, and its private endpoint links."""
+    ctx.add(nid, ctx.base_props(res, nid, label_for_type(arm_type), arm_type))
+    ctx.contain(nid)
+    p = res.get("properties")
+    if isinstance(p, dict):
+        links.inbound_private_links(ctx, nid, p)
+
+
+def new_context(snap: Snapshot) -> BuildContext:
+    foreign: dict[str, dict[str, Any]] = {}
+    for item in snap.foreign:
+        sub = item.get("subscriptionId")
+        if isinstance(sub, str) and sub.strip():
+            foreign[subscription_id(sub)] = item
+    return BuildContext(
+        g=nx.MultiDiGraph(),
+        known_tenants={
+            tenant_id(str(t.get("tenantId") or str(t.get("id", "")).rsplit("/", 1)[-1])): t
+            for t in snap.tenants
+            if t.get("tenantId") or t.get("id")
+        },
+        sub_tenant={},
+        listed_subs=set(),
+        tree_subs=set(),
+        crawled_subs=set(snap.subscriptions_crawled),
+        foreign_subs=foreign,
+    )
+
+
+def build_graph(snap: Snapshot) -> nx.MultiDiGraph:
+    """The graph of one snapshot; see docs/graph-model.md for every label and relationship."""
+    ctx = new_context(snap)
+    index_directory(ctx, snap.subscriptions, snap.management_groups)
+    add_tenants(ctx)
+    add_subscriptions(ctx, snap.subscriptions)
+    add_management_groups(ctx, snap.management_groups)
+    for res in snap.iter_resources():
+        nid = node_id(res["id"])
+        arm_type = res["type"].lower()
+        HANDLERS.get(arm_type, _other_resource)(ctx, res, nid, arm_type)
+    resolve(ctx)
+    ctx.g.graph["createdAt"] = snap.manifest.get("createdAt")
+    return ctx.g
+
+
+__all__ = ["HANDLERS", "build_graph"]

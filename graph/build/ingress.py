@@ -1,0 +1,235 @@
+"""What lets the internet in: load balancers, application gateways and their WAF policies,
+Azure Firewalls with their policies and IP groups. Rules become FORWARDS_TO edges once every
+NIC has been read (`resolve_ingress`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.build.context import (
+    BuildContext,
+    FirewallNat,
+    LoadBalancerRules,
+    PolicyNat,
+    as_json,
+    str_list,
+)
+from graph.build.ids import parent_id, ref, refs
+from graph.build.network import attach_ip_configuration
+from graph.schema import Label, Rel, node_id
+
+
+def _props(res: dict[str, Any]) -> dict[str, Any]:
+    p = res.get("properties")
+    return p if isinstance(p, dict) else {}
+
+
+# -- load balancers -----------------------------------------------------------
+
+
+def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    p = _props(res)
+    props = ctx.base_props(res, nid, Label.LOAD_BALANCER, arm_type)
+    sku = (res.get("sku") or {}).get("name")
+    props["sku"] = sku
+    for key in (
+        "frontendIPConfigurations",
+        "backendAddressPools",
+        "loadBalancingRules",
+        "inboundNatRules",
+        "inboundNatPools",
+    ):
+        props[key] = as_json(p.get(key) or [])
+    nat_pools = len(p.get("inboundNatPools") or [])
+    if nat_pools:
+        props["natPoolsNotExpanded"] = nat_pools
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    for frontend in p.get("frontendIPConfigurations") or []:
+        attach_ip_configuration(ctx, nid, frontend, frontend=True)
+    for pool in p.get("backendAddressPools") or []:
+        if isinstance(pool, dict) and pool.get("id"):
+            _pool(ctx, pool)
+    rules = []
+    for rule in p.get("loadBalancingRules") or []:
+        if not isinstance(rule, dict) or not rule.get("id"):
+            continue
+        rp = _props(rule)
+        pools = refs(rp, "backendAddressPools")
+        single = ref(rp, "backendAddressPool")
+        if single and single not in pools:
+            pools.insert(0, single)
+        rules.append(
+            (
+                node_id(rule["id"]),
+                rp.get("protocol"),
+                rp.get("frontendPort"),
+                rp.get("backendPort"),
+                ref(rp, "frontendIPConfiguration"),
+                tuple(pools),
+            )
+        )
+    nat_rules = []
+    for rule in p.get("inboundNatRules") or []:
+        if not isinstance(rule, dict) or not rule.get("id"):
+            continue
+        rp = _props(rule)
+        nat_rules.append(
+            (
+                node_id(rule["id"]),
+                rp.get("protocol"),
+                rp.get("frontendPort"),
+                rp.get("frontendPortRangeStart"),
+                rp.get("frontendPortRangeEnd"),
+                rp.get("backendPort"),
+                ref(rp, "frontendIPConfiguration"),
+                ref(rp, "backendIPConfiguration"),
+                ref(rp, "backendAddressPool"),
+            )
+        )
+    if rules or nat_rules:
+        ctx.load_balancers.append(LoadBalancerRules(nid, sku, rules, nat_rules, nat_pools))
+
+
+def _pool(ctx: BuildContext, pool: dict[str, Any]) -> None:
+    pid = node_id(pool["id"])
+    pp = _props(pool)
+    members = ctx.pool_members.setdefault(pid, [])
+    members.extend(refs(pp, "backendIPConfigurations"))
+    for address in pp.get("loadBalancerBackendAddresses") or []:
+        ap = _props(address)
+        ipc = ref(ap, "networkInterfaceIPConfiguration")
+        if ipc:
+            members.append(ipc)
+            continue
+        ip = ap.get("ipAddress")
+        if isinstance(ip, str) and ip:
+            vnet = ref(ap, "virtualNetwork")
+            subnet = ref(ap, "subnet")
+            if not vnet and subnet:
+                vnet = parent_id(subnet)
+            ctx.pool_addresses.setdefault(pid, []).append((ip, vnet))
+
+
+# -- application gateways -----------------------------------------------------
+
+
+def application_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    p = _props(res)
+    props = ctx.base_props(res, nid, Label.APPLICATION_GATEWAY, arm_type)
+    sku = p.get("sku") or res.get("sku") or {}
+    props["sku"] = sku.get("name")
+    props["skuTier"] = sku.get("tier")
+    for key in ("frontendIPConfigurations", "frontendPorts", "httpListeners"):
+        props[key] = as_json(p.get(key) or [])
+    legacy = p.get("webApplicationFirewallConfiguration") or {}
+    legacy_mode = (
+        str(legacy.get("firewallMode") or "detection").lower() if legacy.get("enabled") else "none"
+    )
+    policy = ref(p, "firewallPolicy")
+    props["wafMode"] = legacy_mode
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    for ipc in p.get("gatewayIPConfigurations") or []:
+        attach_ip_configuration(ctx, nid, ipc)
+    for frontend in p.get("frontendIPConfigurations") or []:
+        attach_ip_configuration(ctx, nid, frontend, frontend=True)
+    if policy:
+        ctx.edge(nid, policy, Rel.USES_POLICY)
+        ctx.app_gateways.append((nid, policy, legacy_mode))
+
+
+def waf_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    settings = _props(res).get("policySettings") or {}
+    props = ctx.base_props(res, nid, Label.WAF_POLICY, arm_type)
+    props["mode"] = settings.get("mode")
+    props["state"] = settings.get("state")
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    ctx.waf_policies[nid] = (settings.get("mode"), settings.get("state"))
+
+
+def waf_mode(mode: str | None, state: str | None) -> str:
+    """none / detection / prevention, as exposure.md reports a WAF."""
+    if str(state or "").lower() != "enabled":
+        return "none"
+    return str(mode or "detection").lower()
+
+
+# -- firewalls ------------------------------------------------------------------
+
+
+def firewall(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    p = _props(res)
+    props = ctx.base_props(res, nid, Label.FIREWALL, arm_type)
+    props["ipConfigurations"] = as_json(p.get("ipConfigurations") or [])
+    props["natRuleCollections"] = as_json(p.get("natRuleCollections") or [])
+    private_ip = None
+    for ipc in p.get("ipConfigurations") or []:
+        private_ip = private_ip or _props(ipc).get("privateIPAddress")
+    hub = p.get("hubIPAddresses") or {}
+    private_ip = private_ip or hub.get("privateIPAddress")
+    props["privateIPAddress"] = private_ip
+    hub_public = [
+        a.get("address")
+        for a in ((hub.get("publicIPs") or {}).get("addresses") or [])
+        if isinstance(a, dict) and a.get("address")
+    ]
+    if hub_public:
+        props["hubPublicIPAddresses"] = hub_public
+    props["skuTier"] = (p.get("sku") or {}).get("tier")
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    vnet = None
+    for ipc in p.get("ipConfigurations") or []:
+        subnet = attach_ip_configuration(ctx, nid, ipc)
+        if subnet and not vnet:
+            vnet = parent_id(subnet)
+    attach_ip_configuration(ctx, nid, p.get("managementIpConfiguration"), management=True)
+    policy = ref(p, "firewallPolicy")
+    if policy:
+        ctx.edge(nid, policy, Rel.USES_POLICY)
+    hub_id = ref(p, "virtualHub")
+    if hub_id:
+        ctx.edge(nid, hub_id, Rel.PART_OF)
+    classic = [
+        (str(coll.get("name") or ""), rule)
+        for coll in p.get("natRuleCollections") or []
+        if isinstance(coll, dict)
+        for rule in _props(coll).get("rules") or []
+        if isinstance(rule, dict)
+    ]
+    if classic or policy:
+        ctx.firewalls.append(FirewallNat(nid, classic, policy, vnet))
+
+
+def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    p = _props(res)
+    props = ctx.base_props(res, nid, Label.FIREWALL_POLICY, arm_type)
+    groups = p.get("ruleCollectionGroups") or []
+    props["ruleCollectionGroups"] = as_json(groups)
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    base = ref(p, "basePolicy")
+    if base:
+        ctx.edge(nid, base, Rel.INHERITS_FROM)
+    rules: list[tuple[str, str, dict[str, Any]]] = []
+    for group in groups:
+        if not isinstance(group, dict):
+            continue
+        for coll in _props(group).get("ruleCollections") or []:
+            if not isinstance(coll, dict):
+                continue
+            if str(coll.get("ruleCollectionType") or "") != "FirewallPolicyNatRuleCollection":
+                continue
+            for rule in coll.get("rules") or []:
+                if isinstance(rule, dict):
+                    rules.append((str(group.get("name") or ""), str(coll.get("name") or ""), rule))
+    ctx.policies[nid] = PolicyNat(base, rules)
+
+
+def ip_group(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    props = ctx.base_props(res, nid, Label.IP_GROUP, arm_type)
+    props["ipAddresses"] = str_list(_props(res).get("ipAddresses"))
+    ctx.add(nid, props)
+    ctx.contain(nid)
