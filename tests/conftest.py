@@ -23,3 +23,11 @@ def api_examples() -> Path:
     if not path.is_dir():
         pytest.fail(f"{path} is missing: the suite needs ../shared/azure-api-examples beside the repo")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_estate() -> Path:
+    """The bundled sample estate (read-only: copy it before changing anything)."""
+    from discovery.estates import SAMPLE_ESTATE
+
+    return SAMPLE_ESTATE
