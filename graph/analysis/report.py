@@ -107,27 +107,30 @@ def summary_section(
     }
 
 
-def _link_target(
+def _link_targets(
     obs: Observation, graph: nx.MultiDiGraph, inventory: Inventory, sites: dict[str, str | None]
-) -> tuple[str, str, bool] | None:
-    """(to, channel, declared) of one observation as a topology link, or None."""
+) -> list[tuple[str, str, bool]]:
+    """(to, channel, declared) of each topology link one observation makes."""
     if obs.channel == SITE_TO_SITE:
         if obs.far not in sites:
             site = covering_site(graph, obs.far, inventory)
             sites[obs.far] = site.name if site else None
         name = sites[obs.far]
-        return (site_id(name), SITE_TO_SITE, True) if name else (obs.far, SITE_TO_SITE, False)
+        return [(site_id(name), SITE_TO_SITE, True) if name else (obs.far, SITE_TO_SITE, False)]
+    out: list[tuple[str, str, bool]] = []
     if (
         obs.far.startswith("/")
         and obs.far in graph
         and (graph.nodes[obs.far].get("label") == Label.EXPRESSROUTE_CIRCUIT)
     ):
-        return obs.far, EXPRESSROUTE, inventory.circuit_declared(obs.far)
+        out.append((obs.far, EXPRESSROUTE, inventory.circuit_declared(obs.far)))
+    if obs.channel == SUBSCRIPTION:
+        return out
     if obs.far_subscription is None and obs.far_tenant is None and not obs.far.startswith("/"):
-        return f"alias:{obs.far}", obs.channel, False  # a private endpoint to an alias
-    if obs.far_tenant and obs.far_tenant != obs.near_tenant:
-        return obs.far_tenant, obs.channel, inventory.tenant_declared(obs.far_tenant)
-    return None
+        out.append((f"alias:{obs.far}", obs.channel, False))  # a private endpoint to an alias
+    elif obs.far_tenant and obs.far_tenant != obs.near_tenant:
+        out.append((obs.far_tenant, obs.channel, inventory.tenant_declared(obs.far_tenant)))
+    return out
 
 
 def topology_section(
@@ -143,16 +146,13 @@ def topology_section(
     for obs in link_obs:
         if not obs.near_tenant:
             continue
-        target = _link_target(obs, graph, inventory, sites)
-        if target is None:
-            continue
-        to, channel, is_declared = target
-        key = (obs.near_tenant, to, channel)
-        counts[key] += 1
-        declared[key] = is_declared
-        tenant_ids.add(obs.near_tenant)
-        if obs.far_tenant:
-            tenant_ids.add(obs.far_tenant)
+        for to, channel, is_declared in _link_targets(obs, graph, inventory, sites):
+            key = (obs.near_tenant, to, channel)
+            counts[key] += 1
+            declared[key] = is_declared
+            tenant_ids.add(obs.near_tenant)
+            if obs.far_tenant:
+                tenant_ids.add(obs.far_tenant)
     tenants = []
     for tid in sorted(tenant_ids):
         decl = inventory.tenant(tid)
