@@ -288,9 +288,9 @@ def _source_matches(rule: Rule, source: Source) -> bool:
 def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
     """Does the rule's destination cover the target?
 
-    With ``whole`` (for denies) a prefix must contain every network of the
-    destination; otherwise (allows) overlapping one suffices. For a single IP
-    the two coincide.
+    With ``whole`` (for denies) a prefix must contain one network of the
+    destination entirely; otherwise (allows) overlapping one suffices. For a
+    single IP the two coincide.
     """
     if rule.destination_asgs & dest.asg_ids:
         return True
@@ -304,7 +304,7 @@ def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
         if not same:
             continue
         if whole:
-            if len(same) == len(dest.networks) and all(n.subnet_of(net) for n in same):  # type: ignore[arg-type]
+            if any(n.subnet_of(net) for n in same):  # type: ignore[arg-type]
                 return True
         elif any(n.overlaps(net) for n in same):
             return True

@@ -1,0 +1,757 @@
+"""Internet exposure (exposure.md): which targets the internet reaches, on which ports, and how.
+
+Entry points, each starting at a public IP the graph links from ``internet``:
+
+1. a public IP on a NIC IP configuration (every IP configuration of every NIC);
+2. a public load balancer frontend: load-balancing rules and inbound NAT rules
+   onto backend IP configurations (backend ports; the SKU default decides
+   when no NSG exists);
+3. an application gateway listener on a public frontend (subject = the gateway);
+4. an Azure Firewall DNAT rule (classic rules, or the policy's and its base
+   policies' NAT rule collections) onto a private address resolved to a NIC,
+   evaluated with the firewall's private IP as the source;
+5. Bastion and VPN gateway public IPs are managed entry points: not reported.
+
+Entries are merged per subject: the VM when the NIC is attached to one, else
+the NIC; the application gateway; or, for DNAT whose target cannot be
+resolved, the firewall.
+
+``find_exposures(graph)`` returns one :class:`Exposure` per subject, sorted by
+subject. An exposure whose ``ports`` is empty carries only a note that ARM data
+could not decide (``nat-pool-not-evaluated``, ``ip-pool-unresolved``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis.nsg import (
+    Destination,
+    Nsg,
+    Source,
+    admits_internet,
+    allowed_ports,
+    compile_nsg,
+    evaluate_inbound,
+    networks_of,
+    parse_ip,
+)
+from graph.analysis.ports import TCP, UDP, PortSet, parse_ranges
+from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
+from graph.schema import INTERNET_ID, Label, Rel, node_id
+
+VIA_PUBLIC_IP = "public-ip"
+VIA_LOAD_BALANCER = "load-balancer"
+VIA_APPLICATION_GATEWAY = "application-gateway"
+VIA_FIREWALL_DNAT = "firewall-dnat"
+
+NOTE_ROUTE_NONE = "route-none"
+NOTE_ADMIN_RULES = "admin-rules-not-evaluated"
+NOTE_NAT_POOL = "nat-pool-not-evaluated"
+NOTE_DNAT_UNRESOLVED = "dnat-target-unresolved"
+NOTE_DNAT_FQDN = "dnat-fqdn-target"
+NOTE_IP_POOL = "ip-pool-unresolved"
+
+Hop = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExposureEntry:
+    """One way in: the entry point (the public IP the client addresses), how it forwards,
+    the ports a client uses (``frontend_ports``) and the target ports they reach."""
+
+    entry: str
+    via: str
+    waf: str | None
+    frontend_ports: PortSet
+    ports: PortSet
+
+
+@dataclass
+class Exposure:
+    """An internet-exposed target with every way in, merged."""
+
+    subject: str
+    subject_name: str
+    subscription_id: str
+    entries: list[ExposureEntry]
+    ports: PortSet
+    notes: list[str]
+    evidence: list[dict[str, Any]]
+    reaches: list[str]
+    scope: set[str]
+
+
+def hop(source: str, relation: Rel, target: str) -> Hop:
+    return {"from": source, "relation": relation.value, "to": target, "channel": None}
+
+
+# --------------------------------------------------------------------------- graph access
+
+
+def _out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    for _, target, data in graph.out_edges(node, data=True):
+        if data.get("type") == rel:
+            yield target, data
+
+
+def _in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    for source, _, data in graph.in_edges(node, data=True):
+        if data.get("type") == rel:
+            yield source, data
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
+    data = graph.nodes.get(node)
+    return data.get("label") if data else None
+
+
+def _props(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    return graph.nodes.get(node) or {}
+
+
+def _json_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            loaded = json.loads(value)
+        except json.JSONDecodeError:
+            return []
+        return loaded if isinstance(loaded, list) else []
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _ref(value: Any) -> str | None:
+    if isinstance(value, dict) and value.get("id"):
+        return node_id(str(value["id"]))
+    return None
+
+
+def _item_props(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        return {}
+    props = item.get("properties")
+    return props if isinstance(props, dict) else item
+
+
+def _sku_name(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("name")
+    return str(value or "").lower()
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class NicTarget:
+    """A NIC IP configuration as NSG evaluation and reporting see it."""
+
+    ipconfig: str
+    nic: str
+    vm: str | None
+    subnet: str | None
+    vnet: str | None
+    nsgs: tuple[Nsg | None, Nsg | None]  # subnet level, NIC level
+    nsg_ids: tuple[str | None, str | None]
+    destination: Destination
+
+    @property
+    def subject(self) -> str:
+        return self.vm or self.nic
+
+    def chain(self) -> list[Hop]:
+        """ipconfig <-HAS_IP_CONFIG- nic -ATTACHED_TO-> vm, then the NSGs that filtered."""
+        hops = [hop(self.nic, Rel.HAS_IP_CONFIG, self.ipconfig)]
+        if self.vm:
+            hops.append(hop(self.nic, Rel.ATTACHED_TO, self.vm))
+        subnet_nsg, nic_nsg = self.nsg_ids
+        if self.subnet and subnet_nsg:
+            hops.append(hop(self.ipconfig, Rel.IN_SUBNET, self.subnet))
+            hops.append(hop(self.subnet, Rel.PROTECTED_BY, subnet_nsg))
+        if nic_nsg:
+            hops.append(hop(self.nic, Rel.PROTECTED_BY, nic_nsg))
+        return hops
+
+
+@dataclass
+class _Found:
+    """What the analysis gathers for one subject before it becomes an Exposure."""
+
+    subject: str
+    entries: dict[tuple[str, str, str | None], tuple[PortSet, PortSet]] = field(
+        default_factory=dict
+    )
+    notes: set[str] = field(default_factory=set)
+    evidence: list[Hop] = field(default_factory=list)
+    evidence_seen: set[tuple[str, str, str]] = field(default_factory=set)
+    entry_nodes: set[str] = field(default_factory=set)
+    vnet: str | None = None
+    subnet: str | None = None
+
+    def add(
+        self,
+        entry: str,
+        via: str,
+        waf: str | None,
+        frontend: PortSet,
+        ports: PortSet,
+        hops: Iterable[Hop],
+        via_nodes: Iterable[str] = (),
+    ) -> None:
+        key = (entry, via, waf)
+        old_front, old_ports = self.entries.get(key, (PortSet.empty(), PortSet.empty()))
+        self.entries[key] = (old_front | frontend, old_ports | ports)
+        self.entry_nodes.add(entry)
+        self.entry_nodes.update(via_nodes)
+        for h in hops:
+            k = (h["from"], h["relation"], h["to"])
+            if k not in self.evidence_seen:
+                self.evidence_seen.add(k)
+                self.evidence.append(h)
+
+
+class _Analysis:
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.g = graph
+        self.reach = Reach(graph)
+        self.found: dict[str, _Found] = {}
+        self._nsgs: dict[str, Nsg] = {}
+        self._targets: dict[str, NicTarget] = {}
+        self._ip_index: dict[str, list[str]] | None = None
+        self._managed_subs: set[str] | None = None
+
+    # -- shared lookups -------------------------------------------------------------
+
+    def nsg(self, nsg_id: str | None) -> Nsg | None:
+        if nsg_id is None:
+            return None
+        compiled = self._nsgs.get(nsg_id)
+        if compiled is None:
+            data = _props(self.g, nsg_id)
+            compiled = compile_nsg(
+                nsg_id, data.get("securityRules"), data.get("defaultSecurityRules")
+            )
+            self._nsgs[nsg_id] = compiled
+        return compiled
+
+    def nsg_of(self, node: str) -> str | None:
+        for nsg, _ in _out(self.g, node, Rel.PROTECTED_BY):
+            if _label(self.g, nsg) == Label.NSG:
+                return nsg
+        return None
+
+    def subnet_of(self, node: str) -> str | None:
+        for subnet, _ in _out(self.g, node, Rel.IN_SUBNET):
+            return subnet
+        return None
+
+    def target(self, ipconfig: str) -> NicTarget | None:
+        cached = self._targets.get(ipconfig)
+        if cached is not None:
+            return cached
+        if ipconfig not in self.g:
+            return None
+        g = self.g
+        nic = next((n for n, _ in _in(g, ipconfig, Rel.HAS_IP_CONFIG)), None)
+        if nic is None:
+            head, sep, _ = ipconfig.rpartition("/ipconfigurations/")
+            nic = head if sep else ipconfig
+        vm = next(
+            (v for v, _ in _out(g, nic, Rel.ATTACHED_TO) if _label(g, v) == Label.VIRTUAL_MACHINE),
+            None,
+        )
+        subnet = self.subnet_of(ipconfig)
+        vnet = vnet_of_subnet(g, subnet) if subnet else None
+        subnet_nsg = self.nsg_of(subnet) if subnet else None
+        nic_nsg = self.nsg_of(nic) if nic in g else None
+        asgs = [a for a, _ in _out(g, ipconfig, Rel.MEMBER_OF)]
+        target = NicTarget(
+            ipconfig=ipconfig,
+            nic=nic,
+            vm=vm,
+            subnet=subnet,
+            vnet=vnet,
+            nsgs=(self.nsg(subnet_nsg), self.nsg(nic_nsg)),
+            nsg_ids=(subnet_nsg, nic_nsg),
+            destination=Destination.for_ip(_props(g, ipconfig).get("privateIPAddress"), asgs),
+        )
+        self._targets[ipconfig] = target
+        return target
+
+    def found_for(self, subject: str) -> _Found:
+        found = self.found.get(subject)
+        if found is None:
+            found = _Found(subject)
+            self.found[subject] = found
+        return found
+
+    def add_nic_entry(
+        self,
+        target: NicTarget,
+        entry: str,
+        via: str,
+        frontend: PortSet,
+        ports: PortSet,
+        hops: list[Hop],
+        via_nodes: Iterable[str] = (),
+    ) -> None:
+        found = self.found_for(target.subject)
+        found.vnet = found.vnet or target.vnet
+        found.subnet = found.subnet or target.subnet
+        found.add(entry, via, None, frontend, ports, [*hops, *target.chain()], via_nodes)
+
+    def peered_vnets(self, vnet: str) -> set[str]:
+        return {
+            peer
+            for peer, data in _out(self.g, vnet, Rel.PEERS_WITH)
+            if str(data.get("peeringState", "")).lower() == "connected"
+        }
+
+    # -- entry point 1: public IP on a NIC IP configuration ---------------------------
+
+    def public_ip_on_nic(self, pip: str, ipconfig: str) -> None:
+        target = self.target(ipconfig)
+        if target is None:
+            return
+        default_open = _sku_name(_props(self.g, pip).get("sku")) != "standard"
+        ports = evaluate_inbound(target.nsgs, target.destination, default_open=default_open)
+        if ports.is_empty():
+            return
+        hops = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, ipconfig)]
+        self.add_nic_entry(target, pip, VIA_PUBLIC_IP, ports, ports, hops)
+
+    # -- entry point 2: public load balancer ------------------------------------------
+
+    def load_balancer(self, pip: str, lb: str, frontend_id: str | None) -> None:
+        """Rules and NAT rules of one frontend, as the build resolved them (FORWARDS_TO)."""
+        g = self.g
+        data = _props(g, lb)
+        default_open = _sku_name(data.get("sku")) != "standard"
+        base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, lb)]
+        lb_vnet: str | None = None
+        for target, edge in _out(g, lb, Rel.FORWARDS_TO):
+            if str(edge.get("kind", "")).lower() not in ("rule", "nat"):
+                continue
+            if not _same_frontend(edge.get("frontendIPConfigId"), frontend_id):
+                continue
+            if _label(g, target) != Label.IP_CONFIGURATION:
+                continue
+            start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
+            front: Any = start if end in (None, start) else f"{start}-{end}"
+            nic = self.lb_backend(
+                target,
+                pip,
+                lb,
+                _lb_protocols(edge.get("protocol")),
+                front,
+                edge.get("backendPort"),
+                default_open,
+                base,
+            )
+            lb_vnet = lb_vnet or (nic.vnet if nic else None)
+
+        # What the graph cannot evaluate is noted on the load balancer itself.
+        notes: set[str] = set()
+        frontend = PortSet.empty()
+        if data.get("unresolvedBackendAddresses"):
+            for rule in _json_list(data.get("loadBalancingRules")):
+                props = _item_props(rule)
+                if _same_frontend(_ref(props.get("frontendIPConfiguration")), frontend_id):
+                    notes.add(NOTE_IP_POOL)
+                    frontend |= _lb_ports(
+                        _lb_protocols(props.get("protocol")), props.get("frontendPort")
+                    )
+        for pool in _json_list(data.get("inboundNatPools")):
+            props = _item_props(pool)
+            if not _same_frontend(_ref(props.get("frontendIPConfiguration")), frontend_id):
+                continue
+            notes.add(NOTE_NAT_POOL)
+            start, end = props.get("frontendPortRangeStart"), props.get("frontendPortRangeEnd")
+            if start is not None and end is not None:
+                frontend |= _lb_ports(_lb_protocols(props.get("protocol")), f"{start}-{end}")
+        if notes:
+            found = self.found_for(lb)
+            found.notes.update(notes)
+            found.vnet = found.vnet or lb_vnet
+            found.add(pip, VIA_LOAD_BALANCER, None, frontend, PortSet.empty(), base)
+
+    def lb_backend(
+        self,
+        ipconfig: str,
+        pip: str,
+        lb: str,
+        protocols: tuple[str, ...],
+        front_port: Any,
+        back_port: Any,
+        default_open: bool,
+        base: list[Hop],
+    ) -> NicTarget | None:
+        target = self.target(ipconfig)
+        if target is None:
+            return None
+        ha_ports = _is_ha_ports(front_port, back_port)
+        if back_port in (None, "") and not ha_ports:
+            back_port = front_port
+        wanted = _lb_ports(protocols, "*" if ha_ports else back_port)
+        open_ports = evaluate_inbound(target.nsgs, target.destination, default_open=default_open)
+        ports = open_ports & wanted
+        if ports.is_empty():
+            return target
+        frontend = ports if ha_ports else _lb_ports(ports.protocols, front_port)
+        hops = [*base, hop(lb, Rel.FORWARDS_TO, ipconfig)]
+        self.add_nic_entry(target, pip, VIA_LOAD_BALANCER, frontend, ports, hops, [lb])
+        return target
+
+    # -- entry point 3: application gateway -------------------------------------------
+
+    def application_gateway(self, pip: str, agw: str, frontend_id: str | None) -> None:
+        g = self.g
+        data = _props(g, agw)
+        ports_by_id = {
+            node_id(str(p["id"])): _item_props(p).get("port")
+            for p in _json_list(data.get("frontendPorts"))
+            if isinstance(p, dict) and p.get("id")
+        }
+        listened = PortSet.empty()
+        for listener in _json_list(data.get("httpListeners")):
+            props = _item_props(listener)
+            if not _same_frontend(_ref(props.get("frontendIPConfiguration")), frontend_id):
+                continue
+            port = ports_by_id.get(_ref(props.get("frontendPort")) or "")
+            if port is not None:
+                listened |= PortSet.parse(TCP, [port])
+        if listened.is_empty():
+            return
+        subnet = self.subnet_of(agw)
+        nsg_id = self.nsg_of(subnet) if subnet else None
+        hops = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, agw)]
+        ports = listened
+        nsg = self.nsg(nsg_id)
+        if nsg is not None and subnet is not None and nsg_id is not None:
+            # The subnet NSG sees the gateway's instances in the subnet (and, for v2, the
+            # public frontend address); "Application Gateway infrastructure configuration".
+            prefixes = list(_props(g, subnet).get("addressPrefixes") or [])
+            address = _props(g, pip).get("ipAddress")
+            if address:
+                prefixes.append(str(address))
+            ports = listened & allowed_ports(nsg, Destination.for_prefixes(prefixes))
+            hops += [hop(agw, Rel.IN_SUBNET, subnet), hop(subnet, Rel.PROTECTED_BY, nsg_id)]
+        if ports.is_empty():
+            return
+        for policy, _ in _out(g, agw, Rel.USES_POLICY):
+            if _label(g, policy) == Label.WAF_POLICY:
+                hops.append(hop(agw, Rel.USES_POLICY, policy))
+        waf = str(data.get("wafMode") or "none").lower()
+        found = self.found_for(agw)
+        found.subnet = found.subnet or subnet
+        found.vnet = found.vnet or (vnet_of_subnet(g, subnet) if subnet else None)
+        found.add(pip, VIA_APPLICATION_GATEWAY, waf, ports, ports, hops)
+
+    # -- entry point 4: Azure Firewall DNAT -------------------------------------------
+
+    def firewall(self, pip: str, firewall: str) -> None:
+        """DNAT rules onto this public IP, as the build resolved them (FORWARDS_TO kind dnat)."""
+        g = self.g
+        data = _props(g, firewall)
+        address = _props(g, pip).get("ipAddress")
+        subnet = self.subnet_of(firewall)
+        fw_vnet = vnet_of_subnet(g, subnet) if subnet else None
+        fw_ip = data.get("privateIPAddress")
+        base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, firewall)]
+        for target, rule in _out(g, firewall, Rel.FORWARDS_TO):
+            if str(rule.get("kind", "")).lower() != "dnat" or not self._dnat_admits_internet(rule):
+                continue
+            destinations = [str(d).strip() for d in rule.get("destinationAddresses") or []]
+            if address and not any(d in (address, "*") for d in destinations):
+                continue
+            protocols = _dnat_protocols(rule.get("protocols"))
+            try:
+                frontend = _lb_ports(protocols, list(rule.get("destinationPorts") or []))
+                translated = _lb_ports(protocols, rule.get("translatedPort"))
+            except ValueError:
+                continue
+            if frontend.is_empty():
+                continue
+            if translated.is_empty():
+                translated = frontend
+            hops = [*base, *self._policy_hops(firewall, rule.get("policyId"))]
+            if target == firewall or _label(g, target) != Label.IP_CONFIGURATION:
+                fqdn = rule.get("translatedFqdn") or (
+                    rule.get("unresolvedReason") == NOTE_DNAT_FQDN
+                )
+                found = self.found_for(firewall)
+                found.notes.add(NOTE_DNAT_FQDN if fqdn else NOTE_DNAT_UNRESOLVED)
+                found.subnet = found.subnet or subnet
+                found.vnet = found.vnet or fw_vnet
+                found.add(pip, VIA_FIREWALL_DNAT, None, frontend, translated, hops)
+                continue
+            self.dnat_target(target, pip, firewall, fw_ip, frontend, translated, hops)
+
+    def dnat_target(
+        self,
+        ipconfig: str,
+        pip: str,
+        firewall: str,
+        fw_ip: Any,
+        frontend: PortSet,
+        translated: PortSet,
+        hops: list[Hop],
+    ) -> None:
+        target = self.target(ipconfig)
+        if target is None:
+            return
+        vnet_space: list[str] = []
+        if target.vnet:
+            for vnet in sorted({target.vnet} | self.peered_vnets(target.vnet)):
+                vnet_space += list(_props(self.g, vnet).get("addressPrefixes") or [])
+        # Traffic between private addresses has no SKU default: with no NSG it passes.
+        if fw_ip and parse_ip(str(fw_ip)) is not None:
+            source = Source.private(str(fw_ip), vnet_space)
+            allowed = evaluate_inbound(
+                target.nsgs, target.destination, default_open=True, source=source
+            )
+        else:
+            # Without the firewall's address, assume the VirtualNetwork tag admits it.
+            allowed = evaluate_inbound(
+                target.nsgs,
+                target.destination,
+                default_open=True,
+                source=_vnet_source(vnet_space),
+            )
+        ports = allowed & translated
+        if ports.is_empty():
+            return
+        chain = [*hops, hop(firewall, Rel.FORWARDS_TO, ipconfig)]
+        self.add_nic_entry(target, pip, VIA_FIREWALL_DNAT, frontend, ports, chain, [firewall])
+
+    def _policy_hops(self, firewall: str, policy_id: Any) -> list[Hop]:
+        """firewall -USES_POLICY-> policy -INHERITS_FROM-> ... down to the policy holding the rule."""
+        if not policy_id:
+            return []
+        wanted = node_id(str(policy_id))
+        for policy, _ in _out(self.g, firewall, Rel.USES_POLICY):
+            hops = [hop(firewall, Rel.USES_POLICY, policy)]
+            current, seen = policy, {policy}
+            while current != wanted:
+                parent = next((p for p, _ in _out(self.g, current, Rel.INHERITS_FROM)), None)
+                if parent is None or parent in seen:
+                    break
+                hops.append(hop(current, Rel.INHERITS_FROM, parent))
+                seen.add(parent)
+                current = parent
+            if current == wanted:
+                return hops
+        return []
+
+    def _dnat_admits_internet(self, rule: dict[str, Any]) -> bool:
+        if admits_internet(str(s) for s in rule.get("sourceAddresses") or []):
+            return True
+        for group in rule.get("sourceIpGroups") or []:
+            addresses = _props(self.g, node_id(str(group))).get("ipAddresses") or []
+            if admits_internet(str(a) for a in addresses):
+                return True
+        return False
+
+    # -- notes ------------------------------------------------------------------------
+
+    def route_none(self, subnet: str | None) -> bool:
+        if subnet is None:
+            return False
+        for table, _ in _out(self.g, subnet, Rel.ROUTES_VIA):
+            for route in _json_list(_props(self.g, table).get("routes")):
+                props = _item_props(route)
+                if (
+                    str(props.get("addressPrefix", "")).strip() == "0.0.0.0/0"
+                    and str(props.get("nextHopType", "")).lower() == "none"
+                ):
+                    return True
+        return False
+
+    def managed_subscriptions(self) -> set[str]:
+        """Subscriptions within any network manager's scope (exposure.md rule 9)."""
+        if self._managed_subs is not None:
+            return self._managed_subs
+        g = self.g
+        subs: set[str] = set()
+        groups: set[str] = set()
+        for node, data in g.nodes(data=True):
+            label = data.get("label")
+            if label == Label.NETWORK_MANAGER:
+                subs.update(_sub_id(str(s)) for s in data.get("scopeSubscriptions") or [])
+                groups.update(_mg_id(str(m)) for m in data.get("scopeManagementGroups") or [])
+                for scoped, _ in _out(g, node, Rel.SCOPES):
+                    if _label(g, scoped) == Label.SUBSCRIPTION:
+                        subs.add(scoped)
+                    elif _label(g, scoped) == Label.MANAGEMENT_GROUP:
+                        groups.add(scoped)
+            elif label == Label.NETWORK_MANAGER_CONNECTION:
+                if node.startswith("/providers/microsoft.management/managementgroups/"):
+                    groups.add("/".join(node.split("/")[:5]))
+                elif data.get("subscriptionId"):
+                    subs.add(str(data["subscriptionId"]).lower())
+                elif node.startswith("/subscriptions/"):
+                    subs.add(node.split("/")[2])
+        # Every subscription below a scoped management group, at any depth.
+        stack = [m for m in groups if m in g]
+        seen = set(stack)
+        while stack:
+            group = stack.pop()
+            for child, _ in _out(g, group, Rel.CONTAINS):
+                label = _label(g, child)
+                if label == Label.SUBSCRIPTION:
+                    subs.add(child)
+                elif label == Label.MANAGEMENT_GROUP and child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        self._managed_subs = subs
+        return subs
+
+    # -- driver ------------------------------------------------------------------------
+
+    def run(self) -> list[Exposure]:
+        g = self.g
+        pips: Iterable[str]
+        if INTERNET_ID in g:
+            pips = [p for p, _ in _out(g, INTERNET_ID, Rel.EXPOSES)]
+        else:
+            pips = [n for n, d in g.nodes(data=True) if d.get("label") == Label.PUBLIC_IP]
+        for pip in pips:
+            if _props(g, pip).get("foreign"):
+                continue
+            for holder, edge in _out(g, pip, Rel.ATTACHED_TO):
+                label = _label(g, holder)
+                frontend = edge.get("frontendIPConfigId")
+                frontend_id = node_id(str(frontend)) if frontend else None
+                if label == Label.IP_CONFIGURATION:
+                    self.public_ip_on_nic(pip, holder)
+                elif label == Label.LOAD_BALANCER:
+                    self.load_balancer(pip, holder, frontend_id)
+                elif label == Label.APPLICATION_GATEWAY:
+                    self.application_gateway(pip, holder, frontend_id)
+                elif label == Label.FIREWALL:
+                    self.firewall(pip, holder)
+                # Bastion, VPN and ExpressRoute gateways: managed entry points (rule 5).
+        return [self.exposure(f) for _, f in sorted(self.found.items())]
+
+    def exposure(self, found: _Found) -> Exposure:
+        g = self.g
+        subject = found.subject
+        subscription = subscription_of_node(g, subject) or ""
+        entries = [
+            ExposureEntry(entry=e, via=via, waf=waf, frontend_ports=front, ports=ports)
+            for (e, via, waf), (front, ports) in sorted(
+                found.entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+            )
+        ]
+        ports = PortSet.empty()
+        for entry in entries:
+            ports = ports | entry.ports
+        notes = set(found.notes)
+        if self.route_none(found.subnet):
+            notes.add(NOTE_ROUTE_NONE)
+        if subscription and subscription in self.managed_subscriptions():
+            notes.add(NOTE_ADMIN_RULES)
+        reaches = set(self.reach.from_vnet(found.vnet)) if found.vnet else set()
+        if subscription:
+            reaches.add(subscription)
+        scope = {subscription} if subscription else set()
+        for node in found.entry_nodes:
+            sub = subscription_of_node(g, node)
+            if sub:
+                scope.add(sub)
+        return Exposure(
+            subject=subject,
+            subject_name=str(_props(g, subject).get("name") or subject.rsplit("/", 1)[-1]),
+            subscription_id=subscription,
+            entries=entries,
+            ports=ports,
+            notes=sorted(notes),
+            evidence=list(found.evidence),
+            reaches=sorted(reaches),
+            scope=scope,
+        )
+
+
+def _sub_id(value: str) -> str:
+    """A subscription GUID from a GUID or a ``/subscriptions/<guid>`` id."""
+    text = value.strip().strip("/").lower()
+    return text.split("/")[1] if text.startswith("subscriptions/") else text
+
+
+def _mg_id(value: str) -> str:
+    value = value.strip()
+    if value.startswith("/"):
+        return node_id(value)
+    return f"/providers/microsoft.management/managementgroups/{value.lower()}"
+
+
+def _lb_protocols(value: Any) -> tuple[str, ...]:
+    """Load balancer protocol: Tcp, Udp, or All (TCP and UDP)."""
+    text = str(value or "").strip().lower()
+    if text == TCP:
+        return (TCP,)
+    if text == UDP:
+        return (UDP,)
+    if text in ("all", "*", "any"):
+        return (TCP, UDP)
+    return ()
+
+
+def _dnat_protocols(values: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or []:
+        for proto in _lb_protocols(value):
+            if proto not in out:
+                out.append(proto)
+    return tuple(out)
+
+
+def _is_ha_ports(front_port: Any, back_port: Any) -> bool:
+    return front_port in (0, "0") and back_port in (0, "0", None)
+
+
+def _lb_ports(protocols: Iterable[str], port: Any) -> PortSet:
+    """Ports of one spec for each protocol; port 0 on a rule means HA ports (all)."""
+    if port is None or port == "" or port == []:
+        return PortSet.empty()
+    spec: Any = "*" if port in (0, "0") else port
+    if isinstance(spec, int):
+        spec = [spec]
+    ranges = parse_ranges(spec)
+    out = PortSet.empty()
+    for proto in protocols:
+        out = out | PortSet({proto: ranges})
+    return out
+
+
+def find_exposures(graph: nx.MultiDiGraph) -> list[Exposure]:
+    """Every internet-exposed target in the graph (exposure.md), sorted by subject."""
+    return _Analysis(graph).run()
+
+
+__all__ = [
+    "Exposure",
+    "ExposureEntry",
+    "find_exposures",
+]
+
+
+def _same_frontend(value: Any, frontend_id: str | None) -> bool:
+    """Does a rule's frontend match the one the public IP sits on (unknown matches)?"""
+    if frontend_id is None or not value:
+        return True
+    return node_id(str(value)) == frontend_id
+
+
+def _vnet_source(vnet_space: list[str]) -> Source:
+    nets = networks_of(vnet_space)
+    if not nets:
+        return Source.private("10.255.255.254", ["10.255.255.254/32"])
+    return Source.private(str(nets[0].network_address), vnet_space)

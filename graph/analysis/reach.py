@@ -1,0 +1,220 @@
+"""What an exposed target's network reaches (exposure.md rule 10).
+
+From the target's VNet: the VNets peered directly with it, the sites and
+circuits behind the gateways it uses (its own, or a peer's through gateway
+transit), and everything connected to the hubs of its Virtual WAN. Peering is
+not transitive, and only live links count (peerings and connections
+``Connected``, circuits provisioned).
+
+Sources (Microsoft Learn): "Virtual network peering"
+(https://learn.microsoft.com/en-us/azure/virtual-network/virtual-network-peering-overview),
+"Configure VPN gateway transit for virtual network peering"
+(https://learn.microsoft.com/en-us/azure/vpn-gateway/vpn-gateway-peering-gateway-transit),
+"About virtual hub routing"
+(https://learn.microsoft.com/en-us/azure/virtual-wan/about-virtual-hub-routing).
+
+Approximation: a Basic Virtual WAN does not route VNet to VNet or between
+hubs ("Virtual WAN SKUs"), so with a Basic WAN only the VNet's own hub is
+followed, and only its VPN sites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from graph.schema import Label, Rel, subscription_of
+
+_LIVE_PEERING = "connected"
+_LIVE_CONNECTION = "connected"
+_PROVISIONED = "provisioned"
+# Hub connections carry a provisioning state, not a connection status: any
+# state but these counts as live.
+_DEAD_HUB_CONNECTION = frozenset({"failed", "deleting", "disconnected", "notconnected"})
+
+
+def _edges_out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    for _, target, data in graph.out_edges(node, data=True):
+        if data.get("type") == rel:
+            yield target, data
+
+
+def _edges_in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    for source, _, data in graph.in_edges(node, data=True):
+        if data.get("type") == rel:
+            yield source, data
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
+    data = graph.nodes.get(node)
+    return data.get("label") if data else None
+
+
+def _lower(value: object) -> str:
+    return str(value).lower() if value is not None else ""
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return bool(value)
+
+
+def subscription_of_node(graph: nx.MultiDiGraph, node: str) -> str | None:
+    data = graph.nodes.get(node) or {}
+    sub = data.get("subscriptionId")
+    return str(sub).lower() if sub else subscription_of(node)
+
+
+def _live_peering(data: dict[str, Any]) -> bool:
+    return _lower(data.get("peeringState")) == _LIVE_PEERING
+
+
+def _circuit_live(graph: nx.MultiDiGraph, circuit: str) -> bool:
+    state = _lower((graph.nodes.get(circuit) or {}).get("serviceProviderProvisioningState"))
+    return state == _PROVISIONED
+
+
+def _connection_live(graph: nx.MultiDiGraph, connection: str, edge: dict[str, Any]) -> bool:
+    status = edge.get("connectionStatus") or (graph.nodes.get(connection) or {}).get(
+        "connectionStatus"
+    )
+    return _lower(status) == _LIVE_CONNECTION
+
+
+class Reach:
+    """Reach per VNet, computed once per VNet and cached (many targets share a VNet)."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self._graph = graph
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def from_vnet(self, vnet: str) -> frozenset[str]:
+        """Subscription ids and lower-cased gateway, VPN site and circuit ids reached from ``vnet``."""
+        cached = self._cache.get(vnet)
+        if cached is None:
+            cached = frozenset(self._compute(vnet))
+            self._cache[vnet] = cached
+        return cached
+
+    def _compute(self, vnet: str) -> set[str]:
+        g = self._graph
+        reached: set[str] = set()
+        vnets = {vnet}
+        gateways: set[str] = set(self._own_gateways(vnet))
+        for peer, data in _edges_out(g, vnet, Rel.PEERS_WITH):
+            if _truthy(data.get("hubManaged")) or not _live_peering(data):
+                continue
+            if _truthy(data.get("allowVirtualNetworkAccess")):
+                vnets.add(peer)
+            if _truthy(data.get("useRemoteGateways")) and self._peer_allows_transit(peer, vnet):
+                gateways.update(self._own_gateways(peer))
+        for gateway in gateways:
+            vnets.update(self._behind_gateway(gateway, reached))
+        for hub in self._hubs_of(vnet):
+            vnets.update(self._through_wan(hub, reached))
+        for v in vnets:
+            sub = subscription_of_node(g, v)
+            if sub:
+                reached.add(sub)
+        return reached
+
+    def _own_gateways(self, vnet: str) -> Iterator[str]:
+        for gateway, _ in _edges_in(self._graph, vnet, Rel.CONNECTS_TO):
+            if _label(self._graph, gateway) == Label.VNET_GATEWAY:
+                yield gateway
+
+    def _peer_allows_transit(self, peer: str, vnet: str) -> bool:
+        for back, data in _edges_out(self._graph, peer, Rel.PEERS_WITH):
+            if back == vnet and _live_peering(data) and _truthy(data.get("allowGatewayTransit")):
+                return True
+        return False
+
+    def _behind_gateway(self, gateway: str, reached: set[str]) -> set[str]:
+        """Follow live connections of a gateway; returns VNets reached (Vnet2Vnet)."""
+        g = self._graph
+        vnets: set[str] = set()
+        for connection, edge in _edges_in(g, gateway, Rel.CONNECTS_TO):
+            if _label(g, connection) != Label.CONNECTION or not _connection_live(
+                g, connection, edge
+            ):
+                continue
+            for far, _ in _edges_out(g, connection, Rel.CONNECTS_TO):
+                if far == gateway:
+                    continue
+                label = _label(g, far)
+                if label == Label.LOCAL_NETWORK_GATEWAY:
+                    reached.add(far)
+                elif label == Label.EXPRESSROUTE_CIRCUIT:
+                    if _circuit_live(g, far):
+                        reached.add(far)
+                elif label == Label.VNET_GATEWAY:
+                    vnets.update(
+                        v
+                        for v, _ in _edges_out(g, far, Rel.CONNECTS_TO)
+                        if _label(g, v) == Label.VIRTUAL_NETWORK
+                    )
+        return vnets
+
+    def _hubs_of(self, vnet: str) -> Iterator[str]:
+        for hub, data in _edges_in(self._graph, vnet, Rel.CONNECTS_TO):
+            if _label(self._graph, hub) == Label.VIRTUAL_HUB and self._hub_link_live(data):
+                yield hub
+
+    @staticmethod
+    def _hub_link_live(data: dict[str, Any]) -> bool:
+        return _lower(data.get("state")) not in _DEAD_HUB_CONNECTION
+
+    def _through_wan(self, hub: str, reached: set[str]) -> set[str]:
+        g = self._graph
+        wans = [w for w, _ in _edges_out(g, hub, Rel.PART_OF) if _label(g, w) == Label.VIRTUAL_WAN]
+        basic = any(_lower(g.nodes[w].get("wanType")) == "basic" for w in wans)
+        hubs = {hub}
+        if not basic:
+            for wan in wans:
+                hubs.update(
+                    h
+                    for h, _ in _edges_in(g, wan, Rel.PART_OF)
+                    if _label(g, h) == Label.VIRTUAL_HUB
+                )
+        vnets: set[str] = set()
+        for h in hubs:
+            for v, data in _edges_out(g, h, Rel.CONNECTS_TO):
+                if (
+                    not basic
+                    and _label(g, v) == Label.VIRTUAL_NETWORK
+                    and self._hub_link_live(data)
+                ):
+                    vnets.add(v)
+            for member, _ in _edges_in(g, h, Rel.PART_OF):
+                label = _label(g, member)
+                if label == Label.VPN_GATEWAY:
+                    for site, data in _edges_out(g, member, Rel.CONNECTS_TO):
+                        if _label(g, site) == Label.VPN_SITE and self._hub_link_live(data):
+                            reached.add(site)
+                elif label == Label.EXPRESSROUTE_GATEWAY and not basic:
+                    for circuit, _ in _edges_out(g, member, Rel.CONNECTS_TO):
+                        if _label(g, circuit) == Label.EXPRESSROUTE_CIRCUIT and _circuit_live(
+                            g, circuit
+                        ):
+                            reached.add(circuit)
+        return vnets
+
+
+def vnet_of_subnet(graph: nx.MultiDiGraph, subnet: str) -> str | None:
+    for vnet, _ in _edges_in(graph, subnet, Rel.CONTAINS):
+        if _label(graph, vnet) == Label.VIRTUAL_NETWORK:
+            return vnet
+    # The subnet id names its VNet: .../virtualnetworks/<vnet>/subnets/<subnet>
+    head, sep, _ = subnet.rpartition("/subnets/")
+    return head if sep and head in graph else None
+
+
+def find_reach(graph: nx.MultiDiGraph, vnet: str, own_subscription: str | None) -> list[str]:
+    """Sorted reach of one VNet, the target's own subscription included."""
+    out = set(Reach(graph).from_vnet(vnet))
+    if own_subscription:
+        out.add(own_subscription)
+    return sorted(out)
