@@ -1,0 +1,129 @@
+"""What the crawler reads: resource types, their ARM casing, list paths and api-versions.
+
+api-versions are those the installed azure-mgmt SDKs call (network 33.x,
+compute 39.x, resource 26.x, subscriptions 1.x, managementgroups 2.x,
+resourcegraph 8.x); the PaaS GET-by-id versions are each provider's current
+stable version. One table so both crawl modes read exactly the same types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NETWORK_API = "2026-03-01"
+COMPUTE_API = "2026-04-01"
+RESOURCES_API = "2025-04-01"
+SUBSCRIPTIONS_API = "2022-12-01"
+MANAGEMENT_GROUPS_API = "2023-04-01"
+RESOURCE_GRAPH_API = "2021-03-01"
+MANAGED_SERVICES_API = "2022-10-01"
+
+RG_PAGE_SIZE = 1000
+RG_MAX_SUBSCRIPTIONS = 1000
+
+
+@dataclass(frozen=True)
+class ListedType:
+    """A top-level type and how ARM mode lists it."""
+
+    type: str  # ARM canonical casing
+    operation: str  # operationId, for errors.json and logs
+    scope: str  # "subscription" | "resourceGroup" | "generic" (resources API + GET by id)
+    api_version: str
+    paas: bool = False  # kept only with non-empty privateEndpointConnections
+
+    @property
+    def lower(self) -> str:
+        return self.type.lower()
+
+    @property
+    def segment(self) -> str:
+        """The provider path after ``/providers/``."""
+        return self.type
+
+
+def _network(name: str, operation: str, scope: str = "subscription") -> ListedType:
+    return ListedType(f"Microsoft.Network/{name}", operation, scope, NETWORK_API)
+
+
+LISTED_TYPES: tuple[ListedType, ...] = (
+    _network("virtualNetworks", "VirtualNetworks_ListAll"),
+    _network("networkInterfaces", "NetworkInterfaces_ListAll"),
+    _network("networkSecurityGroups", "NetworkSecurityGroups_ListAll"),
+    _network("applicationSecurityGroups", "ApplicationSecurityGroups_ListAll"),
+    _network("publicIPAddresses", "PublicIPAddresses_ListAll"),
+    _network("loadBalancers", "LoadBalancers_ListAll"),
+    _network("applicationGateways", "ApplicationGateways_ListAll"),
+    _network(
+        "ApplicationGatewayWebApplicationFirewallPolicies",
+        "WebApplicationFirewallPolicies_ListAll",
+    ),
+    _network("azureFirewalls", "AzureFirewalls_ListAll"),
+    _network("firewallPolicies", "FirewallPolicies_ListAll"),
+    _network("ipGroups", "IpGroups_List"),
+    _network("bastionHosts", "BastionHosts_List"),
+    _network("routeTables", "RouteTables_ListAll"),
+    _network("virtualNetworkGateways", "VirtualNetworkGateways_List", "resourceGroup"),
+    _network("localNetworkGateways", "LocalNetworkGateways_List", "resourceGroup"),
+    _network("connections", "VirtualNetworkGatewayConnections_List", "resourceGroup"),
+    _network("expressRouteCircuits", "ExpressRouteCircuits_ListAll"),
+    _network("expressRouteGateways", "ExpressRouteGateways_ListBySubscription"),
+    _network("virtualWans", "VirtualWans_List"),
+    _network("virtualHubs", "VirtualHubs_List"),
+    _network("vpnGateways", "VpnGateways_List"),
+    _network("vpnSites", "VpnSites_List"),
+    _network("privateEndpoints", "PrivateEndpoints_ListBySubscription"),
+    _network("privateLinkServices", "PrivateLinkServices_ListBySubscription"),
+    _network("networkManagers", "NetworkManagers_ListBySubscription"),
+    ListedType(
+        "Microsoft.Compute/virtualMachines", "VirtualMachines_ListAll", "subscription", COMPUTE_API
+    ),
+    ListedType(
+        "Microsoft.Storage/storageAccounts", "Resources_List", "generic", "2023-05-01", True
+    ),
+    ListedType("Microsoft.KeyVault/vaults", "Resources_List", "generic", "2023-07-01", True),
+    ListedType("Microsoft.Sql/servers", "Resources_List", "generic", "2023-08-01", True),
+    ListedType(
+        "Microsoft.DocumentDB/databaseAccounts", "Resources_List", "generic", "2024-11-15", True
+    ),
+)
+
+NETWORK_MANAGER_CONNECTIONS = "Microsoft.Network/networkManagerConnections"
+REGISTRATION_DEFINITIONS = "Microsoft.ManagedServices/registrationDefinitions"
+REGISTRATION_ASSIGNMENTS = "Microsoft.ManagedServices/registrationAssignments"
+
+# Children ARM does not embed: parent type -> (collection URL segment, operationId).
+CHILD_COLLECTIONS: dict[str, tuple[str, str]] = {
+    "microsoft.network/virtualhubs": (
+        "hubVirtualNetworkConnections",
+        "HubVirtualNetworkConnections_List",
+    ),
+    "microsoft.network/firewallpolicies": (
+        "ruleCollectionGroups",
+        "FirewallPolicyRuleCollectionGroups_List",
+    ),
+}
+
+CANONICAL_TYPES: dict[str, str] = {
+    t.lower(): t
+    for t in (
+        *(lt.type for lt in LISTED_TYPES),
+        NETWORK_MANAGER_CONNECTIONS,
+        REGISTRATION_DEFINITIONS,
+        REGISTRATION_ASSIGNMENTS,
+    )
+}
+PAAS_TYPES = frozenset(lt.lower for lt in LISTED_TYPES if lt.paas)
+
+
+def canonical_type(rg_type: str) -> str:
+    """ARM's casing for a Resource Graph (lower-cased) type; unknown types pass unchanged."""
+    return CANONICAL_TYPES.get(rg_type.lower(), rg_type)
+
+
+def keep_resource(resource: dict[str, object]) -> bool:
+    """The private-endpoint filter for PaaS types, the same in both modes."""
+    if str(resource.get("type", "")).lower() not in PAAS_TYPES:
+        return True
+    properties = resource.get("properties")
+    return isinstance(properties, dict) and bool(properties.get("privateEndpointConnections"))

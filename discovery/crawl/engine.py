@@ -1,0 +1,836 @@
+"""The crawl: tenants, management groups, subscriptions and resources into a snapshot.
+
+Everything runs on one asyncio loop with the SDKs' ``.aio`` clients over one
+aiohttp session: on two cores, threads would spend the CPU on the GIL and
+context switches that the requests themselves need (benchmarks/bench_crawl.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from azure.core.credentials_async import AsyncTokenCredential
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    ServiceRequestError,
+)
+from azure.core.pipeline.transport import AioHttpTransport
+from azure.core.rest import HttpRequest
+from azure.mgmt.compute.aio import ComputeManagementClient
+from azure.mgmt.managedservices.aio import ManagedServicesClient
+from azure.mgmt.managementgroups.aio import ManagementGroupsMgmtClient
+from azure.mgmt.network.aio import NetworkManagementClient
+from azure.mgmt.resource.resources.aio import ResourceManagementClient
+from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
+from azure.mgmt.resourcegraph.aio import ResourceGraphClient
+
+from discovery.crawl import catalogue as cat
+from discovery.crawl.errors import CrawlConfigError, CrawlError
+from discovery.crawl.foreign import ForeignResolver
+from discovery.crawl.links import linked_subscriptions
+from discovery.crawl.progress import Progress
+from discovery.crawl.shape import merge_children, row_to_arm
+from discovery.crawl.target import CrawlTarget, TenantCredential
+from discovery.crawl.transport import (
+    READ_POST_RETRY,
+    ArmCallError,
+    Pacer,
+    RetrySettings,
+    get_pages,
+    make_session,
+    pipeline_policies,
+    send,
+    shared_transport,
+)
+from discovery.redact import Redactor
+from discovery.snapshot_writer import SnapshotWriter
+
+log = logging.getLogger("tenantmap.crawl")
+
+SOURCES = ("resource-graph", "arm")
+# The SDK clients that take a subscription id are used with absolute URLs
+# only, so the id they are constructed with is never sent.
+_UNUSED_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+_MANAGEMENT_GROUP = "microsoft.management/managementgroups"
+_READABILITY_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _type_list(types: list[str]) -> str:
+    return ", ".join(f"'{t.lower()}'" for t in types)
+
+
+RESOURCES_QUERY = (
+    "resources | where type in~ ("
+    + _type_list([lt.type for lt in cat.LISTED_TYPES])
+    + ") | order by id asc"
+)
+NETWORK_MANAGER_CONNECTIONS_QUERY = f"networkresources | where type =~ '{cat.NETWORK_MANAGER_CONNECTIONS.lower()}' | order by id asc"
+
+
+@dataclass
+class CrawlResult:
+    out_dir: Path
+    complete: bool
+    timed_out: bool
+    errors: list[dict[str, Any]]
+    requests: int
+    counts: dict[str, Any]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    throttled: int = 0
+
+
+def _token_claims(token: str) -> dict[str, Any]:
+    """Claims of a JWT, unverified: only to name the principal in the manifest."""
+    try:
+        payload = token.split(".")[1]
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        claims = json.loads(decoded)
+        return claims if isinstance(claims, dict) else {}
+    except (IndexError, ValueError):
+        return {}
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+class TenantClients:
+    """The SDK clients for one tenant, all on the shared transport and pacer."""
+
+    def __init__(
+        self,
+        tenant_id: str,
+        credential: AsyncTokenCredential,
+        target: CrawlTarget,
+        transport: AioHttpTransport,
+        pacer: Pacer,
+        retry: RetrySettings,
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.credential = TenantCredential(credential, tenant_id)
+
+        def kwargs() -> dict[str, Any]:
+            return {
+                "base_url": target.arm_url,
+                "credential_scopes": [target.scope],
+                "transport": transport,
+                "policies": pipeline_policies(
+                    self.credential, target.scope, pacer, tenant_id, retry
+                ),
+            }
+
+        cred = self.credential
+        self.subscriptions = SubscriptionClient(cred, **kwargs())
+        self.management_groups = ManagementGroupsMgmtClient(cred, **kwargs())
+        self.resource_graph = ResourceGraphClient(cred, **kwargs())
+        self.network = NetworkManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
+        self.compute = ComputeManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
+        self.resources = ResourceManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
+        self.managed_services = ManagedServicesClient(cred, **kwargs())
+
+    def for_type(self, type_name: str) -> Any:
+        return self.compute if type_name.lower().startswith("microsoft.compute/") else self.network
+
+    async def close(self) -> None:
+        for client in (
+            self.subscriptions,
+            self.management_groups,
+            self.resource_graph,
+            self.network,
+            self.compute,
+            self.resources,
+            self.managed_services,
+        ):
+            await client.close()
+
+
+class _Crawl:
+    def __init__(
+        self,
+        target: CrawlTarget,
+        writer: SnapshotWriter,
+        redactor: Redactor,
+        source: str,
+        concurrency: int,
+        retry: RetrySettings,
+        progress: Progress,
+    ) -> None:
+        self.target = target
+        self.arm = target.arm_url.rstrip("/")
+        self.writer = writer
+        self.redactor = redactor
+        self.source = source
+        self.concurrency = concurrency
+        self.retry = retry
+        self.progress = progress
+        self.pacer = Pacer(concurrency)
+        self.started_at = _now()
+        self.errors: list[dict[str, Any]] = []
+        self.principal: dict[str, Any] = {}
+        self.tenants: list[dict[str, Any]] = []
+        self.home_tenants: list[str] = []
+        self.tenants_crawled: set[str] = set()
+        self.entities: list[dict[str, Any]] = []
+        self.chosen: dict[str, tuple[dict[str, Any], str]] = {}
+        self.failed: set[str] = set()
+        self.finished: set[str] = set()
+        self.groups_pending: set[str] = set()
+        self.refs: dict[str, set[str]] = {}
+        self.foreign: list[dict[str, Any]] = []
+        self.timed_out = False
+        self._clients: dict[str, TenantClients] = {}
+        self._subscription_slots = asyncio.Semaphore(max(2, concurrency))
+
+    # -- bookkeeping -------------------------------------------------------
+
+    def error(self, scope: str, operation: str, exc: BaseException) -> None:
+        if isinstance(exc, ArmCallError):
+            status, code, message = exc.status, exc.code, exc.message
+        elif isinstance(exc, AzureError):
+            status, code, message = None, type(exc).__name__, _first_line(str(exc.message))
+        else:
+            status, code, message = None, type(exc).__name__, _first_line(str(exc))
+        entry = {
+            "scope": scope,
+            "operation": operation,
+            "status": status,
+            "code": code,
+            "message": message,
+            "at": _now(),
+        }
+        self.errors.append(self.redactor.redact(entry))
+        log.warning("%s on %s failed: %s %s", operation, scope, status, code)
+
+    def fail(self, subscription_id: str) -> None:
+        self.failed.add(subscription_id)
+
+    def done(self, subscription_id: str) -> None:
+        self.finished.add(subscription_id)
+        self.progress.subscription_done(
+            subscription_id,
+            subscription_id not in self.failed,
+            len(self.finished),
+            len(self.chosen),
+        )
+
+    def emit(self, resource: dict[str, Any]) -> None:
+        if not cat.keep_resource(resource):
+            return
+        for subscription in linked_subscriptions(resource):
+            self.refs.setdefault(subscription, set()).add(str(resource.get("id")))
+        self.writer.add_resource(resource)
+
+    def clients(self, tenant_id: str) -> TenantClients:
+        if tenant_id not in self._clients:
+            self._clients[tenant_id] = TenantClients(
+                tenant_id, self.credential, self.target, self.transport, self.pacer, self.retry
+            )
+        return self._clients[tenant_id]
+
+    async def guarded(
+        self,
+        scope: str,
+        operation: str,
+        call: Callable[[], Awaitable[None]],
+        subscription_id: str | None = None,
+    ) -> bool:
+        """Run one call; a failure becomes an errors.json entry (and fails its subscription)."""
+        try:
+            await call()
+            return True
+        except (TimeoutError, ArmCallError, AzureError, OSError) as exc:
+            self.error(scope, operation, exc)
+            if subscription_id:
+                self.fail(subscription_id)
+            return False
+
+    # -- the run -----------------------------------------------------------
+
+    async def run(self, timeout: float | None) -> None:
+        session = make_session(self.target.ca_file, self.concurrency)
+        self.transport = shared_transport(session)
+        try:
+            self.credential = self.target.credential_factory(
+                {"transport": shared_transport(session)}
+            )
+        except (ValueError, AzureError) as exc:
+            await session.close()
+            raise CrawlConfigError(
+                f"The credentials are incomplete: {_first_line(str(exc))}"
+            ) from None
+        try:
+            main = asyncio.create_task(self.main())
+            finished, _ = await asyncio.wait({main}, timeout=timeout)
+            if main in finished:
+                main.result()
+            else:
+                self.timed_out = True
+                main.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await main
+                self.record_timeouts()
+        finally:
+            for clients in self._clients.values():
+                await clients.close()
+            await self.credential.close()
+            await session.close()
+
+    async def main(self) -> None:
+        await self.sign_in()
+        await self.list_tenants()
+        self.progress.step(
+            "listing subscriptions and management groups of %d tenants", len(self.home_tenants)
+        )
+        listings = await asyncio.gather(*(self.list_tenant(t) for t in self.home_tenants))
+        self.choose_subscriptions(dict(zip(self.home_tenants, listings, strict=True)))
+        self.progress.subscriptions(len(self.chosen))
+        by_tenant: dict[str, list[str]] = {}
+        for subscription_id, (_item, tenant_id) in sorted(self.chosen.items()):
+            by_tenant.setdefault(tenant_id, []).append(subscription_id)
+        try:
+            async with asyncio.TaskGroup() as group:
+                for tenant_id, subscription_ids in by_tenant.items():
+                    clients = self.clients(tenant_id)
+                    if self.source == "resource-graph":
+                        group.create_task(self.graph_tenant(clients, subscription_ids))
+                    else:
+                        for subscription_id in subscription_ids:
+                            group.create_task(self.arm_subscription(clients, subscription_id))
+                for entity in self.entities:
+                    if str(entity.get("type", "")).lower() == _MANAGEMENT_GROUP:
+                        tenant_id = str((entity.get("properties") or {}).get("tenantId") or "")
+                        tenant = tenant_id.lower() if tenant_id.lower() in self._clients else None
+                        group.create_task(
+                            self.group_connections(tenant or self.home_tenants[0], entity)
+                        )
+        except* CrawlError as group_error:
+            raise group_error.exceptions[0] from None
+        self.progress.step("resolving %d referenced subscriptions", len(self.unresolved()))
+        await self.resolve_foreign()
+
+    async def sign_in(self) -> None:
+        home = TenantCredential(self.credential, self.target.home_tenant_id)
+        try:
+            token = await home.get_token(self.target.scope)
+        except ClientAuthenticationError as exc:
+            text = _first_line(str(exc.message))
+            if "unavailable" in type(exc).__name__.lower() or "CredentialUnavailable" in repr(exc):
+                raise CrawlConfigError(
+                    "No Azure credentials found: set AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+                    "AZURE_CLIENT_SECRET, use a managed identity, or sign in with `az login`."
+                ) from None
+            raise CrawlConfigError(
+                f"Sign-in at {self.target.authority_url} failed ({text}): check the credentials."
+            ) from None
+        except (ServiceRequestError, OSError) as exc:
+            raise CrawlError(
+                f"Cannot reach the sign-in endpoint {self.target.authority_url} "
+                f"({_first_line(str(exc))}): check --authority, the network and the CA bundle."
+            ) from None
+        claims = _token_claims(token.token)
+        tenant = self.target.home_tenant_id or claims.get("tid")
+        if not tenant:
+            raise CrawlConfigError("The token names no tenant: set AZURE_TENANT_ID.")
+        self.home_tenant = str(tenant).lower()
+        self.principal = {
+            "tenantId": self.home_tenant,
+            "clientId": self.target.client_id or claims.get("appid") or claims.get("azp"),
+        }
+
+    async def list_tenants(self) -> None:
+        clients = self.clients(self.home_tenant)
+        try:
+            async for page in get_pages(
+                clients.subscriptions, f"{self.arm}/tenants", {"api-version": cat.SUBSCRIPTIONS_API}
+            ):
+                self.tenants.extend(page)
+        except ArmCallError as exc:
+            raise CrawlError(
+                f"Listing tenants at {self.arm} failed with {exc.status} {exc.code}: {exc.message}"
+            ) from None
+        except (ServiceRequestError, OSError) as exc:
+            raise CrawlError(
+                f"Cannot reach {self.arm} ({_first_line(str(exc))}): "
+                "check --arm-endpoint, the network and the CA bundle."
+            ) from None
+        except ClientAuthenticationError as exc:
+            raise CrawlConfigError(
+                f"Sign-in failed ({_first_line(str(exc.message))}): check the credentials."
+            ) from None
+        self.home_tenants = sorted(
+            str(t.get("tenantId", "")).lower()
+            for t in self.tenants
+            if t.get("tenantCategory") == "Home" and t.get("tenantId")
+        )
+        self.progress.step(
+            "%d tenants seen, %d to crawl", len(self.tenants), len(self.home_tenants)
+        )
+
+    async def list_tenant(self, tenant_id: str) -> list[dict[str, Any]]:
+        clients = self.clients(tenant_id)
+        scope = f"/tenants/{tenant_id}"
+        subscriptions: list[dict[str, Any]] = []
+        entities: list[dict[str, Any]] = []
+
+        async def list_subscriptions() -> None:
+            async for page in get_pages(
+                clients.subscriptions,
+                f"{self.arm}/subscriptions",
+                {"api-version": cat.SUBSCRIPTIONS_API},
+            ):
+                subscriptions.extend(page)
+
+        async def list_entities() -> None:
+            request = HttpRequest(
+                "POST",
+                f"{self.arm}/providers/Microsoft.Management/getEntities",
+                params={"api-version": cat.MANAGEMENT_GROUPS_API},
+            )
+            while True:
+                page = await send(clients.management_groups, request, **READ_POST_RETRY)
+                entities.extend(page.get("value") or [])
+                if not page.get("nextLink"):
+                    return
+                # the SDK follows this nextLink with a GET, as Azure answers it
+                request = HttpRequest("GET", page["nextLink"])
+
+        listed, grouped = await asyncio.gather(
+            self.guarded(scope, "Subscriptions_List", list_subscriptions),
+            self.guarded(scope, "Entities_List", list_entities),
+        )
+        self.entities.extend(entities)
+        if listed and grouped:
+            self.tenants_crawled.add(tenant_id)
+        return subscriptions if listed else []
+
+    def choose_subscriptions(self, listings: dict[str, list[dict[str, Any]]]) -> None:
+        """Each subscription once; a delegated one is read through its owning tenant if crawled."""
+        for tenant_id, items in listings.items():
+            for item in items:
+                subscription_id = str(item.get("subscriptionId", "")).lower()
+                if not subscription_id:
+                    continue
+                owner = str(item.get("tenantId", "")).lower()
+                current = self.chosen.get(subscription_id)
+                if current is None or (owner == tenant_id and current[1] != owner):
+                    self.chosen[subscription_id] = (item, tenant_id)
+
+    # -- Resource Graph mode -----------------------------------------------
+
+    async def graph_rows(
+        self, clients: TenantClients, subscriptions: list[str], query: str
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        skip_token: str | None = None
+        while True:
+            options: dict[str, Any] = {"$top": cat.RG_PAGE_SIZE, "resultFormat": "objectArray"}
+            if skip_token:
+                options["$skipToken"] = skip_token
+            request = HttpRequest(
+                "POST",
+                f"{self.arm}/providers/Microsoft.ResourceGraph/resources",
+                params={"api-version": cat.RESOURCE_GRAPH_API},
+                json={"subscriptions": subscriptions, "query": query, "options": options},
+            )
+            page = await send(clients.resource_graph, request, **READ_POST_RETRY)
+            yield list(page.get("data") or [])
+            skip_token = page.get("$skipToken")
+            if not skip_token:
+                return
+
+    async def graph_tenant(self, clients: TenantClients, subscription_ids: list[str]) -> None:
+        batches = [
+            subscription_ids[i : i + cat.RG_MAX_SUBSCRIPTIONS]
+            for i in range(0, len(subscription_ids), cat.RG_MAX_SUBSCRIPTIONS)
+        ]
+        await asyncio.gather(*(self.graph_batch(clients, batch) for batch in batches))
+
+    async def graph_batch(self, clients: TenantClients, batch: list[str]) -> None:
+        readable: set[str] = set()
+
+        async def check() -> None:
+            async for rows in self.graph_rows(clients, batch, _READABILITY_QUERY):
+                readable.update(str(row.get("subscriptionId", "")).lower() for row in rows)
+
+        if not await self.guarded(
+            f"/subscriptions/{batch[0]}" if len(batch) == 1 else f"/tenants/{clients.tenant_id}",
+            "Resources_Query",
+            check,
+        ):
+            for subscription_id in batch:
+                self.error(
+                    f"/subscriptions/{subscription_id}",
+                    "Resources_Query",
+                    ArmCallError(None, "NotConfirmed", "The readability check failed."),
+                )
+                self.fail(subscription_id)
+                self.done(subscription_id)
+            return
+        for subscription_id in batch:
+            if subscription_id not in readable:
+                self.error(
+                    f"/subscriptions/{subscription_id}",
+                    "Resources_Query",
+                    ArmCallError(
+                        None,
+                        "NotReadable",
+                        "Resource Graph returned no row for this subscription: "
+                        "the identity cannot read it.",
+                    ),
+                )
+                self.fail(subscription_id)
+                self.done(subscription_id)
+        batch = [s for s in batch if s in readable]
+        if not batch:
+            return
+        parents: dict[str, list[dict[str, Any]]] = {}
+
+        async def query(text: str) -> None:
+            async for rows in self.graph_rows(clients, batch, text):
+                for row in rows:
+                    owner = str(row.get("subscriptionId", "")).lower()
+                    resource = row_to_arm(row)
+                    if str(resource.get("type", "")).lower() in cat.CHILD_COLLECTIONS:
+                        parents.setdefault(owner, []).append(resource)
+                    else:
+                        self.emit(resource)
+
+        results = await asyncio.gather(
+            self.guarded(
+                f"/tenants/{clients.tenant_id}", "Resources_Query", lambda: query(RESOURCES_QUERY)
+            ),
+            self.guarded(
+                f"/tenants/{clients.tenant_id}",
+                "Resources_Query",
+                lambda: query(NETWORK_MANAGER_CONNECTIONS_QUERY),
+            ),
+        )
+        if not all(results):
+            for subscription_id in batch:
+                self.fail(subscription_id)
+        await asyncio.gather(
+            *(self.finish_subscription(clients, s, parents.get(s, [])) for s in batch)
+        )
+
+    # -- shared per subscription -------------------------------------------
+
+    async def finish_subscription(
+        self, clients: TenantClients, subscription_id: str, parents: list[dict[str, Any]]
+    ) -> None:
+        """Lighthouse registrations and child collections, then the subscription is done."""
+        await asyncio.gather(
+            self.lighthouse(clients, subscription_id),
+            *(self.children(clients, subscription_id, parent) for parent in parents),
+        )
+        self.done(subscription_id)
+
+    async def list_into(
+        self,
+        client: Any,
+        subscription_id: str,
+        scope: str,
+        operation: str,
+        path: str,
+        api_version: str,
+        parents: list[dict[str, Any]] | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        async def call() -> None:
+            params = {"api-version": api_version, **(extra or {})}
+            async for page in get_pages(client, f"{self.arm}{path}", params):
+                for item in page:
+                    if (
+                        parents is not None
+                        and str(item.get("type", "")).lower() in cat.CHILD_COLLECTIONS
+                    ):
+                        parents.append(item)
+                    else:
+                        self.emit(item)
+
+        await self.guarded(scope, operation, call, subscription_id)
+
+    async def lighthouse(self, clients: TenantClients, subscription_id: str) -> None:
+        scope = f"/subscriptions/{subscription_id}"
+        for type_name, operation in (
+            (cat.REGISTRATION_DEFINITIONS, "RegistrationDefinitions_List"),
+            (cat.REGISTRATION_ASSIGNMENTS, "RegistrationAssignments_List"),
+        ):
+            await self.list_into(
+                clients.managed_services,
+                subscription_id,
+                scope,
+                operation,
+                f"{scope}/providers/{type_name}",
+                cat.MANAGED_SERVICES_API,
+            )
+
+    async def children(
+        self, clients: TenantClients, subscription_id: str, parent: dict[str, Any]
+    ) -> None:
+        collection, operation = cat.CHILD_COLLECTIONS[str(parent.get("type", "")).lower()]
+        items: list[dict[str, Any]] = []
+
+        async def call() -> None:
+            async for page in get_pages(
+                clients.network,
+                f"{self.arm}{parent['id']}/{collection}",
+                {"api-version": cat.NETWORK_API},
+            ):
+                items.extend(page)
+
+        if await self.guarded(
+            f"/subscriptions/{subscription_id}", operation, call, subscription_id
+        ):
+            merge_children(parent, collection, items)
+        self.emit(parent)
+
+    # -- ARM mode ------------------------------------------------------------
+
+    async def arm_subscription(self, clients: TenantClients, subscription_id: str) -> None:
+        async with self._subscription_slots:
+            await self._arm_subscription(clients, subscription_id)
+
+    async def _arm_subscription(self, clients: TenantClients, subscription_id: str) -> None:
+        scope = f"/subscriptions/{subscription_id}"
+        groups: list[str] = []
+
+        async def list_groups() -> None:
+            async for page in get_pages(
+                clients.resources,
+                f"{self.arm}{scope}/resourcegroups",
+                {"api-version": cat.RESOURCES_API},
+            ):
+                groups.extend(str(g["name"]) for g in page if g.get("name"))
+
+        # The resource group list doubles as the readability gate: a subscription
+        # we may not read fails here once instead of thirty times.
+        if not await self.guarded(scope, "ResourceGroups_List", list_groups, subscription_id):
+            self.done(subscription_id)
+            return
+        parents: list[dict[str, Any]] = []
+        jobs: list[Awaitable[None]] = []
+        for listed in cat.LISTED_TYPES:
+            if listed.scope == "subscription":
+                jobs.append(
+                    self.list_into(
+                        clients.for_type(listed.type),
+                        subscription_id,
+                        scope,
+                        listed.operation,
+                        f"{scope}/providers/{listed.type}",
+                        listed.api_version,
+                        parents,
+                    )
+                )
+            elif listed.scope == "resourceGroup":
+                for group in groups:
+                    group_scope = f"{scope}/resourceGroups/{group}"
+                    jobs.append(
+                        self.list_into(
+                            clients.network,
+                            subscription_id,
+                            group_scope,
+                            listed.operation,
+                            f"{group_scope}/providers/{listed.type}",
+                            listed.api_version,
+                        )
+                    )
+            else:
+                jobs.append(self.generic(clients, subscription_id, listed))
+        jobs.append(
+            self.list_into(
+                clients.network,
+                subscription_id,
+                scope,
+                "NetworkManagerConnections_ListBySubscription",
+                f"{scope}/providers/{cat.NETWORK_MANAGER_CONNECTIONS}",
+                cat.NETWORK_API,
+            )
+        )
+        await asyncio.gather(*jobs)
+        await self.finish_subscription(clients, subscription_id, parents)
+
+    async def generic(
+        self, clients: TenantClients, subscription_id: str, listed: cat.ListedType
+    ) -> None:
+        """PaaS types: the generic resources list, then a GET by id for the full body."""
+        scope = f"/subscriptions/{subscription_id}"
+        ids: list[str] = []
+
+        async def call() -> None:
+            async for page in get_pages(
+                clients.resources,
+                f"{self.arm}{scope}/resources",
+                {"api-version": cat.RESOURCES_API, "$filter": f"resourceType eq '{listed.type}'"},
+            ):
+                ids.extend(str(item["id"]) for item in page if item.get("id"))
+
+        if not await self.guarded(scope, "Resources_List", call, subscription_id):
+            return
+        provider = listed.type.split("/")[0].split(".")[-1]
+
+        async def get_one(resource_id: str) -> None:
+            async def call_one() -> None:
+                request = HttpRequest(
+                    "GET", f"{self.arm}{resource_id}", params={"api-version": listed.api_version}
+                )
+                self.emit(await send(clients.resources, request))
+
+            await self.guarded(scope, f"{provider}_Get", call_one, subscription_id)
+
+        await asyncio.gather(*(get_one(i) for i in ids))
+
+    # -- management groups and foreign subscriptions ---------------------------
+
+    async def group_connections(self, tenant_id: str, entity: dict[str, Any]) -> None:
+        name = str(entity.get("name") or str(entity.get("id", "")).rsplit("/", 1)[-1])
+        scope = f"/providers/Microsoft.Management/managementGroups/{name}"
+        self.groups_pending.add(scope)
+
+        async def call() -> None:
+            async for page in get_pages(
+                self.clients(tenant_id).network,
+                f"{self.arm}{scope}/providers/{cat.NETWORK_MANAGER_CONNECTIONS}",
+                {"api-version": cat.NETWORK_API},
+            ):
+                for item in page:
+                    self.emit(item)
+
+        await self.guarded(scope, "ManagementGroupNetworkManagerConnections_List", call)
+        self.groups_pending.discard(scope)
+
+    def crawled_subscriptions(self) -> list[str]:
+        return sorted(s for s in self.finished if s not in self.failed)
+
+    def unresolved(self) -> list[str]:
+        crawled = set(self.crawled_subscriptions())
+        return sorted(s for s in self.refs if s not in crawled)
+
+    async def resolve_foreign(self) -> None:
+        resolver = ForeignResolver(self.arm, self.transport, self.pacer)
+        answers = await asyncio.gather(*(resolver.resolve(s) for s in self.unresolved()))
+        self.foreign = [
+            {**answer, "referencedBy": sorted(self.refs[answer["subscriptionId"]], key=str.lower)}
+            for answer in answers
+        ]
+
+    def record_timeouts(self) -> None:
+        timeout = ArmCallError(
+            None, "Timeout", "The crawl reached its timeout before this was read."
+        )
+        for tenant_id in self.home_tenants:
+            if tenant_id not in self.tenants_crawled:
+                self.error(f"/tenants/{tenant_id}", "Crawl", timeout)
+        if not self.home_tenants:
+            self.error(f"/tenants/{self.principal.get('tenantId', '')}", "Crawl", timeout)
+        for subscription_id in sorted(self.chosen):
+            if subscription_id not in self.finished:
+                self.error(f"/subscriptions/{subscription_id}", "Crawl", timeout)
+                self.fail(subscription_id)
+        for scope in sorted(self.groups_pending):
+            self.error(scope, "Crawl", timeout)
+        if not self.foreign and self.refs:
+            self.foreign = [
+                {
+                    "subscriptionId": s,
+                    "tenantId": None,
+                    "status": "error",
+                    "referencedBy": sorted(self.refs[s], key=str.lower),
+                }
+                for s in self.unresolved()
+            ]
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "createdAt": self.started_at,
+            "source": {"kind": self.source, "endpoint": self.arm, "cloud": self.target.cloud},
+            "principal": self.principal,
+            "tenantsCrawled": sorted(self.tenants_crawled),
+            "subscriptionsCrawled": self.crawled_subscriptions(),
+        }
+
+    def write(self) -> None:
+        home = set(self.home_tenants)
+        self.writer.write_json("tenants.json", self.tenants)
+        self.writer.write_json(
+            "subscriptions.json",
+            [item for _, (item, _tenant) in sorted(self.chosen.items())],
+        )
+        self.writer.write_json(
+            "management-groups.json",
+            sorted(self.entities, key=lambda e: str(e.get("id", "")).lower()),
+        )
+        self.writer.write_json("foreign.json", self.foreign)
+        self.writer.write_json("errors.json", self.errors)
+        del home
+
+
+def crawl(
+    target: CrawlTarget,
+    out_dir: Path,
+    *,
+    source: str = "resource-graph",
+    concurrency: int = 16,
+    timeout: float | None = None,
+    state_dir: Path,
+    progress: bool = False,
+    retry: RetrySettings | None = None,
+) -> CrawlResult:
+    """Crawl ``target`` into a snapshot folder at ``out_dir`` (snapshot.md).
+
+    Raises CrawlConfigError / CrawlError (one sentence) when the crawl cannot
+    start: then nothing is written and an existing snapshot stays as it was.
+    """
+    if source not in SOURCES:
+        raise CrawlConfigError(f"Unknown source {source!r}: use resource-graph or arm.")
+    if concurrency < 1:
+        raise CrawlConfigError(f"Concurrency must be at least 1, not {concurrency}.")
+    if timeout is not None and timeout <= 0:
+        raise CrawlConfigError(f"The timeout must be positive, not {timeout}.")
+    redactor = Redactor(Path(state_dir))
+    writer = SnapshotWriter(Path(out_dir), redactor)
+    reporter = Progress(progress)
+    run = _Crawl(target, writer, redactor, source, concurrency, retry or RetrySettings(), reporter)
+    try:
+        asyncio.run(run.run(timeout))
+        run.write()
+        manifest = writer.commit(run.manifest())
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        reporter.close()
+    complete = (
+        not run.timed_out and not run.errors and set(run.tenants_crawled) == set(run.home_tenants)
+    )
+    reporter.step(
+        "snapshot written to %s: %d resources, %d subscriptions, %d errors, %d requests",
+        writer.out_dir,
+        manifest["counts"]["resources"],
+        len(manifest["subscriptionsCrawled"]),
+        len(run.errors),
+        run.pacer.requests,
+    )
+    return CrawlResult(
+        out_dir=writer.out_dir,
+        complete=complete,
+        timed_out=run.timed_out,
+        errors=run.errors,
+        requests=run.pacer.requests,
+        counts=manifest["counts"],
+        manifest=manifest,
+        throttled=run.pacer.throttled,
+    )

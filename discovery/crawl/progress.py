@@ -1,0 +1,58 @@
+"""Progress: a rich bar on a terminal, one log line per step otherwise."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger("tenantmap.crawl")
+
+
+class Progress:
+    def __init__(self, enabled: bool) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        if enabled and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("subscriptions", total=None)
+
+    def step(self, message: str, *args: Any) -> None:
+        if self._bar is None:
+            log.info(message, *args)
+        else:
+            self._bar.update(self._task, description=message % args if args else message)
+
+    def subscriptions(self, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, total=total, description="subscriptions")
+        else:
+            log.info("crawling %d subscriptions", total)
+
+    def subscription_done(self, subscription_id: str, ok: bool, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+        else:
+            log.info(
+                "subscription %s %s (%d/%d)",
+                subscription_id,
+                "read" if ok else "failed",
+                done,
+                total,
+            )
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,277 @@
+"""The HTTP side of the crawl: one aiohttp session, SDK clients, pacing and raw JSON.
+
+Why ``send_request`` and not the typed operations: the typed operations
+deserialise into models and back, which loses properties the SDK version does
+not know and costs client CPU on every page. ``send_request`` (public on the
+generated clients; ``_send_request`` on the two that only have that) sends our
+``HttpRequest`` through the client's own pipeline - bearer token for the right
+tenant and cloud, azure-core's retry policy, our pacing policy - and hands back
+the exact bytes Azure sent, which we parse once. Paging over ``nextLink``
+(ARM) and ``$skipToken`` (Resource Graph) is then a short loop of our own.
+
+The pipeline is given explicitly (``policies=``, a supported constructor
+argument) so that ARM's automatic resource-provider registration policy,
+which would POST a registration on a 409, is not in it: the crawler only reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import ssl
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from azure.core.pipeline import PipelineRequest, PipelineResponse
+from azure.core.pipeline.policies import (
+    AsyncHTTPPolicy,
+    AsyncRetryPolicy,
+    HeadersPolicy,
+    ProxyPolicy,
+    RequestIdPolicy,
+    UserAgentPolicy,
+)
+from azure.core.pipeline.transport import AioHttpTransport
+from azure.core.rest import HttpRequest
+from azure.mgmt.core.policies import AsyncARMChallengeAuthenticationPolicy
+
+from discovery.crawl.errors import CrawlError
+
+USER_AGENT = "tenantmap-crawler/0.1"
+_SUBSCRIPTION_IN_PATH = re.compile(r"/subscriptions/([0-9a-fA-F-]{36})(?:/|$|\?)")
+_READ_ONLY_POSTS = (
+    "/providers/microsoft.resourcegraph/resources",
+    "/providers/microsoft.management/getentities",
+)
+# azure-core retries POST only on 500/503/504; these two POSTs are reads, so
+# they may be retried on everything a GET is retried on.
+READ_POST_RETRY = {"retry_on_methods": frozenset({"GET", "HEAD", "POST"})}
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    total: int = 10
+    backoff_factor: float = 0.8
+    backoff_max: int = 60
+
+
+def ssl_context(ca_file: Path | None) -> ssl.SSLContext:
+    """Built once: azure-core would build one per request from a CA path."""
+    context = ssl.create_default_context()
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def make_session(ca_file: Path | None, concurrency: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        ssl=ssl_context(ca_file), limit=concurrency + 8, ttl_dns_cache=300
+    )
+    # trust_env: proxies from HTTPS_PROXY, as azure-core reads them
+    return aiohttp.ClientSession(connector=connector, trust_env=True, auto_decompress=True)
+
+
+def shared_transport(session: aiohttp.ClientSession) -> AioHttpTransport:
+    return AioHttpTransport(session=session, session_owner=False)
+
+
+class _Bucket:
+    __slots__ = ("at", "in_flight", "remaining")
+
+    def __init__(self) -> None:
+        self.remaining: float | None = None
+        self.at = 0.0
+        self.in_flight = 0
+
+
+class Pacer:
+    """Requests in flight, request count, and pacing by ARM's remaining-reads headers.
+
+    ARM answers every read with the tokens left in the caller's bucket
+    (``x-ms-ratelimit-remaining-subscription-reads`` per subscription,
+    ``-tenant-reads`` per tenant). When the estimate (last remaining, plus the
+    refill since, less the requests in flight) drops below ``reserve``, the
+    next request to that scope waits for the refill instead of spending the
+    last tokens and collecting a 429. Resource Graph's own quota
+    (``x-ms-user-quota-remaining`` / ``-resets-after``) blocks its queries
+    until the reset when it reaches zero. 429 ``Retry-After`` stays with
+    azure-core's retry policy.
+    """
+
+    def __init__(self, concurrency: int, *, refill_per_second: float = 25.0) -> None:
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.refill = refill_per_second
+        self.reserve = float(max(8, concurrency))
+        self.requests = 0
+        self.throttled = 0
+        self.paced_seconds = 0.0
+        self._buckets: dict[str, _Bucket] = {}
+        self._quota_blocked_until: dict[str, float] = {}
+
+    def _bucket(self, key: str) -> _Bucket:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Bucket()
+        return bucket
+
+    async def before(self, key: str) -> None:
+        if key.startswith("rg:"):
+            wait = self._quota_blocked_until.get(key, 0.0) - time.monotonic()
+            if wait > 0:
+                self.paced_seconds += wait
+                await asyncio.sleep(wait)
+            return
+        bucket = self._bucket(key)
+        if bucket.remaining is not None:
+            estimate = (
+                bucket.remaining + self.refill * (time.monotonic() - bucket.at) - bucket.in_flight
+            )
+            if estimate < self.reserve:
+                wait = (self.reserve - estimate) / self.refill
+                bucket.in_flight += 1
+                self.paced_seconds += wait
+                try:
+                    await asyncio.sleep(wait)
+                finally:
+                    bucket.in_flight -= 1
+        bucket.in_flight += 1
+
+    def after(self, key: str, headers: Any | None) -> None:
+        if key.startswith("rg:"):
+            if headers is not None:
+                self._after_quota(key, headers)
+            return
+        bucket = self._bucket(key)
+        bucket.in_flight = max(0, bucket.in_flight - 1)
+        if headers is None:
+            return
+        remaining = headers.get("x-ms-ratelimit-remaining-subscription-reads") or headers.get(
+            "x-ms-ratelimit-remaining-tenant-reads"
+        )
+        if remaining is not None:
+            try:
+                bucket.remaining = float(remaining)
+                bucket.at = time.monotonic()
+            except ValueError:
+                pass
+
+    def _after_quota(self, key: str, headers: Any) -> None:
+        remaining = headers.get("x-ms-user-quota-remaining")
+        resets = headers.get("x-ms-user-quota-resets-after")
+        if remaining is None or resets is None:
+            return
+        try:
+            if int(remaining) > 0:
+                return
+            hours, minutes, seconds = (float(part) for part in resets.split(":"))
+        except ValueError:
+            return
+        self._quota_blocked_until[key] = time.monotonic() + hours * 3600 + minutes * 60 + seconds
+
+
+class PacingPolicy(AsyncHTTPPolicy):
+    """Per-try policy: read-only guard, concurrency bound, pacing, request count."""
+
+    def __init__(self, pacer: Pacer, tenant_id: str) -> None:
+        super().__init__()
+        self._pacer = pacer
+        self._tenant = tenant_id
+
+    def _key(self, request: Any) -> str:
+        url: str = request.url
+        path = url.split("?", 1)[0].lower()
+        if path.endswith("/providers/microsoft.resourcegraph/resources"):
+            return f"rg:{self._tenant}"
+        match = _SUBSCRIPTION_IN_PATH.search(url)
+        return match.group(1).lower() if match else f"tenant:{self._tenant}"
+
+    async def send(self, request: PipelineRequest) -> PipelineResponse:
+        http = request.http_request
+        method = http.method.upper()
+        if method != "GET" and not (
+            method == "POST" and http.url.split("?", 1)[0].lower().endswith(_READ_ONLY_POSTS)
+        ):
+            raise CrawlError(f"The crawler refused to send {method} {http.url}: it only reads.")
+        key = self._key(http)
+        await self._pacer.before(key)
+        headers = None
+        try:
+            async with self._pacer.semaphore:
+                self._pacer.requests += 1
+                response = await self.next.send(request)
+            headers = response.http_response.headers
+            if response.http_response.status_code == 429:
+                self._pacer.throttled += 1
+            return response
+        finally:
+            self._pacer.after(key, headers)
+
+
+def pipeline_policies(
+    credential: Any, scope: str, pacer: Pacer, tenant_id: str, retry: RetrySettings
+) -> list[Any]:
+    """A fresh policy list per client (policies are chained and cannot be shared)."""
+    return [
+        RequestIdPolicy(),
+        HeadersPolicy(),
+        UserAgentPolicy(base_user_agent=USER_AGENT),
+        ProxyPolicy(),
+        AsyncRetryPolicy(
+            retry_total=retry.total,
+            retry_status=retry.total,
+            retry_connect=3,
+            retry_read=3,
+            retry_backoff_factor=retry.backoff_factor,
+            retry_backoff_max=retry.backoff_max,
+        ),
+        AsyncARMChallengeAuthenticationPolicy(credential, scope),
+        PacingPolicy(pacer, tenant_id),
+    ]
+
+
+class ArmCallError(Exception):
+    """A call answered with an error status (after retries) or never got an answer."""
+
+    def __init__(self, status: int | None, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+    @classmethod
+    def from_body(cls, status: int, body: bytes) -> ArmCallError:
+        code, message = f"Http{status}", body.decode("utf-8", "replace")[:500]
+        try:
+            error = json.loads(body).get("error") or {}
+            code = str(error.get("code") or code)
+            message = str(error.get("message") or message)
+        except (ValueError, AttributeError):
+            pass
+        return cls(status, code, message)
+
+
+async def send(client: Any, request: HttpRequest, **options: Any) -> Any:
+    """Send through the client's pipeline and return the parsed JSON body."""
+    sender = getattr(client, "send_request", None) or client._send_request
+    response = await sender(request, **options)
+    body = response.content
+    if response.status_code >= 400:
+        raise ArmCallError.from_body(response.status_code, body)
+    return json.loads(body) if body else {}
+
+
+async def get_pages(client: Any, url: str, params: dict[str, str]) -> AsyncIterator[list[Any]]:
+    """Each page's ``value`` of an ARM list, following ``nextLink`` as given."""
+    request = HttpRequest("GET", url, params=params)
+    while True:
+        page = await send(client, request)
+        yield list(page.get("value") or [])
+        next_link = page.get("nextLink")
+        if not next_link:
+            return
+        request = HttpRequest("GET", next_link)

@@ -1,0 +1,141 @@
+"""Write a snapshot folder (snapshot.md) atomically, streaming the resources.
+
+Resources arrive in any order and in any number. They are serialised on
+arrival, kept in a bounded buffer, spilled as sorted run files, and merged
+with ``heapq.merge`` into ``resources.jsonl`` sorted by lower-cased id, so a
+crawl of a million resources never holds them all in memory. Everything is
+written into a hidden temporary folder beside the target and renamed into
+place at the end: a failed crawl never leaves a half snapshot where a
+complete one was.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from discovery.redact import Redactor
+
+FORMAT = "tenantmap.snapshot/1"
+DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024
+
+
+def dump_line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+Entry = tuple[str, str, str]  # lower-cased id, lower-cased type, JSON line
+
+
+def _read_run(path: Path) -> Iterator[Entry]:
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            key, kind, line = raw.rstrip("\n").split("\t", 2)
+            yield key, kind, line
+
+
+class ResourceSorter:
+    """External sort of resource lines by lower-cased id, bounded by ``buffer_bytes``."""
+
+    def __init__(self, work_dir: Path, buffer_bytes: int = DEFAULT_BUFFER_BYTES) -> None:
+        self._dir = work_dir
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._limit = buffer_bytes
+        self._buffer: list[Entry] = []
+        self._buffered = 0
+        self._runs: list[Path] = []
+
+    def add(self, key: str, kind: str, line: str) -> None:
+        self._buffer.append((key, kind, line))
+        self._buffered += len(line) + len(key) + len(kind) + 96
+        if self._buffered >= self._limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        if not self._buffer:
+            return
+        self._buffer.sort(key=lambda entry: entry[0])
+        path = self._dir / f"run-{len(self._runs):05d}.tsv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.writelines(f"{key}\t{kind}\t{line}\n" for key, kind, line in self._buffer)
+        self._runs.append(path)
+        self._buffer = []
+        self._buffered = 0
+
+    def merged(self) -> Iterator[Entry]:
+        """Every line once, in id order; a repeated id keeps its first arrival."""
+        self._spill()
+        previous: str | None = None
+        runs = (_read_run(p) for p in self._runs)
+        for entry in heapq.merge(*runs, key=lambda entry: entry[0]):
+            if entry[0] != previous:
+                previous = entry[0]
+                yield entry
+
+
+class SnapshotWriter:
+    """One snapshot being written; ``commit`` publishes it, ``abort`` discards it."""
+
+    def __init__(
+        self, out_dir: Path, redactor: Redactor, *, buffer_bytes: int = DEFAULT_BUFFER_BYTES
+    ) -> None:
+        self.out_dir = out_dir.resolve()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(
+            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.partial-", dir=self.out_dir.parent)
+        )
+        self._redactor = redactor
+        self._sorter = ResourceSorter(self._tmp / ".runs", buffer_bytes)
+
+    def add_resource(self, resource: dict[str, Any]) -> None:
+        self._redactor.redact(resource)
+        self._sorter.add(
+            str(resource.get("id", "")).lower(),
+            str(resource.get("type", "")).lower(),
+            dump_line(resource),
+        )
+
+    def write_json(self, name: str, obj: Any) -> None:
+        self._redactor.redact(obj)
+        with (self._tmp / name).open("w", encoding="utf-8") as handle:
+            json.dump(obj, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+
+    def _write_resources(self) -> dict[str, Any]:
+        by_type: Counter[str] = Counter()
+        total = 0
+        with (self._tmp / "resources.jsonl").open("w", encoding="utf-8") as handle:
+            for _key, kind, line in self._sorter.merged():
+                handle.write(line)
+                handle.write("\n")
+                total += 1
+                by_type[kind] += 1
+        return {"resources": total, "byType": dict(sorted(by_type.items()))}
+
+    def commit(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Write resources.jsonl and manifest.json, then move the folder into place."""
+        counts = self._write_resources()
+        shutil.rmtree(self._tmp / ".runs", ignore_errors=True)
+        manifest = {"format": FORMAT, **manifest, "counts": counts}
+        self.write_json("manifest.json", manifest)
+        old: Path | None = None
+        if self.out_dir.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent)
+            )
+            os.rmdir(old)
+            os.rename(self.out_dir, old)
+        os.rename(self._tmp, self.out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return manifest
+
+    def abort(self) -> None:
+        shutil.rmtree(self._tmp, ignore_errors=True)
