@@ -550,8 +550,9 @@ def _path_text(path: Iterable[str | int]) -> str:
     return text
 
 
-def _line_for(loc: tuple[str | int, ...], lines: _Lines) -> int:
-    if loc in lines.keys:
+def _line_for(loc: tuple[str | int, ...], lines: _Lines, *, key: bool = False) -> int:
+    """The line of the value at ``loc`` (of its key with ``key``), else of its nearest parent."""
+    if key and loc in lines.keys:
         return lines.keys[loc]
     while loc:
         if loc in lines.values:
@@ -683,7 +684,8 @@ def _parse(text: str, name: str, sha: str) -> Inventory:
         for err in exc.errors():
             loc = _location(err)
             message = _sentence(err, data)
-            found.append((_line_for(loc, lines), _path_text(loc) or "(top)", message))
+            line = _line_for(loc, lines, key=err["type"] == "extra_forbidden")
+            found.append((line, _path_text(loc) or "(top)", message))
     if found:
         unique = sorted(set(found), key=lambda p: (p[0], p[1], p[2]))
         raise InventoryError([f"{name}:{line}: {path}: {msg}" for line, path, msg in unique])
