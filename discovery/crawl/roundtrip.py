@@ -49,7 +49,7 @@ def _same_empty(value: Any) -> Any:
     return None if value in (None, {}, []) else value
 
 
-def _resource_view(resource: dict[str, Any]) -> dict[str, Any]:
+def resource_view(resource: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": str(resource.get("type", "")).lower(),
         "location": str(resource.get("location") or "").lower(),
@@ -113,11 +113,11 @@ def compare_snapshots(
             continue
         if not keep_resource(resource) or _under(arm_id, hidden):
             continue
-        expected_resources[arm_id.lower()] = _resource_view(
+        expected_resources[arm_id.lower()] = resource_view(
             redactor.redact(copy.deepcopy(resource))
         )
     actual_resources = {
-        str(r.get("id", "")).lower(): _resource_view(r) for r in iter_resources(actual)
+        str(r.get("id", "")).lower(): resource_view(r) for r in iter_resources(actual)
     }
     for arm_id in sorted(expected_resources.keys() - actual_resources.keys()):
         problems.append(f"resource {arm_id}: missing from the crawl")

@@ -37,6 +37,9 @@ def row_to_arm(row: dict[str, Any]) -> dict[str, Any]:
         value = row[key]
         if value is None or (value == "" and key in _EMPTY_MEANS_ABSENT):
             continue
+        if key == "tags" and value == {}:
+            # Resource Graph says {} where a GET leaves tags out
+            continue
         resource[key] = value
     if "type" in resource:
         resource["type"] = canonical_type(str(resource["type"]))
