@@ -79,9 +79,9 @@ LABEL_MEANING: dict[Label, str] = {
     Label.IP_CONFIGURATION: "one IP configuration of a NIC (private IP, subnet, public IP, ASGs)",
     Label.VIRTUAL_MACHINE: "a virtual machine",
     Label.PUBLIC_IP: "a public IP address with its SKU and address",
-    Label.NSG: "a network security group; rules kept as a JSON string in 'rules'",
+    Label.NSG: "a network security group; its rules kept as JSON strings (securityRules, defaultSecurityRules)",
     Label.ASG: "an application security group",
-    Label.ROUTE_TABLE: "a route table; routes kept as a JSON string in 'routes'",
+    Label.ROUTE_TABLE: "a route table; its routes kept as a JSON string in 'routes'",
     Label.LOAD_BALANCER: "a load balancer with its SKU",
     Label.APPLICATION_GATEWAY: "an application gateway with listeners and WAF state",
     Label.WAF_POLICY: "an application gateway WAF policy (mode, state)",
@@ -137,28 +137,32 @@ class Rel(StrEnum):
 
 REL_MEANING: dict[Rel, str] = {
     Rel.CONTAINS: "(Tenant|ManagementGroup)->(ManagementGroup|Subscription), (Subscription)->(resource), "
-    "(VirtualNetwork)->(Subnet), (ExpressRouteCircuit)->(ExpressRouteAuthorization)",
+    "(VirtualNetwork)->(Subnet), (ExpressRouteCircuit)->(ExpressRouteAuthorization), "
+    "(ManagementGroup)->(NetworkManagerConnection) at group scope, (parent)->(child) of a placeholder",
     Rel.MANAGED_BY: "(Subscription)->(Tenant): Lighthouse delegation to a managing tenant "
     "(via: managedByTenants or registration definition)",
     Rel.PEERS_WITH: "(VirtualNetwork)->(VirtualNetwork): a peering as seen from its owner, with state and flags",
-    Rel.IN_SUBNET: "(IpConfiguration|gateway|firewall|bastion|application gateway|private endpoint)->(Subnet)",
+    Rel.IN_SUBNET: "(IpConfiguration|VirtualNetworkGateway|Firewall|BastionHost|ApplicationGateway|"
+    "PrivateEndpoint|LoadBalancer (private frontend)|PrivateLinkService)->(Subnet)",
     Rel.HAS_IP_CONFIG: "(NetworkInterface)->(IpConfiguration)",
-    Rel.ATTACHED_TO: "(NetworkInterface)->(VirtualMachine); (PublicIpAddress)->(IpConfiguration|LoadBalancer|"
-    "ApplicationGateway|Firewall|VirtualNetworkGateway|BastionHost|VpnGateway) that holds it",
+    Rel.ATTACHED_TO: "(NetworkInterface)->(VirtualMachine|PrivateEndpoint); (PublicIpAddress)->(IpConfiguration|"
+    "LoadBalancer|ApplicationGateway|Firewall|VirtualNetworkGateway|BastionHost|VpnGateway) that holds it",
     Rel.PROTECTED_BY: "(Subnet|NetworkInterface)->(NetworkSecurityGroup)",
     Rel.MEMBER_OF: "(IpConfiguration)->(ApplicationSecurityGroup)",
     Rel.ROUTES_VIA: "(Subnet)->(RouteTable)",
     Rel.FORWARDS_TO: "(LoadBalancer)->(IpConfiguration) per load-balancing rule or inbound NAT rule; "
-    "(Firewall)->(IpConfiguration) per DNAT rule; ports and protocol on the edge",
+    "(Firewall)->(IpConfiguration) per DNAT rule (->(Firewall) itself, resolved=false, when the "
+    "translated address names no NIC); ports and protocol on the edge",
     Rel.USES_POLICY: "(Firewall)->(FirewallPolicy), (ApplicationGateway)->(WafPolicy)",
     Rel.INHERITS_FROM: "(FirewallPolicy)->(FirewallPolicy): basePolicy",
     Rel.CONNECTS_TO: "(Connection)->(VirtualNetworkGateway|LocalNetworkGateway|ExpressRouteCircuit), "
     "(VirtualNetworkGateway)->(VirtualNetwork), (VirtualHub)->(VirtualNetwork) hub connection, "
+    "(BastionHost)->(VirtualNetwork) of a developer Bastion, "
     "(ExpressRouteGateway)->(ExpressRouteCircuit), (VpnGateway)->(VpnSite), "
     "(NetworkManagerConnection)->(NetworkManager)",
     Rel.REDEEMED_BY: "(ExpressRouteAuthorization)->(Connection|Resource) that redeemed it",
     Rel.GLOBAL_REACH: "(ExpressRouteCircuit)->(ExpressRouteCircuit): Global Reach link",
-    Rel.PART_OF: "(VirtualHub|VpnSite)->(VirtualWan), (VpnGateway|ExpressRouteGateway)->(VirtualHub)",
+    Rel.PART_OF: "(VirtualHub|VpnSite)->(VirtualWan), (VpnGateway|ExpressRouteGateway|Firewall)->(VirtualHub)",
     Rel.PRIVATE_LINK: "(PrivateEndpoint)->(PaasService|PrivateLinkService|Resource): direction=outbound when "
     "seen on our endpoint, inbound when seen on our service's privateEndpointConnections",
     Rel.SCOPES: "(NetworkManager)->(Subscription|ManagementGroup) in its networkManagerScopes",
@@ -221,6 +225,244 @@ PROP_LOCATION = "location"
 PROP_FIRST_SEEN = "firstSeen"  # set by the stores
 PROP_LAST_SEEN = "lastSeen"  # set by the stores
 PROP_PRESENT = "present"  # set by the stores: false = stale
+PROP_PLACEHOLDER = "placeholder"  # true for a node only a link names
+
+
+# Node properties the build writes. A property whose value is unknown is absent,
+# never null. "*" lists what resource nodes share; JSON = a JSON string of the raw ARM value.
+NODE_PROPS: dict[str, dict[str, str]] = {
+    "*": {
+        "id": "the node key: lower-cased ARM id (tenants and subscriptions: their GUID)",
+        "label": "the node label (Label)",
+        "name": "display name in its original casing",
+        "armId": "the ARM id as Azure spelled it (placeholders: as the naming link spelled it)",
+        "type": "the ARM type, lower-cased",
+        "subscriptionId": "the subscription the resource lives in (lower-cased GUID)",
+        "tenantId": "the tenant of that subscription, when known",
+        "resourceGroup": "the resource group, as spelled in the id",
+        "location": "the Azure region",
+        "provisioningState": "ARM provisioningState",
+        "foreign": "true when the crawl did not read it (a placeholder, or another tenant's subscription)",
+        "placeholder": "true for a node created only because a link names it",
+        "firstSeen": "set by the stores: first run that saw it",
+        "lastSeen": "set by the stores: last run that saw it",
+        "present": "set by the stores: false when stale",
+    },
+    Label.INTERNET: {},
+    Label.TENANT: {
+        "category": "tenantCategory from Tenants_List (Home, ProjectedBy, ManagedBy), absent if not listed",
+        "defaultDomain": "the tenant's default domain",
+    },
+    Label.SUBSCRIPTION: {
+        "state": "Enabled, Disabled, Warned, PastDue or Deleted",
+        "crawled": "in manifest subscriptionsCrawled (read completely)",
+        "listed": "in subscriptions.json (the crawler's identity can see it)",
+        "inManagementGroupTree": "appears in the management-group tree",
+        "resolution": "foreign.json status of a foreign subscription (resolved, not-found, error)",
+        "managedByTenants": "Lighthouse managing tenant ids from Subscriptions_List",
+    },
+    Label.MANAGEMENT_GROUP: {"displayName": "the management group's display name"},
+    Label.VIRTUAL_NETWORK: {
+        "addressPrefixes": "address space prefixes (placeholders: from the peering's remote address space)",
+        "hubManaged": "true for a Virtual WAN hub's managed VNet (HV_*), named by the automatic peering",
+    },
+    Label.SUBNET: {"addressPrefixes": "from addressPrefix or addressPrefixes"},
+    Label.NETWORK_INTERFACE: {"enableIPForwarding": "IP forwarding enabled (bool)"},
+    Label.IP_CONFIGURATION: {
+        "privateIPAddress": "the private IP address",
+        "primary": "the NIC's primary IP configuration (bool)",
+    },
+    Label.VIRTUAL_MACHINE: {"vmSize": "hardwareProfile.vmSize", "osType": "Linux or Windows"},
+    Label.PUBLIC_IP: {
+        "sku": "Basic or Standard",
+        "ipAddress": "the address, when allocated",
+        "fqdn": "dnsSettings.fqdn",
+        "allocationMethod": "Static or Dynamic",
+    },
+    Label.NSG: {
+        "securityRules": "JSON: securityRules",
+        "defaultSecurityRules": "JSON: defaultSecurityRules",
+    },
+    Label.ASG: {},
+    Label.ROUTE_TABLE: {
+        "routes": "JSON: routes",
+        "disableBgpRoutePropagation": "BGP route propagation disabled (bool)",
+    },
+    Label.LOAD_BALANCER: {
+        "sku": "Basic, Standard or Gateway",
+        "frontendIPConfigurations": "JSON",
+        "backendAddressPools": "JSON",
+        "loadBalancingRules": "JSON",
+        "inboundNatRules": "JSON",
+        "inboundNatPools": "JSON",
+        "natPoolsNotExpanded": "how many inbound NAT pools (scale sets) exist; they get no edges",
+        "unresolvedBackendAddresses": "pool IP addresses no crawled NIC holds",
+    },
+    Label.APPLICATION_GATEWAY: {
+        "sku": "sku.name",
+        "skuTier": "sku.tier (Standard_v2, WAF_v2, ...)",
+        "frontendIPConfigurations": "JSON",
+        "frontendPorts": "JSON",
+        "httpListeners": "JSON",
+        "wafMode": "none, detection or prevention: from its WAF policy, else the legacy configuration",
+        "wafPolicyUnread": "true when its WAF policy was not crawled (wafMode then from legacy config)",
+    },
+    Label.WAF_POLICY: {"mode": "policySettings.mode", "state": "policySettings.state"},
+    Label.FIREWALL: {
+        "ipConfigurations": "JSON",
+        "natRuleCollections": "JSON: classic DNAT rule collections",
+        "privateIPAddress": "the firewall's private IP (first IP configuration, or hub IP)",
+        "hubPublicIPAddresses": "public addresses of a secured-hub firewall",
+        "skuTier": "Basic, Standard or Premium",
+    },
+    Label.FIREWALL_POLICY: {"ruleCollectionGroups": "JSON: the full rule collection groups"},
+    Label.IP_GROUP: {"ipAddresses": "the group's addresses and prefixes"},
+    Label.BASTION: {"sku": "Basic, Standard, Premium or Developer"},
+    Label.VNET_GATEWAY: {
+        "gatewayType": "Vpn or ExpressRoute",
+        "vpnType": "RouteBased or PolicyBased",
+        "sku": "gateway SKU name",
+        "enableBgp": "BGP enabled (bool)",
+        "activeActive": "active-active (bool)",
+    },
+    Label.LOCAL_NETWORK_GATEWAY: {
+        "gatewayIpAddress": "the on-premises device's public IP",
+        "fqdn": "the device's FQDN",
+        "addressPrefixes": "on-premises prefixes",
+        "bgp": "has BGP settings (bool)",
+    },
+    Label.CONNECTION: {
+        "connectionType": "IPsec, Vnet2Vnet or ExpressRoute",
+        "connectionStatus": "Connected, Connecting, NotConnected or Unknown",
+    },
+    Label.EXPRESSROUTE_CIRCUIT: {
+        "serviceProviderName": "the connectivity provider",
+        "peeringLocation": "the peering location",
+        "bandwidthInMbps": "bandwidth",
+        "circuitProvisioningState": "Enabled or Disabled",
+        "serviceProviderProvisioningState": "NotProvisioned, Provisioning, Provisioned, Deprovisioning",
+        "skuTier": "Standard, Premium or Local",
+    },
+    Label.EXPRESSROUTE_AUTHORIZATION: {"authorizationUseStatus": "Available or InUse"},
+    Label.EXPRESSROUTE_GATEWAY: {},
+    Label.VIRTUAL_WAN: {"wanType": "Basic or Standard"},
+    Label.VIRTUAL_HUB: {"addressPrefix": "the hub's prefix", "sku": "Basic or Standard"},
+    Label.VPN_GATEWAY: {"publicIpAddresses": "the gateway's public addresses (ipConfigurations)"},
+    Label.VPN_SITE: {
+        "linkIpAddresses": "public IPs of the site's links",
+        "linkFqdns": "FQDNs of the site's links",
+        "addressPrefixes": "the site's prefixes",
+    },
+    Label.PRIVATE_ENDPOINT: {},
+    Label.PRIVATE_LINK_SERVICE: {
+        "alias": "the service alias (alias:<...> placeholders: the alias)"
+    },
+    Label.PAAS_SERVICE: {
+        "publicNetworkAccess": "Enabled or Disabled",
+        "kind": "the resource kind (StorageV2, ...)",
+    },
+    Label.NETWORK_MANAGER: {
+        "scopeSubscriptions": "subscription GUIDs in networkManagerScopes",
+        "scopeManagementGroups": "management group ids in networkManagerScopes",
+    },
+    Label.NETWORK_MANAGER_CONNECTION: {
+        "networkManagerId": "the network manager it connects its scope to",
+        "managementGroupId": "the management group it sits on (group-scope connections)",
+    },
+    Label.REGISTRATION_DEFINITION: {
+        "managedByTenantId": "the managing tenant",
+        "managedByTenantName": "the managing tenant's name",
+        "definitionName": "registrationDefinitionName",
+    },
+    Label.REGISTRATION_ASSIGNMENT: {"registrationDefinitionId": "the definition it assigns"},
+    Label.SITE: {},
+    Label.RESOURCE: {},
+}
+
+# Edge properties the build writes ("*": every edge). Absent when unknown, never null.
+EDGE_PROPS: dict[str, dict[str, str]] = {
+    "*": {
+        "type": "the relationship type (Rel)",
+        "subscriptionId": "scope of an edge observed from its target's side (inbound PRIVATE_LINK); "
+        "otherwise an edge belongs to its source node's scope",
+        "firstSeen": "set by the stores",
+        "lastSeen": "set by the stores",
+        "present": "set by the stores: false when stale",
+    },
+    Rel.CONTAINS: {},
+    Rel.MANAGED_BY: {
+        "via": "managedByTenants or registrationDefinition",
+        "definitionId": "the registration definition (via registrationDefinition)",
+    },
+    Rel.PEERS_WITH: {
+        "peeringId": "the peering's id",
+        "peeringName": "the peering's name",
+        "peeringState": "Initiated, Connected or Disconnected",
+        "peeringSyncLevel": "FullyInSync, RemoteNotInSync, ...",
+        "allowVirtualNetworkAccess": "bool",
+        "allowForwardedTraffic": "bool",
+        "allowGatewayTransit": "bool",
+        "useRemoteGateways": "bool",
+        "hubManaged": "true for the automatic Virtual WAN peering (RemoteVnetToHubPeering_* to HV_*)",
+        "remoteAddressPrefixes": "the remote VNet's address space as the peering shows it",
+    },
+    Rel.IN_SUBNET: {},
+    Rel.HAS_IP_CONFIG: {},
+    Rel.ATTACHED_TO: {
+        "frontendIPConfigId": "public IP -> load balancer or application gateway: the frontend",
+        "management": "public IP -> firewall: true for the management IP configuration",
+    },
+    Rel.PROTECTED_BY: {},
+    Rel.MEMBER_OF: {},
+    Rel.ROUTES_VIA: {},
+    Rel.FORWARDS_TO: {
+        "kind": "rule or nat (load balancer), dnat (firewall)",
+        "ruleId": "load balancer: the rule's id",
+        "protocol": "load balancer: Tcp, Udp or All",
+        "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA ports)",
+        "frontendPortEnd": "load balancer: last frontend port",
+        "backendPort": "load balancer: the backend port",
+        "frontendIPConfigId": "load balancer: the rule's frontend",
+        "ruleName": "firewall: the DNAT rule's name",
+        "ruleCollection": "firewall: rule collection (group/collection for policies)",
+        "protocols": "firewall: protocols",
+        "sourceAddresses": "firewall: source addresses",
+        "sourceIpGroups": "firewall: source IP group ids",
+        "destinationAddresses": "firewall: destination (public) addresses",
+        "destinationPorts": "firewall: destination ports",
+        "translatedAddress": "firewall: translated private address",
+        "translatedFqdn": "firewall: translated FQDN (not resolved)",
+        "translatedPort": "firewall: translated port",
+        "policyId": "firewall: the policy that defines the rule (a base policy for inherited rules)",
+        "resolved": "firewall: false when the edge loops on the firewall (target not found)",
+        "unresolvedReason": "firewall: dnat-target-unresolved or dnat-fqdn-target",
+    },
+    Rel.USES_POLICY: {},
+    Rel.INHERITS_FROM: {},
+    Rel.CONNECTS_TO: {
+        "end": "Connection -> X: gateway1, gateway2, local or peer",
+        "connectionType": "Connection -> X: the connection's type",
+        "connectionStatus": "Connection -> X: the connection's status",
+        "connectionId": "hub, VPN and ExpressRoute gateway links: the child connection's id",
+        "state": "hub, VPN and ExpressRoute gateway links: connection or provisioning state",
+    },
+    Rel.REDEEMED_BY: {"authorizationUseStatus": "Available or InUse"},
+    Rel.GLOBAL_REACH: {
+        "connectionId": "the circuit connection's id",
+        "circuitConnectionStatus": "Connected, Connecting or Disconnected",
+        "via": "connections or peeredConnections",
+    },
+    Rel.PART_OF: {},
+    Rel.PRIVATE_LINK: {
+        "direction": "outbound (seen on our endpoint) or inbound (seen on our service)",
+        "status": "Approved, Pending, Rejected or Disconnected",
+        "manual": "outbound: a manual (approval-requiring) connection",
+        "groupIds": "the target sub-resources (blob, vault, sqlServer, ...)",
+        "connectionId": "the connection's id",
+    },
+    Rel.SCOPES: {},
+    Rel.EXPOSES: {},
+}
 
 
 def node_id(arm_id: str) -> str:
