@@ -8,9 +8,12 @@ from graph.schema import INTERNET_ID, Label, Rel, node_id
 from tests.graph.handmade import (
     APP_SUBNET,
     ASG_WEB,
+    FW,
     HUB_VNET,
     HV_VNET,
     IPC_WEB,
+    LB,
+    LB_FRONTEND,
     NIC_WEB,
     NSG_APP,
     PARTNER,
@@ -24,9 +27,6 @@ from tests.graph.handmade import (
     SUB_PARTNER,
     SUB_PROD,
     VM_WEB,
-    FW,
-    LB,
-    LB_FRONTEND,
 )
 from tests.graph.helpers import node, one_edge, out_targets
 
