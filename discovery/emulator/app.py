@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import orjson
 from aiohttp import web
@@ -36,6 +36,20 @@ GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
 ENTITIES_PATH = "/providers/microsoft.management/getentities"
 MAX_GRAPH_SUBSCRIPTIONS = 1000
 MAX_GRAPH_TOP = 1000
+
+
+LogEntry = tuple[str, str, str, int, str | None]
+
+
+def log_entry(entry: LogEntry) -> dict[str, Any]:
+    method, path, query, status, tenant = entry
+    return {
+        "method": method,
+        "path": path,
+        "query": dict(parse_qsl(query, keep_blank_values=True)),
+        "status": status,
+        "tenant": tenant,
+    }
 
 
 @dataclass
@@ -92,7 +106,7 @@ class Emulator:
         self.graph_quota = GraphQuota(settings.resourceGraphQuota)
         self.faults = FaultInjector(settings.faults)
         self.latency = settings.latencyMs / 1000.0
-        self.log: list[dict[str, Any]] = []
+        self.log: list[LogEntry] = []
         self._log_file: IO[bytes] | None = None
         log_path = log_file or (Path(settings.requestLogFile) if settings.requestLogFile else None)
         if log_path is not None:
@@ -207,16 +221,11 @@ class Emulator:
         except Exception as exc:  # a bug here must not look like a dropped connection
             reply = _error(500, "InternalServerError", f"The emulator failed: {exc!r}")
         reply.headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
-        entry = {
-            "method": request.method,
-            "path": request.path,
-            "query": dict(request.query),
-            "status": reply.status,
-            "tenant": reply.tenant,
-        }
+        # Tuples, not dicts: a benchmark crawl logs some 100,000 requests.
+        entry = (request.method, request.path, request.query_string, reply.status, reply.tenant)
         self.log.append(entry)
         if self._log_file is not None:
-            self._log_file.write(orjson.dumps(entry) + b"\n")
+            self._log_file.write(orjson.dumps(log_entry(entry)) + b"\n")
         return self._response(reply)
 
     @staticmethod

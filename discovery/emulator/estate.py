@@ -228,7 +228,8 @@ def resource_group_of(key: str) -> str | None:
 
 
 def _dumps(obj: Any) -> bytes:
-    return orjson.dumps(obj)
+    # orjson hands back its 4 KiB working buffer; an exact copy keeps 50k resources small.
+    return memoryview(orjson.dumps(obj)).tobytes()
 
 
 def _served_form(obj: dict[str, Any], type_lower: str) -> dict[str, Any]:

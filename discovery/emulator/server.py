@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from discovery.emulator.app import Emulator, build_app
+from discovery.emulator.app import Emulator, build_app, log_entry
 from discovery.emulator.estate import load_estate
 from discovery.emulator.settings import load_settings
 from discovery.emulator.tls import create_certificates
@@ -35,7 +35,7 @@ class EmulatorHandle:
 
     def request_log(self) -> list[dict[str, Any]]:
         """Every request so far: method, path, query, status, tenant (a copy)."""
-        return list(self._emulator.log)
+        return [log_entry(e) for e in list(self._emulator.log)]
 
     def clear_request_log(self) -> None:
         self._emulator.log.clear()
