@@ -88,7 +88,7 @@ def test_the_first_run_reports_everything_as_new(tmp_path: Path) -> None:
 def test_a_finding_whose_scope_was_read_completely_and_is_gone_is_resolved(
     tmp_path: Path,
 ) -> None:
-    first, second = _two_runs(tmp_path)
+    _, second = _two_runs(tmp_path)
     resolved = {r["subject"]: r for r in second["resolved"]}
     assert OTHER in resolved
     assert resolved[OTHER]["id"] == finding_id("unknown-tenant", OTHER)
