@@ -172,6 +172,7 @@ def make_plan(
         raise EstateSizeError("tenants and subscriptions must be at least 1")
     if resources < 0:
         raise EstateSizeError("resources must not be negative")
+    explicit_public = nics_with_public_ip is not None
     if nics_with_public_ip is None:
         nics_with_public_ip = resources // 40
     subs: list[SubscriptionPlan] = []
@@ -218,13 +219,17 @@ def make_plan(
         )
     room = [s.budget - f - (LB_EXTRAS if s.lb else 0) for s, f in zip(subs, fixed, strict=True)]
     able = [s.index for s in subs if room[s.index] >= 4]
-    if nics_with_public_ip and not able:
+    if nics_with_public_ip and not able and explicit_public:
         raise EstateSizeError(
             "no subscription has room for a NIC with a public IP: raise resources"
         )
     public = [0] * subscriptions
     for k, idx in enumerate(able):
-        public[idx] = _split(nics_with_public_ip, len(able), k) if able else 0
+        public[idx] = _split(nics_with_public_ip, len(able), k)
+        if (
+            not explicit_public
+        ):  # the default adapts to the room there is; an explicit count is a contract
+            public[idx] = min(public[idx], (room[idx] - 1) // 3)
     block = 0
     for s in subs:
         _fill_units(s, room[s.index], public[s.index])
