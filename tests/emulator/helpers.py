@@ -145,6 +145,19 @@ def network_resources(api_examples: Path) -> list[dict[str, Any]]:
         {**p, "id": f"{vnet['id']}/virtualNetworkPeerings/{p['name']}"}
         for p in example_items(api_examples, "Microsoft.Network/VirtualNetworkPeerings_List.json")
     ]
+    circuit = next(r for r in resources if r["name"] == "circuitName2")
+    circuit["properties"]["peerings"] = [
+        {
+            "id": f"{circuit['id']}/peerings/AzurePrivatePeering",
+            "name": "AzurePrivatePeering",
+            "properties": {
+                "peeringType": "AzurePrivatePeering",
+                "connections": example_items(
+                    api_examples, "Microsoft.Network/ExpressRouteCircuitConnections_List.json"
+                ),
+            },
+        }
+    ]
     gateway = next(r for r in resources if r["type"].endswith("expressRouteGateways"))
     gateway["properties"]["expressRouteConnections"] = example_items(
         api_examples, "Microsoft.Network/ExpressRouteConnections_List.json"

@@ -115,6 +115,19 @@ def test_vnet_peerings_are_listed_and_read_by_id_from_the_parent(emu):
     assert one.id == peerings[0].id
 
 
+def test_circuit_authorizations_and_global_reach_connections_are_listed(emu):
+    network = _network(emu)
+    authorizations = list(network.express_route_circuit_authorizations.list("rg1", "circuitName2"))
+    assert [a.name for a in authorizations] == ["MyAuthorization2"]
+    reach = list(
+        network.express_route_circuit_connections.list("rg1", "circuitName2", "AzurePrivatePeering")
+    )
+    assert len(reach) == 2
+    assert reach[0].peer_express_route_circuit_peering.id.startswith(
+        "/subscriptions/11111111-1111-1111-1111-111111111111/"
+    )
+
+
 def test_express_route_connections_come_in_one_unpaged_answer(make_estate):
     with running_emulator(make_estate(emulator={"pageSize": 1})) as emu:
         result = _network(emu).express_route_connections.list(
