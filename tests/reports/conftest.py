@@ -54,3 +54,28 @@ def test_output() -> Path:
     out = REPO / "test-output" / "reports"
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+SCRIPT = "<script>document.title='pwned'</script>"
+IMG = '<img src="https://attacker.example/x.png" onerror="alert(1)">'
+BREAKOUT = '"><svg onload="alert(2)"><a href="https://attacker.example">'
+
+
+@pytest.fixture
+def hostile_report(full_report: dict[str, Any]) -> dict[str, Any]:
+    """Names and ids as a hostile partner could set them in Azure."""
+    report = full_report
+    woodgrove = next(
+        t for t in report["topology"]["tenants"] if t["declared"] is False and t["name"]
+    )
+    woodgrove["name"] = f"Woodgrove {SCRIPT}"
+    for f in report["findings"]:
+        if f["kind"] == "unknown-tenant" and f["status"] == "new":
+            f["subjectName"] = IMG
+            f["title"] = f"Unknown tenant {SCRIPT} & {IMG}"
+            f["evidence"][0]["to"] = f["evidence"][0]["to"] + BREAKOUT
+            f["details"]["channels"] = [BREAKOUT]
+    report["organization"] = f"Contoso {SCRIPT}"
+    report["resolved"][0]["title"] = f"resolved {IMG}"
+    report["coverage"]["failed"][0]["code"] = BREAKOUT
+    return report
