@@ -187,6 +187,22 @@ class Emulator:
             body["properties"]["children"] = [self._tree_node(k, recurse, 1) for k in kids]
         return body
 
+    def _subscriptions_under(self, groups: list[Any], tenant: str) -> list[str]:
+        """Subscriptions anywhere below these management groups of the tenant."""
+        found: set[str] = set()
+        stack = [MG_PREFIX + str(g).lower() for g in groups]
+        while stack:
+            key = stack.pop()
+            if self.entity_tenant.get(key) != tenant:
+                continue
+            for child in self.children.get(key, []):
+                child_key = str(child["id"]).lower()
+                if child_key.startswith("/subscriptions/"):
+                    found.add(child_key.split("/")[2])
+                else:
+                    stack.append(child_key)
+        return sorted(found)
+
     # -- access rules ------------------------------------------------------
 
     def visible(self, tenant: str) -> list[Record]:
@@ -769,7 +785,10 @@ class Emulator:
         result_format = options.get("resultFormat", "objectArray")
         if result_format not in ("objectArray", "table"):
             return bad("'resultFormat' must be 'objectArray' or 'table'.")
-        if subs is None:
+        groups = request.get("managementGroups")
+        if subs is None and isinstance(groups, list) and groups:
+            candidates = self._subscriptions_under(groups, tenant)
+        elif subs is None:
             candidates = [r.key.split("/")[2] for r in self.visible(tenant)]
         else:
             candidates = sorted({s.lower() for s in subs})

@@ -137,3 +137,9 @@ def test_quota_headers_count_down_and_429_with_retry_after_past_it(make_estate, 
         assert seen[0]["x-ms-user-quota-resets-after"].startswith("00:0")
         assert caught.value.status_code == 429
         assert int(caught.value.response.headers["Retry-After"]) >= 1
+
+
+def test_management_group_scope_covers_the_subscriptions_below_it(emu):
+    page = _graph(emu).resources(QueryRequest(management_groups=["platform"], query=VNETS))
+    assert {r["subscriptionId"] for r in page.data} == {SUB_HOME}
+    assert page.total_records == 2
