@@ -16,8 +16,8 @@ from tests.reports.chromium import Chromium, PageVisit, find_chromium, running_c
 
 pytestmark = pytest.mark.chromium
 
-LAPTOP = {"width": 1366, "height": 900, "mobile": False}
-PHONE = {"width": 390, "height": 844, "mobile": True}
+LAPTOP: dict[str, Any] = {"width": 1366, "height": 900, "mobile": False}
+PHONE: dict[str, Any] = {"width": 390, "height": 844, "mobile": True}
 ELEMENTS = ("#summary", "#summary .cards", ".sevbar", "#topology svg", "#findings article")
 
 
