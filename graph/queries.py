@@ -1,0 +1,909 @@
+"""Named queries: the questions architects ask of the graph, answered on a networkx graph.
+
+Both stores' `read_graph()` return the same networkx graph, so every answer is the same
+on SQLite and Neo4j. Each query has a name, a description, parameters, fixed result
+columns and, where Cypher can say it, the Cypher text for Neo4j users
+(`tenantmap query --list --cypher`). Rows are lists of dicts with exactly `columns`.
+Only present items are considered unless `include_stale`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import networkx as nx
+
+from graph.schema import ALIAS_PREFIX, INTERNET_ID, Label, Rel, node_id
+
+Row = dict[str, Any]
+
+# Properties the stores add; a change in them is not a change in the estate.
+STORE_PROPS = frozenset({"firstSeen", "lastSeen", "present"})
+
+
+class GraphStore(Protocol):
+    """What the named queries need of a store (graph.stores.Store has it)."""
+
+    def read_graph(
+        self, run_id: str | None = None, include_stale: bool = False
+    ) -> nx.MultiDiGraph: ...
+
+    def runs(self) -> list[Any]: ...
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def present_view(g: nx.MultiDiGraph, include_stale: bool = False) -> nx.MultiDiGraph:
+    """The graph without stale items (present=false), unless include_stale."""
+    if include_stale:
+        return g
+
+    def node_ok(n: str) -> bool:
+        return g.nodes[n].get("present", True) is not False
+
+    def edge_ok(u: str, v: str, k: str) -> bool:
+        return g[u][v][k].get("present", True) is not False
+
+    return nx.subgraph_view(g, filter_node=node_ok, filter_edge=edge_ok)
+
+
+def _out(g: nx.MultiDiGraph, n: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    if n not in g:
+        return
+    for _, target, data in g.out_edges(n, data=True):
+        if data.get("type") == rel.value:
+            yield target, data
+
+
+def _in(g: nx.MultiDiGraph, n: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
+    if n not in g:
+        return
+    for source, _, data in g.in_edges(n, data=True):
+        if data.get("type") == rel.value:
+            yield source, data
+
+
+def _label(g: nx.MultiDiGraph, n: str) -> str | None:
+    return g.nodes[n].get("label") if n in g else None
+
+
+def _name(g: nx.MultiDiGraph, n: str) -> str:
+    return str(g.nodes[n].get("name") or n) if n in g else n
+
+
+def _tenant(g: nx.MultiDiGraph, n: str) -> str | None:
+    """The tenant a node belongs to; alias:<...> for a private link service known by alias."""
+    if n.startswith(ALIAS_PREFIX):
+        return n
+    if n not in g:
+        return None
+    data = g.nodes[n]
+    if data.get("label") == Label.TENANT.value:
+        return n
+    tenant = data.get("tenantId")
+    return str(tenant) if tenant else None
+
+
+def _subscription(g: nx.MultiDiGraph, n: str) -> str | None:
+    if n not in g:
+        return None
+    data = g.nodes[n]
+    if data.get("label") == Label.SUBSCRIPTION.value:
+        return n
+    sub = data.get("subscriptionId")
+    return str(sub) if sub else None
+
+
+# -- the links between owners ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One edge that connects two owners, oriented from our side (`near`) to the other (`far`)."""
+
+    channel: str
+    relation: str
+    near: str
+    far: str
+    state: str | None
+
+
+def _connects_channel(g: nx.MultiDiGraph, source: str, data: dict[str, Any]) -> str | None:
+    label = _label(g, source)
+    if label == Label.CONNECTION.value:
+        return "site-to-site" if data.get("end") == "local" else "gateway-connection"
+    return {
+        Label.EXPRESSROUTE_GATEWAY.value: "gateway-connection",
+        Label.VIRTUAL_HUB.value: "vwan-hub-connection",
+        Label.VPN_GATEWAY.value: "site-to-site",
+        Label.NETWORK_MANAGER_CONNECTION.value: "network-manager",
+    }.get(label or "")
+
+
+def iter_links(g: nx.MultiDiGraph) -> Iterator[Link]:
+    """Every edge that can join two subscriptions or tenants, with the findings channel it is."""
+    for u, v, data in g.edges(data=True):
+        rel = data.get("type")
+        if rel == Rel.PEERS_WITH.value:
+            if data.get("hubManaged"):
+                continue
+            yield Link("vnet-peering", rel, u, v, data.get("peeringState"))
+        elif rel == Rel.CONNECTS_TO.value:
+            channel = _connects_channel(g, u, data)
+            if channel:
+                yield Link(channel, rel, u, v, data.get("connectionStatus") or data.get("state"))
+        elif rel == Rel.REDEEMED_BY.value:
+            yield Link("expressroute-authorization", rel, u, v, data.get("authorizationUseStatus"))
+        elif rel == Rel.GLOBAL_REACH.value:
+            yield Link("expressroute-global-reach", rel, u, v, data.get("circuitConnectionStatus"))
+        elif rel == Rel.PRIVATE_LINK.value:
+            if data.get("direction") == "inbound":
+                yield Link("private-endpoint-inbound", rel, v, u, data.get("status"))
+            else:
+                yield Link("private-endpoint", rel, u, v, data.get("status"))
+        elif rel == Rel.MANAGED_BY.value:
+            yield Link("lighthouse", rel, u, v, data.get("via"))
+        elif rel == Rel.SCOPES.value:
+            yield Link("network-manager", rel, u, v, None)
+
+
+# -- connected-tenants -------------------------------------------------------------------
+
+
+def connected_tenants(g: nx.MultiDiGraph) -> list[Row]:
+    rows = []
+    for link in iter_links(g):
+        near, far = _tenant(g, link.near), _tenant(g, link.far)
+        if near == far or near is None:
+            continue
+        rows.append(
+            {
+                "tenant": near,
+                "tenantName": _name(g, near),
+                "connectedTenant": far or "unknown",
+                "connectedTenantName": _name(g, far) if far else "unknown",
+                "connectedTenantForeign": bool(g.nodes[far].get("foreign")) if far in g else True,
+                "channel": link.channel,
+                "from": link.near,
+                "to": link.far,
+                "state": link.state,
+            }
+        )
+    return sorted(
+        rows, key=lambda r: (r["tenant"], r["connectedTenant"], r["channel"], r["from"], r["to"])
+    )
+
+
+# -- cross-links -------------------------------------------------------------------------
+
+
+def cross_links(g: nx.MultiDiGraph) -> list[Row]:
+    rows = []
+    for link in iter_links(g):
+        near_sub, far_sub = _subscription(g, link.near), _subscription(g, link.far)
+        near_tenant, far_tenant = _tenant(g, link.near), _tenant(g, link.far)
+        cross_tenant = near_tenant != far_tenant
+        if not cross_tenant and near_sub == far_sub:
+            continue
+        rows.append(
+            {
+                "channel": link.channel,
+                "from": link.near,
+                "fromSubscription": near_sub,
+                "fromTenant": near_tenant,
+                "to": link.far,
+                "toSubscription": far_sub,
+                "toTenant": far_tenant,
+                "crossTenant": cross_tenant,
+                "state": link.state,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["channel"], r["from"], r["to"]))
+
+
+# -- internet-paths -------------------------------------------------------------------------
+
+
+def _behind_ip_configuration(g: nx.MultiDiGraph, ipc: str) -> tuple[list[str], str]:
+    """ipconfig -> NIC -> VM when attached; returns the hops after the ipconfig and the target."""
+    for nic, _ in _in(g, ipc, Rel.HAS_IP_CONFIG):
+        for vm, _ in _out(g, nic, Rel.ATTACHED_TO):
+            if _label(g, vm) == Label.VIRTUAL_MACHINE.value:
+                return [nic, vm], vm
+        return [nic], nic
+    return [], ipc
+
+
+def _subnet_of(g: nx.MultiDiGraph, n: str) -> str | None:
+    return next((s for s, _ in _out(g, n, Rel.IN_SUBNET)), None)
+
+
+def _path_row(
+    g: nx.MultiDiGraph,
+    pip: str,
+    holder: str,
+    via: str,
+    path: list[str],
+    target: str,
+    ports: str | None,
+) -> Row:
+    last_hop = path[-1] if path else holder
+    ipc = next((p for p in path if _label(g, p) == Label.IP_CONFIGURATION.value), None)
+    return {
+        "publicIp": pip,
+        "ipAddress": g.nodes[pip].get("ipAddress"),
+        "via": via,
+        "holder": holder,
+        "target": target,
+        "targetLabel": _label(g, target),
+        "ports": ports,
+        "subnet": _subnet_of(g, ipc or last_hop),
+        "subscriptionId": _subscription(g, target),
+        "path": " -> ".join([INTERNET_ID, pip, *path]),
+    }
+
+
+def _lb_ports(data: dict[str, Any]) -> str:
+    start, end = data.get("frontendPortStart"), data.get("frontendPortEnd")
+    front = f"{start}" if start == end else f"{start}-{end}"
+    return f"{data.get('protocol') or '*'} {front}->{data.get('backendPort')}"
+
+
+def _dnat_ports(data: dict[str, Any]) -> str:
+    protocols = ",".join(data.get("protocols") or []) or "*"
+    dest = ",".join(data.get("destinationPorts") or [])
+    return f"{protocols} {dest}->{data.get('translatedPort')}"
+
+
+def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for pip, _ in _out(g, INTERNET_ID, Rel.EXPOSES):
+        for holder, attach in _out(g, pip, Rel.ATTACHED_TO):
+            label = _label(g, holder)
+            if label == Label.IP_CONFIGURATION.value:
+                hops, target = _behind_ip_configuration(g, holder)
+                rows.append(_path_row(g, pip, holder, "public-ip", [holder, *hops], target, None))
+            elif label == Label.LOAD_BALANCER.value:
+                frontend = attach.get("frontendIPConfigId")
+                for ipc, fwd in _out(g, holder, Rel.FORWARDS_TO):
+                    if frontend and fwd.get("frontendIPConfigId") not in (None, frontend):
+                        continue
+                    hops, target = _behind_ip_configuration(g, ipc)
+                    rows.append(
+                        _path_row(
+                            g,
+                            pip,
+                            holder,
+                            "load-balancer",
+                            [holder, ipc, *hops],
+                            target,
+                            _lb_ports(fwd),
+                        )
+                    )
+            elif label == Label.FIREWALL.value:
+                for ipc, fwd in _out(g, holder, Rel.FORWARDS_TO):
+                    if fwd.get("kind") != "dnat":
+                        continue
+                    dests = fwd.get("destinationAddresses") or []
+                    address = g.nodes[pip].get("ipAddress")
+                    if address and dests and address not in dests and "*" not in dests:
+                        continue
+                    if ipc == holder:
+                        rows.append(
+                            _path_row(
+                                g, pip, holder, "firewall-dnat", [holder], holder, _dnat_ports(fwd)
+                            )
+                        )
+                        continue
+                    hops, target = _behind_ip_configuration(g, ipc)
+                    rows.append(
+                        _path_row(
+                            g,
+                            pip,
+                            holder,
+                            "firewall-dnat",
+                            [holder, ipc, *hops],
+                            target,
+                            _dnat_ports(fwd),
+                        )
+                    )
+            else:
+                via = {
+                    Label.APPLICATION_GATEWAY.value: "application-gateway",
+                    Label.BASTION.value: "bastion",
+                    Label.VNET_GATEWAY.value: "gateway",
+                    Label.VPN_GATEWAY.value: "gateway",
+                }.get(label or "", "other")
+                rows.append(_path_row(g, pip, holder, via, [holder], holder, None))
+    return sorted(
+        rows,
+        key=lambda r: (r["subscriptionId"] or "", r["target"], r["publicIp"], r["ports"] or ""),
+    )
+
+
+# -- vnet-reach ----------------------------------------------------------------------------
+
+
+def vnet_reach(g: nx.MultiDiGraph, vnet: str) -> list[Row]:
+    start = node_id(vnet)
+    if _label(g, start) != Label.VIRTUAL_NETWORK.value:
+        raise QueryError(f"{vnet} is not a virtual network in the graph")
+    rows: dict[str, Row] = {}
+
+    def add(reached: str, relation: str, via: str, state: Any = None) -> None:
+        # The first (shortest) way a node is reached is the one shown.
+        if reached == start or reached in rows:
+            return
+        data = g.nodes[reached] if reached in g else {}
+        rows[reached] = {
+            "reached": reached,
+            "label": data.get("label"),
+            "name": data.get("name", reached),
+            "relation": relation,
+            "via": via,
+            "state": state,
+            "subscriptionId": _subscription(g, reached),
+            "tenantId": _tenant(g, reached),
+            "foreign": bool(data.get("foreign", False)),
+        }
+
+    circuits: set[str] = set()
+
+    def gateways_of(v: str, via: str) -> None:
+        for gw, _ in _in(g, v, Rel.CONNECTS_TO):
+            if _label(g, gw) != Label.VNET_GATEWAY.value:
+                continue
+            add(gw, "gateway", via)
+            for conn, _ in _in(g, gw, Rel.CONNECTS_TO):
+                if _label(g, conn) != Label.CONNECTION.value:
+                    continue
+                for other, data in _out(g, conn, Rel.CONNECTS_TO):
+                    if other == gw:
+                        continue
+                    add(
+                        other,
+                        f"connection-{data.get('end', 'end')}",
+                        conn,
+                        data.get("connectionStatus"),
+                    )
+                    if _label(g, other) == Label.EXPRESSROUTE_CIRCUIT.value:
+                        circuits.add(other)
+
+    gateways_of(start, start)
+    peers: dict[str, dict[str, Any]] = {}
+    for peer, data in _out(g, start, Rel.PEERS_WITH):
+        peers[peer] = data
+        relation = "hub-managed-peering" if data.get("hubManaged") else "peering"
+        add(peer, relation, start, data.get("peeringState"))
+    for peer, data in _in(g, start, Rel.PEERS_WITH):
+        if peer not in peers:
+            add(peer, "peering", peer, data.get("peeringState"))
+    for peer, data in peers.items():
+        if data.get("useRemoteGateways"):
+            gateways_of(peer, peer)
+    for hub, data in _in(g, start, Rel.CONNECTS_TO):
+        if _label(g, hub) != Label.VIRTUAL_HUB.value:
+            continue
+        add(hub, "hub", start, data.get("state"))
+        for wan, _ in _out(g, hub, Rel.PART_OF):
+            add(wan, "wan", hub)
+            for other_hub, _ in _in(g, wan, Rel.PART_OF):
+                if _label(g, other_hub) != Label.VIRTUAL_HUB.value:
+                    continue
+                add(other_hub, "hub", wan)
+                for spoke, sdata in _out(g, other_hub, Rel.CONNECTS_TO):
+                    add(spoke, "hub-connection", other_hub, sdata.get("state"))
+                for part, _ in _in(g, other_hub, Rel.PART_OF):
+                    for far, fdata in _out(g, part, Rel.CONNECTS_TO):
+                        relation = (
+                            "vpn-site" if _label(g, part) == Label.VPN_GATEWAY.value else "circuit"
+                        )
+                        add(far, relation, part, fdata.get("state"))
+                        if _label(g, far) == Label.EXPRESSROUTE_CIRCUIT.value:
+                            circuits.add(far)
+    for circuit in sorted(circuits):
+        for other, data in _out(g, circuit, Rel.GLOBAL_REACH):
+            add(other, "global-reach", circuit, data.get("circuitConnectionStatus"))
+        for other, data in _in(g, circuit, Rel.GLOBAL_REACH):
+            add(other, "global-reach", circuit, data.get("circuitConnectionStatus"))
+    return sorted(rows.values(), key=lambda r: (r["relation"], r["reached"], r["via"]))
+
+
+# -- mg-subscriptions --------------------------------------------------------------------------
+
+
+def _find_management_group(g: nx.MultiDiGraph, mg: str) -> str:
+    wanted = mg.strip()
+    as_id = node_id(wanted)
+    if _label(g, as_id) == Label.MANAGEMENT_GROUP.value:
+        return as_id
+    by_path = node_id(f"/providers/Microsoft.Management/managementGroups/{wanted}")
+    if _label(g, by_path) == Label.MANAGEMENT_GROUP.value:
+        return by_path
+    named = sorted(
+        n
+        for n, data in g.nodes(data=True)
+        if data.get("label") == Label.MANAGEMENT_GROUP.value
+        and wanted.lower()
+        in (str(data.get("name", "")).lower(), str(data.get("displayName", "")).lower())
+    )
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise QueryError(f"{mg!r} names {len(named)} management groups; give the full id")
+    raise QueryError(f"no management group {mg!r} in the graph (give its name, display name or id)")
+
+
+def mg_subscriptions(g: nx.MultiDiGraph, mg: str) -> list[Row]:
+    root = _find_management_group(g, mg)
+    rows = []
+    seen = {root}
+    queue: deque[tuple[str, list[str]]] = deque([(root, [_name(g, root)])])
+    while queue:
+        current, chain = queue.popleft()
+        for child, _ in _out(g, current, Rel.CONTAINS):
+            if child in seen:
+                continue
+            seen.add(child)
+            label = _label(g, child)
+            if label == Label.MANAGEMENT_GROUP.value:
+                queue.append((child, [*chain, _name(g, child)]))
+            elif label == Label.SUBSCRIPTION.value:
+                data = g.nodes[child]
+                rows.append(
+                    {
+                        "subscriptionId": child,
+                        "name": data.get("name"),
+                        "state": data.get("state"),
+                        "tenantId": data.get("tenantId"),
+                        "crawled": bool(data.get("crawled", False)),
+                        "managementGroupPath": " / ".join(chain),
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["managementGroupPath"], r["subscriptionId"]))
+
+
+# -- changes -------------------------------------------------------------------------------
+
+
+def _plain(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in STORE_PROPS}
+
+
+def _shown(value: Any) -> Any:
+    return value
+
+
+def changes(current: nx.MultiDiGraph, previous: nx.MultiDiGraph | None) -> list[Row]:
+    """Added and removed nodes and edges, and changed properties, from previous to current."""
+    prev = previous if previous is not None else nx.MultiDiGraph()
+    rows: list[Row] = []
+
+    def row(
+        change: str, kind: str, ident: str, label: Any, prop: str | None, before: Any, after: Any
+    ) -> None:
+        rows.append(
+            {
+                "change": change,
+                "kind": kind,
+                "id": ident,
+                "label": label,
+                "property": prop,
+                "before": before,
+                "after": after,
+            }
+        )
+
+    def diff_props(
+        kind: str, ident: str, label: Any, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
+        for prop in sorted(set(old) | set(new)):
+            if old.get(prop) != new.get(prop):
+                row("changed", kind, ident, label, prop, old.get(prop), new.get(prop))
+
+    for n, data in current.nodes(data=True):
+        if n not in prev:
+            row("added", "node", n, data.get("label"), None, None, None)
+        else:
+            diff_props("node", n, data.get("label"), _plain(prev.nodes[n]), _plain(data))
+    for n, data in prev.nodes(data=True):
+        if n not in current:
+            row("removed", "node", n, data.get("label"), None, None, None)
+
+    def edge_ident(u: str, k: str, v: str) -> str:
+        return f"{u} -[{k}]-> {v}"
+
+    for u, v, k, data in current.edges(keys=True, data=True):
+        ident = edge_ident(u, k, v)
+        if not prev.has_edge(u, v, k):
+            row("added", "edge", ident, data.get("type"), None, None, None)
+        else:
+            diff_props("edge", ident, data.get("type"), _plain(prev[u][v][k]), _plain(data))
+    for u, v, k, data in prev.edges(keys=True, data=True):
+        if not current.has_edge(u, v, k):
+            row("removed", "edge", edge_ident(u, k, v), data.get("type"), None, None, None)
+    order = {"added": 0, "removed": 1, "changed": 2}
+    return sorted(
+        rows, key=lambda r: (order[r["change"]], r["kind"] != "node", r["id"], r["property"] or "")
+    )
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+class QueryError(Exception):
+    """A query's parameter names nothing in the graph; the message says what to give instead."""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    answer: Callable[..., list[Row]]
+    cypher: str | None = None
+    needs_previous: bool = False
+
+    def run(
+        self,
+        graph: nx.MultiDiGraph,
+        *params: str,
+        include_stale: bool = False,
+        previous: nx.MultiDiGraph | None = None,
+    ) -> list[Row]:
+        """Answer on a graph (for `changes`, `previous` is the previous run's graph)."""
+        if len(params) != len(self.params):
+            want = " ".join(p.upper() for p in self.params) or "no parameters"
+            raise QueryError(f"query {self.name} takes {want}")
+        g = present_view(graph, include_stale)
+        if self.needs_previous:
+            prev = present_view(previous, include_stale) if previous is not None else None
+            rows = self.answer(g, prev)
+        else:
+            rows = self.answer(g, *params)
+        return [{c: r.get(c) for c in self.columns} for r in rows]
+
+    def run_on_store(
+        self, store: GraphStore, *params: str, include_stale: bool = False
+    ) -> list[Row]:
+        """Answer on a store's latest graph (for `changes`: its two latest completed runs)."""
+        if not self.needs_previous:
+            return self.run(
+                store.read_graph(None, include_stale), *params, include_stale=include_stale
+            )
+        latest, before = _two_latest_runs(store)
+        current = store.read_graph(latest, include_stale) if latest else nx.MultiDiGraph()
+        previous = store.read_graph(before, include_stale) if before else None
+        return self.run(current, *params, include_stale=include_stale, previous=previous)
+
+
+def _run_id(run: Any) -> str | None:
+    if isinstance(run, dict):
+        return run.get("id")
+    return getattr(run, "id", None)
+
+
+def _completed(run: Any) -> bool:
+    outcome = run.get("outcome") if isinstance(run, dict) else getattr(run, "outcome", "completed")
+    return outcome in (None, "completed")
+
+
+def _started(run: Any) -> str:
+    if isinstance(run, dict):
+        return str(run.get("started_at") or run.get("startedAt") or "")
+    return str(getattr(run, "started_at", None) or getattr(run, "startedAt", None) or "")
+
+
+def _two_latest_runs(store: GraphStore) -> tuple[str | None, str | None]:
+    done = sorted((r for r in store.runs() if _completed(r)), key=_started)
+    ids = [_run_id(r) for r in done]
+    latest = ids[-1] if ids else None
+    before = ids[-2] if len(ids) > 1 else None
+    return latest, before
+
+
+LINK_RELS = "PEERS_WITH|CONNECTS_TO|REDEEMED_BY|GLOBAL_REACH|PRIVATE_LINK|MANAGED_BY|SCOPES"
+_CHANNEL_CASE = """CASE
+         WHEN type(r) = 'PEERS_WITH' THEN 'vnet-peering'
+         WHEN type(r) = 'REDEEMED_BY' THEN 'expressroute-authorization'
+         WHEN type(r) = 'GLOBAL_REACH' THEN 'expressroute-global-reach'
+         WHEN type(r) = 'MANAGED_BY' THEN 'lighthouse'
+         WHEN type(r) = 'SCOPES' THEN 'network-manager'
+         WHEN type(r) = 'PRIVATE_LINK' AND r.direction = 'inbound' THEN 'private-endpoint-inbound'
+         WHEN type(r) = 'PRIVATE_LINK' THEN 'private-endpoint'
+         WHEN a:Connection AND r.end = 'local' THEN 'site-to-site'
+         WHEN a:Connection OR a:ExpressRouteGateway THEN 'gateway-connection'
+         WHEN a:VirtualHub THEN 'vwan-hub-connection'
+         WHEN a:VpnGateway THEN 'site-to-site'
+         WHEN a:NetworkManagerConnection THEN 'network-manager'
+       END"""
+_PRESENT = "coalesce(a.present, true) AND coalesce(b.present, true) AND coalesce(r.present, true)"
+_TENANT_A = "CASE WHEN a:Tenant THEN a.id ELSE a.tenantId END"
+_TENANT_B = "CASE WHEN b:Tenant THEN b.id ELSE b.tenantId END"
+_SUB_A = "CASE WHEN a:Subscription THEN a.id ELSE a.subscriptionId END"
+_SUB_B = "CASE WHEN b:Subscription THEN b.id ELSE b.subscriptionId END"
+
+QUERIES: dict[str, Query] = {
+    q.name: q
+    for q in (
+        Query(
+            name="connected-tenants",
+            description=(
+                "Every tenant connected to one of ours, one row per link that connects them, with the "
+                "channel findings.md names (vnet-peering, gateway-connection, expressroute-authorization, "
+                "expressroute-global-reach, vwan-hub-connection, private-endpoint, private-endpoint-inbound, "
+                "network-manager, lighthouse, site-to-site) and the link's state. Links are oriented from our "
+                "side; a far tenant that could not be resolved shows as 'unknown', a private link service "
+                "known only by alias as alias:<alias>. The automatic Virtual WAN hub peering is left out."
+            ),
+            params=(),
+            columns=(
+                "tenant",
+                "tenantName",
+                "connectedTenant",
+                "connectedTenantName",
+                "connectedTenantForeign",
+                "channel",
+                "from",
+                "to",
+                "state",
+            ),
+            answer=connected_tenants,
+            cypher=f"""MATCH (a)-[r:{LINK_RELS}]->(b)
+WHERE {_PRESENT} AND NOT coalesce(r.hubManaged, false)
+WITH a, r, b, {_CHANNEL_CASE} AS channel
+WHERE channel IS NOT NULL
+WITH CASE WHEN r.direction = 'inbound' THEN b ELSE a END AS near,
+     CASE WHEN r.direction = 'inbound' THEN a ELSE b END AS far, r, channel
+WITH near, far, r, channel,
+     CASE WHEN near:Tenant THEN near.id ELSE near.tenantId END AS t1,
+     CASE WHEN far:Tenant THEN far.id ELSE far.tenantId END AS t2
+WHERE t1 IS NOT NULL AND t1 <> coalesce(t2, 'unknown')
+OPTIONAL MATCH (tn:Tenant {{id: t1}})
+OPTIONAL MATCH (cn:Tenant {{id: t2}})
+RETURN t1 AS tenant, tn.name AS tenantName, coalesce(t2, 'unknown') AS connectedTenant,
+       coalesce(cn.name, 'unknown') AS connectedTenantName, coalesce(cn.foreign, true) AS connectedTenantForeign,
+       channel, near.id AS from, far.id AS to,
+       coalesce(r.peeringState, r.connectionStatus, r.state, r.authorizationUseStatus,
+                r.circuitConnectionStatus, r.status, r.via) AS state
+ORDER BY tenant, connectedTenant, channel, from, to""",
+        ),
+        Query(
+            name="internet-paths",
+            description=(
+                "Every path from the internet into the estate as the graph holds it, before any NSG is "
+                "evaluated: Internet -> public IP -> its holder (a NIC IP configuration, a load balancer rule or "
+                "NAT rule, a firewall DNAT rule, an application gateway, Bastion or a gateway) -> NIC -> VM, "
+                "with the ports the rule maps, the subnet and the subscription reached. The report's "
+                "internet-exposure findings say which of these paths NSGs actually leave open."
+            ),
+            params=(),
+            columns=(
+                "publicIp",
+                "ipAddress",
+                "via",
+                "holder",
+                "target",
+                "targetLabel",
+                "ports",
+                "subnet",
+                "subscriptionId",
+                "path",
+            ),
+            answer=internet_paths,
+            cypher="""MATCH (i:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
+WHERE coalesce(pip.present, true) AND coalesce(att.present, true) AND coalesce(h.present, true)
+OPTIONAL MATCH (h)-[f:FORWARDS_TO]->(ipc)
+WHERE coalesce(f.present, true)
+  AND (att.frontendIPConfigId IS NULL OR f.frontendIPConfigId IS NULL
+       OR f.frontendIPConfigId = att.frontendIPConfigId)
+WITH pip, h, f, CASE WHEN h:IpConfiguration THEN h ELSE ipc END AS ipc
+OPTIONAL MATCH (nic:NetworkInterface)-[:HAS_IP_CONFIG]->(ipc)
+OPTIONAL MATCH (nic)-[:ATTACHED_TO]->(vm:VirtualMachine)
+OPTIONAL MATCH (ipc)-[:IN_SUBNET]->(subnet:Subnet)
+WITH pip, h, f, ipc, nic, vm, subnet, coalesce(vm, nic, ipc, h) AS target
+RETURN pip.id AS publicIp, pip.ipAddress AS ipAddress,
+       CASE WHEN h:IpConfiguration THEN 'public-ip' WHEN h:LoadBalancer THEN 'load-balancer'
+            WHEN h:Firewall THEN 'firewall-dnat' WHEN h:ApplicationGateway THEN 'application-gateway'
+            WHEN h:BastionHost THEN 'bastion' ELSE 'gateway' END AS via,
+       h.id AS holder, target.id AS target, target.label AS targetLabel,
+       f.protocol AS protocol, f.frontendPortStart AS frontendPortStart, f.backendPort AS backendPort,
+       f.destinationPorts AS destinationPorts, f.translatedPort AS translatedPort,
+       subnet.id AS subnet, coalesce(target.subscriptionId, h.subscriptionId) AS subscriptionId
+ORDER BY subscriptionId, target, publicIp""",
+        ),
+        Query(
+            name="vnet-reach",
+            description=(
+                "What one virtual network reaches: its peerings (both directions, with state), the gateways "
+                "it uses (its own, and a peer's through useRemoteGateways) and what their connections lead "
+                "to (local network gateways, other gateways, ExpressRoute circuits), its Virtual WAN hub and "
+                "through the WAN every hub's VNets, VPN sites and circuits, and the Global Reach peers of the "
+                "circuits reached. Give the VNet's ARM id (any casing)."
+            ),
+            params=("vnet_id",),
+            columns=(
+                "reached",
+                "label",
+                "name",
+                "relation",
+                "via",
+                "state",
+                "subscriptionId",
+                "tenantId",
+                "foreign",
+            ),
+            answer=vnet_reach,
+            cypher="""MATCH (v:VirtualNetwork {id: toLower($vnet_id)})
+CALL {
+  WITH v MATCH (v)-[p:PEERS_WITH]-(x:VirtualNetwork)
+  RETURN x, 'peering' AS relation, v.id AS via, p.peeringState AS state
+  UNION
+  WITH v MATCH (v)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
+  RETURN gw AS x, 'gateway' AS relation, v.id AS via, null AS state
+  UNION
+  WITH v MATCH (v)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)<-[:CONNECTS_TO]-(c:Connection)-[e:CONNECTS_TO]->(x)
+  WHERE x <> gw
+  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state
+  UNION
+  WITH v MATCH (v)-[p:PEERS_WITH {useRemoteGateways: true}]->(peer)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
+        <-[:CONNECTS_TO]-(c:Connection)-[e:CONNECTS_TO]->(x)
+  WHERE x <> gw
+  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state
+  UNION
+  WITH v MATCH (v)<-[:CONNECTS_TO]-(:VirtualHub)-[:PART_OF]->(:VirtualWan)<-[:PART_OF]-(hub:VirtualHub)
+        -[e:CONNECTS_TO]->(x)
+  RETURN x, 'hub-connection' AS relation, hub.id AS via, e.state AS state
+  UNION
+  WITH v MATCH (v)<-[:CONNECTS_TO]-(:VirtualHub)-[:PART_OF]->(:VirtualWan)<-[:PART_OF]-(:VirtualHub)
+        <-[:PART_OF]-(gw)-[e:CONNECTS_TO]->(x)
+  RETURN x, CASE WHEN gw:VpnGateway THEN 'vpn-site' ELSE 'circuit' END AS relation, gw.id AS via,
+         e.state AS state
+}
+WITH x, relation, via, state WHERE x.id <> $vnet_id
+RETURN DISTINCT x.id AS reached, x.label AS label, x.name AS name, relation, via, state,
+       x.subscriptionId AS subscriptionId, x.tenantId AS tenantId, coalesce(x.foreign, false) AS foreign
+ORDER BY relation, reached, via""",
+        ),
+        Query(
+            name="cross-links",
+            description=(
+                "Every link that crosses a subscription or tenant boundary (the channels of "
+                "connected-tenants), with both ends' subscription and tenant and whether it crosses tenants. "
+                "Links inside one subscription are left out."
+            ),
+            params=(),
+            columns=(
+                "channel",
+                "from",
+                "fromSubscription",
+                "fromTenant",
+                "to",
+                "toSubscription",
+                "toTenant",
+                "crossTenant",
+                "state",
+            ),
+            answer=cross_links,
+            cypher=f"""MATCH (a)-[r:{LINK_RELS}]->(b)
+WHERE {_PRESENT} AND NOT coalesce(r.hubManaged, false)
+WITH a, r, b, {_CHANNEL_CASE} AS channel
+WHERE channel IS NOT NULL
+WITH channel, r,
+     CASE WHEN r.direction = 'inbound' THEN b ELSE a END AS a,
+     CASE WHEN r.direction = 'inbound' THEN a ELSE b END AS b
+WITH channel, r, a, b, {_SUB_A} AS s1, {_SUB_B} AS s2, {_TENANT_A} AS t1, {_TENANT_B} AS t2
+WHERE coalesce(t1, '') <> coalesce(t2, '') OR coalesce(s1, '') <> coalesce(s2, '')
+RETURN channel, a.id AS from, s1 AS fromSubscription, t1 AS fromTenant, b.id AS to,
+       s2 AS toSubscription, t2 AS toTenant, coalesce(t1, '') <> coalesce(t2, '') AS crossTenant,
+       coalesce(r.peeringState, r.connectionStatus, r.state, r.authorizationUseStatus,
+                r.circuitConnectionStatus, r.status, r.via) AS state
+ORDER BY channel, from, to""",
+        ),
+        Query(
+            name="mg-subscriptions",
+            description=(
+                "The subscriptions under a management group at any depth, with the path of groups that leads "
+                "to each. Give the group's name (the last segment of its id), its display name or its id."
+            ),
+            params=("management_group",),
+            columns=(
+                "subscriptionId",
+                "name",
+                "state",
+                "tenantId",
+                "crawled",
+                "managementGroupPath",
+            ),
+            answer=mg_subscriptions,
+            cypher="""MATCH (m:ManagementGroup)
+WHERE m.id = toLower($management_group) OR m.name = $management_group
+   OR m.displayName = $management_group
+MATCH path = (m)-[:CONTAINS*1..]->(s:Subscription)
+WHERE all(n IN nodes(path)[1..-1] WHERE n:ManagementGroup) AND coalesce(s.present, true)
+RETURN DISTINCT s.id AS subscriptionId, s.name AS name, s.state AS state, s.tenantId AS tenantId,
+       coalesce(s.crawled, false) AS crawled,
+       reduce(p = m.name, n IN nodes(path)[1..-1] | p + ' / ' + n.name) AS managementGroupPath
+ORDER BY managementGroupPath, subscriptionId""",
+        ),
+        Query(
+            name="changes",
+            description=(
+                "What changed since the previous run: nodes and edges added or removed, and every property "
+                "whose value changed, comparing the latest completed run's graph with the one before it. "
+                "The stores' own bookkeeping (firstSeen, lastSeen, present) is not a change."
+            ),
+            params=(),
+            columns=("change", "kind", "id", "label", "property", "before", "after"),
+            answer=changes,
+            cypher=None,
+            needs_previous=True,
+        ),
+    )
+}
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def _cell(value: Any, list_sep: str = ", ") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return list_sep.join(_cell(v) for v in value)
+    return str(value)
+
+
+def format_rows(rows: Iterable[Row], columns: Iterable[str], fmt: str = "table") -> str:
+    """Rows as an aligned text table, a JSON array or CSV (with a header), ending in a newline."""
+    cols = list(columns)
+    data = list(rows)
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in cols} for r in data], indent=2, default=str) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(cols)
+        for r in data:
+            writer.writerow([_cell(r.get(c), "; ") for c in cols])
+        return out.getvalue()
+    if fmt != "table":
+        raise ValueError(f"unknown output format {fmt!r}: use table, json or csv")
+    cells = [[_cell(r.get(c)) for c in cols] for r in data]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
+    if not data:
+        lines.append("(no rows)")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "QUERIES",
+    "GraphStore",
+    "Link",
+    "Query",
+    "QueryError",
+    "changes",
+    "connected_tenants",
+    "cross_links",
+    "format_rows",
+    "internet_paths",
+    "iter_links",
+    "mg_subscriptions",
+    "present_view",
+    "vnet_reach",
+]
