@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -40,7 +39,7 @@ from discovery.crawl.foreign import ForeignResolver
 from discovery.crawl.links import linked_subscriptions
 from discovery.crawl.progress import Progress
 from discovery.crawl.shape import merge_children, row_to_arm
-from discovery.crawl.target import CrawlTarget, TenantCredential
+from discovery.crawl.target import CrawlTarget, CredentialSource, TenantCredential
 from discovery.crawl.transport import (
     READ_POST_RETRY,
     ArmCallError,
@@ -90,7 +89,8 @@ class CrawlResult:
     requests: int
     counts: dict[str, Any]
     manifest: dict[str, Any] = field(default_factory=dict)
-    throttled: int = 0
+    throttled: int = 0  # 429 answers met (each retried after Retry-After)
+    paced_seconds: float = 0.0  # waits the pacer added before ARM or Resource Graph ran out
 
 
 def _token_claims(token: str) -> dict[str, Any]:
@@ -114,7 +114,7 @@ class TenantClients:
     def __init__(
         self,
         tenant_id: str,
-        credential: AsyncTokenCredential,
+        credential: CredentialSource,
         target: CrawlTarget,
         transport: AioHttpTransport,
         pacer: Pacer,
@@ -264,8 +264,8 @@ class _Crawl:
         session = make_session(self.target.ca_file, self.concurrency)
         self.transport = shared_transport(session)
         try:
-            self.credential = self.target.credential_factory(
-                {"transport": shared_transport(session)}
+            self.credential = CredentialSource(
+                self.target.credential_factory, {"transport": shared_transport(session)}
             )
         except (ValueError, AzureError) as exc:
             await session.close()
@@ -833,4 +833,5 @@ def crawl(
         counts=manifest["counts"],
         manifest=manifest,
         throttled=run.pacer.throttled,
+        paced_seconds=run.pacer.paced_seconds,
     )

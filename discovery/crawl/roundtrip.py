@@ -113,9 +113,7 @@ def compare_snapshots(
             continue
         if not keep_resource(resource) or _under(arm_id, hidden):
             continue
-        expected_resources[arm_id.lower()] = resource_view(
-            redactor.redact(copy.deepcopy(resource))
-        )
+        expected_resources[arm_id.lower()] = resource_view(redactor.redact(copy.deepcopy(resource)))
     actual_resources = {
         str(r.get("id", "")).lower(): resource_view(r) for r in iter_resources(actual)
     }

@@ -156,11 +156,47 @@ class CrawlTarget:
         )
 
 
-class TenantCredential:
-    """An AsyncTokenCredential that always asks its inner credential for one tenant."""
+class CredentialSource:
+    """The one credential of a crawl, renewable.
 
-    def __init__(self, inner: AsyncTokenCredential, tenant_id: str | None) -> None:
-        self._inner = inner
+    azure-identity offers no way to bypass its token cache; when ARM refuses
+    a token the cache still holds (it expired on the way, or the clocks
+    disagree), the only supported way to a fresh token is a fresh credential.
+    """
+
+    def __init__(self, factory: CredentialFactory, transport_kwargs: dict[str, Any]) -> None:
+        self._factory = factory
+        self._kwargs = transport_kwargs
+        self.current = factory(transport_kwargs)
+        self.generation = 0
+        self.renewals = 0
+        self._issued: dict[str, int] = {}
+        self._retired: list[AsyncTokenCredential] = []
+
+    def issued(self, token: str) -> None:
+        if len(self._issued) > 256:
+            self._issued.clear()
+        self._issued[token] = self.generation
+
+    def renew(self, refused_token: str) -> None:
+        """A fresh credential, unless one was made since ``refused_token`` was issued."""
+        if self._issued.get(refused_token, self.generation) != self.generation:
+            return
+        self._retired.append(self.current)
+        self.current = self._factory(self._kwargs)
+        self.generation += 1
+        self.renewals += 1
+
+    async def close(self) -> None:
+        for credential in (*self._retired, self.current):
+            await credential.close()
+
+
+class TenantCredential:
+    """An AsyncTokenCredential that always asks the crawl's credential for one tenant."""
+
+    def __init__(self, source: CredentialSource, tenant_id: str | None) -> None:
+        self.source = source
         self.tenant_id = tenant_id
 
     async def get_token(
@@ -171,13 +207,15 @@ class TenantCredential:
         enable_cae: bool = False,
         **kwargs: Any,
     ) -> AccessToken:
-        return await self._inner.get_token(
+        token = await self.source.current.get_token(
             *scopes,
             claims=claims,
             tenant_id=self.tenant_id or tenant_id,
             enable_cae=enable_cae,
             **kwargs,
         )
+        self.source.issued(token.token)
+        return token
 
     async def get_token_info(
         self, *scopes: str, options: TokenRequestOptions | None = None
@@ -185,15 +223,18 @@ class TenantCredential:
         opts: dict[str, Any] = dict(options or {})
         if self.tenant_id:
             opts["tenant_id"] = self.tenant_id
-        info = getattr(self._inner, "get_token_info", None)
+        inner = self.source.current
+        info = getattr(inner, "get_token_info", None)
         if info is not None:
             result: AccessTokenInfo = await info(*scopes, options=opts)
-            return result
-        token = await self._inner.get_token(*scopes, **opts)
-        return AccessTokenInfo(token.token, token.expires_on)
+        else:
+            token = await inner.get_token(*scopes, **opts)
+            result = AccessTokenInfo(token.token, token.expires_on)
+        self.source.issued(result.token)
+        return result
 
     async def close(self) -> None:
-        """The inner credential is shared; its owner closes it."""
+        """The source is shared; the crawl closes it."""
 
     async def __aenter__(self) -> TenantCredential:
         return self

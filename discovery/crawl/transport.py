@@ -229,9 +229,45 @@ def pipeline_policies(
             retry_backoff_factor=retry.backoff_factor,
             retry_backoff_max=retry.backoff_max,
         ),
-        AsyncARMChallengeAuthenticationPolicy(credential, scope),
+        # pacing before the bearer policy: a request that waits for a slot
+        # gets its token when it leaves, not before a wait that may outlast it
         PacingPolicy(pacer, tenant_id),
+        RenewingAuthenticationPolicy(credential, scope),
     ]
+
+
+class RenewingAuthenticationPolicy(AsyncARMChallengeAuthenticationPolicy):
+    """ARM's bearer policy, plus one retry with a fresh credential on an expired token.
+
+    ``on_challenge`` is the bearer policy's documented extension point. ARM
+    answers a token it considers expired with 401 ExpiredAuthenticationToken
+    and ``error="invalid_token"``; azure-identity would hand back the same
+    cached token, so the crawl's credential is renewed and the request is
+    authorised again, once.
+    """
+
+    def __init__(self, credential: Any, scope: str) -> None:
+        super().__init__(credential, scope)
+        self._tenant_credential = credential
+        self._scope = scope
+
+    async def on_challenge(self, request: PipelineRequest, response: PipelineResponse) -> bool:
+        if await super().on_challenge(request, response):
+            return True
+        http = response.http_response
+        header = http.headers.get("WWW-Authenticate", "").lower()
+        try:
+            body = http.body() or b""
+        except Exception:  # a streamed body is not available; the header decides
+            body = b""
+        expired = b"ExpiredAuthenticationToken" in body or "expired" in header
+        if not expired or request.context.get("tenantmap_renewed"):
+            return False
+        request.context["tenantmap_renewed"] = True
+        refused = request.http_request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self._tenant_credential.source.renew(refused)
+        await self.authorize_request(request, self._scope)
+        return True
 
 
 class ArmCallError(Exception):
