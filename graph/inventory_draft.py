@@ -1,0 +1,215 @@
+"""`tenantmap inventory draft`: a starting inventory of everything a snapshot observed.
+
+Each entry carries a comment saying where it was seen, so that people can
+prune what the organisation does not own or knowingly connect to. The text is
+a valid inventory as written (``load_inventory`` accepts it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis.tenants import Observation, Observed, SnapshotLike, observe
+from graph.schema import Label
+
+
+def _q(value: Any) -> str:
+    """A YAML scalar: JSON's double-quoted strings are valid YAML."""
+    return json.dumps(str(value))
+
+
+def _seen(observations: list[Observation]) -> str:
+    counts = Counter(o.channel for o in observations)
+    return ", ".join(f"{c} ({n})" if n > 1 else c for c, n in counts.items())
+
+
+def _relationship(observed: Observed, tid: str) -> tuple[str, str]:
+    category = observed.tenant_categories.get(tid)
+    if tid in observed.home_tenants or category == "Home":
+        return "home", "our tenant (tenant list: Home)"
+    if category == "ManagedBy":
+        return "service-provider", "manages our subscriptions (tenant list: ManagedBy)"
+    return "partner", "choose partner or service-provider, or delete if unknown"
+
+
+def _tenants(observed: Observed) -> list[str]:
+    lines = ["tenants:"]
+    foreign_subs: dict[str, list[str]] = {}
+    for sid, info in observed.subscription_info.items():
+        if info.tenant_id and info.tenant_id not in observed.home_tenants and not info.listed:
+            foreign_subs.setdefault(info.tenant_id, []).append(sid)
+    for tid in sorted(observed.tenants, key=lambda t: (t not in observed.home_tenants, t)):
+        relationship, why = _relationship(observed, tid)
+        name = observed.tenant_names.get(tid)
+        lines.append(f"  - id: {tid}")
+        if name and name != tid:
+            lines.append(f"    name: {_q(name)}")
+        lines.append(f"    relationship: {relationship}   # {why}")
+        lines.append(f"    # seen through: {_seen(observed.tenants[tid])}")
+        subs = sorted(foreign_subs.get(tid, []))
+        if relationship != "home" and subs:
+            lines.append(
+                "    subscriptions:   # the only ones we may connect to; drop the list to allow all"
+            )
+            for sid in subs:
+                lines.append(
+                    f"      - {sid}   # seen through: {_seen(observed.subscriptions.get(sid, []))}"
+                )
+    if len(lines) == 1:
+        lines[0] = "tenants: []"
+    return lines
+
+
+def _management_groups(observed: Observed) -> list[str]:
+    groups: dict[str, str] = dict(sorted(observed.mg_tenants.items()))
+    lines = [
+        "management_groups: []",
+        "# Declaring a group declares every subscription below it, now and later. Groups seen:",
+    ]
+    for name, tid in groups.items():
+        lines.append(f"#  - id: {name}")
+        lines.append(f"#    tenant: {tid}")
+    return lines
+
+
+def _subscriptions(observed: Observed) -> list[str]:
+    lines = ["subscriptions:"]
+    notes: list[str] = []
+    for sid, info in sorted(observed.subscription_info.items()):
+        seen = observed.subscriptions.get(sid, [])
+        if info.note:
+            notes.append(
+                f"#  {sid}: a link names it, but {info.note} (seen through: {_seen(seen)})"
+            )
+            continue
+        own = info.listed or info.in_tree or info.tenant_id in observed.home_tenants
+        if not own:
+            continue  # listed under its tenant above
+        where = [
+            c
+            for c in (
+                "subscription list" if info.listed else "",
+                "management-group tree" if info.in_tree else "",
+            )
+            if c
+        ]
+        if info.ancestors:
+            where.append("below " + " < ".join(info.ancestors))
+        if sid not in observed.subscriptions_crawled:
+            where.append("NOT read completely")
+        lines.append(f"  - id: {sid}")
+        if info.name and info.name != sid:
+            lines.append(f"    name: {_q(info.name)}")
+        if info.tenant_id:
+            lines.append(f"    tenant: {info.tenant_id}")
+        state = f", state {info.state}" if info.state and info.state != "Enabled" else ""
+        lines.append(
+            f"    environment: non-production   # production | non-production | sandbox{state}"
+        )
+        lines.append(f"    # seen in: {'; '.join(where) or _seen(seen)}")
+    if len(lines) == 1:
+        lines[0] = "subscriptions: []"
+    if notes:
+        lines.append("# Subscriptions links name that could not be resolved (not declared here):")
+        lines.extend(notes)
+    return lines
+
+
+def _circuits(observed: Observed, graph: nx.MultiDiGraph) -> list[str]:
+    lines = ["expressroute_circuits:"]
+    for cid, observations in sorted(observed.circuits.items()):
+        data = graph.nodes[cid] if cid in graph else {}
+        arm_id = data.get("armId") or cid
+        lines.append(f"  - id: {arm_id}")
+        if data.get("serviceProviderName"):
+            lines.append(f"    provider: {_q(data['serviceProviderName'])}")
+        where = "ours" if not data.get("foreign") else "another party's"
+        lines.append(f"    # {where}; seen through: {_seen(observations)}")
+    if len(lines) == 1:
+        lines[0] = "expressroute_circuits: []"
+    return lines
+
+
+def _strings(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [str(v) for v in ([value] if isinstance(value, str) else value) if v]
+
+
+def _sites(observed: Observed, graph: nx.MultiDiGraph) -> list[str]:
+    lines = ["sites:"]
+    names: set[str] = set()
+    candidates = sorted(
+        set(observed.sites)
+        | {
+            n
+            for n, d in graph.nodes(data=True)
+            if d.get("label") in (Label.LOCAL_NETWORK_GATEWAY, Label.VPN_SITE)
+            and not d.get("foreign")
+        }
+    )
+    for node in candidates:
+        data = graph.nodes[node] if node in graph else {}
+        label = data.get("label")
+        if label == Label.LOCAL_NETWORK_GATEWAY:
+            ips = _strings(data.get("gatewayIpAddress"))
+            fqdns = _strings(data.get("fqdn"))
+        elif label == Label.VPN_SITE:
+            ips = _strings(data.get("linkIpAddresses"))
+            fqdns = _strings(data.get("linkFqdns"))
+        else:
+            continue
+        if not ips and not fqdns:
+            continue
+        base = str(data.get("name") or node.rsplit("/", 1)[-1])
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.add(name)
+        kind = "local network gateway" if label == Label.LOCAL_NETWORK_GATEWAY else "VPN site"
+        connected = "connected" if node in observed.sites else "not connected"
+        lines.append(f"  - name: {_q(name)}   # {kind} {data.get('armId') or node} ({connected})")
+        if ips:
+            lines.append(f"    gateway_ips: [{', '.join(ips)}]")
+        if fqdns:
+            lines.append(f"    gateway_fqdns: [{', '.join(_q(f) for f in fqdns)}]")
+        prefixes = _strings(data.get("addressPrefixes"))
+        lines.append(f"    address_prefixes: [{', '.join(prefixes)}]")
+    if len(lines) == 1:
+        lines[0] = "sites: []"
+    return lines
+
+
+def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
+    """YAML text of a version-1 inventory declaring everything the snapshot observed."""
+    observed = observe(graph, snap)
+    created = snap.manifest.get("createdAt") or "unknown time"
+    home = next(iter(observed.home_tenants), None)
+    organization = observed.tenant_names.get(home, "") if home else ""
+    lines = [
+        f"# Draft inventory from a snapshot taken {created} (tenantmap inventory draft).",
+        "# Everything below was observed. Prune what your organisation does not own or",
+        "# knowingly connect to, set relationships and environments, and keep this file",
+        "# in version control. Reference: docs/spec/inventory.md.",
+        "version: 1",
+        f"organization: {_q(organization or 'TODO')}",
+        "",
+        *_tenants(observed),
+        "",
+        *_management_groups(observed),
+        "",
+        *_subscriptions(observed),
+        "",
+        *_circuits(observed, graph),
+        "",
+        *_sites(observed, graph),
+        "",
+        "approved_exposures: []   # known, accepted internet exposure (resource, ports, expires)",
+        "accepted: []             # findings accepted as they are (kind, subject, expires)",
+        "",
+    ]
+    return "\n".join(lines)
