@@ -25,6 +25,7 @@ from azure.core.exceptions import (
 )
 from azure.core.pipeline.transport import AioHttpTransport
 from azure.core.rest import HttpRequest
+from azure.identity import CredentialUnavailableError
 from azure.mgmt.compute.aio import ComputeManagementClient
 from azure.mgmt.managedservices.aio import ManagedServicesClient
 from azure.mgmt.managementgroups.aio import ManagementGroupsMgmtClient
@@ -328,10 +329,14 @@ class _Crawl:
             token = await home.get_token(self.target.scope)
         except ClientAuthenticationError as exc:
             text = _first_line(str(exc.message))
-            if "unavailable" in type(exc).__name__.lower() or "CredentialUnavailable" in repr(exc):
+            if (
+                isinstance(exc, CredentialUnavailableError)
+                or "from the included credentials" in text
+            ):
                 raise CrawlConfigError(
                     "No Azure credentials found: set AZURE_TENANT_ID, AZURE_CLIENT_ID and "
-                    "AZURE_CLIENT_SECRET, use a managed identity, or sign in with `az login`."
+                    "AZURE_CLIENT_SECRET, use a managed or workload identity, "
+                    "or sign in with `az login`."
                 ) from None
             raise CrawlConfigError(
                 f"Sign-in at {self.target.authority_url} failed ({text}): check the credentials."
