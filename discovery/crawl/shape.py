@@ -49,6 +49,8 @@ def row_to_arm(row: dict[str, Any]) -> dict[str, Any]:
 def merge_children(parent: dict[str, Any], collection: str, items: list[dict[str, Any]]) -> None:
     """Store listed children under ``properties.<collection>``, merged by id (listed wins)."""
     properties = parent.get("properties")
+    if not items and not (isinstance(properties, dict) and collection in properties):
+        return  # nothing listed and nothing embedded: the parent stays as ARM gave it
     if not isinstance(properties, dict):
         properties = parent["properties"] = {}
     existing = properties.get(collection)
