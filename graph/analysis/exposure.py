@@ -95,15 +95,18 @@ def hop(source: str, relation: Rel, target: str) -> Hop:
 
 
 def _out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for _, target, data in graph.out_edges(node, data=True):
-        if data.get("type") == rel:
-            yield target, data
+    # The raw adjacency dicts: the view objects cost more than the walk itself.
+    for target, keyed in graph._succ.get(node, {}).items():
+        for data in keyed.values():
+            if data.get("type") == rel:
+                yield target, data
 
 
 def _in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for source, _, data in graph.in_edges(node, data=True):
-        if data.get("type") == rel:
-            yield source, data
+    for source, keyed in graph._pred.get(node, {}).items():
+        for data in keyed.values():
+            if data.get("type") == rel:
+                yield source, data
 
 
 def _label(graph: nx.MultiDiGraph, node: str) -> str | None:

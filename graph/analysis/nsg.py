@@ -150,6 +150,7 @@ class Rule:
     source_any_port: bool
     destinations: tuple[str, ...]
     destination_asgs: frozenset[str]
+    destination_any: bool  # '*', 'Any' or 'VirtualNetwork': matches every NIC address
 
 
 def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
@@ -167,6 +168,9 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
     except (KeyError, TypeError, ValueError) as exc:
         raise NsgRuleError(f"security rule {name!r} cannot be read: {exc}") from None
     source_ports = _both(props, "sourcePortRange", "sourcePortRanges")
+    destinations = tuple(
+        p.lower() for p in _both(props, "destinationAddressPrefix", "destinationAddressPrefixes")
+    )
     return Rule(
         name=name,
         priority=priority,
@@ -177,11 +181,9 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         ),
         source_asgs=_asg_ids(props, "sourceApplicationSecurityGroups"),
         source_any_port=any(p.lower() in _ANY for p in source_ports) or not source_ports,
-        destinations=tuple(
-            p.lower()
-            for p in _both(props, "destinationAddressPrefix", "destinationAddressPrefixes")
-        ),
+        destinations=destinations,
         destination_asgs=_asg_ids(props, "destinationApplicationSecurityGroups"),
+        destination_any=any(d in _ANY or d == _VNET_TAG for d in destinations),
     )
 
 
@@ -200,6 +202,11 @@ class Nsg:
 
     id: str
     rules: tuple[Rule, ...]
+    # (source, which rules match) -> allowed ports: the NICs behind one NSG mostly
+    # share the answer, so it is computed once per distinct pattern.
+    cache: dict[tuple[Source, tuple[bool, ...]], PortSet] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
 
 def compile_nsg(
@@ -292,7 +299,7 @@ def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
     destination entirely; otherwise (allows) overlapping one suffices. For a
     single IP the two coincide.
     """
-    if rule.destination_asgs & dest.asg_ids:
+    if rule.destination_any or rule.destination_asgs & dest.asg_ids:
         return True
     for token in rule.destinations:
         if token in _ANY or token == _VNET_TAG:
@@ -313,23 +320,30 @@ def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
 
 def allowed_ports(nsg: Nsg, dest: Destination, source: Source = INTERNET) -> PortSet:
     """The ports (per protocol) this NSG lets ``source`` reach on ``dest``."""
+    matching = tuple(
+        _source_matches(rule, source)
+        and (rule.allow or rule.source_any_port)
+        and _destination_matches(rule, dest, whole=not rule.allow)
+        for rule in nsg.rules
+    )
+    key = (source, matching)
+    cached = nsg.cache.get(key)
+    if cached is not None:
+        return cached
     remaining = PortSet.all("*")
     allowed = PortSet.empty()
-    for rule in nsg.rules:
+    for rule, matches in zip(nsg.rules, matching, strict=True):
         if remaining.is_empty():
             break
-        if not _source_matches(rule, source):
+        if not matches:
             continue
         if rule.allow:
-            if not _destination_matches(rule, dest, whole=False):
-                continue
             allowed = allowed | (remaining & rule.ports)
             if rule.source_any_port:
                 remaining = remaining - rule.ports
         else:
-            if not rule.source_any_port or not _destination_matches(rule, dest, whole=True):
-                continue
             remaining = remaining - rule.ports
+    nsg.cache[key] = allowed
     return allowed
 
 

@@ -176,7 +176,22 @@ class PortSet:
     @classmethod
     def all(cls, protocol: str = "*") -> PortSet:
         """Every port of the protocol(s) ``protocol`` covers."""
-        return cls({proto: _FULL for proto in protocols_of(protocol)})
+        key = protocol.strip().lower()
+        cached = _ALL_CACHE.get(key)
+        if cached is None:
+            cached = cls({proto: _FULL for proto in protocols_of(protocol)})
+            _ALL_CACHE[key] = cached
+        return cached
+
+    @classmethod
+    def _clean(cls, by_protocol: dict[str, Ranges]) -> PortSet:
+        """A PortSet from ranges already sorted, merged and non-empty (no re-normalising)."""
+        out = object.__new__(cls)
+        object.__setattr__(
+            out, "_by_protocol", {p: by_protocol[p] for p in PROTOCOLS if by_protocol.get(p)}
+        )
+        object.__setattr__(out, "_hash", None)
+        return out
 
     @classmethod
     def from_report(cls, items: Iterable[Mapping[str, str]]) -> PortSet:
@@ -199,7 +214,9 @@ class PortSet:
         return PortSet(merged)
 
     def intersect(self, other: PortSet) -> PortSet:
-        return PortSet(
+        if self is other:
+            return self
+        return PortSet._clean(
             {
                 p: _intersect(r, other._by_protocol[p])
                 for p, r in self._by_protocol.items()
@@ -210,7 +227,7 @@ class PortSet:
     def minus(self, other: PortSet) -> PortSet:
         if other.is_empty() or self.is_empty():
             return self
-        return PortSet(
+        return PortSet._clean(
             {p: _minus(r, other._by_protocol.get(p, ())) for p, r in self._by_protocol.items()}
         )
 
@@ -283,3 +300,4 @@ class PortSet:
 
 
 _EMPTY = PortSet()
+_ALL_CACHE: dict[str, PortSet] = {}

@@ -36,15 +36,18 @@ _DEAD_HUB_CONNECTION = frozenset({"failed", "deleting", "disconnected", "notconn
 
 
 def _edges_out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for _, target, data in graph.out_edges(node, data=True):
-        if data.get("type") == rel:
-            yield target, data
+    # The raw adjacency dicts: the view objects cost more than the walk itself.
+    for target, keyed in graph._succ.get(node, {}).items():
+        for data in keyed.values():
+            if data.get("type") == rel:
+                yield target, data
 
 
 def _edges_in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for source, _, data in graph.in_edges(node, data=True):
-        if data.get("type") == rel:
-            yield source, data
+    for source, keyed in graph._pred.get(node, {}).items():
+        for data in keyed.values():
+            if data.get("type") == rel:
+                yield source, data
 
 
 def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
@@ -204,12 +207,15 @@ class Reach:
 
 
 def vnet_of_subnet(graph: nx.MultiDiGraph, subnet: str) -> str | None:
+    # The subnet id names its VNet (.../virtualnetworks/<vnet>/subnets/<subnet>); a subnet
+    # has hundreds of incoming edges, so the id is the cheap way, the CONTAINS edge the check.
+    head, sep, _ = subnet.rpartition("/subnets/")
+    if sep and _label(graph, head) == Label.VIRTUAL_NETWORK:
+        return head
     for vnet, _ in _edges_in(graph, subnet, Rel.CONTAINS):
         if _label(graph, vnet) == Label.VIRTUAL_NETWORK:
             return vnet
-    # The subnet id names its VNet: .../virtualnetworks/<vnet>/subnets/<subnet>
-    head, sep, _ = subnet.rpartition("/subnets/")
-    return head if sep and head in graph else None
+    return None
 
 
 def find_reach(graph: nx.MultiDiGraph, vnet: str, own_subscription: str | None) -> list[str]:
