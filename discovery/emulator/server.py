@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from discovery.emulator.app import Emulator, build_app, log_entry
+from discovery.emulator.errors import EstateError
 from discovery.emulator.estate import load_estate
 from discovery.emulator.settings import load_settings
 from discovery.emulator.tls import create_certificates
@@ -43,10 +44,11 @@ class EmulatorHandle:
 
 def _prepare(estate_dir: Path, overrides: dict[str, Any] | None, log_file: Path | None) -> Emulator:
     estate_dir = Path(estate_dir)
-    settings = load_settings(estate_dir, overrides) if estate_dir.is_dir() else None
-    estate = load_estate(estate_dir)
-    assert settings is not None  # load_estate refused a missing folder
-    return Emulator(estate, settings, log_file)
+    if not estate_dir.is_dir():
+        raise EstateError(f"{estate_dir} is not a folder: point the emulator at an estate folder.")
+    # Settings first: a typo in emulator.json should not wait for a large resources.jsonl.
+    settings = load_settings(estate_dir, overrides)
+    return Emulator(load_estate(estate_dir), settings, log_file)
 
 
 async def _start(

@@ -206,3 +206,14 @@ def test_virtual_machines_are_listed_per_subscription(make_estate, api_examples)
     with running_emulator(make_estate(resources=extra_resources(api_examples))) as emu:
         compute = ComputeManagementClient(credential(emu), SUB_HOME, **client_kwargs(emu))
         assert [vm.name for vm in compute.virtual_machines.list_all()] == ["vm1"]
+
+
+def test_filtered_generic_list_keeps_its_filter_across_pages(make_estate):
+    with running_emulator(make_estate(emulator={"pageSize": 1})) as emu:
+        client = ResourceManagementClient(credential(emu), SUB_HOME, **client_kwargs(emu))
+        wanted = "resourceType eq 'Microsoft.Network/virtualHubs' or resourceType eq 'Microsoft.Network/firewallPolicies'"
+        names = [r.name for r in client.resources.list(filter=wanted)]
+        assert names == ["policy1", "virtualHub1", "virtualHub2"]
+        assert {r["query"]["$filter"] for r in emu.request_log() if "$filter" in r["query"]} == {
+            wanted
+        }
