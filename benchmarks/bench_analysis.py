@@ -27,6 +27,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def main(argv: list[str]) -> int:
         ctx = Context(graph=graph, snapshot=snapshot)
         total = 0.0
         for name, bench in ANALYSES:
-            seconds, peak, described = measure(lambda b=bench: b(ctx), memory=not args.no_memory)
+            seconds, peak, described = measure(partial(bench, ctx), memory=not args.no_memory)
             total += seconds
             rows.append((name, seconds, peak, described))
         rows.append(("analyses total", total, None, f"target < {TARGET_SECONDS:.0f} s"))
