@@ -108,9 +108,11 @@ def write_estate(
     resources: list[dict[str, Any]] | None = None,
     emulator: dict[str, Any] | None = None,
     subscriptions: list[dict[str, Any]] | None = None,
+    extra_tenants: list[dict[str, Any]] | None = None,
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tenants = example_body(api_examples, "Microsoft.Resources/Tenants_List.json")["value"]
+    tenants = [*tenants, *(extra_tenants or [])]
     (folder / "tenants.json").write_text(json.dumps(tenants))
     (folder / "subscriptions.json").write_text(
         json.dumps(subscriptions if subscriptions is not None else base_subscriptions(api_examples))

@@ -15,6 +15,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from discovery.emulator import running_emulator
 from tests.emulator.helpers import (
     ARM_SCOPE,
+    CUSTOMER,
     HOME,
     MANAGED_BY,
     PROJECTED,
@@ -44,6 +45,16 @@ def test_home_token_lists_own_and_lighthouse_delegated_subscriptions_only(emu):
     assert set(listed) == {SUB_HOME, SUB_DELEGATED}
     assert SUB_PARTNER not in listed
     assert [t.tenant_id for t in listed[SUB_DELEGATED].managed_by_tenants] == [HOME]
+
+
+def test_token_for_a_second_home_tenant_sees_that_tenants_subscriptions_only(make_estate):
+    second_home = {"id": f"/tenants/{CUSTOMER}", "tenantId": CUSTOMER, "tenantCategory": "Home"}
+    with running_emulator(make_estate(extra_tenants=[second_home])) as emu:
+        client = SubscriptionClient(credential(emu, tenant=CUSTOMER), **client_kwargs(emu))
+        assert [s.subscription_id for s in client.subscriptions.list()] == [SUB_DELEGATED]
+        assert client.subscriptions.get(SUB_DELEGATED).tenant_id == CUSTOMER
+        listing = [r for r in emu.request_log() if r["path"] == "/subscriptions"]
+        assert listing[0]["tenant"] == CUSTOMER
 
 
 def test_tenants_list_returns_every_tenant_of_the_estate_with_its_category(emu):
