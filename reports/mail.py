@@ -127,7 +127,8 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
     msg["To"] = ", ".join(settings.to)
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=settings.from_addr.rpartition("@")[2] or None)
-    msg["X-Tenantmap-Run"] = report.run.id
+    if report.run.id:
+        msg["X-Tenantmap-Run"] = report.run.id
     msg.set_content(_text_env().get_template("mail.txt.j2").render(**context))
     msg.add_alternative(_env().get_template("mail.html.j2").render(**context), subtype="html")
     html = (out_dir / "report.html").read_text(encoding="utf-8")
@@ -140,7 +141,8 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
 def send_report(report: dict[str, Any] | Report, out_dir: Path, settings: MailSettings) -> bool:
     """Mail the report; False when there was nothing to say (nothing new or resolved, not `always`).
 
-    Raises MailError with one sentence when the mail could not be sent.
+    Raises MailError with one sentence when the mail could not be sent (the caller
+    adds where the reports are; they stay on disk).
     """
     parsed = report if isinstance(report, Report) else parse_report(report)
     if not should_send(parsed, settings):
@@ -151,7 +153,7 @@ def send_report(report: dict[str, Any] | Report, out_dir: Path, settings: MailSe
             raise MailError(f"report.html and report.json are not in {out_dir}: write them first")
         write_reports(report, out_dir)
     message = build_message(parsed, out_dir, settings)
-    _deliver(message, settings, out_dir)
+    _deliver(message, settings)
     return True
 
 
@@ -159,7 +161,7 @@ class _Transient(Exception):
     """A failure worth another attempt (connection refused or reset, 4xx)."""
 
 
-def _deliver(message: EmailMessage, settings: MailSettings, out_dir: Path) -> None:
+def _deliver(message: EmailMessage, settings: MailSettings) -> None:
     where = f"{settings.host}:{settings.effective_port}"
     last = ""
     for attempt in range(1, settings.attempts + 1):
@@ -170,11 +172,9 @@ def _deliver(message: EmailMessage, settings: MailSettings, out_dir: Path) -> No
             last = str(exc)
             if attempt < settings.attempts:
                 time.sleep(settings.backoff * 2 ** (attempt - 1))
-        except MailError as exc:
-            raise MailError(f"{exc}; the reports are in {out_dir}") from None
     raise MailError(
         f"the report mail could not be sent through {where} after {settings.attempts}"
-        f" attempts ({last}); the reports are in {out_dir}"
+        f" attempts ({last})"
     )
 
 

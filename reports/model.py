@@ -49,7 +49,7 @@ class _Open(BaseModel):
 
 
 class Source(_Open):
-    kind: str
+    kind: str | None = None
     endpoint: str | None = None
 
 
@@ -59,7 +59,7 @@ class InventoryRef(_Open):
 
 
 class Run(_Open):
-    id: str
+    id: str | None = None
     startedAt: str
     finishedAt: str | None = None
     today: str
@@ -69,7 +69,7 @@ class Run(_Open):
 
 
 class Failure(_Open):
-    scope: str
+    scope: str | None = None
     status: int | None = None
     code: str | None = None
 
@@ -120,7 +120,7 @@ class Topology(_Strict):
 
 class Edge(_Open):
     from_: str = Field(alias="from")
-    relation: str
+    relation: str | None
     to: str
     channel: str | None = None
 
@@ -149,6 +149,11 @@ class Details(_Open):
     notes: list[str] = Field(default_factory=list)
 
 
+class Acceptance(_Open):
+    reason: str | None = None
+    expires: str | None = None
+
+
 class Finding(_Open):
     id: str
     kind: Kind
@@ -161,6 +166,7 @@ class Finding(_Open):
     firstSeen: str | None = None
     evidence: list[Edge] = Field(default_factory=list)
     details: Details = Field(default_factory=Details)
+    accepted: Acceptance | None = None
 
     @property
     def is_open(self) -> bool:
@@ -171,19 +177,27 @@ class Resolved(_Open):
     id: str
     kind: Kind
     subject: str
-    title: str
+    title: str | None = None
     lastSeen: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or f"{self.kind} {self.subject}"
 
 
 class Report(_Strict):
     format: Literal["tenantmap.report/1"]
-    organization: str
+    organization: str | None = None
     run: Run
     coverage: Coverage
     summary: Summary
     topology: Topology
     findings: list[Finding]
     resolved: list[Resolved] = Field(default_factory=list)
+
+    @property
+    def org(self) -> str:
+        return self.organization or "Unnamed organization"
 
     @property
     def open_findings(self) -> list[Finding]:

@@ -34,7 +34,7 @@ def render_terminal(
     sev = ", ".join(f"{n} {name}" for name, n in view.severity_rows)
     console.print(
         f"open {s.open} ({sev}) · new {s.new} · resolved {s.resolved} · accepted {s.accepted}"
-        f" · run {parsed.run.id} ({parsed.run.today})",
+        f" · run {parsed.run.id or 'unrecorded'} ({parsed.run.today})",
         markup=False,
         highlight=False,
     )

@@ -137,7 +137,8 @@ class ReportView:
                     chains.append(Chain(start, tuple(hops)))
                 start, hops = self.ref(edge.from_), []
                 ids.append(edge.from_)
-            hops.append(Hop(edge.relation, edge.channel, edge_facts(edge), self.ref(edge.to)))
+            relation = edge.relation or "LINKED"
+            hops.append(Hop(relation, edge.channel, edge_facts(edge), self.ref(edge.to)))
             ids.append(edge.to)
             last_to = edge.to
         if start is not None:
@@ -199,4 +200,5 @@ class ReportView:
         parts.append(f"{s.open} open" + (f" ({', '.join(sev)})" if sev else ""))
         if not self.report.coverage.complete:
             parts.append("coverage incomplete")
-        return f"tenantmap {self.report.organization}: " + ", ".join(parts)
+        org = f" {self.report.organization}" if self.report.organization else ""
+        return f"tenantmap{org}: " + ", ".join(parts)

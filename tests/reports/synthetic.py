@@ -76,7 +76,7 @@ def synthetic_report(findings: int, *, seed: int = 7, tenants: int = 60) -> dict
         else:
             far = rng.choice(foreign)
             subject = far if kind == "unknown-tenant" else _guid(rng)
-            name = None
+            name = ""
             title = f"{kind} {subject}"
             vnet = _rid(sub, "net", "microsoft.network/virtualnetworks", f"vnet-{i:05d}")
             evidence = [

@@ -269,7 +269,7 @@ def test_a_refused_connection_is_retried_then_raises_mail_error_naming_the_serve
     message = str(caught.value)
     assert f"127.0.0.1:{port}" in message
     assert "after 3 attempts" in message
-    assert str(out) in message
+    assert "\n" not in message
     assert elapsed >= 0.2 + 0.4  # waited between the three attempts
     assert (out / "report.html").is_file()
 

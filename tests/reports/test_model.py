@@ -95,3 +95,24 @@ def test_load_report_returns_the_document_as_written(
 ) -> None:
     paths = write_reports(full_report, tmp_path)
     assert load_report(paths["report.json"]) == json.loads(json.dumps(full_report))
+
+
+def test_the_fixtures_follow_the_analysis_report_schema() -> None:
+    """The fixtures are what graph.analysis produces: its JSON Schema must accept them."""
+    import jsonschema
+
+    from tests.reports.conftest import REPO, load_fixture
+
+    schema = json.loads((REPO / "graph" / "analysis" / "report.schema.json").read_text())
+    for name in ("full", "quiet", "clean"):
+        jsonschema.validate(load_fixture(name), schema)
+
+
+def test_fields_the_schema_allows_to_be_null_are_accepted(full_report: dict[str, Any]) -> None:
+    full_report["organization"] = None
+    full_report["run"]["id"] = None
+    full_report["findings"][0]["evidence"][0]["relation"] = None
+    full_report["resolved"][0]["title"] = None
+    full_report["coverage"]["failed"][0]["scope"] = None
+    report = parse_report(full_report)
+    assert report.organization is None and report.resolved[0].label.startswith("internet-exposure ")

@@ -168,7 +168,7 @@ def test_exposure_details_show_ports_entries_waf_reaches_notes_and_approvals(
     agw = article(html, by_name["shop-agw"]["id"])
     assert "application-gateway" in agw and "WAF detection" in agw
     web = article(html, by_name["web-02"]["id"])
-    assert '<span class="port ok">443/tcp</span>' in web and "CHG-1042" in web
+    assert '<span class="port ok">443/tcp</span>' in web
     assert "(admin-rules-not-evaluated)" in web and "(route-none)" in web
 
 
@@ -334,3 +334,28 @@ def test_a_large_report_lists_findings_beyond_the_detail_limit_in_one_row_each(
         in html[html.index(f'id="f-{i}"') - 60 : html.index(f'id="f-{i}"')]
         for i in new_ids
     )
+
+
+def test_null_fields_render_as_words_not_as_none(
+    full_report: dict[str, Any], tmp_path: Path
+) -> None:
+    before = write_reports(full_report, tmp_path / "before")
+    full_report["organization"] = None
+    full_report["run"]["id"] = None
+    full_report["findings"][0]["evidence"][0]["relation"] = None
+    full_report["resolved"][0]["title"] = None
+    full_report["coverage"]["failed"][0]["scope"] = None
+    paths = write_reports(full_report, tmp_path / "after")
+    for name in ("report.html", "report.md"):
+        text = paths[name].read_text(encoding="utf-8")
+        nones = len(re.findall(r"\bNone\b", before[name].read_text(encoding="utf-8")))
+        assert len(re.findall(r"\bNone\b", text)) == nones, name  # "next hop None" is a real word
+        assert "unrecorded" in text and "(scope not known)" in text
+
+
+def test_accepted_findings_show_until_when_and_why(
+    full_report: dict[str, Any], tmp_path: Path
+) -> None:
+    html = html_of(full_report, tmp_path)
+    accepted = html[html.index('id="accepted"') : html.index('id="resolved"')]
+    assert "2027-01-31" in accepted and "Microsoft first-party tenant" in accepted
