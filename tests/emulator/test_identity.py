@@ -90,3 +90,17 @@ def test_expired_token_gets_401_expired_authentication_token(make_estate: Callab
         with pytest.raises(ClientAuthenticationError) as caught:
             client.subscriptions.get(SUB_HOME)
         assert caught.value.error.code == "ExpiredAuthenticationToken"
+
+
+def test_short_lived_tokens_are_renewed_by_the_unmodified_sdk(make_estate):
+    with running_emulator(make_estate(emulator={"tokenLifetimeSeconds": 1})) as emu:
+        client = SubscriptionClient(credential(emu), **client_kwargs(emu))
+        assert client.subscriptions.get(SUB_HOME).subscription_id == SUB_HOME
+        time.sleep(1.1)
+        assert client.subscriptions.get(SUB_HOME).subscription_id == SUB_HOME
+        statuses = [
+            r["status"] for r in emu.request_log() if r["path"].startswith("/subscriptions")
+        ]
+        token_calls = [r for r in emu.request_log() if r["path"].endswith("/token")]
+        assert statuses == [200, 200]
+        assert len(token_calls) == 2
