@@ -19,9 +19,12 @@ Identity
     defaults on the handle. A token is JWT-shaped, its payload readable
     (`tid`, `exp`, ...), HMAC-signed with a key made at start; it lives
     `tokenLifetimeSeconds` (3600), then ARM answers 401
-    ExpiredAuthenticationToken. `tokenReportedLifetimeSeconds` makes the
-    token endpoint report a longer `expires_in` than the real lifetime, so a
-    client keeps a token the emulator refuses (to test refresh on 401).
+    ExpiredAuthenticationToken. Under five minutes, the unmodified SDK
+    (MSAL's cache, azure-core's policy) renews the token before every
+    request, so to make a client hold an expired token,
+    `tokenReportedLifetimeSeconds` makes the token endpoint report a longer
+    `expires_in` than the real lifetime: the client keeps a token the
+    emulator refuses, and must recover by asking for a new one.
 
 What a token for tenant T sees
     - `/tenants`: every tenant in tenants.json, whatever T.
