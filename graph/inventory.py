@@ -71,7 +71,12 @@ class InventoryError(ValueError):
 
 
 def _text(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value) if value is not None else "null"
+    """A value as the YAML author wrote it: "text", 12, true, null."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else repr(value)
 
 
 def _require_str(value: Any, what: str) -> str:
