@@ -110,6 +110,16 @@ class Estate:
             )
         )
 
+    def hub_peering(self, vnet: str, hub_name: str) -> None:
+        """The peering Azure adds on a VNet connected to a virtual hub, to the hub's managed VNet
+        in a Microsoft subscription (snapshot.md, Virtual WAN note)."""
+        guid = "5b7d9a3c-0000-4000-8000-00000000d001"
+        managed = (
+            "/subscriptions/9b1c2d3e-0000-4000-8000-00000000ffff/resourceGroups/"
+            f"RG_{hub_name}_{guid}/providers/{N}/virtualNetworks/HV_{hub_name}_{guid}"
+        )
+        self.peer(vnet, managed, name=f"RemoteVnetToHubPeering_{guid}")
+
     def subnet(self, vnet: str, name: str = "default") -> str:
         return f"{vnet}/subnets/{name}"
 
@@ -270,9 +280,11 @@ class Estate:
         rules: list[Json] | None = None,
         nat_rules: list[Json] | None = None,
         nat_pools: list[Json] | None = None,
+        pool_addresses: list[tuple[str, str]] | None = None,
         sub: str = SUB,
     ) -> str:
-        """Rules: ``protocol``, ``frontendPort``, ``backendPort``; NAT rules also
+        """``pool`` holds IP configurations; ``pool_addresses`` (IP, VNet) backends by address.
+        Rules: ``protocol``, ``frontendPort``, ``backendPort``; NAT rules also
         ``target`` (an IP configuration) or ``frontendPortRangeStart``/``End`` onto the pool."""
         lid = rid("loadBalancers", name, sub)
         fe = f"{lid}/frontendIPConfigurations/fe"
@@ -350,6 +362,13 @@ class Estate:
                             "pool",
                             f"{N}/loadBalancers/backendAddressPools",
                             backendIPConfigurations=[ref(c) for c in pool or []],
+                            loadBalancerBackendAddresses=[
+                                {
+                                    "name": f"addr{i}",
+                                    "properties": {"ipAddress": ip, "virtualNetwork": ref(vnet)},
+                                }
+                                for i, (ip, vnet) in enumerate(pool_addresses or [])
+                            ],
                         )
                     ],
                     "loadBalancingRules": lb_rules,

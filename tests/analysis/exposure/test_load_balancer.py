@@ -204,3 +204,24 @@ def test_load_balancer_evidence_goes_through_forwards_to(tmp_path: Path) -> None
         ("nic-vm-0", "HAS_IP_CONFIG", "ipconfig1"),
         ("nic-vm-0", "ATTACHED_TO", "vm-0"),
     ]
+
+
+def test_pool_by_ip_address_resolves_to_the_nic_holding_it(tmp_path: Path) -> None:
+    """A backend pool can name IP addresses in a VNet instead of NICs ("Backend pool management",
+    https://learn.microsoft.com/en-us/azure/load-balancer/backend-pool-management); an address
+    a NIC holds in that VNet is that NIC's target, any other is noted `ip-pool-unresolved`."""
+    estate = Estate()
+    vnet = estate.vnet("vnet", "10.0.0.0/16", {"be": "10.0.1.0/24"})
+    estate.nic("nic-vm-0", [{"ip": "10.0.1.4", "subnet": estate.subnet(vnet, "be")}])
+    pip = estate.public_ip("pip-lb", "20.2.2.2", sku="Basic")
+    estate.load_balancer(
+        "lb",
+        pip,
+        sku="Basic",
+        rules=[HTTPS_RULE],
+        pool_addresses=[("10.0.1.4", vnet), ("10.0.1.99", vnet)],
+    )
+    found = {e.subject_name: e for e in find_exposures(estate.graph(tmp_path / "estate"))}
+    assert found["vm-0"].ports.to_report() == tcp("8443")
+    assert found["lb"].notes == ["ip-pool-unresolved"]
+    assert [e.frontend_ports.to_report() for e in found["lb"].entries] == [tcp("443")]

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from discovery.estates.arm import resource
 from graph.analysis.exposure import Exposure, find_exposures
-from tests.analysis.exposure.estate import Estate, nsg_rule
+from tests.analysis.exposure.estate import Estate, nsg_rule, rid
 
 NIC_IP = "10.0.1.4"
 ALL = [{"protocol": p, "ports": "*"} for p in ("icmp", "tcp", "udp")]
@@ -483,3 +484,48 @@ def test_evidence_is_the_chain_from_internet_to_the_vm(tmp_path: Path) -> None:
         (nic.lower(), "PROTECTED_BY", nsg.lower(), None),
     ]
     assert [(e.via, e.waf) for e in exposure.entries] == [("public-ip", None)]
+
+
+def test_bastion_and_vpn_gateway_public_ips_are_not_reported(tmp_path: Path) -> None:
+    """Bastion and VPN gateways are managed entry points (exposure.md rule 5; "About Azure
+    Bastion", https://learn.microsoft.com/en-us/azure/bastion/bastion-overview)."""
+    estate = Estate()
+    vnet = estate.vnet(
+        "vnet", "10.0.0.0/16", {"AzureBastionSubnet": "10.0.0.0/26", "GatewaySubnet": "10.0.1.0/27"}
+    )
+    bastion_pip = estate.public_ip("pip-bastion", "20.1.1.1")
+    gateway_pip = estate.public_ip("pip-vgw", "20.1.1.2")
+    bastion = rid("bastionHosts", "bas")
+    estate.add(
+        resource(
+            bastion,
+            "Microsoft.Network/bastionHosts",
+            "westeurope",
+            {
+                "ipConfigurations": [
+                    {
+                        "name": "ipconf",
+                        "id": f"{bastion}/bastionHostIpConfigurations/ipconf",
+                        "properties": {
+                            "publicIPAddress": {"id": bastion_pip},
+                            "subnet": {"id": estate.subnet(vnet, "AzureBastionSubnet")},
+                        },
+                    }
+                ]
+            },
+            sku={"name": "Standard"},
+        )
+    )
+    gateway = estate.vnet_gateway("vgw", vnet)
+    estate.get(gateway)["properties"]["ipConfigurations"][0]["properties"]["publicIPAddress"] = {
+        "id": gateway_pip
+    }
+    graph = estate.graph(tmp_path / "estate")
+    holders = {
+        pip: {
+            t for _, t, d in graph.out_edges(pip.lower(), data=True) if d["type"] == "ATTACHED_TO"
+        }
+        for pip in (bastion_pip, gateway_pip)
+    }
+    assert holders == {bastion_pip: {bastion.lower()}, gateway_pip: {gateway.lower()}}
+    assert find_exposures(graph) == []

@@ -144,6 +144,7 @@ def test_virtual_wan_reaches_everything_connected_to_its_hubs(
     hub1 = estate.hub("hub-weu", wan, "10.100.0.0/23", [a], sub=SUB4)
     hub2 = estate.hub("hub-neu", wan, "10.101.0.0/23", [b], sub=SUB4)
     estate.hub("hub-other", other_wan, "10.102.0.0/23", [other], sub=SUB4)
+    estate.hub_peering(a, "hub-weu")
     own_site = estate.vpn_site("site-weu", wan, "203.0.113.30", sub=SUB4)
     far_site = estate.vpn_site("site-neu", wan, "203.0.113.20", sub=SUB4)
     estate.vpn_gateway("vpngw-weu", hub1, [own_site], sub=SUB4)
