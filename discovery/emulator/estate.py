@@ -259,6 +259,7 @@ class _Builder:
         self.graph_rows: dict[str, list[Record]] = defaultdict(list)
         self.network_rows: dict[str, list[Record]] = defaultdict(list)
         self.rg_location: dict[tuple[str, str], tuple[str, str]] = {}
+        self.first_line: dict[str, int] = {}
 
     def add_resource(self, number: int, obj: dict[str, Any]) -> None:
         rid: str = obj["id"]
@@ -277,6 +278,12 @@ class _Builder:
         if obj["type"] != canonical:
             obj = {**obj, "type": canonical}
         key = rid.lower()
+        if key in self.first_line:
+            raise EstateError(
+                f"{self.estate.root / 'resources.jsonl'}:{number}: '{rid}' is already on line "
+                f"{self.first_line[key]}; keep one line per resource."
+            )
+        self.first_line[key] = number
         record = Record(key, _dumps(_served_form(obj, type_lower)))
         self.estate.by_id[key] = record
         self.estate.resource_count += 1
@@ -375,6 +382,10 @@ def load_estate(root: Path) -> Estate:
                 "'tenantId'; add them."
             )
         sid = sub["subscriptionId"].lower()
+        if sid in subscriptions:
+            raise EstateError(
+                f"{root / 'subscriptions.json'}: subscription '{sid}' is listed twice; keep one."
+            )
         managed = frozenset(
             str(m.get("tenantId", "")).lower()
             for m in sub.get("managedByTenants") or []
@@ -398,4 +409,5 @@ def load_estate(root: Path) -> Estate:
     for number, obj in _iter_jsonl(root / "resources.jsonl"):
         builder.add_resource(number, obj)
     builder.finish()
+    del builder  # the duplicate check's line table is not needed once loaded
     return estate

@@ -53,3 +53,12 @@ def test_child_resource_as_a_top_level_line_is_refused(make_estate):
         "type": "Microsoft.Network/virtualNetworks/subnets",
     }
     assert "top-level" in _message(make_estate(resources=[child]))
+
+
+def test_duplicate_resource_line_names_both_lines(make_estate):
+    estate = make_estate()
+    lines = (estate / "resources.jsonl").read_text().splitlines()
+    (estate / "resources.jsonl").write_text("\n".join([*lines, lines[0]]) + "\n")
+    message = _message(estate)
+    assert f"resources.jsonl:{len(lines) + 1}:" in message
+    assert "already on line 1" in message
