@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.managedservices import ManagedServicesClient
 from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
@@ -217,3 +217,23 @@ def test_filtered_generic_list_keeps_its_filter_across_pages(make_estate):
         assert {r["query"]["$filter"] for r in emu.request_log() if "$filter" in r["query"]} == {
             wanted
         }
+
+
+def test_management_group_of_another_tenant_answers_403(emu):
+    client = ManagementGroupsMgmtClient(credential(emu), **client_kwargs(emu))
+    with pytest.raises(HttpResponseError) as caught:
+        client.management_groups.get("partner-root")
+    assert caught.value.status_code == 403
+    assert caught.value.error.code == "AuthorizationFailed"
+
+
+def test_request_without_api_version_answers_400(emu):
+    token = credential(emu).get_token(ARM_SCOPE).token
+    response = requests.get(
+        f"{emu.arm_url}/subscriptions/{SUB_HOME}/providers/Microsoft.Network/virtualNetworks",
+        headers={"Authorization": f"Bearer {token}"},
+        verify=str(emu.ca_file),
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "MissingApiVersionParameter"

@@ -60,3 +60,17 @@ def test_token_of_another_tenant_gets_401_invalid_authentication_token_tenant(em
         client.subscriptions.get(SUB_PARTNER)
     assert caught.value.error.code == "InvalidAuthenticationTokenTenant"
     assert PARTNER in caught.value.response.headers["WWW-Authenticate"]
+
+
+def test_token_not_issued_by_the_emulator_answers_401_invalid_authentication_token(emu):
+    real = credential(emu).get_token("https://management.azure.com/.default").token
+    header, payload, _ = real.split(".")
+    response = requests.get(
+        f"{emu.arm_url}/subscriptions/{SUB_HOME}",
+        params={"api-version": "2022-12-01"},
+        headers={"Authorization": f"Bearer {header}.{payload}.forged"},
+        verify=str(emu.ca_file),
+        timeout=10,
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "InvalidAuthenticationToken"
