@@ -25,7 +25,7 @@ def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "tenantmap.toml"
     path.write_text(
         'store = "sqlite:///from-file.db"\nretention-days = 7\nstate-dir = "/from/file"\n'
-        '[probe]\nretention-days = 9\n',
+        "[probe]\nretention-days = 9\n",
         encoding="utf-8",
     )
     return path
@@ -37,8 +37,13 @@ def invoke(args: list[str], env: dict[str, str] | None = None) -> str:
     return result.output.strip()
 
 
-def test_the_toml_file_supplies_defaults_and_a_command_table_wins_over_the_top_level(config_file: Path) -> None:
-    assert invoke(["--config", str(config_file)]) == "store=sqlite:///from-file.db retention=9 state=/from/file"
+def test_the_toml_file_supplies_defaults_and_a_command_table_wins_over_the_top_level(
+    config_file: Path,
+) -> None:
+    assert (
+        invoke(["--config", str(config_file)])
+        == "store=sqlite:///from-file.db retention=9 state=/from/file"
+    )
 
 
 def test_an_environment_variable_wins_over_the_file(config_file: Path) -> None:
@@ -55,7 +60,9 @@ def test_a_flag_wins_over_the_environment_and_the_file(config_file: Path) -> Non
 
 
 def test_the_config_file_itself_can_come_from_the_environment(config_file: Path) -> None:
-    assert invoke([], env={"TENANTMAP_CONFIG": str(config_file)}).startswith("store=sqlite:///from-file.db")
+    assert invoke([], env={"TENANTMAP_CONFIG": str(config_file)}).startswith(
+        "store=sqlite:///from-file.db"
+    )
 
 
 def test_a_missing_config_file_is_one_sentence_naming_the_flag(tmp_path: Path) -> None:

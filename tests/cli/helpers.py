@@ -1,0 +1,41 @@
+"""Run the installed `tenantmap` console script as a user would: a real process, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+TENANTMAP = shutil.which("tenantmap", path=str(Path(sys.executable).parent)) or "tenantmap"
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def tenantmap(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Result:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TENANTMAP_")}
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [TENANTMAP, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def one_sentence_error(result: Result) -> str:
+    """The error line a user sees; fails the test on a traceback or an empty message."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("tenantmap: ")]
+    assert lines, result.stderr
+    return lines[-1]
