@@ -22,6 +22,15 @@ _EXPLICIT = frozenset({"servicekey", "authorizationkey", "sharedkey", "psk"})
 _SUFFIXES = ("key", "secret", "password", "psk")
 
 
+# A string-valued property whose name ends like a secret's, in compact JSON.
+_SECRET_HINT = re.compile(r'(?:key|secret|password|psk)"\s*:\s*"', re.IGNORECASE)
+
+
+def may_hold_secret(json_text: str) -> bool:
+    """False only when no property of this JSON text can be a secret (a cheap pre-check)."""
+    return _SECRET_HINT.search(json_text) is not None
+
+
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
     return lowered in _EXPLICIT or lowered.endswith(_SUFFIXES)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from discovery.redact import Redactor
+from discovery.redact import Redactor, may_hold_secret
 
 FORMAT = "tenantmap.snapshot/1"
 DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024
@@ -94,13 +94,18 @@ class SnapshotWriter:
         self._redactor = redactor
         self._sorter = ResourceSorter(self._tmp / ".runs", buffer_bytes)
 
-    def add_resource(self, resource: dict[str, Any]) -> None:
-        self._redactor.redact(resource)
+    def add_resource(self, resource: dict[str, Any]) -> str:
+        """Redact, serialise and queue one resource; returns its JSON line."""
+        line = dump_line(resource)
+        # Most resources hold no secret: a regex over the serialised line is
+        # far cheaper than walking every object, so only hits are walked.
+        if may_hold_secret(line):
+            self._redactor.redact(resource)
+            line = dump_line(resource)
         self._sorter.add(
-            str(resource.get("id", "")).lower(),
-            str(resource.get("type", "")).lower(),
-            dump_line(resource),
+            str(resource.get("id", "")).lower(), str(resource.get("type", "")).lower(), line
         )
+        return line
 
     def write_json(self, name: str, obj: Any) -> None:
         self._redactor.redact(obj)

@@ -37,7 +37,7 @@ from azure.mgmt.resourcegraph.aio import ResourceGraphClient
 from discovery.crawl import catalogue as cat
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.foreign import ForeignResolver
-from discovery.crawl.links import linked_subscriptions
+from discovery.crawl.links import linked_subscriptions, may_link
 from discovery.crawl.progress import Progress
 from discovery.crawl.shape import merge_children, row_to_arm
 from discovery.crawl.target import CrawlTarget, CredentialSource, TenantCredential
@@ -92,6 +92,8 @@ class CrawlResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     throttled: int = 0  # 429 answers met (each retried after Retry-After)
     paced_seconds: float = 0.0  # waits the pacer added before ARM or Resource Graph ran out
+    # requests per throttling scope: a subscription id, "tenant:<id>" or "rg:<tenant id>"
+    requests_by_scope: dict[str, int] = field(default_factory=dict)
 
 
 def _token_claims(token: str) -> dict[str, Any]:
@@ -231,9 +233,10 @@ class _Crawl:
     def emit(self, resource: dict[str, Any]) -> None:
         if not cat.keep_resource(resource):
             return
-        for subscription in linked_subscriptions(resource):
-            self.refs.setdefault(subscription, set()).add(str(resource.get("id")))
-        self.writer.add_resource(resource)
+        line = self.writer.add_resource(resource)
+        if may_link(line):
+            for subscription in linked_subscriptions(resource):
+                self.refs.setdefault(subscription, set()).add(str(resource.get("id")))
 
     def clients(self, tenant_id: str) -> TenantClients:
         if tenant_id not in self._clients:
@@ -839,4 +842,5 @@ def crawl(
         manifest=manifest,
         throttled=run.pacer.throttled,
         paced_seconds=run.pacer.paced_seconds,
+        requests_by_scope=dict(run.pacer.requests_by_scope),
     )

@@ -75,6 +75,14 @@ def linked_ids(resource: dict[str, Any]) -> Iterator[str]:
                 stack.append((value, hub))
 
 
+_LINK_HINT = re.compile("|".join(f'"{key}"' for key in sorted(LINK_KEYS)))
+
+
+def may_link(json_text: str) -> bool:
+    """False only when the serialised resource holds none of the link properties."""
+    return _LINK_HINT.search(json_text) is not None
+
+
 def linked_subscriptions(resource: dict[str, Any]) -> set[str]:
     found = set()
     for target in linked_ids(resource):

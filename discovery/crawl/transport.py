@@ -21,6 +21,7 @@ import json
 import re
 import ssl
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class Pacer:
         self.refill = refill_per_second
         self.reserve = float(max(8, concurrency))
         self.requests = 0
+        self.requests_by_scope: Counter[str] = Counter()
         self.throttled = 0
         self.paced_seconds = 0.0
         self._buckets: dict[str, _Bucket] = {}
@@ -203,6 +205,7 @@ class PacingPolicy(AsyncHTTPPolicy):
         try:
             async with self._pacer.semaphore:
                 self._pacer.requests += 1
+                self._pacer.requests_by_scope[key] += 1
                 response = await self.next.send(request)
             headers = response.http_response.headers
             if response.http_response.status_code == 429:

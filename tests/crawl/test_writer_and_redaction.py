@@ -91,3 +91,20 @@ def test_secrets_become_keyed_stable_markers(tmp_state: Path, tmp_path: Path) ->
     other_install = Redactor(tmp_path / "other-state")
     assert other_install.mask("s3cret") != props["serviceKey"]
     assert Redactor(tmp_state).mask("s3cret") == props["serviceKey"]
+
+
+def test_the_secret_pre_check_never_skips_a_secret(tmp_state: Path) -> None:
+    from discovery.redact import may_hold_secret
+    from discovery.snapshot_writer import dump_line
+
+    for name in (
+        "serviceKey",
+        "authorizationKey",
+        "sharedKey",
+        "psk",
+        "PSK",
+        "adminPassword",
+        "x_secret",
+    ):
+        assert may_hold_secret(dump_line({"properties": {"a": [{name: "v"}]}})), name
+    assert not may_hold_secret(dump_line({"properties": {"keyVault": {"id": "x"}, "name": "key"}}))

@@ -1,0 +1,196 @@
+"""Crawler benchmark: a synthetic estate of 1,000 subscriptions and 50,000 resources.
+
+One command, prints a table:
+
+    .venv/bin/python benchmarks/bench_crawl.py [--subscriptions 1000] [--resources 50000]
+        [--latency-ms 20] [--concurrency 16 64] [--modes resource-graph arm]
+
+The emulator runs in its own process (so it does not steal the crawler's
+CPU or inflate its memory), each crawl in a fresh child process (so peak RSS
+is per crawl). Targets: Resource Graph mode < 60 s, ARM mode < 180 s, peak
+memory < 1 GB. "ideal" is requests x latency / requests in flight, or the
+throttling floor (ARM's per-subscription and per-tenant read buckets,
+Resource Graph's per-tenant quota) where that is higher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {"resource-graph": 60.0, "arm": 180.0}
+MEMORY_TARGET_MB = 1024.0
+# Azure's defaults, which the emulator applies unless told otherwise (snapshot.md)
+READS_BUCKET, READS_PER_SECOND = 250, 25.0
+RG_QUERIES, RG_PER_SECONDS = 15, 5.0
+
+EMULATOR_CHILD = """
+import json, sys
+from pathlib import Path
+from discovery.emulator import serve
+def announce(h):
+    print(json.dumps({k: str(getattr(h, k)) for k in
+        ("arm_url", "authority_url", "ca_file", "tenant_id", "client_id", "client_secret")}), flush=True)
+serve(Path(sys.argv[1]), overrides=json.loads(sys.argv[2]), announce=announce)
+"""
+
+
+def _peak_rss_mb_of(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _floor_seconds(by_scope: dict[str, int]) -> float:
+    """The least time the throttles allow for these requests (scopes run in parallel)."""
+    floor = 0.0
+    for scope, count in by_scope.items():
+        if scope.startswith("rg:"):
+            floor = max(floor, max(0, count - RG_QUERIES) * RG_PER_SECONDS / RG_QUERIES)
+        else:
+            floor = max(floor, max(0, count - READS_BUCKET) / READS_PER_SECOND)
+    return floor
+
+
+def crawl_child(args: argparse.Namespace) -> None:
+    """Runs in a fresh process: one crawl, stats as JSON on stdout."""
+    from discovery.crawl import CrawlTarget, crawl
+
+    handle = SimpleNamespace(**json.loads(args.handle))
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as temp:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        result = crawl(
+            CrawlTarget.for_emulator(handle),
+            Path(temp) / "snap",
+            source=args.child,
+            concurrency=args.child_concurrency,
+            state_dir=Path(temp) / "state",
+        )
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": cpu,
+                "requests": result.requests,
+                "resources": result.counts["resources"],
+                "errors": len(result.errors),
+                "throttled": result.throttled,
+                "paced": result.paced_seconds,
+                "floor": _floor_seconds(result.requests_by_scope),
+                "peak_mb": peak_mb,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscriptions", type=int, default=1000)
+    parser.add_argument("--resources", type=int, default=50_000)
+    parser.add_argument("--tenants", type=int, default=3)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--modes", nargs="+", default=["resource-graph", "arm"])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-concurrency", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--handle", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        crawl_child(args)
+        return
+
+    from discovery.estates.synthetic import generate_estate
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory(prefix="bench-estate-") as temp:
+        started = time.perf_counter()
+        estate = generate_estate(
+            Path(temp) / "estate",
+            tenants=args.tenants,
+            subscriptions=args.subscriptions,
+            resources=args.resources,
+            seed=1,
+        )
+        print(
+            f"estate: {args.subscriptions} subscriptions, {args.resources} resources, "
+            f"{args.tenants} tenants, generated in {time.perf_counter() - started:.1f} s; "
+            f"latency {args.latency_ms:g} ms per request",
+            flush=True,
+        )
+        overrides = {"latencyMs": args.latency_ms}
+        emulator = subprocess.Popen(
+            [sys.executable, "-c", EMULATOR_CHILD, str(estate), json.dumps(overrides)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        rows: list[dict[str, Any]] = []
+        try:
+            assert emulator.stdout is not None
+            handle = emulator.stdout.readline().strip()
+            if not handle:
+                raise SystemExit("the emulator did not start")
+            for mode in args.modes:
+                for concurrency in args.concurrency:
+                    out = subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--child",
+                            mode,
+                            "--child-concurrency",
+                            str(concurrency),
+                            "--handle",
+                            handle,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        env=env,
+                        check=True,
+                    )
+                    stats = json.loads(out.stdout.strip().splitlines()[-1])
+                    rows.append({"mode": mode, "concurrency": concurrency, **stats})
+                    print(f"  {mode} x{concurrency}: {stats['wall']:.1f} s", flush=True)
+            emulator_peak = _peak_rss_mb_of(emulator.pid)
+        finally:
+            emulator.terminate()
+            emulator.wait(timeout=30)
+
+    print()
+    header = (
+        f"{'mode':<15}{'in flight':>10}{'wall s':>9}{'target s':>9}{'requests':>10}"
+        f"{'req/s':>8}{'ideal s':>9}{'x ideal':>8}{'cpu ms/req':>11}{'429s':>6}"
+        f"{'crawler MB':>11}{'resources':>10}{'errors':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ideal = max(row["requests"] * args.latency_ms / 1000 / row["concurrency"], row["floor"])
+        print(
+            f"{row['mode']:<15}{row['concurrency']:>10}{row['wall']:>9.1f}"
+            f"{TARGETS[row['mode']]:>9.0f}{row['requests']:>10}"
+            f"{row['requests'] / row['wall']:>8.0f}{ideal:>9.1f}{row['wall'] / ideal:>8.2f}"
+            f"{row['cpu'] * 1000 / row['requests']:>11.2f}{row['throttled']:>6}"
+            f"{row['peak_mb']:>11.0f}{row['resources']:>10}{row['errors']:>7}"
+        )
+    print(
+        f"\nemulator process peak RSS: {emulator_peak:.0f} MB; "
+        f"memory target {MEMORY_TARGET_MB:.0f} MB per process"
+    )
+
+
+if __name__ == "__main__":
+    main()
