@@ -142,11 +142,14 @@ def serve(
     overrides: dict[str, Any] | None = None,
     request_log_file: Path | None = None,
     announce: Callable[[EmulatorHandle], None] | None = None,
+    ca_dir: Path | None = None,
 ) -> None:
     """Serve an estate until interrupted (SIGINT/SIGTERM): `tenantmap emulator --estate DIR`.
 
     `announce` receives the handle once the server listens; by default the ARM
-    URL, the authority URL and the CA file are printed.
+    URL, the authority URL and the CA file are printed. With `ca_dir` the CA
+    file is written there (a fresh CA at every start, at a path that stays),
+    else into a temporary folder removed on exit.
     """
     emulator = _prepare(estate_dir, overrides, request_log_file)
     sock = _bind(port)
@@ -175,6 +178,6 @@ def serve(
 
     with tempfile.TemporaryDirectory(prefix="tenantmap-emulator-") as temp:
         try:
-            asyncio.run(main(Path(temp)))
+            asyncio.run(main(Path(ca_dir) if ca_dir is not None else Path(temp)))
         finally:
             emulator.close()

@@ -14,10 +14,13 @@ from tests.emulator.helpers import ARM_SCOPE, HOME, SUB_HOME
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_serve_prints_the_urls_and_ca_file_a_client_needs_and_stops_on_sigterm(make_estate):
-    estate = make_estate()
+def test_serve_prints_the_urls_and_ca_file_a_client_needs_and_stops_on_sigterm(
+    make_estate, tmp_path
+):
+    estate, ca_dir = make_estate(), tmp_path / "ca"
+    code = f"from discovery.emulator import serve; serve({str(estate)!r}, ca_dir={str(ca_dir)!r})"
     process = subprocess.Popen(
-        [sys.executable, "-c", f"from discovery.emulator import serve; serve({str(estate)!r})"],
+        [sys.executable, "-c", code],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
@@ -41,6 +44,7 @@ def test_serve_prints_the_urls_and_ca_file_a_client_needs_and_stops_on_sigterm(m
             connection_verify=printed["CA file"],
         )
         assert printed["Tenant"] == HOME
+        assert Path(printed["CA file"]).parent == ca_dir
         assert SUB_HOME in {s.subscription_id for s in client.subscriptions.list()}
     finally:
         process.terminate()
