@@ -341,6 +341,7 @@ class Inventory:
     _subscriptions: dict[str, SubscriptionDecl] = field(default_factory=dict, repr=False)
     _circuits: dict[str, CircuitDecl] = field(default_factory=dict, repr=False)
     _mg_names: frozenset[str] = frozenset()
+    _site_networks: dict[str, list[Network]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_model(cls, model: _InventoryModel, *, path: str, sha256: str) -> Inventory:
@@ -359,6 +360,7 @@ class Inventory:
             _subscriptions={s.id: s for s in model.subscriptions},
             _circuits={c.id.lower(): c for c in model.expressroute_circuits},
             _mg_names=frozenset(m.id.lower() for m in model.management_groups),
+            _site_networks={s.name: s.networks() for s in model.sites},
         )
 
     @classmethod
@@ -436,8 +438,7 @@ class Inventory:
                 continue
             if not prefix_list and bgp:
                 return site
-            networks = site.networks()
-            if all(_inside(p, networks) for p in prefix_list):
+            if all(_inside(p, self._site_networks[site.name]) for p in prefix_list):
                 return site
         return None
 
@@ -460,7 +461,7 @@ class Inventory:
                 continue
             if not all(f in site.gateway_fqdns for f in fqdns):
                 continue
-            if all(_inside(p, site.networks()) for p in prefix_list):
+            if all(_inside(p, self._site_networks[site.name]) for p in prefix_list):
                 return site
         return None
 

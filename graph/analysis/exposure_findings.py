@@ -68,7 +68,7 @@ def approved_ports(approvals: Iterable[ApprovalDecl]) -> PortSet:
 
 
 def describe_ports(ports: PortSet) -> str:
-    """ "SSH (22/tcp), 8080-8090/tcp and 2 more" for titles."""
+    """Ports as people name them, for titles: "SSH (22/tcp), 8080-8090/tcp and 2 more"."""
     parts: list[str] = []
     for item in ports.to_report():
         protocol, text = item["protocol"], item["ports"]
@@ -83,17 +83,24 @@ def describe_ports(ports: PortSet) -> str:
     return ", ".join(parts)
 
 
-def _map_reaches(reaches: Iterable[str], graph: nx.MultiDiGraph, inventory: Inventory) -> list[str]:
-    out: list[str] = []
+def _map_reaches(
+    reaches: Iterable[str],
+    graph: nx.MultiDiGraph,
+    inventory: Inventory,
+    sites: dict[str, str | None],
+) -> list[str]:
+    """Reaches with each gateway or VPN site a declared site covers shown as ``site:<name>``;
+    ``sites`` memoises the coverage across exposures (many reach the same hub's sites)."""
+    out: set[str] = set()
     for item in reaches:
         value = item.lower()
-        label = graph.nodes[value].get("label") if value in graph else None
-        if label in (Label.LOCAL_NETWORK_GATEWAY, Label.VPN_SITE):
-            site = covering_site(graph, value, inventory)
-            if site is not None:
-                value = site_id(site.name)
-        if value not in out:
-            out.append(value)
+        if value not in sites:
+            label = graph.nodes[value].get("label") if value in graph else None
+            site = None
+            if label in (Label.LOCAL_NETWORK_GATEWAY, Label.VPN_SITE):
+                site = covering_site(graph, value, inventory)
+            sites[value] = site_id(site.name) if site is not None else None
+        out.add(sites[value] or value)
     return sorted(out)
 
 
@@ -154,13 +161,14 @@ def exposure_findings(
     today: dt.date,
 ) -> list[Finding]:
     out: list[Finding] = []
+    sites: dict[str, str | None] = {}
     for exposure in exposures:
         approvals = inventory.approvals_for(exposure.subject, today)
         approved = approved_ports(approvals)
         remaining = exposure.ports.minus(approved)
         if remaining.is_empty():
             continue
-        reaches = _map_reaches(exposure.reaches, graph, inventory)
+        reaches = _map_reaches(exposure.reaches, graph, inventory, sites)
         severity = exposure_severity(
             remaining,
             subscription_id=exposure.subscription_id.lower(),
