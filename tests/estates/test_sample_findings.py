@@ -1,0 +1,121 @@
+"""The sample estate raises exactly the findings its README promises (graph build and analysis on the folder)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from discovery.estates import SAMPLE_ESTATE
+
+WEB = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000103/resourcegroups/rg-web/providers"
+PAY = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000102/resourcegroups/rg-payments-app/providers"
+DEV = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000104/resourcegroups/rg-dev/providers"
+HUB = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000101/resourcegroups/rg-connectivity/providers"
+SHOP = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000106/resourcegroups/rg-shop/providers"
+ALIAS = (
+    "alias:tailspin-api.5e1c0a7d-0000-4000-8000-0000000000a1.westeurope.azure.privatelinkservice"
+)
+
+# (kind, subject, severity, status) as README.md's "Intended findings" table lists them
+PROMISED = [
+    ("unknown-tenant", "9a8b7c6d-0000-4000-8000-000000000004", "high", "new"),
+    ("unknown-tenant", ALIAS, "high", "accepted"),
+    ("unknown-subscription", "1a2b3c4d-0000-4000-8000-000000000111", "medium", "new"),
+    ("unknown-subscription", "9a8b7c6d-0000-4000-8000-0000000000b1", "high", "new"),
+    ("unknown-subscription", "0d1e2f3a-0000-4000-8000-00000000000b", "high", "new"),
+    ("unknown-subscription", "deadbeef-0000-4000-8000-0000000000d0", "high", "new"),
+    ("tenant-mismatch", "1a2b3c4d-0000-4000-8000-000000000112", "high", "new"),
+    (
+        "undeclared-circuit",
+        f"{HUB}/microsoft.network/expressroutecircuits/er-fra-backup",
+        "high",
+        "new",
+    ),
+    (
+        "undeclared-site",
+        f"{HUB}/microsoft.network/localnetworkgateways/lng-contractor-lab",
+        "high",
+        "new",
+    ),
+    ("internet-exposure", f"{PAY}/microsoft.compute/virtualmachines/jump-01", "critical", "new"),
+    ("internet-exposure", f"{PAY}/microsoft.compute/virtualmachines/pay-app-01", "critical", "new"),
+    ("internet-exposure", f"{WEB}/microsoft.compute/virtualmachines/web-01", "critical", "new"),
+    ("internet-exposure", f"{WEB}/microsoft.network/applicationgateways/agw-web", "high", "new"),
+    ("internet-exposure", f"{SHOP}/microsoft.compute/virtualmachines/shop-01", "high", "new"),
+    ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-legacy-01", "high", "new"),
+    ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-api-01", "medium", "new"),
+    ("expired-approval", f"{WEB}/microsoft.compute/virtualmachines/web-01", "low", "new"),
+    ("missing-declared", "1a2b3c4d-0000-4000-8000-0000000001ee", "low", "new"),
+    ("coverage-gap", "1a2b3c4d-0000-4000-8000-000000000108", "medium", "new"),
+]
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    snapshot = pytest.importorskip("graph.snapshot")
+    build = pytest.importorskip("graph.build")
+    inventory = pytest.importorskip("graph.inventory")
+    analysis = pytest.importorskip("graph.analysis")
+    snap = snapshot.load_snapshot(SAMPLE_ESTATE)
+    graph = build.build_graph(snap)
+    run = {
+        "id": "sample",
+        "startedAt": "2026-11-27T02:00:00Z",
+        "finishedAt": "2026-11-27T02:01:00Z",
+        "source": {"kind": "handmade"},
+    }
+    result: dict[str, Any] = analysis.analyse(
+        graph,
+        snap,
+        inventory.load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
+        today=dt.date(2026, 11, 27),
+        run=run,
+        previous=None,
+    )
+    return result
+
+
+def findings_of(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["kind"], f["subject"]): f for f in report["findings"]}
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "severity", "status"),
+    PROMISED,
+    ids=[f"{k}:{s.rsplit('/', 1)[-1]}" for k, s, _, _ in PROMISED],
+)
+def test_promised_finding_is_raised(
+    report: dict[str, Any], kind: str, subject: str, severity: str, status: str
+) -> None:
+    found = findings_of(report).get((kind, subject))
+    assert found is not None, f"{kind} {subject} is not raised"
+    assert (found["severity"], found["status"]) == (severity, status)
+
+
+def test_nothing_else_is_raised(report: dict[str, Any]) -> None:
+    assert set(findings_of(report)) == {(k, s) for k, s, _, _ in PROMISED}
+
+
+def test_web_01_keeps_its_approved_port_out_of_the_finding(report: dict[str, Any]) -> None:
+    finding = findings_of(report)[
+        ("internet-exposure", f"{WEB}/microsoft.compute/virtualmachines/web-01")
+    ]
+    assert finding["details"]["ports"] == [{"protocol": "tcp", "ports": "3389"}]
+    assert finding["details"]["approvedPorts"] == [{"protocol": "tcp", "ports": "8443"}]
+
+
+def test_shadowed_port_and_notes_on_dev_api(report: dict[str, Any]) -> None:
+    finding = findings_of(report)[
+        ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-api-01")
+    ]
+    assert finding["details"]["ports"] == [
+        {"protocol": "tcp", "ports": "8000-8079"},
+        {"protocol": "tcp", "ports": "8081-8100"},
+    ]
+    assert set(finding["details"]["notes"]) == {"route-none", "admin-rules-not-evaluated"}
+
+
+def test_every_kind_of_finding_shows_up(report: dict[str, Any]) -> None:
+    assert {f["kind"] for f in report["findings"]} == set(report["summary"]["byKind"])
