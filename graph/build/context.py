@@ -10,8 +10,8 @@ from typing import Any
 import networkx as nx
 import orjson
 
-from graph.build.ids import last_segment, resource_group_of
-from graph.schema import Label, Rel, edge_key, label_for_type, subscription_of
+from graph.build.ids import last_segment
+from graph.schema import Label, Rel, label_for_type, subscription_of
 
 _intern = sys.intern
 
@@ -95,6 +95,13 @@ class BuildContext:
 
     # -- nodes ---------------------------------------------------------------
 
+    def __post_init__(self) -> None:
+        # The build writes networkx's adjacency dicts directly, as networkx's own
+        # add_edges_from does: add_node/add_edge cost more than the rest of the build.
+        self._node = self.g._node
+        self._succ = self.g._succ
+        self._pred = self.g._pred
+
     def base_props(
         self,
         res: dict[str, Any],
@@ -109,21 +116,22 @@ class BuildContext:
         arm_id = res.get("id") or nid
         props: dict[str, Any] = {
             "id": nid,
-            "label": _intern(label.value),
+            "label": label._value_,
             "name": res.get("name") or last_segment(arm_id),
             "armId": arm_id,
             "type": _intern(arm_type),
             "foreign": False,
         }
-        sub = subscription_of(nid)
-        if sub:
-            props["subscriptionId"] = _intern(sub)
+        # /subscriptions/<sub>/resourceGroups/<rg>/...
+        parts = arm_id.split("/", 5)
+        if len(parts) > 2 and parts[1].lower() == "subscriptions":
+            sub = _intern(parts[2].lower())
+            props["subscriptionId"] = sub
             tenant = self.sub_tenant.get(sub)
             if tenant:
                 props["tenantId"] = tenant
-        rg = resource_group_of(arm_id)
-        if rg:
-            props["resourceGroup"] = _intern(rg)
+            if len(parts) > 4 and parts[3].lower() == "resourcegroups":
+                props["resourceGroup"] = _intern(parts[4])
         loc = res.get("location") or location
         if isinstance(loc, str):
             props["location"] = _intern(loc)
@@ -136,16 +144,50 @@ class BuildContext:
 
     def add(self, nid: str, props: dict[str, Any]) -> None:
         """Add (or complete) a node; unknown values are left out."""
-        self.g.add_node(nid, **{k: v for k, v in props.items() if v is not None})
+        if None in props.values():
+            props = {k: v for k, v in props.items() if v is not None}
+        existing = self._node.get(nid)
+        if existing is None:
+            self._node[nid] = props
+            self._succ[nid] = {}
+            self._pred[nid] = {}
+        else:
+            existing.update(props)
 
     def edge(self, src: str, dst: str, rel: Rel, disc: str = "", **props: Any) -> None:
         """Add an edge; its key is unique per (source, target) pair (schema.edge_key)."""
-        attrs = {k: v for k, v in props.items() if v is not None}
-        self.g.add_edge(src, dst, key=edge_key(rel, disc), type=rel.value, **attrs)
+        succ = self._succ
+        if src not in succ:
+            self._node[src] = {}
+            succ[src] = {}
+            self._pred[src] = {}
+        if dst not in succ:
+            self._node[dst] = {}
+            succ[dst] = {}
+            self._pred[dst] = {}
+        value = rel._value_
+        key = f"{value}:{disc}" if disc else value
+        attrs = {k: v for k, v in props.items() if v is not None} if props else {}
+        attrs["type"] = value
+        keyed = succ[src].get(dst)
+        if keyed is None:
+            keyed = {}
+            succ[src][dst] = keyed
+            self._pred[dst][src] = keyed
+        found = keyed.get(key)
+        if found is None:
+            keyed[key] = attrs
+        else:
+            found.update(attrs)
 
     def contain(self, nid: str) -> None:
         """Subscription CONTAINS a top-level resource."""
-        sub = subscription_of(nid)
+        sub: str | None
+        if nid.startswith("/subscriptions/"):
+            end = nid.find("/", 15)
+            sub = _intern(nid[15:] if end < 0 else nid[15:end])
+        else:
+            sub = subscription_of(nid)
         if sub:
             self.subscription_refs.add(sub)
             self.edge(sub, nid, Rel.CONTAINS)
