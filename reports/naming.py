@@ -81,7 +81,16 @@ TYPE_WORDS: dict[str, str] = {
 
 
 def short_guid(guid: str) -> str:
-    return guid[:8] + "…"
+    """First and last hex digits: synthetic and sequential GUIDs often share their first 8."""
+    return guid[:8] + "\u2026" + guid[-4:] if len(guid) > 12 else guid
+
+
+def is_real_name(name: str | None, node_id: str) -> bool:
+    """A name worth showing: the analysis falls back to the id itself when Azure gave none."""
+    if not name:
+        return False
+    low, nid = name.strip().lower(), node_id.lower()
+    return low not in (nid, nid.removeprefix("alias:"))
 
 
 def arm_parts(arm_id: str) -> tuple[str | None, list[tuple[str, str]]]:
@@ -119,11 +128,13 @@ class Namer:
         tenants.update(t.lower() for t in report.coverage.tenantsCrawled)
         subs = {s.lower() for s in report.coverage.subscriptionsCrawled}
         for t in report.topology.tenants:
-            if t.name:
+            if t.name and is_real_name(t.name, t.id):
                 names[t.id.lower()] = t.name
         for f in report.findings:
-            if f.subjectName:
+            if f.subjectName and is_real_name(f.subjectName, f.subject):
                 names.setdefault(f.subject.lower(), f.subjectName)
+            # reaches name subscriptions, sites and what lies outside Azure, never tenants
+            subs.update(r.lower() for r in f.details.reaches if GUID.match(r))
             subject = f.subject.lower()
             names_subscription = f.kind in ("unknown-subscription", "tenant-mismatch") or (
                 f.kind in ("coverage-gap", "missing-declared")
@@ -167,7 +178,9 @@ class Namer:
             return _clip("alias " + node_id[6:].split(".")[0], limit)
         name = self._names.get(low)
         if GUID.match(low):
-            what = self.what(low).split(" or ")[0]
+            what = self.what(low)
+            if " or " in what:  # neither a known tenant nor a known subscription
+                return _clip(name or short_guid(low), limit)
             return _clip(f"{what} {name}" if name else f"{what} {short_guid(low)}", limit)
         sub, pairs = arm_parts(node_id)
         pairs = [p for p in pairs if p[0] != "resourcegroups"]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from reports.model import Report, TopologyTenant
-from reports.naming import GUID, Namer, arm_parts, short_guid
+from reports.naming import GUID, Namer, arm_parts, is_real_name, short_guid
 
 WIDTH = 1120
 BOX_W = 210
@@ -87,8 +87,8 @@ def _n(v: float) -> str:
 def _far_kind(node: str) -> str:
     if node.startswith("site:"):
         return "site"
-    if GUID.match(node):
-        return "tenant"
+    if GUID.match(node) or node.startswith("alias:"):
+        return "tenant"  # a private link alias stands for a tenant nobody named
     _, pairs = arm_parts(node)
     return pairs[-1][0] if pairs else "resource"
 
@@ -116,7 +116,9 @@ def layout(report: Report, namer: Namer) -> Picture:
 
     def display(node: str) -> str:
         t = tenants.get(node)
-        return (t.name if t and t.name else namer.short(node)).lower()
+        if t is not None and t.name and is_real_name(t.name, node):
+            return t.name.lower()
+        return namer.short(node).lower()
 
     def far_sort(node: str) -> tuple[int, str, str]:
         return (1 if declared.get(node, True) else 0, display(node), node)
@@ -201,7 +203,10 @@ def layout(report: Report, namer: Namer) -> Picture:
                     css="more-undeclared" if undeclared else "more",
                 )
             elif col == "others":
-                boxes[key] = _tenant_box(key, COL_X[col], y, h, tenants.get(key), ours=False)
+                if key.startswith("alias:"):
+                    boxes[key] = _alias_box(key, COL_X[col], y, h, declared.get(key, False))
+                else:
+                    boxes[key] = _tenant_box(key, COL_X[col], y, h, tenants.get(key), ours=False)
             else:
                 boxes[key] = _outside_box(key, COL_X[col], y, h, declared.get(key, True), namer)
             y += h + GAP
@@ -242,23 +247,35 @@ def _fold(nodes: list[str]) -> tuple[list[str], list[str]]:
 def _tenant_box(
     node: str, x: int, y: float, h: float, t: TopologyTenant | None, *, ours: bool
 ) -> Box:
-    name = (t.name if t else None) or ""
-    rel = (t.relationship if t else None) or ""
-    if t is not None and t.declared:
-        line2 = f"{rel or 'declared'} · {short_guid(node)}"
-        css = "ours" if ours else "declared"
-    else:
-        line2 = f"UNDECLARED · {short_guid(node)}"
-        css = "undeclared"
+    name = t.name if t is not None and t.name and is_real_name(t.name, node) else ""
+    declared = t is not None and t.declared
+    state = ((t.relationship if t else None) or "declared") if declared else "UNDECLARED"
+    # the GUID goes on line 2 beside the state when line 1 holds a name
+    line1 = name or f"tenant {short_guid(node)}"
+    line2 = f"{state} · {short_guid(node)}" if name else f"{state} · no name known"
     return Box(
         key=node,
         x=x,
         y=round(y, 1),
         h=h,
         title=f"{name} ({node})" if name else node,
-        line1=_clip(name or f"tenant {short_guid(node)}", LINE1_CHARS),
+        line1=_clip(line1, LINE1_CHARS),
         line2=_clip(line2, LINE2_CHARS),
-        css=css,
+        css=("ours" if ours else "declared") if declared else "undeclared",
+    )
+
+
+def _alias_box(node: str, x: int, y: float, h: float, is_declared: bool) -> Box:
+    alias = node.removeprefix("alias:")
+    return Box(
+        key=node,
+        x=x,
+        y=round(y, 1),
+        h=h,
+        title=node,
+        line1=_clip(alias.split(".")[0], LINE1_CHARS),
+        line2="private link alias" if is_declared else "UNDECLARED private link alias",
+        css="declared" if is_declared else "undeclared",
     )
 
 

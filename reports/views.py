@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reports.model import KINDS, SEVERITIES, Edge, Finding, PortSpec, Report
-from reports.naming import KIND_TITLES, Namer
+from reports.naming import KIND_TITLES, Namer, is_real_name
 
 # Findings beyond this many (new first, then in report order) are listed in one
 # compact row each, so a report of 10,000 findings stays small enough to open
@@ -28,10 +28,13 @@ class NodeRef:
 
 @dataclass(frozen=True)
 class Hop:
+    """One edge of a walk; `forward` False when the edge points back at the node before it."""
+
     relation: str
     channel: str | None
     facts: str
     node: NodeRef
+    forward: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Chain:
 class FindingView:
     f: Finding
     subject: NodeRef
+    subject_name: str | None  # the subject's name when the short label does not show it
     chains: tuple[Chain, ...]
     ids: tuple[str, ...]  # every id in the evidence, in order of appearance
     reaches: tuple[NodeRef, ...]
@@ -125,33 +129,45 @@ class ReportView:
             self._refs[node_id] = ref
         return ref
 
+    def walks(self, evidence: list[Edge]) -> list[Chain]:
+        """The evidence as walks a reader can follow: edges joined end to end, whichever
+        way each edge points (CONTAINS runs from the tenant down, the walk may run up)."""
+        walks: list[tuple[str, list[tuple[str, Hop]]]] = []  # (start id, [(node id, hop)])
+        for edge in evidence:
+            hop_facts = (edge.relation or "LINKED", edge.channel, edge_facts(edge))
+            walk = walks[-1] if walks else None
+            end = (walk[1][-1][0] if walk[1] else walk[0]) if walk else None
+            if walk is not None and edge.from_ == end:
+                walk[1].append((edge.to, Hop(*hop_facts, self.ref(edge.to))))
+            elif walk is not None and edge.to == end:
+                walk[1].append((edge.from_, Hop(*hop_facts, self.ref(edge.from_), forward=False)))
+            elif walk is not None and edge.to == walk[0]:
+                walks[-1] = (edge.from_, [(walk[0], Hop(*hop_facts, self.ref(walk[0]))), *walk[1]])
+            elif walk is not None and edge.from_ == walk[0]:
+                back = Hop(*hop_facts, self.ref(walk[0]), forward=False)
+                walks[-1] = (edge.to, [(walk[0], back), *walk[1]])
+            else:
+                walks.append((edge.from_, [(edge.to, Hop(*hop_facts, self.ref(edge.to)))]))
+        return [Chain(self.ref(start), tuple(h for _, h in hops)) for start, hops in walks]
+
     def _view(self, f: Finding, detailed: bool) -> FindingView:
-        chains: list[Chain] = []
-        ids: list[str] = []
-        start: NodeRef | None = None
-        hops: list[Hop] = []
-        last_to: str | None = None
-        for edge in f.evidence:
-            if start is None or edge.from_ != last_to:
-                if start is not None:
-                    chains.append(Chain(start, tuple(hops)))
-                start, hops = self.ref(edge.from_), []
-                ids.append(edge.from_)
-            relation = edge.relation or "LINKED"
-            hops.append(Hop(relation, edge.channel, edge_facts(edge), self.ref(edge.to)))
-            ids.append(edge.to)
-            last_to = edge.to
-        if start is not None:
-            chains.append(Chain(start, tuple(hops)))
+        chains = self.walks(f.evidence)
+        ids = [i for edge in f.evidence for i in (edge.from_, edge.to)]
         seen: dict[str, None] = dict.fromkeys([f.subject, *ids])
         d = f.details
+        subject = self.ref(f.subject)
+        name = f.subjectName or ""
+        show_name = name if is_real_name(name, f.subject) and name not in subject.short else None
         return FindingView(
             f=f,
-            subject=self.ref(f.subject),
+            subject=subject,
+            subject_name=show_name,
             chains=tuple(chains),
             ids=tuple(seen),
             reaches=tuple(self.ref(r) for r in d.reaches),
-            extras=tuple((k, scalar_text(v)) for k, v in d.extras().items()),
+            extras=tuple(
+                (k, scalar_text(v)) for k, v in d.extras().items() if v not in (None, [], {}, "")
+            ),
             entry_refs=tuple(self.ref(e.entry) for e in d.entries),
             detailed=detailed,
         )
