@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,9 @@ def tmp_state(tmp_path: Path) -> Path:
 def api_examples() -> Path:
     path = SHARED / "azure-api-examples"
     if not path.is_dir():
-        pytest.fail(f"{path} is missing: the suite needs ../shared/azure-api-examples beside the repo")
+        pytest.fail(
+            f"{path} is missing: the suite needs ../shared/azure-api-examples beside the repo"
+        )
     return path
 
 
@@ -31,3 +35,36 @@ def sample_estate() -> Path:
     from discovery.estates import SAMPLE_ESTATE
 
     return SAMPLE_ESTATE
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Bolt URI of a real Neo4j: ``NEO4J_URI`` if set (with ``NEO4J_USERNAME`` and
+    ``NEO4J_PASSWORD``), else a Neo4j 5.26 Community server this session starts on
+    127.0.0.1 (tests/neo4j_server.py). In the second case NEO4J_USERNAME and
+    NEO4J_PASSWORD are set in the environment for the session, so ``open_store(uri)``
+    and ``tenantmap --store URI`` subprocesses authenticate as a user would."""
+    external = os.environ.get("NEO4J_URI")
+    if external:
+        yield external
+        return
+    from tests.neo4j_server import TEST_USER, running_neo4j
+
+    with running_neo4j(tmp_path_factory.mktemp("neo4j-home")) as server:
+        patch = pytest.MonkeyPatch()
+        patch.setenv("NEO4J_USERNAME", TEST_USER)
+        patch.setenv("NEO4J_PASSWORD", server.password or "")
+        try:
+            yield server.uri
+        finally:
+            patch.undo()
+
+
+@pytest.fixture
+def neo4j_empty_uri(neo4j_uri: str) -> str:
+    """The session's Neo4j with every node and relationship deleted first
+    (Community has one user database, so tests share it and start from empty)."""
+    from tests.neo4j_server import clear_database, environment_auth
+
+    clear_database(neo4j_uri, environment_auth(), os.environ.get("NEO4J_DATABASE"))
+    return neo4j_uri
