@@ -1482,6 +1482,143 @@ def _sample_resources() -> list[Json]:
         )
     )
 
+    # a second gateway, WAF_v2 with a policy in Detection mode: exposed, with "waf": "detection"
+    agw_api = _nid(s, web_rg, "applicationGateways", "agw-api")
+    waf_policy = _nid(s, web_rg, "ApplicationGatewayWebApplicationFirewallPolicies", "wafp-api")
+    agw_api_fip = f"{agw_api}/frontendIPConfigurations/appGwPublicFrontendIp"
+    pip_agw_api = e.public_ip(s, web_rg, "pip-agw-api", "20.61.30.7", attached_to=agw_api_fip)
+    e.add(
+        resource(
+            waf_policy,
+            f"{N}/ApplicationGatewayWebApplicationFirewallPolicies",
+            WEU,
+            {
+                "applicationGateways": [ref(agw_api)],
+                "customRules": [],
+                "managedRules": {
+                    "exclusions": [],
+                    "managedRuleSets": [
+                        {"ruleGroupOverrides": [], "ruleSetType": "OWASP", "ruleSetVersion": "3.2"}
+                    ],
+                },
+                "policySettings": {
+                    "fileUploadLimitInMb": 100,
+                    "maxRequestBodySizeInKb": 128,
+                    "mode": "Detection",
+                    "requestBodyCheck": True,
+                    "state": "Enabled",
+                },
+                "resourceState": "Enabled",
+            },
+        )
+    )
+    e.add(
+        resource(
+            agw_api,
+            f"{N}/applicationGateways",
+            WEU,
+            {
+                "backendAddressPools": [
+                    child(
+                        agw_api,
+                        "backendAddressPools",
+                        "pool-api",
+                        f"{N}/applicationGateways/backendAddressPools",
+                        backendAddresses=[{"ipAddress": "10.2.1.5"}],
+                    ),
+                ],
+                "backendHttpSettingsCollection": [
+                    child(
+                        agw_api,
+                        "backendHttpSettingsCollection",
+                        "https-8443",
+                        f"{N}/applicationGateways/backendHttpSettingsCollection",
+                        cookieBasedAffinity="Disabled",
+                        port=8443,
+                        protocol="Https",
+                        requestTimeout=30,
+                    ),
+                ],
+                "firewallPolicy": ref(waf_policy),
+                "frontendIPConfigurations": [
+                    child(
+                        agw_api,
+                        "frontendIPConfigurations",
+                        "appGwPublicFrontendIp",
+                        f"{N}/applicationGateways/frontendIPConfigurations",
+                        privateIPAllocationMethod="Dynamic",
+                        publicIPAddress=ref(pip_agw_api),
+                    ),
+                ],
+                "frontendPorts": [
+                    child(
+                        agw_api,
+                        "frontendPorts",
+                        "port_443",
+                        f"{N}/applicationGateways/frontendPorts",
+                        port=443,
+                    ),
+                ],
+                "gatewayIPConfigurations": [
+                    child(
+                        agw_api,
+                        "gatewayIPConfigurations",
+                        "appGatewayIpConfig",
+                        f"{N}/applicationGateways/gatewayIPConfigurations",
+                        subnet=ref(f"{web_vnet}/subnets/snet-appgw"),
+                    ),
+                ],
+                "httpListeners": [
+                    child(
+                        agw_api,
+                        "httpListeners",
+                        "listener-https",
+                        f"{N}/applicationGateways/httpListeners",
+                        frontendIPConfiguration=ref(agw_api_fip),
+                        frontendPort=ref(f"{agw_api}/frontendPorts/port_443"),
+                        hostNames=["api.contoso.example"],
+                        protocol="Https",
+                        requireServerNameIndication=True,
+                        sslCertificate=ref(f"{agw_api}/sslCertificates/cert-contoso-api"),
+                    ),
+                ],
+                "operationalState": "Running",
+                "requestRoutingRules": [
+                    child(
+                        agw_api,
+                        "requestRoutingRules",
+                        "rule-https",
+                        f"{N}/applicationGateways/requestRoutingRules",
+                        backendAddressPool=ref(f"{agw_api}/backendAddressPools/pool-api"),
+                        backendHttpSettings=ref(
+                            f"{agw_api}/backendHttpSettingsCollection/https-8443"
+                        ),
+                        httpListener=ref(f"{agw_api}/httpListeners/listener-https"),
+                        priority=100,
+                        ruleType="Basic",
+                    ),
+                ],
+                "resourceGuid": stable_guid("guid", agw_api),
+                "sku": {
+                    "capacity": 2,
+                    "family": "Generation_1",
+                    "name": "WAF_v2",
+                    "tier": "WAF_v2",
+                },
+                "sslCertificates": [
+                    child(
+                        agw_api,
+                        "sslCertificates",
+                        "cert-contoso-api",
+                        f"{N}/applicationGateways/sslCertificates",
+                        publicCertData="MIIDfTCCAmWgAwIBAgIQEXAMPLEONLYcontosoApiCert",
+                    ),
+                ],
+            },
+            zones=["1", "2", "3"],
+        )
+    )
+
     # ================= dev-apps: Basic IP, shadowed deny, route None =================
     s, rg = DEV, "rg-dev"
     dev_vnet = _nid(s, rg, "virtualNetworks", "vnet-dev")
@@ -2050,6 +2187,88 @@ def _sample_resources() -> list[Json]:
         manual=True,
         status="Approved",
         request="Tailspin market data feed",
+    )
+
+    # a private link service in front of an internal load balancer, consumed from Litware
+    lb_int = _nid(s, prg, "loadBalancers", "lbi-data-api")
+    lb_int_fe = f"{lb_int}/frontendIPConfigurations/fe-data-api"
+    pls = _nid(s, prg, "privateLinkServices", "pls-data-api")
+    litware_pls_pe = _nid(LITWARE_SUB, "rg-litware-apps", "privateEndpoints", "pe-contoso-data-api")
+    e.add(
+        resource(
+            lb_int,
+            f"{N}/loadBalancers",
+            WEU,
+            {
+                "backendAddressPools": [],
+                "frontendIPConfigurations": [
+                    child(
+                        lb_int,
+                        "frontendIPConfigurations",
+                        "fe-data-api",
+                        f"{N}/loadBalancers/frontendIPConfigurations",
+                        privateIPAddress="10.5.1.10",
+                        privateIPAddressVersion="IPv4",
+                        privateIPAllocationMethod="Static",
+                        subnet=ref(f"{data_vnet}/subnets/snet-data"),
+                    ),
+                ],
+                "inboundNatPools": [],
+                "inboundNatRules": [],
+                "loadBalancingRules": [],
+                "outboundRules": [],
+                "probes": [],
+                "resourceGuid": stable_guid("guid", lb_int),
+            },
+            sku={"name": "Standard", "tier": "Regional"},
+        )
+    )
+    pls_conn = f"{pls}/privateEndpointConnections/pe-contoso-data-api.litware"
+    e.add(
+        resource(
+            pls,
+            f"{N}/privateLinkServices",
+            WEU,
+            {
+                "alias": "pls-data-api.7d2e9f10-0000-4000-8000-0000000000a2.westeurope.azure.privatelinkservice",
+                "autoApproval": {"subscriptions": []},
+                "enableProxyProtocol": False,
+                "fqdns": [],
+                "ipConfigurations": [
+                    child(
+                        pls,
+                        "ipConfigurations",
+                        "ipconfig-nat",
+                        f"{N}/privateLinkServices/ipConfigurations",
+                        primary=True,
+                        privateIPAddressVersion="IPv4",
+                        privateIPAllocationMethod="Dynamic",
+                        subnet=ref(f"{data_vnet}/subnets/snet-data"),
+                    ),
+                ],
+                "loadBalancerFrontendIpConfigurations": [ref(lb_int_fe)],
+                "networkInterfaces": [],
+                "privateEndpointConnections": [
+                    {
+                        "name": "pe-contoso-data-api.litware",
+                        "id": pls_conn,
+                        "etag": etag(pls_conn),
+                        "type": f"{N}/privateLinkServices/privateEndpointConnections",
+                        "properties": {
+                            "linkIdentifier": "536890123",
+                            "privateEndpoint": ref(litware_pls_pe),
+                            "privateLinkServiceConnectionState": {
+                                "actionsRequired": "None",
+                                "description": "Litware reporting integration",
+                                "status": "Approved",
+                            },
+                            "provisioningState": "Succeeded",
+                        },
+                    }
+                ],
+                "visibility": {"subscriptions": [LITWARE_SUB]},
+            },
+        )
     )
 
     # ================= contoso-management: network manager, Lighthouse =================

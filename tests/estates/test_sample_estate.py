@@ -492,7 +492,14 @@ def test_a_public_ip_sits_on_a_second_ip_configuration(index: dict[str, Resource
 def test_standard_load_balancer_nats_3389_to_a_vm_and_balances_443_to_8443(
     index: dict[str, Resource],
 ) -> None:
-    (lb,) = of_type(index, "Microsoft.Network/loadBalancers")
+    (lb,) = [
+        lb
+        for lb in of_type(index, "Microsoft.Network/loadBalancers")
+        if any(
+            "publicIPAddress" in f["properties"]
+            for f in lb["properties"]["frontendIPConfigurations"]
+        )
+    ]
     props = lb["properties"]
     assert lb["sku"]["name"] == "Standard"
     assert any("publicIPAddress" in f["properties"] for f in props["frontendIPConfigurations"])
@@ -513,7 +520,11 @@ def test_standard_load_balancer_nats_3389_to_a_vm_and_balances_443_to_8443(
 def test_application_gateway_without_waf_listens_publicly_on_80_and_443(
     index: dict[str, Resource],
 ) -> None:
-    (gateway,) = of_type(index, "Microsoft.Network/applicationGateways")
+    (gateway,) = [
+        g
+        for g in of_type(index, "Microsoft.Network/applicationGateways")
+        if "WAF" not in g["properties"]["sku"]["name"]
+    ]
     props = gateway["properties"]
     assert "firewallPolicy" not in props and "webApplicationFirewallConfiguration" not in props
     assert "WAF" not in props["sku"]["tier"]
@@ -699,3 +710,31 @@ def test_an_accepted_entry_silences_an_alias_endpoint(
         if not c["properties"]["privateLinkServiceId"].startswith("/")
     }
     assert accepted["subject"] in aliases and accepted["expires"] >= TODAY
+
+
+def test_a_waf_gateway_uses_a_policy_in_detection_mode(index: dict[str, Resource]) -> None:
+    (gateway,) = [
+        g
+        for g in of_type(index, "Microsoft.Network/applicationGateways")
+        if g["properties"]["sku"]["name"] == "WAF_v2"
+    ]
+    policy = index[gateway["properties"]["firewallPolicy"]["id"].lower()]
+    assert policy["type"] == "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
+    assert policy["properties"]["policySettings"]["mode"] == "Detection"
+    assert any(
+        "publicIPAddress" in f["properties"]
+        for f in gateway["properties"]["frontendIPConfigurations"]
+    )
+
+
+def test_a_private_link_service_is_consumed_from_a_foreign_subscription(
+    index: dict[str, Resource], emulator: dict[str, Any]
+) -> None:
+    (service,) = of_type(index, "Microsoft.Network/privateLinkServices")
+    frontends = service["properties"]["loadBalancerFrontendIpConfigurations"]
+    assert all(f["id"].lower().split("/frontendipconfigurations/")[0] in index for f in frontends)
+    consumers = [
+        c["properties"]["privateEndpoint"]["id"]
+        for c in service["properties"]["privateEndpointConnections"]
+    ]
+    assert [c for c in consumers if sub_of(c) in emulator["foreignSubscriptions"]]

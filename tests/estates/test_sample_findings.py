@@ -43,6 +43,7 @@ PROMISED = [
     ("internet-exposure", f"{PAY}/microsoft.compute/virtualmachines/pay-app-01", "critical", "new"),
     ("internet-exposure", f"{WEB}/microsoft.compute/virtualmachines/web-01", "critical", "new"),
     ("internet-exposure", f"{WEB}/microsoft.network/applicationgateways/agw-web", "high", "new"),
+    ("internet-exposure", f"{WEB}/microsoft.network/applicationgateways/agw-api", "high", "new"),
     ("internet-exposure", f"{SHOP}/microsoft.compute/virtualmachines/shop-01", "high", "new"),
     ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-legacy-01", "high", "new"),
     ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-api-01", "medium", "new"),
@@ -119,3 +120,17 @@ def test_shadowed_port_and_notes_on_dev_api(report: dict[str, Any]) -> None:
 
 def test_every_kind_of_finding_shows_up(report: dict[str, Any]) -> None:
     assert {f["kind"] for f in report["findings"]} == set(report["summary"]["byKind"])
+
+
+def test_application_gateways_record_their_waf_state(report: dict[str, Any]) -> None:
+    found = findings_of(report)
+    states = {
+        name: [
+            e.get("waf")
+            for e in found[
+                ("internet-exposure", f"{WEB}/microsoft.network/applicationgateways/{name}")
+            ]["details"]["entries"]
+        ]
+        for name in ("agw-web", "agw-api")
+    }
+    assert states == {"agw-web": ["none"], "agw-api": ["detection"]}
