@@ -302,6 +302,9 @@ def render_markdown() -> str:
         "`coalesce(n.present, true)`. A node's scope is its `subscriptionId`, else its `tenantId`; an "
         "edge's scope is its own `subscriptionId` when set (edges seen from their target's side), else "
         "its source node's.",
+        "- In Python, `graph.build.build_graph` returns a `networkx.MultiDiGraph` whose attribute dicts "
+        "are read-only: relationships without properties of their own share one dict per type (it "
+        "saves hundreds of MB on a large estate). Copy the graph (`g.copy()`) before changing it.",
         "",
         "## Picture",
         "",

@@ -12,6 +12,8 @@ In memory the graph is a ``networkx.MultiDiGraph``:
   else and both stores must hold the same thing).
 * edge key = :func:`edge_key` (unique per source/target pair); edge attributes
   are ``type`` (one of :class:`Rel`) plus the properties (same rule).
+* the build's attribute dicts are read-only: edges without properties share one
+  dict per type. Copy the graph before changing it.
 """
 
 from __future__ import annotations

@@ -101,6 +101,7 @@ class BuildContext:
         self._node = self.g._node
         self._succ = self.g._succ
         self._pred = self.g._pred
+        self._plain: dict[str, dict[str, Any]] = {}
 
     def base_props(
         self,
@@ -155,7 +156,11 @@ class BuildContext:
             existing.update(props)
 
     def edge(self, src: str, dst: str, rel: Rel, disc: str = "", **props: Any) -> None:
-        """Add an edge; its key is unique per (source, target) pair (schema.edge_key)."""
+        """Add an edge; its key is unique per (source, target) pair (schema.edge_key).
+
+        Edges without properties of their own share one read-only attribute dict per type:
+        most edges are such, and a dict each would cost hundreds of MB on a large estate.
+        """
         succ = self._succ
         if src not in succ:
             self._node[src] = {}
@@ -167,18 +172,30 @@ class BuildContext:
             self._pred[dst] = {}
         value = rel._value_
         key = f"{value}:{disc}" if disc else value
-        attrs = {k: v for k, v in props.items() if v is not None} if props else {}
-        attrs["type"] = value
+        attrs = {k: v for k, v in props.items() if v is not None} if props else None
         keyed = succ[src].get(dst)
         if keyed is None:
             keyed = {}
             succ[src][dst] = keyed
             self._pred[dst][src] = keyed
         found = keyed.get(key)
+        if not attrs:
+            if found is None:
+                keyed[key] = self._plain_attrs(value)
+            return
+        attrs["type"] = value
         if found is None:
+            keyed[key] = attrs
+        elif found is self._plain.get(value):
             keyed[key] = attrs
         else:
             found.update(attrs)
+
+    def _plain_attrs(self, value: str) -> dict[str, Any]:
+        shared = self._plain.get(value)
+        if shared is None:
+            shared = self._plain[value] = {"type": value}
+        return shared
 
     def contain(self, nid: str) -> None:
         """Subscription CONTAINS a top-level resource."""
