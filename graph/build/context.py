@@ -11,7 +11,7 @@ import networkx as nx
 import orjson
 
 from graph.build.ids import last_segment
-from graph.schema import Label, Rel, label_for_type, subscription_of
+from graph.schema import Label, Rel, subscription_of
 
 _intern = sys.intern
 
@@ -90,7 +90,6 @@ class BuildContext:
     registration_assignments: list[tuple[str, str, str | None]] = field(default_factory=list)
     # hints for placeholders: original id spelling and facts the link carries
     hints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tenant_refs: set[str] = field(default_factory=set)
     subscription_refs: set[str] = field(default_factory=set)
 
     # -- nodes ---------------------------------------------------------------
@@ -184,9 +183,7 @@ class BuildContext:
                 keyed[key] = self._plain_attrs(value)
             return
         attrs["type"] = value
-        if found is None:
-            keyed[key] = attrs
-        elif found is self._plain.get(value):
+        if found is None or found is self._plain.get(value):
             keyed[key] = attrs
         else:
             found.update(attrs)
@@ -214,12 +211,3 @@ class BuildContext:
         if nid in self.g and "label" in self.g.nodes[nid]:
             return
         self.hints.setdefault(nid, {}).update({k: v for k, v in facts.items() if v is not None})
-
-    def label_of(self, nid: str) -> Label:
-        return label_for_type_id(nid)
-
-
-def label_for_type_id(nid: str) -> Label:
-    from graph.build.ids import arm_type_of
-
-    return label_for_type(arm_type_of(nid))

@@ -169,6 +169,7 @@ def ensure_subscription(ctx: BuildContext, sub: str) -> None:
         return
     resolved = ctx.foreign_subs.get(sub) or {}
     ten = ctx.sub_tenant.get(sub)
+    crawled = sub in ctx.crawled_subs
     ctx.add(
         sub,
         {
@@ -177,10 +178,10 @@ def ensure_subscription(ctx: BuildContext, sub: str) -> None:
             "name": sub,
             "subscriptionId": sub,
             "tenantId": ten,
-            "foreign": True,
+            "foreign": not crawled,
             "listed": False,
             "inManagementGroupTree": False,
-            "crawled": False,
+            "crawled": crawled,
             "resolution": resolved.get("status"),
             "managedByTenants": [],
         },
