@@ -418,33 +418,15 @@ def analyse(**kw: Any) -> int:
     Example:
       tenantmap analyse --snapshot snapshot/ --inventory inventory.yaml --out report/
     """
-    from tenantmap.pipeline import (
-        analyse_and_store,
-        load_inventory_or_fail,
-        load_snapshot_or_fail,
-        new_run_id,
-        utc_now,
-    )
+    from tenantmap.pipeline import analyse_existing
 
     state_dir = resolve_state_dir(kw.get("state_dir"))
     opts = _analyse_opts(kw, record=bool(kw.get("record")))
-    inventory = load_inventory_or_fail(opts.inventory)
-    snapshot_dir = Path(kw["snapshot"])
-    snap = load_snapshot_or_fail(snapshot_dir)
-    started = utc_now()
-    run_id = new_run_id(started)
-    out = Path(kw["out"]) if kw.get("out") else state_dir / "runs" / run_id
-    outcome = analyse_and_store(
-        snap,
-        snapshot_dir,
-        inventory,
+    outcome = analyse_existing(
+        Path(kw["snapshot"]),
         opts,
         state_dir=state_dir,
-        out_dir=out,
-        run_id=run_id,
-        started=started,
-        crawl_ok=True,
-        record=opts.record,
+        out_dir=Path(kw["out"]) if kw.get("out") else None,
     )
     return _finish(outcome, kw.get("quiet", False))
 

@@ -174,97 +174,141 @@ def complete_scopes(snap: Snapshot) -> set[str]:
     return scopes
 
 
+@dataclass
+class RunContext:
+    """What a run carries from the moment it holds the lock to the end."""
+
+    store: Store
+    run_id: str
+    started: datetime
+    previous: Any  # graph.stores.RunRecord | None
+    record: bool
+
+
+@contextlib.contextmanager
+def open_run(
+    opts: AnalyseOptions,
+    *,
+    state_dir: Path,
+    started: datetime,
+    source: dict[str, Any],
+    inventory: Inventory,
+    record: bool,
+) -> Iterator[RunContext]:
+    """Open the store, take the state folder's lock, read the previous run and,
+    when recording, register this run so a crash leaves it marked unfinished."""
+    from graph.stores import StoreError
+    from tenantmap.config import default_store_url
+
+    store = open_store_or_fail(
+        opts.store_url or default_store_url(state_dir), state_dir, opts.neo4j_database
+    )
+    try:
+        with run_lock(store):
+            try:
+                previous = store.previous_run()
+                run_id = (
+                    store.begin_run(iso(started), source, inventory.sha256)
+                    if record
+                    else new_run_id(started)
+                )
+            except StoreError as exc:
+                raise TenantmapError(
+                    f"the graph store cannot be used ({exc}); nothing was crawled", ExitCode.PARTIAL
+                ) from None
+            yield RunContext(store, run_id, started, previous, record)
+    finally:
+        store.close()
+
+
+def record_failure(ctx: RunContext, message: str) -> None:
+    """A run that stops part way is recorded as failed, so it never becomes a previous run."""
+    from graph.stores import StoreError
+
+    if not ctx.record:
+        return
+    with contextlib.suppress(StoreError):
+        ctx.store.finish_run(
+            ctx.run_id,
+            finished_at=iso(utc_now()),
+            outcome="failed",
+            exit_code=int(ExitCode.PARTIAL),
+            coverage={"error": message},
+            findings=[],
+            report=None,
+        )
+
+
 def analyse_and_store(
+    ctx: RunContext,
     snap: Snapshot,
     snapshot_dir: Path,
     inventory: Inventory,
     opts: AnalyseOptions,
     *,
-    state_dir: Path,
     out_dir: Path,
-    run_id: str,
-    started: datetime,
     crawl_ok: bool,
-    record: bool,
 ) -> RunOutcome:
-    """Build the graph, read the previous run, analyse, write reports, then store.
+    """Build the graph, analyse, write the reports, then store graph and history.
 
-    Reports are written before the store is touched, so a dead store (exit 3)
-    still leaves the night's reports and snapshot on disk.
+    Reports are written before the store is written, so a store that dies
+    mid-write (exit 3) still leaves the night's reports and snapshot on disk.
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
     from graph.stores import StoreError
     from reports import write_reports
-    from tenantmap.config import default_store_url
 
     graph = build_graph(snap)
-    today = opts.now or started.date()
-    url = opts.store_url or default_store_url(state_dir)
-    store = open_store_or_fail(url, state_dir, opts.neo4j_database)
-    messages: list[str] = []
+    today = opts.now or ctx.started.date()
+    source = snap.manifest.get("source", {})
+    run_doc = {
+        "id": ctx.run_id,
+        "startedAt": iso(ctx.started),
+        "source": {"kind": source.get("kind"), "endpoint": source.get("endpoint")},
+        "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
+        "previousRun": ctx.previous.id if ctx.previous else None,
+    }
+    report = analyse(
+        graph,
+        snap,
+        inventory,
+        today=today,
+        run=run_doc,
+        previous=ctx.previous.report if ctx.previous else None,
+    )
+    report["run"]["finishedAt"] = iso(utc_now())
+    write_reports(report, out_dir)
+    log.info("reports written to %s", out_dir)
     exit_code = ExitCode.OK
-    try:
-        with run_lock(store):
-            try:
-                previous = store.previous_run()
-            except StoreError as exc:
-                raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
-            run_doc = {
-                "id": run_id,
-                "startedAt": iso(started),
-                "source": {
-                    "kind": snap.manifest.get("source", {}).get("kind"),
-                    "endpoint": snap.manifest.get("source", {}).get("endpoint"),
-                },
-                "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
-                "previousRun": previous.id if previous else None,
-            }
-            report = analyse(
-                graph,
-                snap,
-                inventory,
-                today=today,
-                run=run_doc,
-                previous=previous.report if previous else None,
+    if opts.fail_on and fail_on_hit(report, opts.fail_on):
+        exit_code = ExitCode.FAIL_ON
+    messages: list[str] = []
+    if not crawl_ok:
+        exit_code = ExitCode.PARTIAL
+    if ctx.record:
+        try:
+            ctx.store.write_graph(
+                ctx.run_id, graph, complete_scopes=complete_scopes(snap), seen_at=iso(ctx.started)
             )
-            report["run"]["finishedAt"] = iso(utc_now())
-            write_reports(report, out_dir)
-            log.info("reports written to %s", out_dir)
-            hit = bool(opts.fail_on) and fail_on_hit(report, opts.fail_on)
-            exit_code = ExitCode.FAIL_ON if hit else ExitCode.OK
-            if not crawl_ok:
-                exit_code = ExitCode.PARTIAL
-            if record:
-                try:
-                    store.begin_run(
-                        run_id,
-                        started_at=iso(started),
-                        source=run_doc["source"],
-                        inventory_sha256=inventory.sha256,
-                    )
-                    store.write_graph(
-                        run_id, graph, complete_scopes=complete_scopes(snap), seen_at=iso(started)
-                    )
-                    store.finish_run(
-                        run_id,
-                        finished_at=report["run"]["finishedAt"],
-                        outcome="completed" if exit_code != ExitCode.PARTIAL else "failed",
-                        exit_code=int(exit_code),
-                        coverage=report["coverage"],
-                        findings=report["findings"],
-                        report=report,
-                    )
-                    store.purge(opts.retention_days)
-                except StoreError as exc:
-                    messages.append(
-                        f"the graph store failed ({exc}); the snapshot is in {snapshot_dir} "
-                        f"and the reports in {out_dir}: rerun `tenantmap analyse --snapshot "
-                        f"{snapshot_dir} --record` once the store is back"
-                    )
-                    return RunOutcome(ExitCode.PARTIAL, out_dir, report, messages)
-    finally:
-        store.close()
+            ctx.store.finish_run(
+                ctx.run_id,
+                finished_at=report["run"]["finishedAt"],
+                outcome="failed" if exit_code == ExitCode.PARTIAL else "completed",
+                exit_code=int(exit_code),
+                coverage=report["coverage"],
+                findings=report["findings"],
+                report=report,
+            )
+            ctx.store.purge(opts.retention_days)
+        except StoreError as exc:
+            record_failure(ctx, str(exc))
+            messages.append(
+                f"the graph store failed ({exc}); the snapshot is in {snapshot_dir} and the "
+                f"reports in {out_dir}: rerun `tenantmap analyse --snapshot {snapshot_dir} "
+                f"--record` once the store is back"
+            )
+            return RunOutcome(ExitCode.PARTIAL, out_dir, report, messages)
     return RunOutcome(exit_code, out_dir, report, messages)
 
 
@@ -277,31 +321,55 @@ def run_nightly(
     mail: MailSettings | None = None,
 ) -> RunOutcome:
     started = utc_now()
-    run_id = new_run_id(started)
     # Validate everything the user gave before a single request leaves.
     inventory = load_inventory_or_fail(opts.inventory)
-    out = out_dir or state_dir / "runs" / run_id
-    out.mkdir(parents=True, exist_ok=True)
-    snapshot_dir = out / "snapshot"
-    log.info("run %s: crawling into %s", run_id, snapshot_dir)
-    crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
-    snap = load_snapshot_or_fail(snapshot_dir)
-    outcome = analyse_and_store(
-        snap,
-        snapshot_dir,
-        inventory,
-        opts,
-        state_dir=state_dir,
-        out_dir=out,
-        run_id=run_id,
-        started=started,
-        crawl_ok=crawl_ok,
-        record=True,
-    )
+    source = {
+        "kind": crawl_opts.source,
+        "estate": str(crawl_opts.estate) if crawl_opts.estate else None,
+    }
+    with open_run(
+        opts, state_dir=state_dir, started=started, source=source, inventory=inventory, record=True
+    ) as ctx:
+        out = out_dir or state_dir / "runs" / ctx.run_id
+        out.mkdir(parents=True, exist_ok=True)
+        snapshot_dir = out / "snapshot"
+        log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
+        try:
+            crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
+            snap = load_snapshot_or_fail(snapshot_dir)
+        except TenantmapError as exc:
+            record_failure(ctx, str(exc))
+            raise
+        outcome = analyse_and_store(
+            ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
+        )
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None:
         outcome = send_mail(outcome, mail)
     return outcome
+
+
+def analyse_existing(
+    snapshot_dir: Path, opts: AnalyseOptions, *, state_dir: Path, out_dir: Path | None
+) -> RunOutcome:
+    """`tenantmap analyse`: a snapshot on disk, no Azure call; history only with --record."""
+    started = utc_now()
+    inventory = load_inventory_or_fail(opts.inventory)
+    snap = load_snapshot_or_fail(snapshot_dir)
+    source = {"kind": snap.manifest.get("source", {}).get("kind"), "snapshot": str(snapshot_dir)}
+    with open_run(
+        opts,
+        state_dir=state_dir,
+        started=started,
+        source=source,
+        inventory=inventory,
+        record=opts.record,
+    ) as ctx:
+        out = out_dir or state_dir / "runs" / ctx.run_id
+        out.mkdir(parents=True, exist_ok=True)
+        return analyse_and_store(
+            ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
+        )
 
 
 def send_mail(outcome: RunOutcome, settings: MailSettings) -> RunOutcome:
