@@ -220,3 +220,16 @@ def test_cross_links_mark_the_hub_spoke_peering_as_cross_subscription_only(
         CONNECTIVITY,
         False,
     )
+
+
+def test_every_property_of_the_sample_graph_is_storable(sample: nx.MultiDiGraph) -> None:
+    scalars = (str, int, float, bool)
+
+    def ok(v: object) -> bool:
+        return isinstance(v, scalars) or (
+            isinstance(v, list) and all(isinstance(x, scalars) for x in v)
+        )
+
+    bad = [k for _, d in sample.nodes(data=True) for k, v in d.items() if not ok(v)]
+    bad += [k for *_, d in sample.edges(data=True) for k, v in d.items() if not ok(v)]
+    assert bad == []
