@@ -20,6 +20,8 @@ description of its result) and append ``("<name>", bench_<name>)`` to
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import random
 import resource
 import sys
 import tempfile
@@ -36,13 +38,21 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from discovery.estates.synthetic import generate_estate
+from graph.analysis.connected import connected_findings
+from graph.analysis.diff import apply_history
 from graph.analysis.exposure import find_exposures
+from graph.analysis.exposure_findings import expired_approval_findings, exposure_findings
 from graph.analysis.reach import Reach
+from graph.analysis.report import assemble
+from graph.analysis.tenants import observe
 from graph.build import build_graph
+from graph.inventory import parse_inventory
 from graph.schema import Label
 from graph.snapshot import Snapshot, load_snapshot
 
 TARGET_SECONDS = 60.0
+TODAY = dt.date(2026, 11, 27)
+RUN = {"id": "bench-2", "startedAt": "2026-11-27T02:00:00Z"}
 
 
 @dataclass
@@ -73,9 +83,132 @@ def bench_reach(ctx: Context) -> str:
     return f"{len(vnets):,} VNets, {reached:,} reached items"
 
 
+def synthetic_inventory_text(snapshot: Snapshot, exposed: list[str], seed: int = 1) -> str:
+    """Home tenants and two subscriptions in three declared, every tenth in production;
+    approvals (some expired) for up to 300 exposed targets."""
+    rng = random.Random(seed)
+    lines = ["version: 1", "organization: Bench", "tenants:"]
+    for t in snapshot.tenants:
+        if t.get("tenantCategory", "Home") == "Home":
+            lines += [f"  - id: {t['tenantId']}", "    relationship: home"]
+    lines.append("subscriptions:")
+    for i, sub in enumerate(snapshot.subscriptions):
+        if i % 3:
+            env = "production" if i % 10 == 1 else "non-production"
+            lines += [f"  - id: {sub['subscriptionId']}", f"    environment: {env}"]
+    lines.append("approved_exposures:")
+    for i, target in enumerate(rng.sample(exposed, min(300, len(exposed)))):
+        expires = "2026-01-01" if i % 5 == 0 else "2027-06-30"
+        lines += [
+            f"  - resource: {target}",
+            '    ports: [443, "8080-8090", 22]',
+            f"    expires: {expires}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def bench_inventory(ctx: Context) -> str:
+    """Validate the inventory (every subscription entry with its line) as load_inventory does."""
+    if "inventory_text" not in ctx.results:
+        exposed = [e.subject for e in ctx.results.get("exposures", [])]
+        ctx.results["inventory_text"] = synthetic_inventory_text(ctx.snapshot, exposed)
+    inv = parse_inventory(ctx.results["inventory_text"], "bench-inventory.yaml")
+    ctx.results["inventory"] = inv
+    return f"{len(inv.subscriptions):,} subscriptions, {len(inv.approvals):,} approvals"
+
+
+def bench_tenants(ctx: Context) -> str:
+    """Every observation channel (findings.md) over the graph and the listings."""
+    observed = observe(ctx.graph, ctx.snapshot)
+    ctx.results["observed"] = observed
+    return (
+        f"{len(observed.tenants):,} tenants, {len(observed.subscriptions):,} subscriptions, "
+        f"{len(observed.links):,} links"
+    )
+
+
+def bench_findings(ctx: Context) -> str:
+    """Connected-tenant, circuit, site, coverage, exposure (approvals) and expired findings."""
+    inv, observed = ctx.results["inventory"], ctx.results["observed"]
+    findings = [
+        *connected_findings(ctx.graph, ctx.snapshot, observed, inv),
+        *exposure_findings(ctx.results["exposures"], ctx.graph, inv, TODAY),
+        *expired_approval_findings(inv, TODAY),
+    ]
+    ctx.results["findings"] = findings
+    # last night: 90% of these, plus as many again that are gone tonight (resolved or unverified)
+    rng = random.Random(2)
+    previous: list[dict[str, Any]] = [
+        {
+            "id": f.id,
+            "kind": f.kind,
+            "subject": f.subject,
+            "status": "existing",
+            "severity": f.severity,
+            "title": f.title,
+            "scope": sorted(f.scope),
+            "firstSeen": "2026-11-01T02:00:00Z",
+            "evidence": f.evidence,
+            "details": f.details,
+        }
+        for f in findings
+        if rng.random() > 0.1
+    ]
+    previous += [
+        {**p, "id": f"{i:016x}", "subject": p["subject"] + "-gone"}
+        for i, p in enumerate(previous[: len(previous) // 10])
+    ]
+    ctx.results["previous"] = {
+        "run": {"id": "bench-1", "startedAt": "2026-11-26T02:00:00Z"},
+        "findings": previous,
+    }
+    return f"{len(findings):,} findings"
+
+
+def bench_diff(ctx: Context) -> str:
+    """Status, firstSeen, resolved and unverified against the previous run's report."""
+    observed = ctx.results["observed"]
+    docs, resolved = apply_history(
+        ctx.results["findings"],
+        ctx.results["previous"],
+        inventory=ctx.results["inventory"],
+        today=TODAY,
+        seen_at=RUN["startedAt"],
+        complete_scopes=set(observed.tenants_crawled) | set(observed.subscriptions_crawled),
+    )
+    ctx.results["diffed"] = (docs, resolved)
+    return f"{len(docs):,} findings, {len(resolved):,} resolved"
+
+
+def bench_report(ctx: Context) -> str:
+    """report.json assembly: run, coverage, summary, topology, findings, resolved."""
+    docs, resolved = ctx.results["diffed"]
+    report = assemble(
+        graph=ctx.graph,
+        snap=ctx.snapshot,
+        observed=ctx.results["observed"],
+        inventory=ctx.results["inventory"],
+        today=TODAY,
+        run=RUN,
+        previous=ctx.results["previous"],
+        findings=docs,
+        resolved=resolved,
+    )
+    s = report["summary"]
+    return (
+        f"{s['open']:,} open ({s['new']:,} new), {s['resolved']:,} resolved, "
+        f"{len(report['topology']['links']):,} topology links"
+    )
+
+
 ANALYSES: list[tuple[str, Callable[[Context], str]]] = [
     ("exposure", bench_exposure),
     ("reach (all VNets)", bench_reach),
+    ("inventory (validate)", bench_inventory),
+    ("tenants (observe)", bench_tenants),
+    ("findings", bench_findings),
+    ("diff (vs previous)", bench_diff),
+    ("report (assemble)", bench_report),
 ]
 
 
