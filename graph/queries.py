@@ -592,18 +592,22 @@ def _run_id(run: Any) -> str | None:
 
 
 def _completed(run: Any) -> bool:
-    outcome = run.get("outcome") if isinstance(run, dict) else getattr(run, "outcome", "completed")
-    return outcome in (None, "completed")
+    """A run whose graph counts: completed with exit 0 or 1 (the stores' RunRecord says so)."""
+    flag = getattr(run, "counts_as_previous", None)
+    if flag is not None:
+        return bool(flag)
+    outcome = run.get("outcome") if isinstance(run, dict) else getattr(run, "outcome", None)
+    return outcome == "completed"
 
 
-def _started(run: Any) -> str:
+def _order(run: Any) -> tuple[int, str]:
     if isinstance(run, dict):
-        return str(run.get("started_at") or run.get("startedAt") or "")
-    return str(getattr(run, "started_at", None) or getattr(run, "startedAt", None) or "")
+        return int(run.get("seq") or 0), str(run.get("started_at") or run.get("startedAt") or "")
+    return int(getattr(run, "seq", 0) or 0), str(getattr(run, "started_at", "") or "")
 
 
 def _two_latest_runs(store: GraphStore) -> tuple[str | None, str | None]:
-    done = sorted((r for r in store.runs() if _completed(r)), key=_started)
+    done = sorted((r for r in store.runs() if _completed(r)), key=_order)
     ids = [_run_id(r) for r in done]
     latest = ids[-1] if ids else None
     before = ids[-2] if len(ids) > 1 else None
