@@ -345,3 +345,10 @@ def test_a_missing_file_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(InventoryError) as caught:
         load_inventory(tmp_path / "nope.yaml")
     assert caught.value.problems[0].startswith(f"{tmp_path / 'nope.yaml'}: cannot read the file")
+
+
+def test_an_empty_section_means_none(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text("version: 1\ntenants:\napproved_exposures:\naccepted: []\n")
+    inv = load_inventory(path)
+    assert inv.tenants == () and inv.approvals == ()
