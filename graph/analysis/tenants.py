@@ -282,8 +282,7 @@ def _tree(snap: SnapshotLike, out: Observed, sub: Any) -> None:
             record.name = str(props["displayName"])
         path = [tid or "", *reversed(chain), sid]
         evidence = tuple(
-            step(a, Rel.CONTAINS.value, b, MANAGEMENT_GROUP_TREE)
-            for a, b in pairwise(path)
+            step(a, Rel.CONTAINS.value, b, MANAGEMENT_GROUP_TREE) for a, b in pairwise(path)
         )
         obs = Observation(
             channel=MANAGEMENT_GROUP_TREE,
@@ -392,13 +391,28 @@ _LINK_RELS = frozenset(
 )
 
 
-def _owner_steps(graph: nx.MultiDiGraph, node: str, channel: str) -> list[dict[str, Any]]:
-    """The parent that holds an embedded child (a circuit's authorization)."""
-    if _label(graph, node) != Label.EXPRESSROUTE_AUTHORIZATION:
-        return []
-    for parent, _, data in graph.in_edges(node, data=True):
-        if data.get("type") == Rel.CONTAINS and _label(graph, parent) == Label.EXPRESSROUTE_CIRCUIT:
-            return [step(parent, Rel.CONTAINS.value, node, channel)]
+def _owner_steps(graph: nx.MultiDiGraph, node: str, far: str, channel: str) -> list[dict[str, Any]]:
+    """Where our side of a link sits: the circuit holding an authorization, the gateway
+    a connection starts from, the hub a Virtual WAN gateway belongs to."""
+    label = _label(graph, node)
+    if label == Label.EXPRESSROUTE_AUTHORIZATION:
+        for parent, _, data in graph.in_edges(node, data=True):
+            if data.get("type") == Rel.CONTAINS and (
+                _label(graph, parent) == Label.EXPRESSROUTE_CIRCUIT
+            ):
+                return [step(parent, Rel.CONTAINS.value, node, channel)]
+    elif label == Label.CONNECTION:
+        for _, target, data in graph.out_edges(node, data=True):
+            if (
+                data.get("type") == Rel.CONNECTS_TO
+                and data.get("end") == "gateway1"
+                and (target != far)
+            ):
+                return [step(node, Rel.CONNECTS_TO.value, target, channel, end="gateway1")]
+    elif label in (Label.VPN_GATEWAY, Label.EXPRESSROUTE_GATEWAY):
+        for _, target, data in graph.out_edges(node, data=True):
+            if data.get("type") == Rel.PART_OF:
+                return [step(node, Rel.PART_OF.value, target, channel)]
     return []
 
 
@@ -438,7 +452,7 @@ def _links(graph: nx.MultiDiGraph, out: Observed) -> None:
         if alias:
             far_sub = None
         far_tenant = out.tenant_of(far_sub)
-        evidence = _owner_steps(graph, near, channel)
+        evidence = _owner_steps(graph, near, far, channel)
         # the edge as the graph holds it (an inbound private link points at our service)
         evidence.append(step(u, str(rel), v, channel, state=state))
         if far_sub and far_sub != near_sub:

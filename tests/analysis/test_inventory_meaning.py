@@ -234,6 +234,8 @@ def test_a_gateway_with_a_prefix_outside_the_site_is_undeclared(tmp_path: Path) 
     finding = findings_of(report, "undeclared-site")[LNG_ID]
     assert finding["severity"] == "high"
     assert finding["evidence"][-1]["to"] == LNG_ID
+    gateway = rid(SUB_A, "net", "virtualNetworkGateways", "vgw").lower()
+    assert finding["evidence"][0]["to"] == gateway  # from our gateway, through the connection
 
 
 def test_a_gateway_at_another_address_is_undeclared(tmp_path: Path) -> None:
