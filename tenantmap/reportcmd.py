@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from tenantmap.exitcodes import ExitCode, TenantmapError
 
@@ -41,9 +42,15 @@ def _last_report(kw: dict[str, Any], state_dir: Path) -> dict[str, Any]:
     return dict(previous.report)
 
 
-def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
-    from rich.console import Console
+def _console() -> Console:
+    # Piped into a file or a ticket, 80 columns would fold every title; a
+    # terminal keeps its own width.
+    import sys
 
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
     from reports import render_terminal, write_reports
     from reports.model import ReportError
     from tenantmap.pipeline import RunOutcome, send_mail
@@ -57,7 +64,7 @@ def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
         except ReportError as exc:
             raise TenantmapError(f"{source}: {exc}") from None
         if not kw.get("quiet"):
-            render_terminal(report, Console())
+            render_terminal(report, _console())
             for path in written.values():
                 click.echo(str(path))
         if mail is not None:
@@ -68,5 +75,5 @@ def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
         return ExitCode.OK
     report = _last_report(kw, state_dir)
     if not kw.get("quiet"):
-        render_terminal(report, Console())
+        render_terminal(report, _console())
     return ExitCode.OK
