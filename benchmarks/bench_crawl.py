@@ -52,6 +52,11 @@ def _peak_rss_mb_of(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_seconds_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _floor_seconds(by_scope: dict[str, int]) -> float:
     """The least time the throttles allow for these requests (scopes run in parallel)."""
     floor = 0.0
@@ -145,6 +150,7 @@ def main() -> None:
                 raise SystemExit("the emulator did not start")
             for mode in args.modes:
                 for concurrency in args.concurrency:
+                    emulator_cpu = _cpu_seconds_of(emulator.pid)
                     out = subprocess.run(
                         [
                             sys.executable,
@@ -162,6 +168,7 @@ def main() -> None:
                         check=True,
                     )
                     stats = json.loads(out.stdout.strip().splitlines()[-1])
+                    stats["emulator_cpu"] = _cpu_seconds_of(emulator.pid) - emulator_cpu
                     rows.append({"mode": mode, "concurrency": concurrency, **stats})
                     print(f"  {mode} x{concurrency}: {stats['wall']:.1f} s", flush=True)
             emulator_peak = _peak_rss_mb_of(emulator.pid)
@@ -173,7 +180,7 @@ def main() -> None:
     header = (
         f"{'mode':<15}{'in flight':>10}{'wall s':>9}{'target s':>9}{'requests':>10}"
         f"{'req/s':>8}{'ideal s':>9}{'x ideal':>8}{'cpu ms/req':>11}{'429s':>6}"
-        f"{'crawler MB':>11}{'resources':>10}{'errors':>7}"
+        f"{'crawler MB':>11}{'emu cpu ms/req':>15}{'resources':>10}{'errors':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -184,7 +191,8 @@ def main() -> None:
             f"{TARGETS[row['mode']]:>9.0f}{row['requests']:>10}"
             f"{row['requests'] / row['wall']:>8.0f}{ideal:>9.1f}{row['wall'] / ideal:>8.2f}"
             f"{row['cpu'] * 1000 / row['requests']:>11.2f}{row['throttled']:>6}"
-            f"{row['peak_mb']:>11.0f}{row['resources']:>10}{row['errors']:>7}"
+            f"{row['peak_mb']:>11.0f}{row['emulator_cpu'] * 1000 / row['requests']:>15.2f}"
+            f"{row['resources']:>10}{row['errors']:>7}"
         )
     print(
         f"\nemulator process peak RSS: {emulator_peak:.0f} MB; "

@@ -22,13 +22,15 @@ _EXPLICIT = frozenset({"servicekey", "authorizationkey", "sharedkey", "psk"})
 _SUFFIXES = ("key", "secret", "password", "psk")
 
 
-# A string-valued property whose name ends like a secret's, in compact JSON.
-_SECRET_HINT = re.compile(r'(?:key|secret|password|psk)"\s*:\s*"', re.IGNORECASE)
+# How a string-valued property whose name ends like a secret's looks in compact JSON
+# (a quote inside a JSON string is escaped, so values cannot fake it).
+_SECRET_ENDINGS = ('key":"', 'secret":"', 'password":"', 'psk":"')
 
 
 def may_hold_secret(json_text: str) -> bool:
-    """False only when no property of this JSON text can be a secret (a cheap pre-check)."""
-    return _SECRET_HINT.search(json_text) is not None
+    """False only when no property of this compact JSON text can be a secret (a cheap pre-check)."""
+    lowered = json_text.lower()
+    return any(ending in lowered for ending in _SECRET_ENDINGS)
 
 
 def is_secret_name(name: str) -> bool:

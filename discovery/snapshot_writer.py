@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from discovery.redact import Redactor, may_hold_secret
 
 FORMAT = "tenantmap.snapshot/1"
@@ -28,7 +30,11 @@ DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024
 
 
 def dump_line(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 text, key order kept (orjson: a third of json's CPU)."""
+    try:
+        return orjson.dumps(obj).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 Entry = tuple[str, str, str]  # lower-cased id, lower-cased type, JSON line

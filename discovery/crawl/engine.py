@@ -505,6 +505,8 @@ class _Crawl:
         if not batch:
             return
         parents: dict[str, list[dict[str, Any]]] = {}
+        # Lighthouse lists need nothing from the query: they run while it pages.
+        lighthouse = {s: asyncio.ensure_future(self.lighthouse(clients, s)) for s in batch}
 
         async def query(text: str) -> None:
             async for rows in self.graph_rows(clients, batch, text):
@@ -516,31 +518,44 @@ class _Crawl:
                     else:
                         self.emit(resource)
 
-        results = await asyncio.gather(
-            self.guarded(
-                f"/tenants/{clients.tenant_id}", "Resources_Query", lambda: query(RESOURCES_QUERY)
-            ),
-            self.guarded(
-                f"/tenants/{clients.tenant_id}",
-                "Resources_Query",
-                lambda: query(NETWORK_MANAGER_CONNECTIONS_QUERY),
-            ),
-        )
-        if not all(results):
-            for subscription_id in batch:
-                self.fail(subscription_id)
-        await asyncio.gather(
-            *(self.finish_subscription(clients, s, parents.get(s, [])) for s in batch)
-        )
+        try:
+            results = await asyncio.gather(
+                self.guarded(
+                    f"/tenants/{clients.tenant_id}",
+                    "Resources_Query",
+                    lambda: query(RESOURCES_QUERY),
+                ),
+                self.guarded(
+                    f"/tenants/{clients.tenant_id}",
+                    "Resources_Query",
+                    lambda: query(NETWORK_MANAGER_CONNECTIONS_QUERY),
+                ),
+            )
+            if not all(results):
+                for subscription_id in batch:
+                    self.fail(subscription_id)
+            await asyncio.gather(
+                *(
+                    self.finish_subscription(clients, s, parents.get(s, []), lighthouse[s])
+                    for s in batch
+                )
+            )
+        finally:
+            for pending in lighthouse.values():
+                pending.cancel()  # only those a timeout left unfinished
 
     # -- shared per subscription -------------------------------------------
 
     async def finish_subscription(
-        self, clients: TenantClients, subscription_id: str, parents: list[dict[str, Any]]
+        self,
+        clients: TenantClients,
+        subscription_id: str,
+        parents: list[dict[str, Any]],
+        lighthouse: Awaitable[None] | None = None,
     ) -> None:
         """Lighthouse registrations and child collections, then the subscription is done."""
         await asyncio.gather(
-            self.lighthouse(clients, subscription_id),
+            lighthouse or self.lighthouse(clients, subscription_id),
             *(self.children(clients, subscription_id, parent) for parent in parents),
         )
         self.done(subscription_id)

@@ -75,12 +75,12 @@ def linked_ids(resource: dict[str, Any]) -> Iterator[str]:
                 stack.append((value, hub))
 
 
-_LINK_HINT = re.compile("|".join(f'"{key}"' for key in sorted(LINK_KEYS)))
+_LINK_HINTS = tuple(f'"{key}":' for key in sorted(LINK_KEYS))
 
 
 def may_link(json_text: str) -> bool:
-    """False only when the serialised resource holds none of the link properties."""
-    return _LINK_HINT.search(json_text) is not None
+    """False only when the compact JSON of a resource holds none of the link properties."""
+    return any(hint in json_text for hint in _LINK_HINTS)
 
 
 def linked_subscriptions(resource: dict[str, Any]) -> set[str]:
