@@ -262,6 +262,35 @@ def _dnat_ports(data: dict[str, Any]) -> str:
     return f"{protocols} {dest}->{data.get('translatedPort')}"
 
 
+def _json_list(value: Any) -> list[Any]:
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def _listener_ports(data: dict[str, Any], frontend: str | None) -> str | None:
+    """The ports of an application gateway's listeners on one frontend ("Tcp 80,443")."""
+    ports = {
+        node_id(str(p.get("id"))): (p.get("properties") or {}).get("port")
+        for p in _json_list(data.get("frontendPorts"))
+        if isinstance(p, dict) and p.get("id")
+    }
+    found = set()
+    for listener in _json_list(data.get("httpListeners")):
+        props = listener.get("properties") if isinstance(listener, dict) else None
+        if not isinstance(props, dict):
+            continue
+        fe = (props.get("frontendIPConfiguration") or {}).get("id")
+        if frontend and isinstance(fe, str) and node_id(fe) != frontend:
+            continue
+        port = ports.get(node_id(str((props.get("frontendPort") or {}).get("id", ""))))
+        if isinstance(port, int):
+            found.add(port)
+    return "Tcp " + ",".join(str(p) for p in sorted(found)) if found else None
+
+
 def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
     rows: list[Row] = []
     for pip, _ in _out(g, INTERNET_ID, Rel.EXPOSES):
@@ -314,9 +343,13 @@ def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
                             _dnat_ports(fwd),
                         )
                     )
+            elif label == Label.APPLICATION_GATEWAY.value:
+                ports = _listener_ports(g.nodes[holder], attach.get("frontendIPConfigId"))
+                rows.append(
+                    _path_row(g, pip, holder, "application-gateway", [holder], holder, ports)
+                )
             else:
                 via = {
-                    Label.APPLICATION_GATEWAY.value: "application-gateway",
                     Label.BASTION.value: "bastion",
                     Label.VNET_GATEWAY.value: "gateway",
                     Label.VPN_GATEWAY.value: "gateway",

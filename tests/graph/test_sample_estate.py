@@ -233,3 +233,11 @@ def test_every_property_of_the_sample_graph_is_storable(sample: nx.MultiDiGraph)
     bad = [k for _, d in sample.nodes(data=True) for k, v in d.items() if not ok(v)]
     bad += [k for *_, d in sample.edges(data=True) for k, v in d.items() if not ok(v)]
     assert bad == []
+
+
+def test_internet_paths_give_the_listener_ports_of_an_application_gateway(
+    sample: nx.MultiDiGraph,
+) -> None:
+    agw = named(sample, Label.APPLICATION_GATEWAY, "agw-web")
+    [row] = [r for r in QUERIES["internet-paths"].run(sample) if r["holder"] == agw]
+    assert (row["via"], row["ports"]) == ("application-gateway", "Tcp 80,443")
