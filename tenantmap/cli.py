@@ -285,36 +285,24 @@ def _crawl_opts(kw: dict[str, Any]) -> Any:
 def _mail_settings(kw: dict[str, Any]) -> Any:
     if not kw.get("mail_to"):
         return None
-    from reports.mail import MailSettings
+    from reports.mail import MailConfigError, MailSettings
 
-    if not kw.get("smtp_host"):
-        raise TenantmapError("--mail-to needs --smtp-host (the SMTP server to send through)")
-    if not kw.get("mail_from"):
-        raise TenantmapError("--mail-to needs --mail-from (the sender address)")
-    security = kw["smtp_security"]
-    port = kw.get("smtp_port") or {"starttls": 587, "tls": 465, "none": 25}[security]
-    password = os.environ.get("TENANTMAP_SMTP_PASSWORD")
-    if kw.get("smtp_user") and not password:
-        raise TenantmapError(
-            "--smtp-user is set but TENANTMAP_SMTP_PASSWORD is empty: set the password there"
+    try:
+        return MailSettings(
+            to=list(kw["mail_to"]),
+            from_addr=kw.get("mail_from") or "",
+            host=kw.get("smtp_host") or "",
+            port=kw.get("smtp_port"),
+            security=kw["smtp_security"],
+            user=kw.get("smtp_user"),
+            # Only from the environment: a flag would land in shell history and `ps`.
+            password=os.environ.get("TENANTMAP_SMTP_PASSWORD") or None,
+            insecure=bool(kw.get("smtp_insecure")),
+            always=bool(kw.get("mail_always")),
+            ssl_cafile=Path(kw["smtp_ca_file"]) if kw.get("smtp_ca_file") else None,
         )
-    if security == "none" and kw.get("smtp_user") and not kw.get("smtp_insecure"):
-        raise TenantmapError(
-            "refusing to send SMTP credentials without encryption: use --smtp-security starttls|tls, "
-            "or add --smtp-insecure if you really mean it"
-        )
-    return MailSettings(
-        to=list(kw["mail_to"]),
-        from_addr=kw["mail_from"],
-        host=kw["smtp_host"],
-        port=port,
-        security=security,
-        user=kw.get("smtp_user"),
-        password=password,
-        insecure=bool(kw.get("smtp_insecure")),
-        always=bool(kw.get("mail_always")),
-        ssl_cafile=kw.get("smtp_ca_file"),
-    )
+    except MailConfigError as exc:
+        raise TenantmapError(str(exc)) from None
 
 
 def _finish(outcome: Any, quiet: bool) -> int:

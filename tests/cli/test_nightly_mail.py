@@ -1,0 +1,84 @@
+"""`tenantmap run` mails the team through a real SMTP server (aiosmtpd, STARTTLS, AUTH)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import Result, one_sentence_error, tenantmap
+from tests.reports.smtp_server import (
+    PASSWORD,
+    USER,
+    Certificates,
+    make_certificates,
+    running_mail_server,
+)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("mail-certs"))
+
+
+def mailed_run(sample_estate: Path, state: Path, out: Path, port: int, ca_file: Path) -> Result:
+    return tenantmap(
+        "run",
+        "--estate",
+        str(sample_estate),
+        "--inventory",
+        str(sample_estate / "inventory.yaml"),
+        "--state-dir",
+        str(state),
+        "--out",
+        str(out),
+        "--now",
+        "2026-11-27",
+        "--mail-to",
+        "secops@contoso.example",
+        "--mail-from",
+        "tenantmap@contoso.example",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--smtp-user",
+        USER,
+        "--smtp-ca-file",
+        str(ca_file),
+        env={"TENANTMAP_SMTP_PASSWORD": PASSWORD},
+    )
+
+
+def test_the_first_night_is_mailed_and_an_unchanged_second_night_is_not(
+    certs: Certificates, sample_estate: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    with running_mail_server(certs) as server:
+        first = mailed_run(sample_estate, state, tmp_path / "n1", server.port, server.ca_file)
+        assert first.code == 0, first.stderr
+        assert len(server.recorder.messages) == 1
+        message = server.recorder.messages[0]
+        report = json.loads((tmp_path / "n1" / "report.json").read_text())
+        subject = str(message["Subject"]).strip()
+        assert subject.startswith("tenantmap Contoso: ")
+        assert f"{report['summary']['new']} new" in subject
+        assert server.recorder.logins == [(USER, True)]
+
+        second = mailed_run(sample_estate, state, tmp_path / "n2", server.port, server.ca_file)
+        assert second.code == 0, second.stderr
+        assert len(server.recorder.messages) == 1
+
+
+def test_a_mail_that_cannot_be_sent_exits_3_and_keeps_the_reports(
+    certs: Certificates, sample_estate: Path, tmp_path: Path
+) -> None:
+    with running_mail_server(certs) as server:
+        port = server.port
+    # The server is gone: the port refuses connections.
+    result = mailed_run(sample_estate, tmp_path / "state", tmp_path / "out", port, certs.ca_file)
+    assert result.code == 3
+    assert "mail was not sent" in one_sentence_error(result)
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert (tmp_path / "out" / "snapshot" / "manifest.json").is_file()
