@@ -36,7 +36,9 @@ from discovery.emulator import EmulatorHandle, serve
 HOME = "5f1c3b0e-6a52-4d6f-9a43-2b1e7c0d9a10"
 
 
-def build_estate(folder: Path, subscriptions: int, resources: int) -> list[str]:
+def build_estate(
+    folder: Path, subscriptions: int, resources: int, latency_ms: float = 0
+) -> list[str]:
     rng = random.Random(1)
     subs = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(subscriptions)]
     (folder / "tenants.json").write_text(
@@ -59,7 +61,7 @@ def build_estate(folder: Path, subscriptions: int, resources: int) -> list[str]:
     )
     (folder / "management-groups.json").write_text("[]")
     (folder / "emulator.json").write_text(
-        json.dumps({"throttle": None, "resourceGraphQuota": None})
+        json.dumps({"throttle": None, "resourceGraphQuota": None, "latencyMs": latency_ms})
     )
     kinds = ["virtualNetworks", "networkSecurityGroups", "publicIPAddresses", "networkInterfaces"]
     lines = []
@@ -133,6 +135,11 @@ def _serve(folder: str, queue: Any) -> None:
     serve(Path(folder), announce=announce)
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -173,10 +180,11 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=50000)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--latency-ms", type=float, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        subs = build_estate(folder, args.subscriptions, args.resources)
+        subs = build_estate(folder, args.subscriptions, args.resources, args.latency_ms)
         size_mb = (folder / "resources.jsonl").stat().st_size / 2**20
         queue: Any = mp.get_context("spawn").Queue()
         started = time.monotonic()
@@ -238,15 +246,18 @@ def main() -> None:
                 ("ARM GET by id", get_one),
                 ("Resource Graph page of 1000 rows", graph_page),
             ):
+                cpu_before = _cpu_seconds(info["pid"])
                 count, latencies = asyncio.run(
                     _drive(info, token, make, args.seconds, args.workers)
                 )
+                cpu_ms = (_cpu_seconds(info["pid"]) - cpu_before) * 1000 / max(count, 1)
                 rows.append(
                     (
                         name,
                         count / args.seconds,
                         statistics.median(latencies) * 1000,
                         sorted(latencies)[int(len(latencies) * 0.95)] * 1000,
+                        cpu_ms,
                     )
                 )
             rss_after = _rss_mb(info["pid"])
@@ -255,15 +266,16 @@ def main() -> None:
             process.join(10)
     print(
         f"estate: {args.subscriptions} subscriptions, {args.resources} resources "
-        f"({size_mb:.0f} MB resources.jsonl); cores: {os.cpu_count()}; workers: {args.workers}"
+        f"({size_mb:.0f} MB resources.jsonl); cores: {os.cpu_count()}; workers: {args.workers}; "
+        f"latency: {args.latency_ms:g} ms"
     )
     print(
         f"start (load + index + TLS): {load_seconds:.1f} s; emulator RSS after load "
         f"{rss:.0f} MB, after the runs {rss_after:.0f} MB"
     )
-    print(f"{'operation':45} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, rate, p50, p95 in rows:
-        print(f"{name:45} {rate:8.0f} {p50:8.1f} {p95:8.1f}")
+    print(f"{'operation':45} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'emulator cpu ms/req':>20}")
+    for name, rate, p50, p95, cpu_ms in rows:
+        print(f"{name:45} {rate:8.0f} {p50:8.1f} {p95:8.1f} {cpu_ms:20.2f}")
 
 
 if __name__ == "__main__":
