@@ -23,8 +23,10 @@ could not decide (``nat-pool-not-evaluated``, ``ip-pool-unresolved``).
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -736,7 +738,25 @@ def _lb_ports(protocols: Iterable[str], port: Any) -> PortSet:
 
 def find_exposures(graph: nx.MultiDiGraph) -> list[Exposure]:
     """Every internet-exposed target in the graph (exposure.md), sorted by subject."""
-    return _Analysis(graph).run()
+    with _collector_paused():
+        return _Analysis(graph).run()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the analysis runs.
+
+    Each full collection walks every object of a large graph (tens of millions
+    on a 1,000,000-resource estate) and the analysis makes no reference cycles,
+    so the collections cost time (half the run, measured) and free nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 __all__ = [

@@ -146,6 +146,7 @@ class Rule:
     allow: bool
     ports: PortSet  # destination ports per protocol the rule matches
     sources: tuple[str, ...]
+    source_internet: bool  # one source admits an arbitrary internet address
     source_asgs: frozenset[str]
     source_any_port: bool
     destinations: tuple[str, ...]
@@ -168,6 +169,7 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
     except (KeyError, TypeError, ValueError) as exc:
         raise NsgRuleError(f"security rule {name!r} cannot be read: {exc}") from None
     source_ports = _both(props, "sourcePortRange", "sourcePortRanges")
+    sources = tuple(p.lower() for p in _both(props, "sourceAddressPrefix", "sourceAddressPrefixes"))
     destinations = tuple(
         p.lower() for p in _both(props, "destinationAddressPrefix", "destinationAddressPrefixes")
     )
@@ -176,9 +178,8 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         priority=priority,
         allow=str(props.get("access", "")).lower() == "allow",
         ports=ports,
-        sources=tuple(
-            p.lower() for p in _both(props, "sourceAddressPrefix", "sourceAddressPrefixes")
-        ),
+        sources=sources,
+        source_internet=admits_internet(sources),
         source_asgs=_asg_ids(props, "sourceApplicationSecurityGroups"),
         source_any_port=any(p.lower() in _ANY for p in source_ports) or not source_ports,
         destinations=destinations,
@@ -225,27 +226,35 @@ def compile_nsg(
     return Nsg(id=nsg_id, rules=tuple(compiled))
 
 
-@dataclass(frozen=True, slots=True)
 class Destination:
     """What inbound traffic is addressed to, after Azure's public-to-private translation.
 
     ``networks`` holds the private address (a /32 or /128) of an IP
     configuration, or the address prefixes of a subnet when only the subnet is
-    known (an application gateway's instances).
+    known (an application gateway's instances). They are parsed on first use:
+    most rules name ``*`` or ``VirtualNetwork`` and never need them.
     """
 
-    networks: tuple[IpNetwork, ...]
-    asg_ids: frozenset[str] = frozenset()
+    __slots__ = ("_networks", "_texts", "asg_ids")
+
+    def __init__(self, texts: Iterable[str] = (), asg_ids: Iterable[str] = ()) -> None:
+        self._texts = tuple(t for t in texts if t)
+        self._networks: tuple[IpNetwork, ...] | None = None
+        self.asg_ids = frozenset(node_id(a) for a in asg_ids)
+
+    @property
+    def networks(self) -> tuple[IpNetwork, ...]:
+        if self._networks is None:
+            self._networks = networks_of(self._texts)
+        return self._networks
 
     @classmethod
     def for_ip(cls, ip: str | None, asg_ids: Iterable[str] = ()) -> Destination:
-        address = parse_ip(ip)
-        nets = (ipaddress.ip_network(address),) if address is not None else ()
-        return cls(networks=nets, asg_ids=frozenset(node_id(a) for a in asg_ids))
+        return cls([ip] if ip and parse_ip(ip) is not None else [], asg_ids)
 
     @classmethod
     def for_prefixes(cls, prefixes: Iterable[str]) -> Destination:
-        return cls(networks=networks_of(prefixes))
+        return cls(prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +285,7 @@ INTERNET = Source()
 
 def _source_matches(rule: Rule, source: Source) -> bool:
     if source.ip is None:
-        return admits_internet(rule.sources)
+        return rule.source_internet
     ip = source.ip
     for token in rule.sources:
         if token in _ANY:
