@@ -37,8 +37,9 @@ What a token for tenant T sees
       InvalidAuthenticationTokenTenant with a challenge naming the owning
       tenant when that tenant is not T, and 403 AuthorizationFailed when it
       is T (a subscription of T the principal has no role on).
-    - Management groups (getEntities, managementGroups list and get with
-      `$expand=children&$recurse=true`): the entities of
+    - Management groups (getEntities, managementGroups list (paged with
+      `@nextLink`, as ARM and its SDK do), get with
+      `$expand=children&$recurse=true`, descendants): the entities of
       management-groups.json whose `properties.tenantId` is T; a group of
       another tenant answers 403 AuthorizationFailed, an unknown one 404.
     - `deny`: every ARM call whose path lies under a listed scope answers

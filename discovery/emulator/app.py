@@ -72,10 +72,12 @@ def _challenge(tenant: str, description: str) -> str:
     )
 
 
-def _page_body(records: list[Record], next_link: str | None, extra: bytes = b"") -> bytes:
+def _page_body(
+    records: list[Record], next_link: str | None, extra: bytes = b"", link_key: bytes = b"nextLink"
+) -> bytes:
     body = b'{"value":[' + b",".join(r.body for r in records) + b"]" + extra
     if next_link:
-        body += b',"nextLink":' + orjson.dumps(next_link)
+        body += b',"' + link_key + b'":' + orjson.dumps(next_link)
     return body + b"}"
 
 
@@ -541,6 +543,7 @@ class Emulator:
         records: list[Record],
         *,
         extra: bytes = b"",
+        link_key: bytes = b"nextLink",
     ) -> Reply:
         offset = 0
         token = query.get("$skiptoken")
@@ -565,7 +568,7 @@ class Emulator:
         next_link = None
         if offset + size < len(records):
             next_link = self._next_link(request, self.pages.make(scope, offset + size))
-        return Reply(200, _page_body(chunk, next_link, extra))
+        return Reply(200, _page_body(chunk, next_link, extra, link_key))
 
     def read(
         self,
@@ -712,7 +715,8 @@ class Emulator:
                 for key, e in self.entity_by_key.items()
                 if key.startswith(MG_PREFIX) and self.entity_tenant[key] == tenant
             ]
-            return self._page(request, query, "groups:" + tenant, records)
+            # ManagementGroups_List pages with "@nextLink" (the SDK reads only that key).
+            return self._page(request, query, "groups:" + tenant, records, link_key=b"@nextLink")
         group_key = "/".join(["", *segments[:4]])
         entity = self.entity_by_key.get(group_key)
         if entity is None:
@@ -727,7 +731,30 @@ class Emulator:
             expand = query.get("$expand", "").lower() == "children"
             recurse = query.get("$recurse", "").lower() == "true"
             return Reply(200, orjson.dumps(self._group_body(entity, expand, recurse)))
+        if len(segments) == 5 and segments[4] == "descendants":
+            return self._page(request, query, lower, self._descendants(group_key))
         return None
+
+    def _descendants(self, group_key: str) -> list[Record]:
+        """ManagementGroups_GetDescendants items: every group and subscription below, depth first."""
+        out: list[Record] = []
+        stack = list(reversed(self.children.get(group_key, [])))
+        while stack:
+            entity = stack.pop()
+            key = str(entity["id"]).lower()
+            props = entity.get("properties") or {}
+            item = {
+                "id": entity["id"],
+                "type": MG_TYPE if key.startswith(MG_PREFIX) else "/subscriptions",
+                "name": entity.get("name") or key.rsplit("/", 1)[-1],
+                "properties": {
+                    "displayName": props.get("displayName"),
+                    "parent": {"id": (props.get("parent") or {}).get("id")},
+                },
+            }
+            out.append(Record(key, orjson.dumps(item)))
+            stack.extend(reversed(self.children.get(key, [])))
+        return out
 
     # -- Resource Graph ----------------------------------------------------
 

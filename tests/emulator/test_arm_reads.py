@@ -237,3 +237,22 @@ def test_request_without_api_version_answers_400(emu):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "MissingApiVersionParameter"
+
+
+def test_management_group_list_pages_with_the_at_next_link_key(make_estate):
+    with running_emulator(make_estate(emulator={"pageSize": 1})) as emu:
+        client = ManagementGroupsMgmtClient(credential(emu), **client_kwargs(emu))
+        assert {g.name for g in client.management_groups.list()} == {
+            HOME,
+            "platform",
+            "connectivity",
+        }
+
+
+def test_management_group_descendants_are_every_group_and_subscription_below(emu):
+    client = ManagementGroupsMgmtClient(credential(emu), **client_kwargs(emu))
+    below = [(d.name, d.type) for d in client.management_groups.get_descendants("platform")]
+    assert below == [
+        ("connectivity", "Microsoft.Management/managementGroups"),
+        (SUB_HOME, "/subscriptions"),
+    ]
