@@ -19,7 +19,14 @@ sys.path.insert(0, str(REPO))
 
 from reports import write_reports  # noqa: E402
 from reports.model import parse_report  # noqa: E402
-from reports.render import render_csv, render_html, render_json, render_markdown  # noqa: E402
+from reports.render import (  # noqa: E402
+    _gc_paused,
+    render_csv,
+    render_html,
+    render_json,
+    render_markdown,
+)
+from reports.views import ReportView  # noqa: E402
 from tests.reports.synthetic import synthetic_report  # noqa: E402
 
 TARGET_SECONDS = 10.0
@@ -35,24 +42,29 @@ def main() -> int:
     report = synthetic_report(args.findings)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         paths = write_reports(report, out)
         total = time.perf_counter() - started
+        total_cpu = time.process_time() - cpu_started
 
-        # the parts, to see where the time goes
+        # the parts (CPU seconds, as write_reports runs them), to see where the time goes
         parts: list[tuple[str, float]] = []
-        t = time.perf_counter()
-        parsed = parse_report(report)
-        parts.append(("validate (pydantic)", time.perf_counter() - t))
-        for name, render in (
-            ("report.json", lambda: render_json(report)),
-            ("report.html", lambda: render_html(parsed)),
-            ("report.md", lambda: render_markdown(parsed)),
-            ("findings.csv", lambda: render_csv(parsed)),
-        ):
-            t = time.perf_counter()
-            render()
-            parts.append((name, time.perf_counter() - t))
+        with _gc_paused():
+            t = time.process_time()
+            parsed = parse_report(report)
+            parts.append(("validate (pydantic)", time.process_time() - t))
+            t = time.process_time()
+            view = ReportView(parsed)
+            parts.append(("names and evidence walks", time.process_time() - t))
+            for name, render in (
+                ("report.json", lambda: render_json(report)),
+                ("report.html", lambda: render_html(parsed, view=view)),
+                ("report.md", lambda: render_markdown(parsed, view=view)),
+                ("findings.csv", lambda: render_csv(parsed)),
+            ):
+                t = time.process_time()
+                render()
+                parts.append((name, time.process_time() - t))
 
         t = time.perf_counter()
         write_reports(json.loads(paths["report.json"].read_text(encoding="utf-8")), out / "again")
@@ -66,9 +78,10 @@ def main() -> int:
     print(
         f"{'write_reports (4 files)':<34}{total:>12.2f} s  {'< 10 s':>12}  {'yes' if time_ok else 'NO'}"
     )
+    print(f"{'  of which CPU':<34}{total_cpu:>12.2f} s")
     print(f"{'re-render from report.json':<34}{rerender:>12.2f} s")
     for name, seconds in parts:
-        print(f"{'  ' + name:<34}{seconds:>12.2f} s")
+        print(f"{'  ' + name + ' (CPU)':<34}{seconds:>12.2f} s")
     print(
         f"{'report.html size':<34}{sizes['report.html'] / 1e6:>11.2f} MB  {'< 5 MB':>12}"
         f"  {'yes' if html_ok else 'NO'}"

@@ -6,12 +6,13 @@ the same report.json are byte-identical.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from reports.model import KINDS, SEVERITIES, Edge, Finding, PortSpec, Report
-from reports.naming import KIND_TITLES, Namer, is_real_name
+from reports.naming import GUID, KIND_TITLES, Namer, is_real_name
 
 # Findings beyond this many (new first, then in report order) are listed in one
 # compact row each, so a report of 10,000 findings stays small enough to open
@@ -51,9 +52,8 @@ class FindingView:
     chains: tuple[Chain, ...]
     ids: tuple[str, ...]  # every id in the evidence, in order of appearance
     reaches: tuple[NodeRef, ...]
-    extras: tuple[tuple[str, str], ...]
+    extras: tuple[tuple[str, str, tuple[NodeRef, ...]], ...]  # (key, text, ids in it)
     entry_refs: tuple[NodeRef, ...]
-    detailed: bool
 
 
 @dataclass
@@ -93,6 +93,11 @@ def edge_facts(edge: Edge) -> str:
     return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge.extras().items())
 
 
+def _looks_like_id(text: str) -> bool:
+    low = text.lower()
+    return bool(GUID.match(low)) or low.startswith(("/subscriptions/", "/providers/", "site:"))
+
+
 class ReportView:
     """Everything the templates need, derived once from a parsed report."""
 
@@ -100,25 +105,31 @@ class ReportView:
         self.report = report
         self.namer = Namer.for_report(report)
         self._refs: dict[str, NodeRef] = {}
-        order = sorted(
-            range(len(report.findings)),
-            key=lambda i: (report.findings[i].status != "new", i),
-        )
-        open_order = [i for i in order if report.findings[i].is_open]
-        detailed = set(open_order[:detail_limit])
-        self.views = [self._view(f, i in detailed) for i, f in enumerate(report.findings)]
+        self.views = [self._view(f) for f in report.findings]
         self.new_first = [v for v in self.views if v.f.status == "new"] + [
             v for v in self.views if v.f.status == "existing"
         ]
+        self.accepted = [v for v in self.views if not v.f.is_open]
+        self._partition(detail_limit)
+
+    def with_detail_limit(self, detail_limit: int) -> ReportView:
+        """The same view with another detail limit, sharing everything already derived."""
+        other = copy.copy(self)
+        other._partition(detail_limit)
+        return other
+
+    def _partition(self, detail_limit: int) -> None:
+        """Group open findings by kind, new first; the first `detail_limit` get full cards."""
+        self.detail_limit = detail_limit
+        detailed = {id(v) for v in self.new_first[:detail_limit]}
         self.groups: list[KindGroup] = []
         for kind in KINDS:
             group = KindGroup(kind=kind, title=KIND_TITLES[kind])
             for v in self.new_first:
                 if v.f.kind == kind:
-                    (group.detailed if v.detailed else group.compact).append(v)
+                    (group.detailed if id(v) in detailed else group.compact).append(v)
             if group.count:
                 self.groups.append(group)
-        self.accepted = [v for v in self.views if not v.f.is_open]
         self.compact_total = sum(len(g.compact) for g in self.groups)
 
     # -- lookups -----------------------------------------------------------
@@ -128,6 +139,13 @@ class ReportView:
             ref = NodeRef(node_id, self.namer.short(node_id), self.namer.what(node_id))
             self._refs[node_id] = ref
         return ref
+
+    def _id_refs(self, value: Any) -> tuple[NodeRef, ...]:
+        """Refs when a detail value is an id or a list of ids, so views can name them."""
+        values = value if isinstance(value, list) else [value]
+        if values and all(isinstance(v, str) and _looks_like_id(v) for v in values):
+            return tuple(self.ref(v) for v in values)
+        return ()
 
     def walks(self, evidence: list[Edge]) -> list[Chain]:
         """The evidence as walks a reader can follow: edges joined end to end, whichever
@@ -150,7 +168,7 @@ class ReportView:
                 walks.append((edge.from_, [(edge.to, Hop(*hop_facts, self.ref(edge.to)))]))
         return [Chain(self.ref(start), tuple(h for _, h in hops)) for start, hops in walks]
 
-    def _view(self, f: Finding, detailed: bool) -> FindingView:
+    def _view(self, f: Finding) -> FindingView:
         chains = self.walks(f.evidence)
         ids = [i for edge in f.evidence for i in (edge.from_, edge.to)]
         seen: dict[str, None] = dict.fromkeys([f.subject, *ids])
@@ -166,10 +184,11 @@ class ReportView:
             ids=tuple(seen),
             reaches=tuple(self.ref(r) for r in d.reaches),
             extras=tuple(
-                (k, scalar_text(v)) for k, v in d.extras().items() if v not in (None, [], {}, "")
+                (k, scalar_text(v), self._id_refs(v))
+                for k, v in d.extras().items()
+                if v not in (None, [], {}, "")
             ),
             entry_refs=tuple(self.ref(e.entry) for e in d.entries),
-            detailed=detailed,
         )
 
     # -- summary -----------------------------------------------------------

@@ -36,6 +36,7 @@ def synthetic_report(findings: int, *, seed: int = 7, tenants: int = 60) -> dict
     subs = sorted(_guid(rng) for _ in range(max(findings // 4, 10)))
     foreign = [_guid(rng) for _ in range(tenants)]
     out: list[dict[str, Any]] = []
+    seen: set[str] = set()
     weights = (3, 6, 1, 1, 1, 80, 2, 2, 4)
     for i in range(findings):
         kind = rng.choices(KINDS, weights)[0]
@@ -74,8 +75,7 @@ def synthetic_report(findings: int, *, seed: int = 7, tenants: int = 60) -> dict
                 "notes": [],
             }
         else:
-            far = rng.choice(foreign)
-            subject = far if kind == "unknown-tenant" else _guid(rng)
+            subject = _guid(rng)  # a fresh tenant or subscription: one finding each
             name = ""
             title = f"{kind} {subject}"
             vnet = _rid(sub, "net", "microsoft.network/virtualnetworks", f"vnet-{i:05d}")
@@ -89,9 +89,13 @@ def synthetic_report(findings: int, *, seed: int = 7, tenants: int = 60) -> dict
                 }
             ]
             details = {}
+        finding_id = hashlib.sha256(f"{kind}|{subject}".encode()).hexdigest()[:16]
+        if finding_id in seen:  # one finding per kind and subject, as the analysis makes them
+            continue
+        seen.add(finding_id)
         out.append(
             {
-                "id": hashlib.sha256(f"{kind}|{subject}".encode()).hexdigest()[:16],
+                "id": finding_id,
                 "kind": kind,
                 "severity": rng.choice(SEVERITIES),
                 "status": rng.choices(("new", "existing", "accepted"), (1, 8, 1))[0],
