@@ -85,8 +85,9 @@ class Chromium:
         mobile: bool = False,
         selectors: tuple[str, ...] = (),
         screenshot: Path | None = None,
+        media: str = "screen",
     ) -> PageVisit:
-        return asyncio.run(self._visit(url, width, height, mobile, selectors, screenshot))
+        return asyncio.run(self._visit(url, width, height, mobile, selectors, screenshot, media))
 
     def _http(self, path: str, method: str = "GET") -> Any:
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method)
@@ -102,6 +103,7 @@ class Chromium:
         mobile: bool,
         selectors: tuple[str, ...],
         screenshot: Path | None,
+        media: str,
     ) -> PageVisit:
         target = self._http("/json/new?about:blank", method="PUT")
         visit = PageVisit(url=url)
@@ -120,6 +122,7 @@ class Chromium:
                     deviceScaleFactor=2 if mobile else 1,
                     mobile=mobile,
                 )
+                await cdp.call("Emulation.setEmulatedMedia", media=media)
                 await cdp.call("Page.navigate", url=url)
                 await cdp.wait_event("Page.loadEventFired", timeout=30)
                 script = MEASURE.replace("SELECTORS", json.dumps(list(selectors)))

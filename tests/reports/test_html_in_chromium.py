@@ -88,3 +88,23 @@ def test_a_clean_first_run_renders(
     assert visit.console_errors == [] and visit.requests == [visit.url]
     topo = visit.sizes["#topology svg"]
     assert topo is not None and topo["height"] > 0
+
+
+def test_printing_drops_the_navigation_and_fits_the_picture_to_the_page(
+    chromium: Chromium, full_report: dict[str, Any], tmp_path: Path, test_output: Path
+) -> None:
+    html = write_reports(full_report, tmp_path / "run")["report.html"]
+    # A4 portrait at 96 dpi less margins is about 700 CSS pixels wide
+    visit = chromium.visit(
+        html.as_uri(),
+        width=700,
+        height=1000,
+        media="print",
+        selectors=("nav.toc", "#topology svg", "#summary"),
+        screenshot=test_output / "report-print.png",
+    )
+    assert visit.console_errors == [] and visit.requests == [visit.url]
+    nav, svg = visit.sizes["nav.toc"], visit.sizes["#topology svg"]
+    assert nav is not None and nav["width"] == 0 and nav["height"] == 0
+    assert svg is not None and 0 < svg["width"] <= 700
+    assert visit.scroll_width <= visit.viewport_width
