@@ -1,0 +1,431 @@
+"""What both stores share: records, errors, property encoding, scopes and history replay.
+
+Both stores keep, per node and per edge, the current state plus a change log:
+whenever a run creates an item, changes its label/type or properties, marks it
+stale or sees it again after it was stale, the item's state *before* that
+change is logged under the run. ``read_graph(run_id)`` takes the current state
+and undoes, newest first, every change logged by later runs. Items merely seen
+again (only ``lastSeen`` moves) are not logged, which keeps the log as small as
+what changes from night to night; their ``lastSeen`` at an earlier run is that
+run's ``seen_at`` (exact when their scope was crawled completely in that run).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import networkx as nx
+import orjson
+
+from graph.schema import (
+    PROP_FIRST_SEEN,
+    PROP_ID,
+    PROP_LABEL,
+    PROP_LAST_SEEN,
+    PROP_PRESENT,
+    PROP_SUBSCRIPTION,
+    PROP_TENANT,
+    Label,
+)
+
+Outcome = Literal["completed", "failed"]
+
+# Attributes the stores set themselves; a graph's own values for them are ignored.
+STORE_FIELDS = frozenset({PROP_FIRST_SEEN, PROP_LAST_SEEN, PROP_PRESENT})
+EDGE_TYPE = "type"
+EDGE_KEY = "key"
+# Node attributes that are not properties (the node key and its label).
+NODE_RESERVED = frozenset({PROP_ID, PROP_LABEL}) | STORE_FIELDS
+EDGE_RESERVED = frozenset({EDGE_TYPE, EDGE_KEY}) | STORE_FIELDS
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+class StoreError(Exception):
+    """The store could not do what was asked (unreachable, died, corrupt): exit 3."""
+
+
+class StoreUrlError(StoreError, ValueError):
+    """The store URL or its settings are wrong: a configuration problem (exit 2)."""
+
+
+class StoreLocked(Exception):
+    """Another tenantmap run holds the state folder's lock (exit 4)."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run in the history."""
+
+    id: str
+    seq: int
+    started_at: str
+    finished_at: str | None
+    outcome: str | None  # "completed", "failed", or None while running
+    exit_code: int | None
+    source: dict[str, Any]
+    coverage: dict[str, Any] | None
+    inventory_sha256: str | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+    seen_at: str | None = None
+    complete_scopes: tuple[str, ...] = ()
+
+    @property
+    def counts_as_previous(self) -> bool:
+        """A run the next one compares with: completed with exit 0 or 1 (findings.md)."""
+        return self.outcome == "completed" and self.exit_code in (0, 1)
+
+
+class Store(Protocol):
+    """The seam every backend implements the same way (docs/dev/interfaces.md)."""
+
+    def acquire_lock(self) -> None: ...
+    def release_lock(self) -> None: ...
+    def begin_run(
+        self, started_at: str, source: dict[str, Any], inventory_sha256: str | None
+    ) -> str: ...
+    def write_graph(
+        self,
+        run_id: str,
+        graph: nx.MultiDiGraph,
+        *,
+        complete_scopes: set[str],
+        seen_at: str,
+    ) -> None: ...
+    def finish_run(
+        self,
+        run_id: str,
+        *,
+        finished_at: str,
+        outcome: Outcome,
+        exit_code: int,
+        coverage: dict[str, Any],
+        findings: list[dict[str, Any]],
+        report: dict[str, Any] | None,
+    ) -> None: ...
+    def previous_run(self) -> RunRecord | None: ...
+    def read_graph(
+        self, run_id: str | None = None, include_stale: bool = False
+    ) -> nx.MultiDiGraph: ...
+    def runs(self) -> list[RunRecord]: ...
+    def purge(self, retention_days: int) -> int: ...
+    def close(self) -> None: ...
+
+
+def make_run_id(started_at: str, seq: int) -> str:
+    """A readable, sortable, unique run id: the start time (digits only) and the sequence."""
+    digits = "".join(ch for ch in started_at if ch.isdigit())[:14]
+    return f"{digits}-{seq:06d}" if digits else f"run-{seq:06d}"
+
+
+# --- property values -------------------------------------------------------------
+
+
+def _dumps(value: object) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 (equal values give equal text)."""
+    try:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS, default=str).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        # Integers beyond 64 bits and other rarities: the standard library handles them.
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        )
+
+
+def loads(text: str | bytes) -> Any:
+    return orjson.loads(text)
+
+
+def _scalar(value: object) -> object:
+    """A value Neo4j can hold as-is, or its JSON string."""
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value if INT64_MIN <= value <= INT64_MAX else str(value)
+    if isinstance(value, float):
+        return value
+    return _dumps(value)
+
+
+def store_value(value: object) -> object | None:
+    """Encode one property value as both stores hold it.
+
+    Scalars stay; lists of one scalar type stay (ints and floats mixed become floats,
+    as Neo4j arrays are homogeneous); anything else (dicts, lists of dicts, mixed or
+    nested lists) becomes its JSON string. None means "no property" (Neo4j cannot
+    store null), so the caller drops it.
+    """
+    if value is None:
+        return None
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        if not items:
+            return []
+        kinds = {_kind(item) for item in items}
+        if kinds <= {"int", "float"} and "float" in kinds:
+            return [float(item) for item in items]
+        if len(kinds) == 1 and next(iter(kinds)) in {"bool", "str", "int", "float"}:
+            if kinds == {"int"} and not all(INT64_MIN <= item <= INT64_MAX for item in items):
+                return _dumps(items)
+            return items
+        return _dumps(items)
+    if isinstance(value, float) and math.isnan(value):
+        return value
+    return _scalar(value)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "other"
+
+
+def encode_props(attrs: Mapping[str, object], reserved: frozenset[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, value in attrs.items():
+        if name in reserved:
+            continue
+        kind = type(value)
+        # The common cases, kept off the slow path.
+        if kind is str or kind is bool or kind is float:
+            out[name] = value
+            continue
+        if kind is int and INT64_MIN <= value <= INT64_MAX:  # type: ignore[operator]
+            out[name] = value
+            continue
+        if kind is list and value and all(type(item) is str for item in value):  # type: ignore[attr-defined]
+            out[name] = value
+            continue
+        encoded = store_value(value)
+        if encoded is not None:
+            out[name] = encoded
+    return out
+
+
+def props_json(props: Mapping[str, object]) -> str:
+    """The canonical text of a property map: equal maps give equal text."""
+    return _dumps(props)
+
+
+# --- rows the stores write -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    id: str
+    label: str
+    props: dict[str, object]
+    props_text: str
+    scope: str | None
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    source: str
+    key: str
+    target: str
+    type: str
+    props: dict[str, object]
+    props_text: str
+    scope: str | None
+
+
+def scope_of(attrs: Mapping[str, object]) -> str | None:
+    """An item's scope: its subscription id if any, else its tenant id (architecture.md)."""
+    for name in (PROP_SUBSCRIPTION, PROP_TENANT):
+        value = attrs.get(name)
+        if isinstance(value, str) and value:
+            return value.lower()
+    return None
+
+
+def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
+    for node_id, attrs in graph.nodes(data=True):
+        label = str(attrs.get(PROP_LABEL) or Label.RESOURCE)
+        props = encode_props(attrs, NODE_RESERVED)
+        yield NodeRow(str(node_id), label, props, props_json(props), scope_of(attrs))
+
+
+def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
+    scopes = {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        edge_type = str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0])
+        props = encode_props(attrs, EDGE_RESERVED)
+        yield EdgeRow(
+            str(source),
+            str(key),
+            str(target),
+            edge_type,
+            props,
+            props_json(props),
+            scopes.get(source),
+        )
+
+
+def check_identifier(name: str, what: str) -> str:
+    """Labels and relationship types go into Cypher text: allow only safe names."""
+    if (
+        not name
+        or not (name[0].isalpha() or name[0] == "_")
+        or not all(ch.isalnum() or ch == "_" for ch in name)
+    ):
+        raise StoreError(f"{what} {name!r} is not a valid Neo4j name (letters, digits, _)")
+    return name
+
+
+# --- reading back ----------------------------------------------------------------------
+
+
+@dataclass
+class ItemState:
+    """One node or edge as stored: ``kind`` is the label (nodes) or the type (edges)."""
+
+    kind: str
+    props: dict[str, object]
+    scope: str | None
+    first_seen: str | None
+    last_seen: str | None
+    present: bool
+    first_run: int | None
+    last_run: int | None
+
+    def to_json(self) -> str:
+        return _dumps(
+            {
+                "kind": self.kind,
+                "props": self.props,
+                "scope": self.scope,
+                "firstSeen": self.first_seen,
+                "lastSeen": self.last_seen,
+                "present": self.present,
+                "firstRun": self.first_run,
+                "lastRun": self.last_run,
+            }
+        )
+
+    @staticmethod
+    def from_json(text: str) -> ItemState:
+        data = orjson.loads(text)
+        return ItemState(
+            kind=data["kind"],
+            props=data["props"],
+            scope=data.get("scope"),
+            first_seen=data.get("firstSeen"),
+            last_seen=data.get("lastSeen"),
+            present=bool(data.get("present")),
+            first_run=data.get("firstRun"),
+            last_run=data.get("lastRun"),
+        )
+
+
+NodeKey = str
+EdgeKey = tuple[str, str, str]  # (source, key, target)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The state an item had before run ``run`` changed it (None: it did not exist)."""
+
+    run: int
+    order: int
+    node: NodeKey | None
+    edge: EdgeKey | None
+    before: ItemState | None
+
+
+def replay_to(
+    nodes: dict[NodeKey, ItemState],
+    edges: dict[EdgeKey, ItemState],
+    changes: Iterable[Change],
+    run_seq: int,
+    run_seen_at: str | None,
+) -> None:
+    """Turn the current state into the state after run ``run_seq`` (in place).
+
+    ``changes`` are those logged by runs after ``run_seq``, in any order.
+    """
+    for change in sorted(changes, key=lambda c: (c.run, c.order), reverse=True):
+        if change.node is not None:
+            _undo(nodes, change.node, change.before)
+        elif change.edge is not None:
+            _undo(edges, change.edge, change.before)
+    if run_seen_at is None:
+        return
+    for item in (*nodes.values(), *edges.values()):
+        if item.present and item.last_run is not None and item.last_run > run_seq:
+            # Seen again later without any change: as of that run it was last seen then.
+            item.last_seen = run_seen_at
+            item.last_run = run_seq
+
+
+def _undo(items: dict[Any, ItemState], key: Any, before: ItemState | None) -> None:
+    if before is None:
+        items.pop(key, None)
+    else:
+        items[key] = before
+
+
+def to_graph(
+    nodes: Mapping[NodeKey, ItemState],
+    edges: Mapping[EdgeKey, ItemState],
+    include_stale: bool,
+) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for node_id, item in sorted(nodes.items()):
+        if not item.present and not include_stale:
+            continue
+        graph.add_node(node_id, **_attrs(item, {PROP_ID: node_id, PROP_LABEL: item.kind}))
+    for (source, key, target), item in sorted(edges.items()):
+        if not item.present and not include_stale:
+            continue
+        if source not in graph or target not in graph:
+            # An edge whose end is stale (or gone) is shown only with its ends.
+            continue
+        graph.add_edge(source, target, key=key, **_attrs(item, {EDGE_TYPE: item.kind}))
+    return graph
+
+
+def _attrs(item: ItemState, head: dict[str, object]) -> dict[str, object]:
+    attrs: dict[str, object] = dict(head)
+    attrs.update(item.props)
+    if item.first_seen is not None:
+        attrs[PROP_FIRST_SEEN] = item.first_seen
+    if item.last_seen is not None:
+        attrs[PROP_LAST_SEEN] = item.last_seen
+    attrs[PROP_PRESENT] = item.present
+    return attrs
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Bulk loads allocate millions of small objects that are never cyclic garbage:
+    pausing the cyclic collector avoids repeated full scans (several times faster)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_json(text: str | None, default: Any) -> Any:
+    return default if text is None else orjson.loads(text)
+
+
+def dumps(value: object) -> str:
+    return _dumps(value)

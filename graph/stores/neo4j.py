@@ -1,0 +1,717 @@
+"""The team store: a Neo4j database over Bolt.
+
+Model, for people who write Cypher:
+
+* every node carries its schema label (``:VirtualNetwork``, ``:Tenant``, ...) and
+  the common label ``:Tenantmap``. The uniqueness constraint is on
+  ``(:Tenantmap {id})``, not per label, because a node's label can change between
+  nights (a ``:Resource`` placeholder becomes a ``:VirtualNetwork`` once its
+  subscription is crawled): MERGE on the common label keeps one node per id
+  whatever its label. ``MATCH (v:VirtualNetwork)`` works as one expects.
+* relationships have their schema type and a ``key`` property (unique per
+  source/target pair, schema.edge_key).
+* both carry ``firstSeen``, ``lastSeen``, ``present`` and bookkeeping
+  properties starting with ``_`` (``_scope``, ``_hash``, ``_firstRun``,
+  ``_lastRun``, ``_staleRun``).
+* run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
+  with source, coverage, findings and report as JSON strings; the change log that
+  lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
+
+Writes are batched ``UNWIND $rows ... MERGE`` statements grouped per label and
+per relationship type, each batch one managed transaction (``execute_write``,
+which retries transient errors). A run that dies part way leaves merged batches
+behind; they are logged under that run, so earlier runs still read back as they
+were, and a rerun merges by id without duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import neo4j
+import networkx as nx
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+from graph.stores.common import (
+    EDGE_KEY,
+    Change,
+    EdgeKey,
+    EdgeRow,
+    ItemState,
+    NodeKey,
+    NodeRow,
+    Outcome,
+    RunRecord,
+    StoreError,
+    StoreUrlError,
+    check_identifier,
+    dumps,
+    edge_rows,
+    gc_paused,
+    make_run_id,
+    node_rows,
+    parse_json,
+    replay_to,
+    to_graph,
+)
+from graph.stores.lock import StateLock
+
+NODE_LABEL = "Tenantmap"
+RUN_LABEL = "Run"
+CHANGE_LABEL = "RunChange"
+META_LABEL = "TenantmapMeta"
+BATCH_SIZE = 10_000
+
+_PUBLIC_FIELDS = {"id", "firstSeen", "lastSeen", "present"}
+T = TypeVar("T")
+
+_SCHEMA = (
+    f"CREATE CONSTRAINT tenantmap_node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE",
+    f"CREATE CONSTRAINT tenantmap_run_id IF NOT EXISTS FOR (r:{RUN_LABEL}) REQUIRE r.id IS UNIQUE",
+    f"CREATE CONSTRAINT tenantmap_meta_name IF NOT EXISTS FOR (m:{META_LABEL}) "
+    "REQUIRE m.name IS UNIQUE",
+    f"CREATE INDEX tenantmap_node_scope IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._scope)",
+    f"CREATE INDEX tenantmap_node_present IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.present)",
+    f"CREATE INDEX tenantmap_run_seq IF NOT EXISTS FOR (r:{RUN_LABEL}) ON (r.seq)",
+    f"CREATE INDEX tenantmap_change_run IF NOT EXISTS FOR (c:{CHANGE_LABEL}) ON (c.run)",
+)
+
+
+def _hash(kind: str, props_text: str) -> str:
+    return hashlib.blake2b(f"{kind}\0{props_text}".encode(), digest_size=8).hexdigest()
+
+
+class Neo4jStore:
+    def __init__(
+        self,
+        url: str,
+        *,
+        state_dir: Path,
+        database: str | None = None,
+        retry_seconds: float = 30.0,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.url = url
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.batch_size = batch_size
+        self._lock = StateLock(Path(state_dir))
+        password = os.environ.get("NEO4J_PASSWORD")
+        user = os.environ.get("NEO4J_USERNAME") or "neo4j"
+        auth = (user, password) if password is not None else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                url,
+                auth=auth,
+                max_transaction_retry_time=retry_seconds,
+                connection_timeout=15.0,
+                connection_acquisition_timeout=60.0,
+            )
+        except (ValueError, DriverError) as exc:
+            raise StoreUrlError(f"store URL {url!r} is not a valid Neo4j URL: {exc}") from None
+        try:
+            self._driver.verify_connectivity()
+            for statement in _SCHEMA:
+                self._driver.execute_query(statement, database_=self.database)
+        except AuthError:
+            self._driver.close()
+            raise StoreError(
+                f"Neo4j at {url} refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD"
+            ) from None
+        except (Neo4jError, DriverError, OSError) as exc:
+            self._driver.close()
+            raise StoreError(
+                f"cannot reach Neo4j at {url}: {_one_line(exc)}; check --store and that Neo4j "
+                "is running"
+            ) from None
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _write(self, work: Callable[..., T], *args: Any) -> T:
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(work, *args)
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise StoreError(f"writing to Neo4j at {self.url} failed: {_one_line(exc)}") from None
+
+    def _read(self, work: Callable[..., T], *args: Any) -> T:
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_read(work, *args)
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise StoreError(f"reading from Neo4j at {self.url} failed: {_one_line(exc)}") from None
+
+    # --- lock ------------------------------------------------------------------------
+
+    def acquire_lock(self) -> None:
+        self._lock.acquire()
+
+    def release_lock(self) -> None:
+        self._lock.release()
+
+    # --- runs ------------------------------------------------------------------------
+
+    def begin_run(
+        self, started_at: str, source: dict[str, Any], inventory_sha256: str | None
+    ) -> str:
+        def work(tx: neo4j.ManagedTransaction) -> str:
+            record = tx.run(
+                f"MERGE (m:{META_LABEL} {{name: 'runs'}}) ON CREATE SET m.seq = 0 "
+                "SET m.seq = m.seq + 1 RETURN m.seq AS seq"
+            ).single(strict=True)
+            seq = int(record["seq"])
+            run_id = make_run_id(started_at, seq)
+            tx.run(
+                f"CREATE (:{RUN_LABEL} {{id: $id, seq: $seq, startedAt: $started, "
+                "source: $source, inventorySha256: $sha})",
+                id=run_id,
+                seq=seq,
+                started=started_at,
+                source=dumps(source),
+                sha=inventory_sha256,
+            ).consume()
+            return run_id
+
+        return self._write(work)
+
+    def finish_run(
+        self,
+        run_id: str,
+        *,
+        finished_at: str,
+        outcome: Outcome,
+        exit_code: int,
+        coverage: dict[str, Any],
+        findings: list[dict[str, Any]],
+        report: dict[str, Any] | None,
+    ) -> None:
+        if outcome not in ("completed", "failed"):
+            raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(
+                f"MATCH (r:{RUN_LABEL} {{id: $id}}) SET r.finishedAt = $finished, "
+                "r.outcome = $outcome, r.exitCode = $exit, r.coverage = $coverage, "
+                "r.findings = $findings, r.report = $report RETURN count(r) AS n",
+                id=run_id,
+                finished=finished_at,
+                outcome=outcome,
+                exit=exit_code,
+                coverage=dumps(coverage),
+                findings=dumps(findings),
+                report=None if report is None else dumps(report),
+            ).single(strict=True)
+            return int(record["n"])
+
+        if self._write(work) == 0:
+            raise StoreError(f"no run {run_id!r} in Neo4j at {self.url}")
+
+    def runs(self) -> list[RunRecord]:
+        def work(tx: neo4j.ManagedTransaction) -> list[RunRecord]:
+            result = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN properties(r) AS r ORDER BY r.seq")
+            return [_run_record(record["r"]) for record in result]
+
+        return self._read(work)
+
+    def previous_run(self) -> RunRecord | None:
+        def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
+            record = tx.run(
+                f"MATCH (r:{RUN_LABEL}) WHERE r.outcome = 'completed' AND r.exitCode IN [0, 1] "
+                "RETURN properties(r) AS r ORDER BY r.seq DESC LIMIT 1"
+            ).single()
+            return None if record is None else _run_record(record["r"])
+
+        return self._read(work)
+
+    def _run_seq(self, run_id: str) -> tuple[int, str | None]:
+        def work(tx: neo4j.ManagedTransaction) -> tuple[int, str | None] | None:
+            record = tx.run(
+                f"MATCH (r:{RUN_LABEL} {{id: $id}}) RETURN r.seq AS seq, r.seenAt AS seen",
+                id=run_id,
+            ).single()
+            return None if record is None else (int(record["seq"]), record["seen"])
+
+        found = self._read(work)
+        if found is None:
+            raise StoreError(f"no run {run_id!r} in Neo4j at {self.url}")
+        return found
+
+    # --- graph -----------------------------------------------------------------------
+
+    def write_graph(
+        self,
+        run_id: str,
+        graph: nx.MultiDiGraph,
+        *,
+        complete_scopes: set[str],
+        seen_at: str,
+    ) -> None:
+        with gc_paused():
+            run, _ = self._run_seq(run_id)
+            scopes = sorted({scope.lower() for scope in complete_scopes})
+
+            def mark_run(tx: neo4j.ManagedTransaction) -> None:
+                tx.run(
+                    f"MATCH (r:{RUN_LABEL} {{seq: $run}}) SET r.seenAt = $seen, "
+                    "r.completeScopes = $scopes",
+                    run=run,
+                    seen=seen_at,
+                    scopes=scopes,
+                ).consume()
+
+            self._write(mark_run)
+            for batch in _batches(node_rows(graph), self.batch_size):
+                self._write(_write_nodes, batch, run, seen_at)
+            by_type: dict[str, list[EdgeRow]] = defaultdict(list)
+            for row in edge_rows(graph):
+                by_type[row.type].append(row)
+            for edge_type, rows in sorted(by_type.items()):
+                check_identifier(edge_type, "relationship type")
+                for start in range(0, len(rows), self.batch_size):
+                    edge_batch = rows[start : start + self.batch_size]
+                    self._write(_write_edges, edge_type, edge_batch, run, seen_at)
+            if scopes:
+                while self._write(_mark_stale_nodes, scopes, run, self.batch_size):
+                    pass
+                while self._write(_mark_stale_edges, scopes, run, self.batch_size):
+                    pass
+
+    def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
+        with gc_paused():
+            target: tuple[int, str | None] | None = None
+            if run_id is not None:
+                target = self._run_seq(run_id)
+            nodes, edges, changes, oldest = self._read(_read_everything, target)
+            if target is not None:
+                seq, seen_at = target
+                if oldest is not None and seq < oldest:
+                    raise StoreError(
+                        f"run {run_id} is older than the retention period: its graph is no "
+                        "longer kept"
+                    )
+                replay_to(nodes, edges, changes, seq, seen_at)
+            return to_graph(nodes, edges, include_stale)
+
+    def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
+        """Delete items stale for longer than ``retention_days``, in bounded batches."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+        cutoff_text = cutoff.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        limit = self.batch_size
+
+        def delete_nodes(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(
+                f"MATCH (n:{NODE_LABEL}) WHERE n.present = false AND n.lastSeen < $cutoff "
+                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+                cutoff=cutoff_text,
+                limit=limit,
+            ).single(strict=True)
+            return int(record["n"])
+
+        def delete_edges(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(
+                f"MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL}) WHERE r.present = false "
+                "AND r.lastSeen < $cutoff WITH r LIMIT $limit DELETE r RETURN count(*) AS n",
+                cutoff=cutoff_text,
+                limit=limit,
+            ).single(strict=True)
+            return int(record["n"])
+
+        def prune_changes(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(
+                f"MATCH (r:{RUN_LABEL}) WHERE r.startedAt < $cutoff RETURN max(r.seq) AS last",
+                cutoff=cutoff_text,
+            ).single(strict=True)
+            last = record["last"]
+            if last is None:
+                return 0
+            tx.run(
+                f"MERGE (m:{META_LABEL} {{name: 'history'}}) SET m.oldestReadableRun = $last",
+                last=last,
+            ).consume()
+            deleted = tx.run(
+                f"MATCH (c:{CHANGE_LABEL}) WHERE c.run <= $last WITH c LIMIT $limit "
+                "DELETE c RETURN count(*) AS n",
+                last=last,
+                limit=limit,
+            ).single(strict=True)
+            return int(deleted["n"])
+
+        deleted = 0
+        for work in (delete_nodes, delete_edges):
+            while True:
+                count = self._write(work)
+                deleted += count
+                if count < limit:
+                    break
+        while self._write(prune_changes) >= limit:
+            pass
+        return deleted
+
+    def close(self) -> None:
+        self._lock.release()
+        self._driver.close()
+
+
+# --- transaction functions (each may be retried whole by execute_write) -----------------
+
+
+def _batches(rows: Iterable[NodeRow], size: int) -> Iterable[list[NodeRow]]:
+    batch: list[NodeRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_nodes(
+    tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str
+) -> None:
+    hashes = {row.id: _hash(row.label, row.props_text) for row in rows}
+    existing = {
+        record["id"]: (record["hash"], record["present"])
+        for record in tx.run(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
+            "RETURN n.id AS id, n._hash AS hash, n.present AS present",
+            ids=list(hashes),
+        )
+    }
+    changed = [
+        row for row in rows if row.id not in existing or existing[row.id] != (hashes[row.id], True)
+    ]
+    unchanged = [
+        row.id for row in rows if row.id in existing and existing[row.id] == (hashes[row.id], True)
+    ]
+    if changed:
+        befores = _node_states(tx, [row.id for row in changed if row.id in existing])
+        _log_changes(
+            tx,
+            run,
+            [{"node": row.id, "before": befores.get(row.id)} for row in changed],
+        )
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        relabel: dict[str, list[str]] = defaultdict(list)
+        for row in changed:
+            label = check_identifier(row.label, "label")
+            by_label[label].append(
+                {"id": row.id, "props": row.props, "scope": row.scope, "hash": hashes[row.id]}
+            )
+            before = befores.get(row.id)
+            if before is not None and before.kind != label:
+                relabel[check_identifier(before.kind, "label")].append(row.id)
+        for old_label, ids in relabel.items():
+            tx.run(
+                f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) REMOVE n:`{old_label}`",
+                ids=ids,
+            ).consume()
+        for label, batch in by_label.items():
+            tx.run(
+                f"UNWIND $rows AS row MERGE (n:{NODE_LABEL} {{id: row.id}}) "
+                "WITH n, row, n.firstSeen AS firstSeen, n._firstRun AS firstRun "
+                "SET n = row.props "
+                f"SET n:`{label}`, n.id = row.id, n.firstSeen = coalesce(firstSeen, $seen), "
+                "n._firstRun = coalesce(firstRun, $run), n.lastSeen = $seen, n._lastRun = $run, "
+                "n.present = true, n._scope = row.scope, n._hash = row.hash",
+                rows=batch,
+                seen=seen,
+                run=run,
+            ).consume()
+    if unchanged:
+        tx.run(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
+            "SET n.lastSeen = $seen, n._lastRun = $run",
+            ids=unchanged,
+            seen=seen,
+            run=run,
+        ).consume()
+
+
+def _write_edges(
+    tx: neo4j.ManagedTransaction, edge_type: str, rows: Sequence[EdgeRow], run: int, seen: str
+) -> None:
+    keyed: list[dict[str, Any]] = [
+        {
+            "source": row.source,
+            "key": row.key,
+            "target": row.target,
+            "props": row.props,
+            "scope": row.scope,
+            "hash": _hash(row.type, row.props_text),
+        }
+        for row in rows
+    ]
+    existing = {
+        (record["source"], record["key"], record["target"]): (record["hash"], record["present"])
+        for record in tx.run(
+            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}})"
+            f"-[r:`{edge_type}` {{key: row.key}}]->(b:{NODE_LABEL} {{id: row.target}}) "
+            "RETURN row.source AS source, row.key AS key, row.target AS target, "
+            "r._hash AS hash, r.present AS present",
+            rows=[{"source": r["source"], "key": r["key"], "target": r["target"]} for r in keyed],
+        )
+    }
+    changed: list[dict[str, Any]] = []
+    unchanged: list[dict[str, Any]] = []
+    for row in keyed:
+        ident = (row["source"], row["key"], row["target"])
+        if existing.get(ident) == (row["hash"], True):
+            unchanged.append({"source": ident[0], "key": ident[1], "target": ident[2]})
+        else:
+            changed.append(row)
+    if changed:
+        befores = _edge_states(
+            tx,
+            edge_type,
+            [
+                {"source": r["source"], "key": r["key"], "target": r["target"]}
+                for r in changed
+                if (r["source"], r["key"], r["target"]) in existing
+            ],
+        )
+        _log_changes(
+            tx,
+            run,
+            [
+                {
+                    "source": r["source"],
+                    "key": r["key"],
+                    "target": r["target"],
+                    "before": befores.get((r["source"], r["key"], r["target"])),
+                }
+                for r in changed
+            ],
+        )
+        tx.run(
+            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
+            f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+            f"MERGE (a)-[r:`{edge_type}` {{key: row.key}}]->(b) "
+            "WITH r, row, r.firstSeen AS firstSeen, r._firstRun AS firstRun "
+            "SET r = row.props "
+            "SET r.key = row.key, r.firstSeen = coalesce(firstSeen, $seen), "
+            "r._firstRun = coalesce(firstRun, $run), r.lastSeen = $seen, r._lastRun = $run, "
+            "r.present = true, r._scope = row.scope, r._hash = row.hash",
+            rows=changed,
+            seen=seen,
+            run=run,
+        ).consume()
+    if unchanged:
+        tx.run(
+            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}})"
+            f"-[r:`{edge_type}` {{key: row.key}}]->(b:{NODE_LABEL} {{id: row.target}}) "
+            "SET r.lastSeen = $seen, r._lastRun = $run",
+            rows=unchanged,
+            seen=seen,
+            run=run,
+        ).consume()
+
+
+def _mark_stale_nodes(tx: neo4j.ManagedTransaction, scopes: list[str], run: int, limit: int) -> int:
+    records = list(
+        tx.run(
+            f"MATCH (n:{NODE_LABEL}) WHERE n._scope IN $scopes AND n.present = true "
+            "AND n._lastRun < $run WITH n LIMIT $limit "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+            scopes=scopes,
+            run=run,
+            limit=limit,
+        )
+    )
+    if not records:
+        return 0
+    _log_changes(
+        tx,
+        run,
+        [{"node": r["id"], "before": _state(_kind_of(r["labels"]), r["props"])} for r in records],
+    )
+    tx.run(
+        f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
+        "SET n.present = false, n._staleRun = $run",
+        ids=[r["id"] for r in records],
+        run=run,
+    ).consume()
+    return len(records)
+
+
+def _mark_stale_edges(tx: neo4j.ManagedTransaction, scopes: list[str], run: int, limit: int) -> int:
+    records = list(
+        tx.run(
+            f"MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) WHERE r._scope IN $scopes "
+            "AND r.present = true AND r._lastRun < $run WITH a, r, b LIMIT $limit "
+            "RETURN a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
+            "properties(r) AS props, elementId(r) AS eid",
+            scopes=scopes,
+            run=run,
+            limit=limit,
+        )
+    )
+    if not records:
+        return 0
+    _log_changes(
+        tx,
+        run,
+        [
+            {
+                "source": r["source"],
+                "key": r["key"],
+                "target": r["target"],
+                "before": _state(r["type"], r["props"], edge=True),
+            }
+            for r in records
+        ],
+    )
+    tx.run(
+        "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
+        "SET r.present = false, r._staleRun = $run",
+        eids=[r["eid"] for r in records],
+        run=run,
+    ).consume()
+    return len(records)
+
+
+def _node_states(tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[NodeKey, ItemState]:
+    if not ids:
+        return {}
+    return {
+        record["id"]: _state(_kind_of(record["labels"]), record["props"])
+        for record in tx.run(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+            ids=ids,
+        )
+    }
+
+
+def _edge_states(
+    tx: neo4j.ManagedTransaction, edge_type: str, keys: list[dict[str, str]]
+) -> dict[EdgeKey, ItemState]:
+    if not keys:
+        return {}
+    return {
+        (record["source"], record["key"], record["target"]): _state(
+            edge_type, record["props"], edge=True
+        )
+        for record in tx.run(
+            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}})"
+            f"-[r:`{edge_type}` {{key: row.key}}]->(b:{NODE_LABEL} {{id: row.target}}) "
+            "RETURN row.source AS source, row.key AS key, row.target AS target, "
+            "properties(r) AS props",
+            rows=keys,
+        )
+    }
+
+
+def _log_changes(tx: neo4j.ManagedTransaction, run: int, entries: list[dict[str, Any]]) -> None:
+    base = time.time_ns()
+    rows = []
+    for offset, entry in enumerate(entries):
+        before = entry.pop("before")
+        entry["order"] = base + offset
+        entry["before"] = None if before is None else before.to_json()
+        rows.append(entry)
+    tx.run(
+        f"UNWIND $rows AS row CREATE (c:{CHANGE_LABEL}) SET c = row, c.run = $run",
+        rows=rows,
+        run=run,
+    ).consume()
+
+
+def _read_everything(
+    tx: neo4j.ManagedTransaction, target: tuple[int, str | None] | None
+) -> tuple[dict[NodeKey, ItemState], dict[EdgeKey, ItemState], list[Change], int | None]:
+    nodes: dict[NodeKey, ItemState] = {}
+    for record in tx.run(
+        f"MATCH (n:{NODE_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    ):
+        nodes[record["id"]] = _state(_kind_of(record["labels"]), record["props"])
+    edges: dict[EdgeKey, ItemState] = {}
+    for record in tx.run(
+        f"MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) "
+        "RETURN a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
+        "properties(r) AS props"
+    ):
+        edges[(record["source"], record["key"], record["target"])] = _state(
+            record["type"], record["props"], edge=True
+        )
+    changes: list[Change] = []
+    oldest: int | None = None
+    if target is not None:
+        for record in tx.run(
+            f"MATCH (c:{CHANGE_LABEL}) WHERE c.run > $seq RETURN properties(c) AS c",
+            seq=target[0],
+        ):
+            c = record["c"]
+            changes.append(
+                Change(
+                    run=int(c["run"]),
+                    order=int(c["order"]),
+                    node=c.get("node"),
+                    edge=None
+                    if c.get("node") is not None
+                    else (c["source"], c["key"], c["target"]),
+                    before=None if c.get("before") is None else ItemState.from_json(c["before"]),
+                )
+            )
+        meta = tx.run(
+            f"MATCH (m:{META_LABEL} {{name: 'history'}}) RETURN m.oldestReadableRun AS oldest"
+        ).single()
+        if meta is not None and meta["oldest"] is not None:
+            oldest = int(meta["oldest"])
+    return nodes, edges, changes, oldest
+
+
+def _kind_of(labels: list[str]) -> str:
+    for label in labels:
+        if label != NODE_LABEL:
+            return label
+    return NODE_LABEL
+
+
+def _state(kind: str, stored: dict[str, Any], *, edge: bool = False) -> ItemState:
+    props = {
+        name: value
+        for name, value in stored.items()
+        if name not in _PUBLIC_FIELDS
+        and not name.startswith("_")
+        and not (edge and name == EDGE_KEY)
+    }
+    return ItemState(
+        kind=kind,
+        props=props,
+        scope=stored.get("_scope"),
+        first_seen=stored.get("firstSeen"),
+        last_seen=stored.get("lastSeen"),
+        present=bool(stored.get("present", True)),
+        first_run=stored.get("_firstRun"),
+        last_run=stored.get("_lastRun"),
+    )
+
+
+def _run_record(props: dict[str, Any]) -> RunRecord:
+    return RunRecord(
+        id=props["id"],
+        seq=int(props["seq"]),
+        started_at=props["startedAt"],
+        finished_at=props.get("finishedAt"),
+        outcome=props.get("outcome"),
+        exit_code=props.get("exitCode"),
+        source=parse_json(props.get("source"), {}),
+        coverage=parse_json(props.get("coverage"), None),
+        inventory_sha256=props.get("inventorySha256"),
+        findings=parse_json(props.get("findings"), []),
+        report=parse_json(props.get("report"), None),
+        seen_at=props.get("seenAt"),
+        complete_scopes=tuple(props.get("completeScopes") or ()),
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())[:300]

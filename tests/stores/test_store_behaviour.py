@@ -1,0 +1,240 @@
+"""What both stores do the same way (architecture.md "Stores and history", interfaces.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import networkx as nx
+import pytest
+
+from graph.schema import INTERNET_ID
+from graph.stores import Store, StoreError
+from tests.stores.estate import SUB_A, SUB_B, TENANT, content, small_estate, vnet_id
+
+NIGHT1 = "2026-11-01T02:00:00Z"
+NIGHT2 = "2026-11-02T02:00:00Z"
+NIGHT3 = "2026-11-03T02:00:00Z"
+ALL_SCOPES = {TENANT, SUB_A, SUB_B}
+
+
+def record_run(
+    store: Store,
+    graph: nx.MultiDiGraph,
+    seen_at: str,
+    *,
+    scopes: set[str] = ALL_SCOPES,
+    outcome: str = "completed",
+    exit_code: int = 0,
+    findings: list[dict] | None = None,
+) -> str:
+    run_id = store.begin_run(seen_at, {"kind": "resource-graph", "endpoint": "test"}, "ab12")
+    store.write_graph(run_id, graph, complete_scopes=scopes, seen_at=seen_at)
+    store.finish_run(
+        run_id,
+        finished_at=seen_at.replace("02:00:00", "02:10:00"),
+        outcome=outcome,  # type: ignore[arg-type]
+        exit_code=exit_code,
+        coverage={"complete": True, "subscriptionsCrawled": sorted(scopes)},
+        findings=findings or [],
+        report={"format": "tenantmap.report/1", "run": {"id": run_id}},
+    )
+    return run_id
+
+
+def as_written(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
+    """What a store should give back: structured values as canonical JSON strings."""
+    nodes, edges = content(graph)
+    for attrs in nodes.values():
+        if isinstance(attrs.get("tags"), dict):
+            attrs["tags"] = json.dumps(attrs["tags"], sort_keys=True, separators=(",", ":"))
+    return nodes, edges
+
+
+def test_written_graph_reads_back_with_the_same_nodes_edges_and_properties(store: Store) -> None:
+    graph = small_estate()
+    record_run(store, graph, NIGHT1)
+
+    assert content(store.read_graph()) == as_written(graph)
+
+
+def test_read_back_items_carry_first_seen_last_seen_and_present(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(), NIGHT2)
+
+    hub = store.read_graph().nodes[vnet_id(SUB_A, "hub")]
+    assert (hub["firstSeen"], hub["lastSeen"], hub["present"]) == (NIGHT1, NIGHT2, True)
+
+
+def test_structured_property_values_are_stored_as_json_strings(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+
+    hub = store.read_graph().nodes[vnet_id(SUB_A, "hub")]
+    assert isinstance(hub["tags"], str)
+    assert json.loads(hub["tags"]) == {"env": "prod", "owner": "hub"}
+    assert hub["addressPrefixes"] == ["10.0.0.0/16"]
+
+
+def test_rewriting_the_same_graph_keeps_one_item_per_id(store: Store) -> None:
+    graph = small_estate()
+    run_id = record_run(store, graph, NIGHT1)
+    store.write_graph(run_id, graph, complete_scopes=ALL_SCOPES, seen_at=NIGHT1)
+    record_run(store, graph, NIGHT2)
+
+    read = store.read_graph(include_stale=True)
+    assert sorted(read.nodes) == sorted(graph.nodes)
+    assert read.number_of_edges() == graph.number_of_edges()
+
+
+def test_item_missing_from_a_completely_read_scope_is_marked_stale_with_last_seen_kept(
+    store: Store,
+) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
+
+    spoke = vnet_id(SUB_A, "spoke1")
+    assert spoke not in store.read_graph()
+    stale = store.read_graph(include_stale=True)
+    assert stale.nodes[spoke]["present"] is False
+    assert stale.nodes[spoke]["lastSeen"] == NIGHT1
+    peering = [k for _, _, k in stale.edges(vnet_id(SUB_A, "hub"), keys=True)]
+    assert "PEERS_WITH:hub-to-spoke1" in peering
+
+
+def test_edge_missing_from_a_complete_scope_is_marked_stale(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    without_peering = small_estate()
+    without_peering.remove_edge(
+        vnet_id(SUB_A, "hub"), vnet_id(SUB_A, "spoke1"), key="PEERS_WITH:hub-to-spoke1"
+    )
+    record_run(store, without_peering, NIGHT2)
+
+    hub, spoke = vnet_id(SUB_A, "hub"), vnet_id(SUB_A, "spoke1")
+    assert not store.read_graph().has_edge(hub, spoke)
+    stale = store.read_graph(include_stale=True).edges[hub, spoke, "PEERS_WITH:hub-to-spoke1"]
+    assert (stale["present"], stale["lastSeen"]) == (False, NIGHT1)
+
+
+def test_item_of_a_failed_scope_stays_present_when_not_seen(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    # Subscription B failed tonight: its VNet was not read, and must not turn stale.
+    record_run(store, small_estate(vnets_b=()), NIGHT2, scopes={TENANT, SUB_A})
+
+    app = store.read_graph().nodes[vnet_id(SUB_B, "app")]
+    assert app["present"] is True
+    assert app["lastSeen"] == NIGHT1
+
+
+def test_stale_item_seen_again_is_present_again_with_its_first_seen(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
+    record_run(store, small_estate(), NIGHT3)
+
+    spoke = store.read_graph().nodes[vnet_id(SUB_A, "spoke1")]
+    assert (spoke["present"], spoke["firstSeen"], spoke["lastSeen"]) == (True, NIGHT1, NIGHT3)
+
+
+def test_stale_items_are_deleted_after_the_retention_period_and_not_before(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
+    spoke = vnet_id(SUB_A, "spoke1")
+
+    store.purge(30, now=datetime(2026, 11, 20, tzinfo=UTC))  # type: ignore[call-arg]
+    assert spoke in store.read_graph(include_stale=True)
+
+    store.purge(30, now=datetime(2026, 12, 5, tzinfo=UTC))  # type: ignore[call-arg]
+    after = store.read_graph(include_stale=True)
+    assert spoke not in after
+    assert vnet_id(SUB_A, "hub") in after  # present items are never purged
+    assert not any(spoke in (s, t) for s, t in after.edges())
+
+
+def test_purge_never_deletes_items_of_a_failed_scope(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(vnets_b=()), NIGHT2, scopes={TENANT, SUB_A})
+
+    store.purge(0, now=datetime(2027, 6, 1, tzinfo=UTC))  # type: ignore[call-arg]
+
+    assert vnet_id(SUB_B, "app") in store.read_graph()
+
+
+def test_previous_run_is_the_latest_completed_run_with_exit_0_or_1(store: Store) -> None:
+    first = record_run(store, small_estate(), NIGHT1, exit_code=1, findings=[{"id": "f1"}])
+    record_run(store, small_estate(), NIGHT2, outcome="failed", exit_code=3)
+    unfinished = store.begin_run(NIGHT3, {"kind": "arm"}, None)
+
+    previous = store.previous_run()
+    assert previous is not None
+    assert previous.id == first
+    assert previous.findings == [{"id": "f1"}]
+    assert previous.report == {"format": "tenantmap.report/1", "run": {"id": first}}
+    assert unfinished != first
+
+
+def test_previous_run_is_none_without_a_completed_run(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1, outcome="failed", exit_code=3)
+
+    assert store.previous_run() is None
+
+
+def test_run_history_lists_every_run_in_order_with_its_record(store: Store) -> None:
+    first = record_run(store, small_estate(), NIGHT1)
+    second = record_run(store, small_estate(), NIGHT2, outcome="failed", exit_code=3)
+
+    runs = store.runs()
+    assert [r.id for r in runs] == [first, second]
+    assert [(r.outcome, r.exit_code) for r in runs] == [("completed", 0), ("failed", 3)]
+    assert runs[0].started_at == NIGHT1
+    assert runs[0].finished_at == "2026-11-01T02:10:00Z"
+    assert runs[0].source == {"kind": "resource-graph", "endpoint": "test"}
+    assert runs[0].inventory_sha256 == "ab12"
+    assert runs[0].coverage is not None and runs[0].coverage["complete"] is True
+
+
+def test_read_graph_of_an_earlier_run_gives_the_graph_as_it_was(store: Store) -> None:
+    night1 = small_estate()
+    first = record_run(store, night1, NIGHT1)
+    # Night 2: spoke1 gone, a new VNet, the hub's prefixes and the peering state changed.
+    night2 = small_estate(
+        vnets_a=("hub", "spoke2"), hub_prefixes=("10.0.0.0/15",), peering_state="Disconnected"
+    )
+    second = record_run(store, night2, NIGHT2)
+    record_run(store, small_estate(vnets_a=("hub",)), NIGHT3)
+
+    assert content(store.read_graph(first)) == as_written(night1)
+    assert content(store.read_graph(second)) == as_written(night2)
+
+
+def test_read_graph_of_an_earlier_run_gives_last_seen_as_of_that_run(store: Store) -> None:
+    first = record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(), NIGHT2)
+
+    hub = store.read_graph(first).nodes[vnet_id(SUB_A, "hub")]
+    assert (hub["firstSeen"], hub["lastSeen"]) == (NIGHT1, NIGHT1)
+
+
+def test_read_graph_of_an_unknown_run_raises_store_error(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+
+    with pytest.raises(StoreError, match="no run"):
+        store.read_graph("19990101000000-999999")
+
+
+def test_unlabelled_internet_node_keeps_its_id_and_label(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+
+    internet = store.read_graph().nodes[INTERNET_ID]
+    assert (internet["id"], internet["label"]) == (INTERNET_ID, "Internet")
+
+
+def test_second_open_of_the_same_store_sees_the_first_ones_runs(
+    open_test_store: Callable[[], Store],
+) -> None:
+    first = open_test_store()
+    run_id = record_run(first, small_estate(), NIGHT1)
+    first.close()
+
+    again = open_test_store()
+    assert [r.id for r in again.runs()] == [run_id]
+    assert content(again.read_graph()) == as_written(small_estate())
