@@ -116,6 +116,10 @@ def render_html(
 ) -> str:
     view = (view or ReportView(report)).with_detail_limit(detail_limit)
     pic = topology.layout(report, view.namer)
+    links = sorted(
+        report.topology.links,
+        key=lambda link: (link.declared, link.from_, link.to, link.channel),
+    )
     return (
         _html_env()
         .get_template("report.html.j2")
@@ -127,6 +131,7 @@ def render_html(
             css=_css(),
             colours=SEVERITY_COLOURS,
             notes=NOTE_TEXT,
+            links=links,
         )
     )
 

@@ -359,3 +359,23 @@ def test_accepted_findings_show_until_when_and_why(
     html = html_of(full_report, tmp_path)
     accepted = html[html.index('id="accepted"') : html.index('id="resolved"')]
     assert "2027-01-31" in accepted and "Microsoft first-party tenant" in accepted
+
+
+def test_every_link_is_also_listed_as_a_table_row(
+    full_report: dict[str, Any], tmp_path: Path
+) -> None:
+    html = html_of(full_report, tmp_path)
+    table = html[
+        html.index('<details class="links">') : html.index(
+            "</details>", html.index('<details class="links">')
+        )
+    ]
+    rows = re.findall(r"<tr><td>.*?</tr>", table)
+    assert len(rows) == len(full_report["topology"]["links"])
+    for link in full_report["topology"]["links"]:
+        assert any(f': {link["to"]}"' in row and f">{link['channel']}<" in row for row in rows), (
+            link
+        )
+    assert sum("UNDECLARED" in row for row in rows) == sum(
+        not x["declared"] for x in full_report["topology"]["links"]
+    )
