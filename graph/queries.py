@@ -222,7 +222,7 @@ def _behind_ip_configuration(g: nx.MultiDiGraph, ipc: str) -> tuple[list[str], s
 
 
 def _subnet_of(g: nx.MultiDiGraph, n: str) -> str | None:
-    return next((s for s, _ in _out(g, n, Rel.IN_SUBNET)), None)
+    return min((s for s, _ in _out(g, n, Rel.IN_SUBNET)), default=None)
 
 
 def _path_row(
@@ -253,13 +253,13 @@ def _path_row(
 def _lb_ports(data: dict[str, Any]) -> str:
     start, end = data.get("frontendPortStart"), data.get("frontendPortEnd")
     front = f"{start}" if start == end else f"{start}-{end}"
-    return f"{data.get('protocol') or '*'} {front}->{data.get('backendPort')}"
+    return f"{data.get('protocol') or '*'} {front}->{data.get('backendPort', '')}"
 
 
 def _dnat_ports(data: dict[str, Any]) -> str:
     protocols = ",".join(data.get("protocols") or []) or "*"
     dest = ",".join(data.get("destinationPorts") or [])
-    return f"{protocols} {dest}->{data.get('translatedPort')}"
+    return f"{protocols} {dest}->{data.get('translatedPort') or ''}"
 
 
 def _json_list(value: Any) -> list[Any]:
@@ -291,70 +291,66 @@ def _listener_ports(data: dict[str, Any], frontend: str | None) -> str | None:
     return "Tcp " + ",".join(str(p) for p in sorted(found)) if found else None
 
 
+def _forwards(
+    g: nx.MultiDiGraph, pip: str, holder: str, attach: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The rules that forward what reaches `pip` on `holder`: the load balancer's rules on its
+    frontend, or the firewall's DNAT rules whose destination is the public IP's address."""
+    label = _label(g, holder)
+    out = []
+    for target, fwd in _out(g, holder, Rel.FORWARDS_TO):
+        if label == Label.LOAD_BALANCER.value:
+            frontend = attach.get("frontendIPConfigId")
+            if frontend and fwd.get("frontendIPConfigId") not in (None, frontend):
+                continue
+        elif label == Label.FIREWALL.value:
+            dests = fwd.get("destinationAddresses") or []
+            address = g.nodes[pip].get("ipAddress")
+            if fwd.get("kind") != "dnat":
+                continue
+            if address and dests and address not in dests and "*" not in dests:
+                continue
+        else:
+            continue
+        out.append((target, fwd))
+    return out
+
+
+HOLDER_VIA = {
+    Label.IP_CONFIGURATION.value: "public-ip",
+    Label.LOAD_BALANCER.value: "load-balancer",
+    Label.FIREWALL.value: "firewall-dnat",
+    Label.APPLICATION_GATEWAY.value: "application-gateway",
+    Label.BASTION.value: "bastion",
+    Label.VNET_GATEWAY.value: "gateway",
+    Label.VPN_GATEWAY.value: "gateway",
+}
+
+
 def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
     rows: list[Row] = []
     for pip, _ in _out(g, INTERNET_ID, Rel.EXPOSES):
         for holder, attach in _out(g, pip, Rel.ATTACHED_TO):
             label = _label(g, holder)
+            via = HOLDER_VIA.get(label or "", "other")
             if label == Label.IP_CONFIGURATION.value:
                 hops, target = _behind_ip_configuration(g, holder)
-                rows.append(_path_row(g, pip, holder, "public-ip", [holder, *hops], target, None))
-            elif label == Label.LOAD_BALANCER.value:
-                frontend = attach.get("frontendIPConfigId")
-                for ipc, fwd in _out(g, holder, Rel.FORWARDS_TO):
-                    if frontend and fwd.get("frontendIPConfigId") not in (None, frontend):
-                        continue
-                    hops, target = _behind_ip_configuration(g, ipc)
-                    rows.append(
-                        _path_row(
-                            g,
-                            pip,
-                            holder,
-                            "load-balancer",
-                            [holder, ipc, *hops],
-                            target,
-                            _lb_ports(fwd),
-                        )
-                    )
-            elif label == Label.FIREWALL.value:
-                for ipc, fwd in _out(g, holder, Rel.FORWARDS_TO):
-                    if fwd.get("kind") != "dnat":
-                        continue
-                    dests = fwd.get("destinationAddresses") or []
-                    address = g.nodes[pip].get("ipAddress")
-                    if address and dests and address not in dests and "*" not in dests:
-                        continue
-                    if ipc == holder:
-                        rows.append(
-                            _path_row(
-                                g, pip, holder, "firewall-dnat", [holder], holder, _dnat_ports(fwd)
-                            )
-                        )
-                        continue
-                    hops, target = _behind_ip_configuration(g, ipc)
-                    rows.append(
-                        _path_row(
-                            g,
-                            pip,
-                            holder,
-                            "firewall-dnat",
-                            [holder, ipc, *hops],
-                            target,
-                            _dnat_ports(fwd),
-                        )
-                    )
-            elif label == Label.APPLICATION_GATEWAY.value:
-                ports = _listener_ports(g.nodes[holder], attach.get("frontendIPConfigId"))
-                rows.append(
-                    _path_row(g, pip, holder, "application-gateway", [holder], holder, ports)
-                )
-            else:
-                via = {
-                    Label.BASTION.value: "bastion",
-                    Label.VNET_GATEWAY.value: "gateway",
-                    Label.VPN_GATEWAY.value: "gateway",
-                }.get(label or "", "other")
-                rows.append(_path_row(g, pip, holder, via, [holder], holder, None))
+                rows.append(_path_row(g, pip, holder, via, [holder, *hops], target, None))
+                continue
+            forwards = _forwards(g, pip, holder, attach)
+            ports: str | None
+            for ipc, fwd in forwards:
+                ports = _dnat_ports(fwd) if fwd.get("kind") == "dnat" else _lb_ports(fwd)
+                if ipc == holder:  # a DNAT rule whose target no NIC holds
+                    rows.append(_path_row(g, pip, holder, via, [holder], holder, ports))
+                    continue
+                hops, target = _behind_ip_configuration(g, ipc)
+                rows.append(_path_row(g, pip, holder, via, [holder, ipc, *hops], target, ports))
+            if not forwards:
+                ports = None
+                if label == Label.APPLICATION_GATEWAY.value:
+                    ports = _listener_ports(g.nodes[holder], attach.get("frontendIPConfigId"))
+                rows.append(_path_row(g, pip, holder, via, [holder], holder, ports))
     return sorted(
         rows,
         key=lambda r: (r["subscriptionId"] or "", r["target"], r["publicIp"], r["ports"] or ""),
@@ -364,89 +360,110 @@ def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
 # -- vnet-reach ----------------------------------------------------------------------------
 
 
+# How a node is reached, best first: a node reached several ways is shown once, by its
+# best way (then the smallest `via`), in Python and in the Cypher text alike.
+REACH_RANK = {
+    "gateway": 0,
+    "connection": 1,
+    "peering": 2,
+    "hub-managed-peering": 2,
+    "hub": 3,
+    "wan": 4,
+    "hub-connection": 5,
+    "vpn-site": 6,
+    "circuit": 6,
+    "global-reach": 7,
+}
+
+
 def vnet_reach(g: nx.MultiDiGraph, vnet: str) -> list[Row]:
     start = node_id(vnet)
     if _label(g, start) != Label.VIRTUAL_NETWORK.value:
         raise QueryError(f"{vnet} is not a virtual network in the graph")
-    rows: dict[str, Row] = {}
+    found: list[tuple[str, str, str, Any]] = []  # (reached, relation, via, state)
 
-    def add(reached: str, relation: str, via: str, state: Any = None) -> None:
-        # The first (shortest) way a node is reached is the one shown.
-        if reached == start or reached in rows:
-            return
-        data = g.nodes[reached] if reached in g else {}
-        rows[reached] = {
-            "reached": reached,
-            "label": data.get("label"),
-            "name": data.get("name", reached),
-            "relation": relation,
-            "via": via,
-            "state": state,
-            "subscriptionId": _subscription(g, reached),
-            "tenantId": _tenant(g, reached),
-            "foreign": bool(data.get("foreign", False)),
-        }
-
-    circuits: set[str] = set()
-
-    def gateways_of(v: str, via: str) -> None:
+    def gateways(v: str, via: str) -> None:
         for gw, _ in _in(g, v, Rel.CONNECTS_TO):
             if _label(g, gw) != Label.VNET_GATEWAY.value:
                 continue
-            add(gw, "gateway", via)
+            found.append((gw, "gateway", via, None))
             for conn, _ in _in(g, gw, Rel.CONNECTS_TO):
                 if _label(g, conn) != Label.CONNECTION.value:
                     continue
                 for other, data in _out(g, conn, Rel.CONNECTS_TO):
-                    if other == gw:
-                        continue
-                    add(
-                        other,
-                        f"connection-{data.get('end', 'end')}",
-                        conn,
-                        data.get("connectionStatus"),
-                    )
-                    if _label(g, other) == Label.EXPRESSROUTE_CIRCUIT.value:
-                        circuits.add(other)
+                    if other != gw:
+                        relation = f"connection-{data.get('end')}"
+                        found.append((other, relation, conn, data.get("connectionStatus")))
 
-    gateways_of(start, start)
-    peers: dict[str, dict[str, Any]] = {}
+    gateways(start, start)
     for peer, data in _out(g, start, Rel.PEERS_WITH):
-        peers[peer] = data
         relation = "hub-managed-peering" if data.get("hubManaged") else "peering"
-        add(peer, relation, start, data.get("peeringState"))
-    for peer, data in _in(g, start, Rel.PEERS_WITH):
-        if peer not in peers:
-            add(peer, "peering", peer, data.get("peeringState"))
-    for peer, data in peers.items():
+        found.append((peer, relation, start, data.get("peeringState")))
         if data.get("useRemoteGateways"):
-            gateways_of(peer, peer)
+            gateways(peer, peer)
+    for peer, data in _in(g, start, Rel.PEERS_WITH):
+        found.append((peer, "peering", peer, data.get("peeringState")))
     for hub, data in _in(g, start, Rel.CONNECTS_TO):
         if _label(g, hub) != Label.VIRTUAL_HUB.value:
             continue
-        add(hub, "hub", start, data.get("state"))
+        found.append((hub, "hub", start, data.get("state")))
         for wan, _ in _out(g, hub, Rel.PART_OF):
-            add(wan, "wan", hub)
+            found.append((wan, "wan", hub, None))
             for other_hub, _ in _in(g, wan, Rel.PART_OF):
                 if _label(g, other_hub) != Label.VIRTUAL_HUB.value:
                     continue
-                add(other_hub, "hub", wan)
+                found.append((other_hub, "hub", wan, None))
                 for spoke, sdata in _out(g, other_hub, Rel.CONNECTS_TO):
-                    add(spoke, "hub-connection", other_hub, sdata.get("state"))
+                    found.append((spoke, "hub-connection", other_hub, sdata.get("state")))
                 for part, _ in _in(g, other_hub, Rel.PART_OF):
+                    relation = (
+                        "vpn-site" if _label(g, part) == Label.VPN_GATEWAY.value else "circuit"
+                    )
                     for far, fdata in _out(g, part, Rel.CONNECTS_TO):
-                        relation = (
-                            "vpn-site" if _label(g, part) == Label.VPN_GATEWAY.value else "circuit"
-                        )
-                        add(far, relation, part, fdata.get("state"))
-                        if _label(g, far) == Label.EXPRESSROUTE_CIRCUIT.value:
-                            circuits.add(far)
-    for circuit in sorted(circuits):
-        for other, data in _out(g, circuit, Rel.GLOBAL_REACH):
-            add(other, "global-reach", circuit, data.get("circuitConnectionStatus"))
-        for other, data in _in(g, circuit, Rel.GLOBAL_REACH):
-            add(other, "global-reach", circuit, data.get("circuitConnectionStatus"))
-    return sorted(rows.values(), key=lambda r: (r["relation"], r["reached"], r["via"]))
+                        found.append((far, relation, part, fdata.get("state")))
+    best = _best_ways(found, start)
+    circuits = [n for n in best if _label(g, n) == Label.EXPRESSROUTE_CIRCUIT.value]
+    reach: list[tuple[str, str, str, Any]] = []
+    for circuit in circuits:
+        for rel_edges in (_out(g, circuit, Rel.GLOBAL_REACH), _in(g, circuit, Rel.GLOBAL_REACH)):
+            for other, data in rel_edges:
+                if _label(g, other) == Label.EXPRESSROUTE_CIRCUIT.value and other not in best:
+                    reach.append(
+                        (other, "global-reach", circuit, data.get("circuitConnectionStatus"))
+                    )
+    best.update(_best_ways(reach, start))
+    rows = []
+    for reached, (relation, via, state) in best.items():
+        data = g.nodes[reached] if reached in g else {}
+        rows.append(
+            {
+                "reached": reached,
+                "label": data.get("label"),
+                "name": data.get("name", reached),
+                "relation": relation,
+                "via": via,
+                "state": state,
+                "subscriptionId": _subscription(g, reached),
+                "tenantId": _tenant(g, reached),
+                "foreign": bool(data.get("foreign", False)),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["relation"], r["reached"], r["via"]))
+
+
+def _best_ways(
+    found: list[tuple[str, str, str, Any]], start: str
+) -> dict[str, tuple[str, str, Any]]:
+    def rank(item: tuple[str, str, str, Any]) -> tuple[int, str, str]:
+        relation = item[1]
+        kind = "connection" if relation.startswith("connection-") else relation
+        return REACH_RANK[kind], item[2], relation
+
+    best: dict[str, tuple[str, str, Any]] = {}
+    for item in sorted(found, key=rank):
+        if item[0] != start and item[0] not in best:
+            best[item[0]] = (item[1], item[2], item[3])
+    return best
 
 
 # -- mg-subscriptions --------------------------------------------------------------------------
@@ -663,8 +680,8 @@ _CHANNEL_CASE = """CASE
          WHEN a:NetworkManagerConnection THEN 'network-manager'
        END"""
 _PRESENT = "coalesce(a.present, true) AND coalesce(b.present, true) AND coalesce(r.present, true)"
-_TENANT_A = "CASE WHEN a:Tenant THEN a.id ELSE a.tenantId END"
-_TENANT_B = "CASE WHEN b:Tenant THEN b.id ELSE b.tenantId END"
+_TENANT_A = "CASE WHEN a:Tenant OR a.id STARTS WITH 'alias:' THEN a.id ELSE a.tenantId END"
+_TENANT_B = "CASE WHEN b:Tenant OR b.id STARTS WITH 'alias:' THEN b.id ELSE b.tenantId END"
 _SUB_A = "CASE WHEN a:Subscription THEN a.id ELSE a.subscriptionId END"
 _SUB_B = "CASE WHEN b:Subscription THEN b.id ELSE b.subscriptionId END"
 
@@ -702,12 +719,14 @@ WITH CASE WHEN r.direction = 'inbound' THEN b ELSE a END AS near,
      CASE WHEN r.direction = 'inbound' THEN a ELSE b END AS far, r, channel
 WITH near, far, r, channel,
      CASE WHEN near:Tenant THEN near.id ELSE near.tenantId END AS t1,
-     CASE WHEN far:Tenant THEN far.id ELSE far.tenantId END AS t2
+     CASE WHEN far:Tenant OR far.id STARTS WITH 'alias:' THEN far.id ELSE far.tenantId END AS t2
 WHERE t1 IS NOT NULL AND t1 <> coalesce(t2, 'unknown')
 OPTIONAL MATCH (tn:Tenant {{id: t1}})
 OPTIONAL MATCH (cn:Tenant {{id: t2}})
-RETURN t1 AS tenant, tn.name AS tenantName, coalesce(t2, 'unknown') AS connectedTenant,
-       coalesce(cn.name, 'unknown') AS connectedTenantName, coalesce(cn.foreign, true) AS connectedTenantForeign,
+WITH near, far, r, channel, t1, t2, tn, CASE WHEN t2 STARTS WITH 'alias:' THEN far ELSE cn END AS other
+RETURN t1 AS tenant, coalesce(tn.name, t1) AS tenantName, coalesce(t2, 'unknown') AS connectedTenant,
+       CASE WHEN t2 IS NULL THEN 'unknown' ELSE coalesce(other.name, t2) END AS connectedTenantName,
+       coalesce(other.foreign, true) AS connectedTenantForeign,
        channel, near.id AS from, far.id AS to,
        coalesce(r.peeringState, r.connectionStatus, r.state, r.authorizationUseStatus,
                 r.circuitConnectionStatus, r.status, r.via) AS state
@@ -719,8 +738,9 @@ ORDER BY tenant, connectedTenant, channel, from, to""",
                 "Every path from the internet into the estate as the graph holds it, before any NSG is "
                 "evaluated: Internet -> public IP -> its holder (a NIC IP configuration, a load balancer rule or "
                 "NAT rule, a firewall DNAT rule, an application gateway, Bastion or a gateway) -> NIC -> VM, "
-                "with the ports the rule maps, the subnet and the subscription reached. The report's "
-                "internet-exposure findings say which of these paths NSGs actually leave open."
+                "with the ports the rule maps (an application gateway's listener ports; not in the Cypher "
+                "text, which cannot read the listeners' JSON), the subnet and the subscription reached. "
+                "The report's internet-exposure findings say which of these paths NSGs leave open."
             ),
             params=(),
             columns=(
@@ -736,26 +756,43 @@ ORDER BY tenant, connectedTenant, channel, from, to""",
                 "path",
             ),
             answer=internet_paths,
-            cypher="""MATCH (i:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
-WHERE coalesce(pip.present, true) AND coalesce(att.present, true) AND coalesce(h.present, true)
-OPTIONAL MATCH (h)-[f:FORWARDS_TO]->(ipc)
-WHERE coalesce(f.present, true)
-  AND (att.frontendIPConfigId IS NULL OR f.frontendIPConfigId IS NULL
-       OR f.frontendIPConfigId = att.frontendIPConfigId)
-WITH pip, h, f, CASE WHEN h:IpConfiguration THEN h ELSE ipc END AS ipc
+            cypher="""MATCH (:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
+OPTIONAL MATCH (h)-[f:FORWARDS_TO]->(fwd)
+WHERE (h:LoadBalancer AND (att.frontendIPConfigId IS NULL OR f.frontendIPConfigId IS NULL
+                           OR f.frontendIPConfigId = att.frontendIPConfigId))
+   OR (h:Firewall AND f.kind = 'dnat'
+       AND (pip.ipAddress IS NULL OR size(coalesce(f.destinationAddresses, [])) = 0
+            OR pip.ipAddress IN f.destinationAddresses OR '*' IN f.destinationAddresses))
+WITH pip, h, f, CASE WHEN h:IpConfiguration THEN h WHEN fwd <> h THEN fwd END AS ipc
 OPTIONAL MATCH (nic:NetworkInterface)-[:HAS_IP_CONFIG]->(ipc)
 OPTIONAL MATCH (nic)-[:ATTACHED_TO]->(vm:VirtualMachine)
-OPTIONAL MATCH (ipc)-[:IN_SUBNET]->(subnet:Subnet)
-WITH pip, h, f, ipc, nic, vm, subnet, coalesce(vm, nic, ipc, h) AS target
+WITH pip, h, f, ipc, nic, vm, coalesce(ipc, h) AS anchor
+OPTIONAL MATCH (anchor)-[:IN_SUBNET]->(s:Subnet)
+WITH pip, h, f, ipc, nic, vm, collect(s.id) AS subnets
+WITH pip, h, f, ipc, nic, vm, coalesce(vm, nic, ipc, h) AS target,
+     reduce(m = null, x IN subnets | CASE WHEN m IS NULL OR x < m THEN x ELSE m END) AS subnet,
+     reduce(p = '', x IN coalesce(f.protocols, []) | p + CASE WHEN p = '' THEN '' ELSE ',' END + x)
+       AS protocols,
+     reduce(p = '', x IN coalesce(f.destinationPorts, []) | p + CASE WHEN p = '' THEN '' ELSE ',' END + x)
+       AS destinations
 RETURN pip.id AS publicIp, pip.ipAddress AS ipAddress,
        CASE WHEN h:IpConfiguration THEN 'public-ip' WHEN h:LoadBalancer THEN 'load-balancer'
             WHEN h:Firewall THEN 'firewall-dnat' WHEN h:ApplicationGateway THEN 'application-gateway'
-            WHEN h:BastionHost THEN 'bastion' ELSE 'gateway' END AS via,
+            WHEN h:BastionHost THEN 'bastion' WHEN h:VirtualNetworkGateway OR h:VpnGateway THEN 'gateway'
+            ELSE 'other' END AS via,
        h.id AS holder, target.id AS target, target.label AS targetLabel,
-       f.protocol AS protocol, f.frontendPortStart AS frontendPortStart, f.backendPort AS backendPort,
-       f.destinationPorts AS destinationPorts, f.translatedPort AS translatedPort,
-       subnet.id AS subnet, coalesce(target.subscriptionId, h.subscriptionId) AS subscriptionId
-ORDER BY subscriptionId, target, publicIp""",
+       CASE WHEN f IS NULL THEN null
+            WHEN f.kind = 'dnat' THEN CASE protocols WHEN '' THEN '*' ELSE protocols END + ' '
+                 + destinations + '->' + coalesce(f.translatedPort, '')
+            ELSE coalesce(f.protocol, '*') + ' ' + toString(f.frontendPortStart)
+                 + CASE WHEN f.frontendPortStart = f.frontendPortEnd THEN ''
+                        ELSE '-' + toString(f.frontendPortEnd) END
+                 + '->' + coalesce(toString(f.backendPort), '') END AS ports,
+       subnet, target.subscriptionId AS subscriptionId,
+       reduce(path = 'internet -> ' + pip.id + ' -> ' + h.id,
+              n IN [x IN [CASE WHEN ipc <> h THEN ipc END, nic, vm] WHERE x IS NOT NULL]
+              | path + ' -> ' + n.id) AS path
+ORDER BY subscriptionId, target, publicIp, ports""",
         ),
         Query(
             name="vnet-reach",
@@ -780,34 +817,63 @@ ORDER BY subscriptionId, target, publicIp""",
             ),
             answer=vnet_reach,
             cypher="""MATCH (v:VirtualNetwork {id: toLower($vnet_id)})
-CALL {
-  WITH v MATCH (v)-[p:PEERS_WITH]-(x:VirtualNetwork)
-  RETURN x, 'peering' AS relation, v.id AS via, p.peeringState AS state
-  UNION
-  WITH v MATCH (v)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
-  RETURN gw AS x, 'gateway' AS relation, v.id AS via, null AS state
-  UNION
-  WITH v MATCH (v)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)<-[:CONNECTS_TO]-(c:Connection)-[e:CONNECTS_TO]->(x)
-  WHERE x <> gw
-  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state
-  UNION
-  WITH v MATCH (v)-[p:PEERS_WITH {useRemoteGateways: true}]->(peer)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
-        <-[:CONNECTS_TO]-(c:Connection)-[e:CONNECTS_TO]->(x)
-  WHERE x <> gw
-  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state
-  UNION
-  WITH v MATCH (v)<-[:CONNECTS_TO]-(:VirtualHub)-[:PART_OF]->(:VirtualWan)<-[:PART_OF]-(hub:VirtualHub)
-        -[e:CONNECTS_TO]->(x)
-  RETURN x, 'hub-connection' AS relation, hub.id AS via, e.state AS state
-  UNION
-  WITH v MATCH (v)<-[:CONNECTS_TO]-(:VirtualHub)-[:PART_OF]->(:VirtualWan)<-[:PART_OF]-(:VirtualHub)
-        <-[:PART_OF]-(gw)-[e:CONNECTS_TO]->(x)
-  RETURN x, CASE WHEN gw:VpnGateway THEN 'vpn-site' ELSE 'circuit' END AS relation, gw.id AS via,
-         e.state AS state
+CALL (v) {
+  MATCH (gw:VirtualNetworkGateway)-[:CONNECTS_TO]->(v)
+  RETURN gw AS x, 'gateway' AS relation, v.id AS via, null AS state, 0 AS rank
+  UNION ALL
+  MATCH (v)-[:PEERS_WITH {useRemoteGateways: true}]->(peer)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
+  RETURN gw AS x, 'gateway' AS relation, peer.id AS via, null AS state, 0 AS rank
+  UNION ALL
+  MATCH (gw:VirtualNetworkGateway)-[:CONNECTS_TO]->(v)
+  MATCH (c:Connection)-[:CONNECTS_TO]->(gw), (c)-[e:CONNECTS_TO]->(x) WHERE x <> gw
+  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state, 1 AS rank
+  UNION ALL
+  MATCH (v)-[:PEERS_WITH {useRemoteGateways: true}]->(peer)<-[:CONNECTS_TO]-(gw:VirtualNetworkGateway)
+  MATCH (c:Connection)-[:CONNECTS_TO]->(gw), (c)-[e:CONNECTS_TO]->(x) WHERE x <> gw
+  RETURN x, 'connection-' + e.end AS relation, c.id AS via, e.connectionStatus AS state, 1 AS rank
+  UNION ALL
+  MATCH (v)-[p:PEERS_WITH]->(x)
+  RETURN x, CASE WHEN p.hubManaged THEN 'hub-managed-peering' ELSE 'peering' END AS relation,
+         v.id AS via, p.peeringState AS state, 2 AS rank
+  UNION ALL
+  MATCH (x)-[p:PEERS_WITH]->(v)
+  RETURN x, 'peering' AS relation, x.id AS via, p.peeringState AS state, 2 AS rank
+  UNION ALL
+  MATCH (x:VirtualHub)-[e:CONNECTS_TO]->(v)
+  RETURN x, 'hub' AS relation, v.id AS via, e.state AS state, 3 AS rank
+  UNION ALL
+  MATCH (hub:VirtualHub)-[:CONNECTS_TO]->(v), (hub)-[:PART_OF]->(x)
+  RETURN x, 'wan' AS relation, hub.id AS via, null AS state, 4 AS rank
+  UNION ALL
+  MATCH (hub:VirtualHub)-[:CONNECTS_TO]->(v), (hub)-[:PART_OF]->(w)<-[:PART_OF]-(x:VirtualHub)
+  RETURN x, 'hub' AS relation, w.id AS via, null AS state, 3 AS rank
+  UNION ALL
+  MATCH (hub:VirtualHub)-[:CONNECTS_TO]->(v), (hub)-[:PART_OF]->(w)<-[:PART_OF]-(h2:VirtualHub),
+        (h2)-[e:CONNECTS_TO]->(x)
+  RETURN x, 'hub-connection' AS relation, h2.id AS via, e.state AS state, 5 AS rank
+  UNION ALL
+  MATCH (hub:VirtualHub)-[:CONNECTS_TO]->(v), (hub)-[:PART_OF]->(w)<-[:PART_OF]-(h2:VirtualHub),
+        (h2)<-[:PART_OF]-(part)-[e:CONNECTS_TO]->(x)
+  RETURN x, CASE WHEN part:VpnGateway THEN 'vpn-site' ELSE 'circuit' END AS relation,
+         part.id AS via, e.state AS state, 6 AS rank
 }
-WITH x, relation, via, state WHERE x.id <> $vnet_id
-RETURN DISTINCT x.id AS reached, x.label AS label, x.name AS name, relation, via, state,
-       x.subscriptionId AS subscriptionId, x.tenantId AS tenantId, coalesce(x.foreign, false) AS foreign
+WITH v, x, relation, via, state, rank WHERE x <> v
+ORDER BY rank, via, relation
+WITH v, x, head(collect({relation: relation, via: via, state: state})) AS way
+WITH v, collect({x: x, relation: way.relation, via: way.via, state: way.state}) AS found
+CALL (found) {
+  UNWIND found AS f
+  WITH f.x AS c WHERE c:ExpressRouteCircuit
+  MATCH (c)-[g:GLOBAL_REACH]-(o:ExpressRouteCircuit)
+  RETURN collect({x: o, relation: 'global-reach', via: c.id, state: g.circuitConnectionStatus}) AS reach
+}
+UNWIND found + reach AS f
+WITH v, f WHERE f.x <> v
+WITH f.x AS x, f ORDER BY CASE f.relation WHEN 'global-reach' THEN 1 ELSE 0 END, f.via
+WITH x, head(collect(f)) AS f
+RETURN x.id AS reached, x.label AS label, x.name AS name, f.relation AS relation, f.via AS via,
+       f.state AS state, CASE WHEN x:Subscription THEN x.id ELSE x.subscriptionId END AS subscriptionId,
+       CASE WHEN x:Tenant THEN x.id ELSE x.tenantId END AS tenantId, coalesce(x.foreign, false) AS foreign
 ORDER BY relation, reached, via""",
         ),
         Query(
