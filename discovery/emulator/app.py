@@ -1,8 +1,9 @@
-"""The aiohttp application: identity endpoints, ARM reads and Resource Graph.
+"""The aiohttp application: the ARM checks and reads, and Resource Graph.
 
 One catch-all handler dispatches on the lower-cased path, because ARM paths
 are case-insensitive and most answers are a dictionary lookup in the estate's
-indexes. See the package docstring for the rules it implements.
+indexes. Token endpoints live in identity.py, management groups in
+management_groups.py. See the package docstring for the rules implemented.
 """
 
 from __future__ import annotations
@@ -13,72 +14,31 @@ import re
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote, urlencode
 
 import orjson
 from aiohttp import web
 
 from discovery.emulator import resource_graph as rg
+from discovery.emulator.errors import EstateError
 from discovery.emulator.estate import MG_PREFIX, UNPAGED_COLLECTIONS, Estate, Record
+from discovery.emulator.identity import Identity
 from discovery.emulator.limits import FaultInjector, GraphQuota, ReadThrottle
+from discovery.emulator.management_groups import ManagementGroups
 from discovery.emulator.paging import PageTokens
+from discovery.emulator.replies import LogEntry, Reply, challenge, error_reply, log_entry, page_body
 from discovery.emulator.settings import EmulatorSettings
 from discovery.emulator.tokens import TokenAuthority
 
 DEFAULT_CLIENT_ID = "6a2ac4d1-3c8e-4f34-9a4b-5d9e0c7f1b20"
 DEFAULT_CLIENT_SECRET = "tenantmap-emulator-secret"
-MG_TYPE = "Microsoft.Management/managementGroups"
 JSON = "application/json; charset=utf-8"
 GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
 ENTITIES_PATH = "/providers/microsoft.management/getentities"
 MAX_GRAPH_SUBSCRIPTIONS = 1000
 MAX_GRAPH_TOP = 1000
-
-
-LogEntry = tuple[str, str, str, int, str | None]
-
-
-def log_entry(entry: LogEntry) -> dict[str, Any]:
-    method, path, query, status, tenant = entry
-    return {
-        "method": method,
-        "path": path,
-        "query": dict(parse_qsl(query, keep_blank_values=True)),
-        "status": status,
-        "tenant": tenant,
-    }
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    tenant: str | None = None
-
-
-def _error(status: int, code: str, message: str, **headers: str) -> Reply:
-    body = orjson.dumps({"error": {"code": code, "message": message}})
-    return Reply(status, body, dict(headers))
-
-
-def _challenge(tenant: str, description: str) -> str:
-    return (
-        f'Bearer authorization_uri="https://login.windows.net/{tenant}", '
-        f'error="invalid_token", error_description="{description}"'
-    )
-
-
-def _page_body(
-    records: list[Record], next_link: str | None, extra: bytes = b"", link_key: bytes = b"nextLink"
-) -> bytes:
-    body = b'{"value":[' + b",".join(r.body for r in records) + b"]" + extra
-    if next_link:
-        body += b',"' + link_key + b'":' + orjson.dumps(next_link)
-    return body + b"}"
 
 
 class Emulator:
@@ -92,8 +52,6 @@ class Emulator:
         homes = estate.home_tenants()
         self.home_tenant = (settings.principal.tenantId or (homes[0] if homes else "")).lower()
         if not self.home_tenant:
-            from discovery.emulator.errors import EstateError
-
             raise EstateError(
                 f"{estate.root / 'tenants.json'} has no tenant with tenantCategory Home and "
                 "emulator.json names no principal.tenantId: add one of them."
@@ -123,88 +81,16 @@ class Emulator:
         self._visible: dict[str, list[Record]] = {}
         self._graph_cache: OrderedDict[str, list[Record]] = OrderedDict()
         self._graph_rows: dict[str, bytes] = {}
-        self._index_management_groups()
-
-    # -- management groups -------------------------------------------------
-
-    def _index_management_groups(self) -> None:
-        self.entity_by_key: dict[str, dict[str, Any]] = {}
-        self.entity_tenant: dict[str, str] = {}
-        self.children: dict[str, list[dict[str, Any]]] = {}
-        self.entities_by_tenant: dict[str, list[Record]] = {}
-        for entity in self.estate.entities:
-            key = str(entity["id"]).lower()
-            props = entity.get("properties") or {}
-            tenant = props.get("tenantId")
-            if not tenant and key.startswith("/subscriptions/"):
-                tenant = self.owner.get(key.split("/")[2])
-            tenant = str(tenant or self.home_tenant).lower()
-            self.entity_by_key[key] = entity
-            self.entity_tenant[key] = tenant
-            parent = (props.get("parent") or {}).get("id")
-            if parent:
-                self.children.setdefault(str(parent).lower(), []).append(entity)
-            self.entities_by_tenant.setdefault(tenant, []).append(Record(key, orjson.dumps(entity)))
-
-    def _is_group(self, entity: dict[str, Any]) -> bool:
-        return str(entity["id"]).lower().startswith(MG_PREFIX)
-
-    def _tree_node(self, entity: dict[str, Any], recurse: bool, depth: int) -> dict[str, Any]:
-        props = entity.get("properties") or {}
-        group = self._is_group(entity)
-        node: dict[str, Any] = {
-            "id": entity["id"],
-            "type": MG_TYPE if group else "/subscriptions",
-            "name": entity.get("name") or str(entity["id"]).rsplit("/", 1)[-1],
-            "displayName": props.get("displayName") or entity.get("name"),
-        }
-        kids = self.children.get(str(entity["id"]).lower(), [])
-        if group and kids and (recurse or depth == 0):
-            node["children"] = [self._tree_node(k, recurse, depth + 1) for k in kids]
-        return node
-
-    def _group_body(self, entity: dict[str, Any], expand: bool, recurse: bool) -> dict[str, Any]:
-        props = entity.get("properties") or {}
-        parent_id = (props.get("parent") or {}).get("id")
-        parent = self.entity_by_key.get(str(parent_id).lower()) if parent_id else None
-        details: dict[str, Any] = {}
-        if parent_id:
-            details["parent"] = {
-                "id": parent_id,
-                "name": str(parent_id).rsplit("/", 1)[-1],
-                "displayName": ((parent or {}).get("properties") or {}).get("displayName")
-                or str(parent_id).rsplit("/", 1)[-1],
-            }
-        body: dict[str, Any] = {
-            "id": entity["id"],
-            "type": MG_TYPE,
-            "name": entity.get("name") or str(entity["id"]).rsplit("/", 1)[-1],
-            "properties": {
-                "tenantId": props.get("tenantId") or self.entity_tenant[str(entity["id"]).lower()],
-                "displayName": props.get("displayName") or entity.get("name"),
-                "details": details,
-            },
-        }
-        if expand:
-            kids = self.children.get(str(entity["id"]).lower(), [])
-            body["properties"]["children"] = [self._tree_node(k, recurse, 1) for k in kids]
-        return body
-
-    def _subscriptions_under(self, groups: list[Any], tenant: str) -> list[str]:
-        """Subscriptions anywhere below these management groups of the tenant."""
-        found: set[str] = set()
-        stack = [MG_PREFIX + str(g).lower() for g in groups]
-        while stack:
-            key = stack.pop()
-            if self.entity_tenant.get(key) != tenant:
-                continue
-            for child in self.children.get(key, []):
-                child_key = str(child["id"]).lower()
-                if child_key.startswith("/subscriptions/"):
-                    found.add(child_key.split("/")[2])
-                else:
-                    stack.append(child_key)
-        return sorted(found)
+        self.groups = ManagementGroups(estate.entities, self.owner, self.home_tenant)
+        self.identity = Identity(
+            estate,
+            settings,
+            home_tenant=self.home_tenant,
+            token_tenants=self.token_tenants,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            tokens=self.tokens,
+        )
 
     # -- access rules ------------------------------------------------------
 
@@ -238,7 +124,7 @@ class Emulator:
         try:
             reply = await self.dispatch(request)
         except Exception as exc:  # a bug here must not look like a dropped connection
-            reply = _error(500, "InternalServerError", f"The emulator failed: {exc!r}")
+            reply = error_reply(500, "InternalServerError", f"The emulator failed: {exc!r}")
         reply.headers.setdefault("x-ms-request-id", str(uuid.uuid4()))
         # Tuples, not dicts: a benchmark crawl logs some 100,000 requests.
         entry = (request.method, request.path, request.query_string, reply.status, reply.tenant)
@@ -267,12 +153,12 @@ class Emulator:
             and len(segments) > 1
             and segments[1] in ("v2.0", "oauth2")
         ):
-            return await self.identity(request, segments)
+            return await self.identity.handle(request, segments, self.base_url)
         method = request.method
         is_graph = lower == GRAPH_PATH
         is_entities = lower == ENTITIES_PATH
         if method != "GET" and not (method == "POST" and (is_graph or is_entities)):
-            return _error(
+            return error_reply(
                 405,
                 "MethodNotAllowed",
                 f"The emulator is read-only: {method} {path} is not served "
@@ -284,12 +170,12 @@ class Emulator:
             return self._unauthenticated(sub)
         claims = self.tokens.verify(auth[7:].strip())
         if claims is None:
-            reply = _error(
+            reply = error_reply(
                 401,
                 "InvalidAuthenticationToken",
                 "The access token is invalid: it was not issued by this emulator.",
             )
-            reply.headers["WWW-Authenticate"] = _challenge(
+            reply.headers["WWW-Authenticate"] = challenge(
                 self.owner.get(sub or "", "common"), "The access token is invalid."
             )
             return reply
@@ -297,13 +183,13 @@ class Emulator:
         now = time.time()
         if claims.expires_at <= now:
             stamp = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(claims.expires_at))
-            reply = _error(
+            reply = error_reply(
                 401,
                 "ExpiredAuthenticationToken",
                 f"The access token expiry UTC time '{stamp}' is earlier than current UTC time "
                 f"'{time.strftime('%m/%d/%Y %H:%M:%S', time.gmtime(now))}'.",
             )
-            reply.headers["WWW-Authenticate"] = _challenge(tenant, "The access token has expired.")
+            reply.headers["WWW-Authenticate"] = challenge(tenant, "The access token has expired.")
             reply.tenant = tenant
             return reply
         reply = await self._authenticated(request, path, lower, segments, sub, tenant, is_graph)
@@ -314,17 +200,17 @@ class Emulator:
         if sub is not None:
             owner = self.owner.get(sub)
             if owner is None:
-                return _error(
+                return error_reply(
                     404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found."
                 )
         else:
             owner = "common"
-        reply = _error(
+        reply = error_reply(
             401,
             "AuthenticationFailed",
             "Authentication failed. The 'Authorization' header is missing.",
         )
-        reply.headers["WWW-Authenticate"] = _challenge(
+        reply.headers["WWW-Authenticate"] = challenge(
             owner, "The authentication failed because of missing 'Authorization' header."
         )
         return reply
@@ -348,7 +234,7 @@ class Emulator:
                 decision = self.throttle.take("t:" + tenant)
                 headers["x-ms-ratelimit-remaining-tenant-reads"] = str(decision.remaining)
             if not decision.allowed:
-                return _error(
+                return error_reply(
                     429,
                     "TooManyRequests",
                     "The request is being throttled as the limit has been reached for operation "
@@ -373,7 +259,7 @@ class Emulator:
     ) -> Reply:
         query = {k.lower(): v for k, v in request.query.items()}
         if "api-version" not in query:
-            return _error(
+            return error_reply(
                 400,
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
@@ -381,12 +267,12 @@ class Emulator:
         if sub is not None:
             owner = self.owner.get(sub)
             if owner is None:
-                return _error(
+                return error_reply(
                     404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found."
                 )
             if not self.can_read(tenant, sub):
                 if owner != tenant:
-                    reply = _error(
+                    reply = error_reply(
                         401,
                         "InvalidAuthenticationTokenTenant",
                         f"The access token is from the wrong issuer 'https://sts.windows.net/"
@@ -394,7 +280,7 @@ class Emulator:
                         "associated with this subscription. Please use the authority (URL) "
                         f"'https://login.windows.net/{owner}' to get the token.",
                     )
-                    reply.headers["WWW-Authenticate"] = _challenge(
+                    reply.headers["WWW-Authenticate"] = challenge(
                         owner,
                         "The access token is from the wrong issuer. It must match the tenant "
                         "associated with this subscription.",
@@ -412,119 +298,20 @@ class Emulator:
         )
         if fault is not None:
             code = "ServiceUnavailable" if fault == 503 else "InternalServerError"
-            return _error(fault, code, "The server encountered an internal error (injected fault).")
+            return error_reply(
+                fault, code, "The server encountered an internal error (injected fault)."
+            )
         if is_graph:
             return self.resource_graph(body, tenant)
         return self.read(request, path, lower, segments, sub, tenant, query, body)
 
     def _forbidden(self, path: str, status: int = 403) -> Reply:
-        return _error(
+        return error_reply(
             status,
             "AuthorizationFailed",
             f"The client '{self.client_id}' with object id '{self.client_id}' does not have "
             f"authorization to perform action 'read' over scope '{path}' or the scope is invalid.",
         )
-
-    # -- identity ----------------------------------------------------------
-
-    async def identity(self, request: web.Request, segments: list[str]) -> Reply:
-        tenant_name = request.path.split("/")[1]
-        tenant = self.estate.tenant_by_name(tenant_name) or (
-            tenant_name.lower() if tenant_name.lower() == self.home_tenant else None
-        )
-        if tenant is None:
-            return Reply(
-                400,
-                orjson.dumps(
-                    {
-                        "error": "invalid_tenant",
-                        "error_description": f"AADSTS90002: Tenant '{tenant_name}' not found.",
-                        "error_codes": [90002],
-                    }
-                ),
-            )
-        base = f"{self.base_url}/{tenant}"
-        if segments[1:] == ["v2.0", ".well-known", "openid-configuration"]:
-            if request.method != "GET":
-                return Reply(405, b'{"error":"invalid_request"}')
-            config = {
-                "issuer": f"{base}/v2.0",
-                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-                "token_endpoint": f"{base}/oauth2/v2.0/token",
-                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-                "jwks_uri": f"{base}/discovery/v2.0/keys",
-                "response_types_supported": ["code", "id_token", "code id_token", "token"],
-                "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_post"],
-                "scopes_supported": ["openid", "profile", "email", "offline_access"],
-                "tenant_region_scope": "EU",
-            }
-            return Reply(200, orjson.dumps(config))
-        if segments[1:] == ["oauth2", "v2.0", "token"] and request.method == "POST":
-            return self._token(tenant, await request.post())
-        return Reply(404, b'{"error":"not_found"}')
-
-    def _token(self, tenant: str, form: Any) -> Reply:
-        def failure(status: int, error: str, code: int, text: str) -> Reply:
-            return Reply(
-                status,
-                orjson.dumps(
-                    {
-                        "error": error,
-                        "error_description": f"AADSTS{code}: {text}",
-                        "error_codes": [code],
-                    }
-                ),
-            )
-
-        if form.get("grant_type") != "client_credentials":
-            return failure(400, "unsupported_grant_type", 70003, "The grant type is not supported.")
-        client_id = form.get("client_id")
-        if client_id != self.client_id:
-            return failure(
-                401,
-                "invalid_client",
-                700016,
-                f"Application with identifier '{client_id}' was not found in the directory "
-                f"'{tenant}'.",
-            )
-        if form.get("client_secret") != self.client_secret:
-            return failure(
-                401,
-                "invalid_client",
-                7000215,
-                f"Invalid client secret provided. Ensure the secret being sent in the request is "
-                f"the client secret value, not the client secret ID, for a secret added to app "
-                f"'{client_id}'.",
-            )
-        if tenant not in self.token_tenants:
-            return failure(
-                400,
-                "unauthorized_client",
-                700016,
-                f"Application with identifier '{client_id}' was not found in the directory "
-                f"'{tenant}'. This can happen if the application has not been installed by the "
-                "administrator of the tenant.",
-            )
-        scope = str(form.get("scope") or "")
-        audience = scope.split(" ")[0].removesuffix("/.default") or self.base_url
-        lifetime = self.settings.tokenLifetimeSeconds
-        reported = self.settings.tokenReportedLifetimeSeconds or lifetime
-        token = self.tokens.issue(tenant, lifetime, audience)
-        reply = Reply(
-            200,
-            orjson.dumps(
-                {
-                    "token_type": "Bearer",
-                    "expires_in": reported,
-                    "ext_expires_in": reported,
-                    "access_token": token,
-                }
-            ),
-        )
-        reply.tenant = tenant
-        return reply
 
     # -- ARM reads ---------------------------------------------------------
 
@@ -551,7 +338,7 @@ class Emulator:
         if token is not None:
             read = self.pages.read(scope, token)
             if read is None:
-                return _error(
+                return error_reply(
                     400,
                     "InvalidSkipToken",
                     "The $skiptoken is not valid for this list; start again from the first page.",
@@ -561,7 +348,7 @@ class Emulator:
         top = query.get("$top")
         if top is not None:
             if not top.isdigit() or int(top) < 1:
-                return _error(
+                return error_reply(
                     400, "InvalidTop", f"The $top value '{top}' is not a positive integer."
                 )
             size = min(int(top), 1000)
@@ -569,7 +356,7 @@ class Emulator:
         next_link = None
         if offset + size < len(records):
             next_link = self._next_link(request, self.pages.make(scope, offset + size))
-        return Reply(200, _page_body(chunk, next_link, extra, link_key))
+        return Reply(200, page_body(chunk, next_link, extra, link_key))
 
     def read(
         self,
@@ -590,7 +377,7 @@ class Emulator:
         if sub is not None and len(segments) == 2:
             return Reply(200, estate.subscriptions[sub].record.body)
         if lower == ENTITIES_PATH:
-            records = self.entities_by_tenant.get(tenant, [])
+            records = self.groups.entity_records.get(tenant, [])
             return self._page(
                 request,
                 query,
@@ -605,7 +392,7 @@ class Emulator:
         if sub is not None and len(segments) >= 4 and segments[2] == "resourcegroups":
             rg_key = "/".join(["", *segments[:4]])
             if rg_key not in estate.by_id:
-                return _error(
+                return error_reply(
                     404,
                     "ResourceGroupNotFound",
                     f"Resource group '{path.split('/')[4]}' could not be found.",
@@ -619,7 +406,7 @@ class Emulator:
         listed = estate.collections.get(lower)
         if listed is not None:
             if segments[-1] in UNPAGED_COLLECTIONS:
-                return Reply(200, _page_body(listed, None))
+                return Reply(200, page_body(listed, None))
             return self._page(request, query, lower, listed)
         record = estate.by_id.get(lower)
         if record is not None:
@@ -642,7 +429,7 @@ class Emulator:
             top_level = len(after) == 2 and (parent == "" or self._scope_exists(parent))
             if top_level or parent in self.estate.by_id:
                 return self._page(request, query, lower, [])
-            return _error(
+            return error_reply(
                 404, "ParentResourceNotFound", f"The parent resource of '{path}' was not found."
             )
         if (
@@ -650,14 +437,14 @@ class Emulator:
             == "/subscriptions/" + (segments[1] if len(segments) > 1 else "") + "/resourcegroups"
         ):
             return self._page(request, query, lower, [])
-        return _error(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
+        return error_reply(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
 
     def _scope_exists(self, scope: str) -> bool:
         parts = scope.split("/")
         if len(parts) == 3 and parts[1] == "subscriptions":
             return True  # already checked by the subscription rules
         if scope.startswith(MG_PREFIX):
-            return scope in self.entity_by_key
+            return scope in self.groups.by_key
         return scope in self.estate.by_id
 
     def _generic_list(self, request: web.Request, lower: str, query: dict[str, str]) -> Reply:
@@ -669,7 +456,7 @@ class Emulator:
             for clause in clauses:
                 match = re.fullmatch(r"resourceType\s+eq\s+'([^']+)'", clause, flags=re.I)
                 if not match:
-                    return _error(
+                    return error_reply(
                         400,
                         "InvalidFilter",
                         f"The emulator supports only \"resourceType eq '<type>'\" filters "
@@ -697,65 +484,27 @@ class Emulator:
         tenant: str,
         query: dict[str, str],
     ) -> Reply | None:
+        groups = self.groups
         if len(segments) == 3:
-            records = [
-                Record(
-                    key,
-                    orjson.dumps(
-                        {
-                            "id": e["id"],
-                            "type": MG_TYPE,
-                            "name": e.get("name") or key.rsplit("/", 1)[-1],
-                            "properties": {
-                                "tenantId": self.entity_tenant[key],
-                                "displayName": (e.get("properties") or {}).get("displayName"),
-                            },
-                        }
-                    ),
-                )
-                for key, e in self.entity_by_key.items()
-                if key.startswith(MG_PREFIX) and self.entity_tenant[key] == tenant
-            ]
             # ManagementGroups_List pages with "@nextLink" (the SDK reads only that key).
+            records = groups.group_records.get(tenant, [])
             return self._page(request, query, "groups:" + tenant, records, link_key=b"@nextLink")
         group_key = "/".join(["", *segments[:4]])
-        entity = self.entity_by_key.get(group_key)
-        if entity is None:
-            return _error(
+        if group_key not in groups.by_key:
+            return error_reply(
                 404,
                 "ManagementGroupNotFound",
                 f"The management group '{path.split('/')[4]}' was not found.",
             )
-        if self.entity_tenant[group_key] != tenant:
+        if groups.tenant_of[group_key] != tenant:
             return self._forbidden(path)
         if len(segments) == 4:
             expand = query.get("$expand", "").lower() == "children"
             recurse = query.get("$recurse", "").lower() == "true"
-            return Reply(200, orjson.dumps(self._group_body(entity, expand, recurse)))
+            return Reply(200, orjson.dumps(groups.group_body(group_key, expand, recurse)))
         if len(segments) == 5 and segments[4] == "descendants":
-            return self._page(request, query, lower, self._descendants(group_key))
+            return self._page(request, query, lower, groups.descendants(group_key))
         return None
-
-    def _descendants(self, group_key: str) -> list[Record]:
-        """ManagementGroups_GetDescendants items: every group and subscription below, depth first."""
-        out: list[Record] = []
-        stack = list(reversed(self.children.get(group_key, [])))
-        while stack:
-            entity = stack.pop()
-            key = str(entity["id"]).lower()
-            props = entity.get("properties") or {}
-            item = {
-                "id": entity["id"],
-                "type": MG_TYPE if key.startswith(MG_PREFIX) else "/subscriptions",
-                "name": entity.get("name") or key.rsplit("/", 1)[-1],
-                "properties": {
-                    "displayName": props.get("displayName"),
-                    "parent": {"id": (props.get("parent") or {}).get("id")},
-                },
-            }
-            out.append(Record(key, orjson.dumps(item)))
-            stack.extend(reversed(self.children.get(key, [])))
-        return out
 
     # -- Resource Graph ----------------------------------------------------
 
@@ -766,7 +515,7 @@ class Emulator:
             "x-ms-user-quota-resets-after": resets,
         }
         if not decision.allowed:
-            return _error(
+            return error_reply(
                 429,
                 "RateLimiting",
                 "Please provide below info when asking for support: the Resource Graph quota "
@@ -780,7 +529,7 @@ class Emulator:
 
     def _graph_answer(self, raw: bytes, tenant: str) -> Reply:
         def bad(message: str) -> Reply:
-            return _error(400, "BadRequest", message)
+            return error_reply(400, "BadRequest", message)
 
         try:
             request = orjson.loads(raw)
@@ -815,7 +564,7 @@ class Emulator:
             return bad("'resultFormat' must be 'objectArray' or 'table'.")
         groups = request.get("managementGroups")
         if subs is None and isinstance(groups, list) and groups:
-            candidates = self._subscriptions_under(groups, tenant)
+            candidates = self.groups.subscriptions_under(groups, tenant)
         elif subs is None:
             candidates = [r.key.split("/")[2] for r in self.visible(tenant)]
         else:

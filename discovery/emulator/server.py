@@ -15,9 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
-from discovery.emulator.app import Emulator, build_app, log_entry
+from discovery.emulator.app import Emulator, build_app
 from discovery.emulator.errors import EstateError
 from discovery.emulator.estate import load_estate
+from discovery.emulator.replies import log_entry
 from discovery.emulator.settings import load_settings
 from discovery.emulator.tls import create_certificates
 
