@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from discovery.emulator import EstateError, running_emulator
@@ -62,3 +64,10 @@ def test_duplicate_resource_line_names_both_lines(make_estate):
     message = _message(estate)
     assert f"resources.jsonl:{len(lines) + 1}:" in message
     assert "already on line 1" in message
+
+
+def test_estate_without_a_home_tenant_or_principal_is_refused(make_estate):
+    estate = make_estate()
+    guest = [{"id": "/tenants/a", "tenantId": "a", "tenantCategory": "ProjectedBy"}]
+    (estate / "tenants.json").write_text(json.dumps(guest))
+    assert "principal.tenantId" in _message(estate)
