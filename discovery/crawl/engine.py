@@ -196,7 +196,9 @@ class _Crawl:
         self.foreign: list[dict[str, Any]] = []
         self.timed_out = False
         self._clients: dict[str, TenantClients] = {}
-        self._subscription_slots = asyncio.Semaphore(max(2, concurrency))
+        # Subscriptions in progress at once (ARM mode): each has a few phases of
+        # one or two requests, so several per request slot keep the pipe full.
+        self._subscription_slots = asyncio.Semaphore(max(4, 4 * concurrency))
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -587,18 +589,22 @@ class _Crawl:
 
     async def lighthouse(self, clients: TenantClients, subscription_id: str) -> None:
         scope = f"/subscriptions/{subscription_id}"
-        for type_name, operation in (
-            (cat.REGISTRATION_DEFINITIONS, "RegistrationDefinitions_List"),
-            (cat.REGISTRATION_ASSIGNMENTS, "RegistrationAssignments_List"),
-        ):
-            await self.list_into(
-                clients.managed_services,
-                subscription_id,
-                scope,
-                operation,
-                f"{scope}/providers/{type_name}",
-                cat.MANAGED_SERVICES_API,
+        await asyncio.gather(
+            *(
+                self.list_into(
+                    clients.managed_services,
+                    subscription_id,
+                    scope,
+                    operation,
+                    f"{scope}/providers/{type_name}",
+                    cat.MANAGED_SERVICES_API,
+                )
+                for type_name, operation in (
+                    (cat.REGISTRATION_DEFINITIONS, "RegistrationDefinitions_List"),
+                    (cat.REGISTRATION_ASSIGNMENTS, "RegistrationAssignments_List"),
+                )
             )
+        )
 
     async def children(
         self, clients: TenantClients, subscription_id: str, parent: dict[str, Any]

@@ -89,3 +89,16 @@ def test_the_manifest_names_source_principal_and_counts(
     assert manifest["format"] == "tenantmap.snapshot/1"
     assert manifest["counts"]["resources"] == len(lines) == result.counts["resources"]
     assert sum(manifest["counts"]["byType"].values()) == len(lines)
+
+
+def test_without_a_terminal_progress_is_one_log_line_per_step(
+    sample_estate: Path, tmp_path: Path, tmp_state: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="tenantmap.crawl")
+    with running_emulator(sample_estate) as emu:
+        crawl_emulator(emu, tmp_path / "snap", tmp_state, "resource-graph", progress=True)
+    messages = [r.getMessage() for r in caplog.records if r.name == "tenantmap.crawl"]
+    listed = read_json(tmp_path / "snap", "subscriptions.json")
+    per_subscription = [m for m in messages if m.startswith("subscription ")]
+    assert len(per_subscription) == len(listed)
+    assert any(m.startswith("snapshot written to") for m in messages)
