@@ -272,7 +272,8 @@ def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
             edge_type,
             props,
             props_json(props),
-            scopes.get(source),
+            # an edge seen from its target's side (inbound private link) names its own scope
+            scope_of(attrs) or scopes.get(source),
         )
 
 
