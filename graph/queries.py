@@ -780,7 +780,7 @@ RETURN pip.id AS publicIp, pip.ipAddress AS ipAddress,
             WHEN h:Firewall THEN 'firewall-dnat' WHEN h:ApplicationGateway THEN 'application-gateway'
             WHEN h:BastionHost THEN 'bastion' WHEN h:VirtualNetworkGateway OR h:VpnGateway THEN 'gateway'
             ELSE 'other' END AS via,
-       h.id AS holder, target.id AS target, target.label AS targetLabel,
+       h.id AS holder, target.id AS target, head([l IN labels(target) WHERE l <> 'Tenantmap']) AS targetLabel,
        CASE WHEN f IS NULL THEN null
             WHEN f.kind = 'dnat' THEN CASE protocols WHEN '' THEN '*' ELSE protocols END + ' '
                  + destinations + '->' + coalesce(f.translatedPort, '')
@@ -871,7 +871,7 @@ UNWIND found + reach AS f
 WITH v, f WHERE f.x <> v
 WITH f.x AS x, f ORDER BY CASE f.relation WHEN 'global-reach' THEN 1 ELSE 0 END, f.via
 WITH x, head(collect(f)) AS f
-RETURN x.id AS reached, x.label AS label, x.name AS name, f.relation AS relation, f.via AS via,
+RETURN x.id AS reached, head([l IN labels(x) WHERE l <> 'Tenantmap']) AS label, x.name AS name, f.relation AS relation, f.via AS via,
        f.state AS state, CASE WHEN x:Subscription THEN x.id ELSE x.subscriptionId END AS subscriptionId,
        CASE WHEN x:Tenant THEN x.id ELSE x.tenantId END AS tenantId, coalesce(x.foreign, false) AS foreign
 ORDER BY relation, reached, via""",

@@ -1,14 +1,10 @@
-"""The Cypher text of each named query gives, on a real Neo4j holding the sample graph,
-the rows the Python query gives on the graph itself.
-
-The graph is loaded the way the stores lay it out for Neo4j users: the node label as
-the Neo4j label, the relationship type as the Neo4j type, the properties as they are.
-"""
+"""The Cypher text of each named query gives, on a real Neo4j store holding the sample
+graph (written by graph.stores' Neo4j store, as a nightly run writes it), the rows the
+Python query gives on the graph itself."""
 
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,33 +33,37 @@ def sample() -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="module")
-def driver(neo4j_uri: str, sample: nx.MultiDiGraph) -> Iterator[Any]:
+def driver(
+    neo4j_uri: str, sample: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     from neo4j import GraphDatabase
 
+    from graph.stores import open_store
     from tests.neo4j_server import clear_database, environment_auth
 
     database = os.environ.get("NEO4J_DATABASE")
     clear_database(neo4j_uri, environment_auth(), database)
+    snap = load_snapshot(SAMPLE_ESTATE)
+    store = open_store(
+        neo4j_uri, state_dir=tmp_path_factory.mktemp("state"), neo4j_database=database
+    )
+    try:
+        at = "2026-11-27T02:00:00Z"
+        run = store.begin_run(at, {"kind": "handmade"}, None)
+        scopes = set(snap.tenants_crawled) | set(snap.subscriptions_crawled)
+        store.write_graph(run, sample, complete_scopes=scopes, seen_at=at)
+        store.finish_run(
+            run,
+            finished_at=at,
+            outcome="completed",
+            exit_code=0,
+            coverage={},
+            findings=[],
+            report=None,
+        )
+    finally:
+        store.close()
     with GraphDatabase.driver(neo4j_uri, auth=environment_auth()) as drv:
-        nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for _, data in sample.nodes(data=True):
-            nodes[data["label"]].append(dict(data))
-        for label, rows in nodes.items():
-            drv.execute_query(
-                f"UNWIND $rows AS r CREATE (n:`{label}`) SET n = r",
-                {"rows": rows},
-                database_=database,
-            )
-        edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for u, v, key, data in sample.edges(keys=True, data=True):
-            edges[data["type"]].append({"u": u, "v": v, "p": {**data, "key": key}})
-        for rel, rows in edges.items():
-            drv.execute_query(
-                f"UNWIND $rows AS r MATCH (a {{id: r.u}}), (b {{id: r.v}}) "
-                f"CREATE (a)-[e:`{rel}`]->(b) SET e = r.p",
-                {"rows": rows},
-                database_=database,
-            )
         yield drv
     clear_database(neo4j_uri, environment_auth(), database)
 

@@ -8,9 +8,16 @@ import networkx as nx
 
 from graph.build import build_graph
 from graph.queries import QUERIES
+from graph.schema import node_id
 from graph.snapshot import Snapshot, load_snapshot
 from graph.stores import Store, open_store
-from tests.graph.handmade import HUB_VNET, contoso_resources, contoso_snapshot
+from tests.graph.handmade import (
+    HUB_VNET,
+    OUR_STORAGE,
+    PARTNER_PE,
+    contoso_resources,
+    contoso_snapshot,
+)
 
 
 def record(store: Store, snap: Snapshot, graph: nx.MultiDiGraph, at: str) -> str:
@@ -57,3 +64,19 @@ def test_changes_on_a_store_compare_its_two_latest_runs(tmp_path: Path) -> None:
     assert [(r["change"], r["property"], r["before"], r["after"]) for r in rows] == [
         ("changed", "peeringState", "Connected", "Disconnected")
     ]
+
+
+def test_inbound_private_link_goes_stale_when_our_service_drops_it(tmp_path: Path) -> None:
+    first = load_snapshot(contoso_snapshot(tmp_path / "night1"))
+    resources = contoso_resources()
+    storage = next(r for r in resources if r["id"] == OUR_STORAGE)
+    storage["properties"]["privateEndpointConnections"] = []
+    second = load_snapshot(contoso_snapshot(tmp_path / "night2", resources=resources))
+    store = open_store(None, state_dir=tmp_path / "state")
+    try:
+        record(store, first, build_graph(first), "2026-11-27T02:00:00Z")
+        record(store, second, build_graph(second), "2026-11-28T02:00:00Z")
+        present = store.read_graph()
+    finally:
+        store.close()
+    assert not present.has_edge(node_id(PARTNER_PE), node_id(OUR_STORAGE))
