@@ -286,9 +286,11 @@ def render_markdown() -> str:
         "- A node's `id` is its lower-cased ARM id (no trailing slash); tenants and subscriptions use "
         "their lower-cased GUID, the internet node is `internet`, a declared site `site:<name>`, and a "
         "private link service known only by its alias `alias:<alias>`. `armId` keeps Azure's spelling.",
-        "- Every node has `label` (also its Neo4j label); every relationship has `type` (also its Neo4j "
-        "type). Parallel relationships between the same two nodes differ by key (e.g. one `FORWARDS_TO` "
-        "per load-balancer rule).",
+        "- In Python every node has `label` and every relationship `type`. In Neo4j the label is the "
+        "node's label (every node also carries the common label `:Tenantmap`, on which `id` is unique) "
+        "and the type is the relationship type: use `MATCH (v:VirtualNetwork)`, `type(r)`, and "
+        "`head([l IN labels(n) WHERE l <> 'Tenantmap'])` for a node's label. Parallel relationships "
+        "between the same two nodes differ by `key` (e.g. one `FORWARDS_TO` per load-balancer rule).",
         "- Properties are scalars or lists of scalars. Structured ARM values (NSG rules, load-balancer "
         "rules, firewall rule collections) are JSON strings of the raw ARM value. A property whose value "
         "is unknown is absent, never null.",
