@@ -534,7 +534,14 @@ class _Crawl:
                 ),
             )
             if not all(results):
+                failed = ArmCallError(
+                    None,
+                    "QueryFailed",
+                    "The Resource Graph query covering this subscription failed "
+                    f"(see the entry for /tenants/{clients.tenant_id}).",
+                )
                 for subscription_id in batch:
+                    self.error(f"/subscriptions/{subscription_id}", "Resources_Query", failed)
                     self.fail(subscription_id)
             await asyncio.gather(
                 *(
@@ -792,7 +799,6 @@ class _Crawl:
         }
 
     def write(self) -> None:
-        home = set(self.home_tenants)
         self.writer.write_json("tenants.json", self.tenants)
         self.writer.write_json(
             "subscriptions.json",
@@ -804,7 +810,6 @@ class _Crawl:
         )
         self.writer.write_json("foreign.json", self.foreign)
         self.writer.write_json("errors.json", self.errors)
-        del home
 
 
 def crawl(
