@@ -241,3 +241,26 @@ def test_internet_paths_give_the_listener_ports_of_an_application_gateway(
     agw = named(sample, Label.APPLICATION_GATEWAY, "agw-web")
     [row] = [r for r in QUERIES["internet-paths"].run(sample) if r["holder"] == agw]
     assert (row["via"], row["ports"]) == ("application-gateway", "Tcp 80,443")
+
+
+def test_application_gateway_takes_its_waf_mode_from_its_policy(sample: nx.MultiDiGraph) -> None:
+    agw = named(sample, Label.APPLICATION_GATEWAY, "agw-api")
+    policy = named(sample, Label.WAF_POLICY, "wafp-api")
+    assert policy in {
+        t for _, t, d in sample.out_edges(agw, data=True) if d["type"] == Rel.USES_POLICY.value
+    }
+    assert sample.nodes[agw]["wafMode"] == "detection"
+
+
+def test_application_gateway_without_waf_has_waf_mode_none(sample: nx.MultiDiGraph) -> None:
+    assert sample.nodes[named(sample, Label.APPLICATION_GATEWAY, "agw-web")]["wafMode"] == "none"
+
+
+def test_private_link_service_sees_litwares_endpoint_inbound(sample: nx.MultiDiGraph) -> None:
+    pls = named(sample, Label.PRIVATE_LINK_SERVICE, "pls-data-api")
+    tenants = {
+        sample.nodes[u].get("tenantId")
+        for u, _, d in sample.in_edges(pls, data=True)
+        if d["type"] == Rel.PRIVATE_LINK.value and d["direction"] == "inbound"
+    }
+    assert tenants == {LITWARE}
