@@ -323,6 +323,13 @@ def _same_ip(address: str | None, ips: Iterable[str]) -> bool:
     return ip in set(ips)
 
 
+def _group_by_subject(approvals: Iterable[ApprovalDecl]) -> dict[str, list[ApprovalDecl]]:
+    out: dict[str, list[ApprovalDecl]] = {}
+    for approval in approvals:
+        out.setdefault(approval.subject, []).append(approval)
+    return out
+
+
 @dataclass(frozen=True)
 class Inventory:
     """A validated inventory with the look-ups the analyses need (ids lower-cased)."""
@@ -342,6 +349,7 @@ class Inventory:
     _circuits: dict[str, CircuitDecl] = field(default_factory=dict, repr=False)
     _mg_names: frozenset[str] = frozenset()
     _site_networks: dict[str, list[Network]] = field(default_factory=dict, repr=False)
+    _approvals_by_subject: dict[str, list[ApprovalDecl]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_model(cls, model: _InventoryModel, *, path: str, sha256: str) -> Inventory:
@@ -361,6 +369,7 @@ class Inventory:
             _circuits={c.id.lower(): c for c in model.expressroute_circuits},
             _mg_names=frozenset(m.id.lower() for m in model.management_groups),
             _site_networks={s.name: s.networks() for s in model.sites},
+            _approvals_by_subject=_group_by_subject(model.approved_exposures),
         )
 
     @classmethod
@@ -468,8 +477,8 @@ class Inventory:
     # approvals and accepted entries
     def approvals_for(self, resource_id: str, today: dt.date) -> list[ApprovalDecl]:
         """Approvals of that resource that are still valid today."""
-        rid = resource_id.lower()
-        return [a for a in self.approvals if a.subject == rid and a.expires >= today]
+        found = self._approvals_by_subject.get(resource_id.lower(), [])
+        return [a for a in found if a.expires >= today]
 
     def expired_approvals(self, today: dt.date) -> dict[str, list[ApprovalDecl]]:
         """Expired approval entries grouped by resource (lower-cased), in file order."""

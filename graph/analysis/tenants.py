@@ -389,6 +389,7 @@ def _classify(
 _LINK_RELS = frozenset(
     {Rel.PEERS_WITH, Rel.CONNECTS_TO, Rel.REDEEMED_BY, Rel.GLOBAL_REACH, Rel.PRIVATE_LINK}
 )
+_OBSERVED_RELS = _LINK_RELS | {Rel.MANAGED_BY}
 
 
 def _owner_steps(graph: nx.MultiDiGraph, node: str, far: str, channel: str) -> list[dict[str, Any]]:
@@ -420,71 +421,87 @@ def _links(graph: nx.MultiDiGraph, out: Observed) -> None:
     ours = out.subscriptions_crawled | {
         sid for sid, info in out.subscription_info.items() if info.listed
     }
-    for u, v, data in graph.edges(data=True):
-        rel = data.get("type")
-        if rel == Rel.MANAGED_BY:
-            sid = str(u).lower()
-            managing = str(v).lower()
-            _lighthouse(
-                out,
-                sid,
-                out.tenant_of(sid),
-                managing,
-                str(data.get("via") or "managedByTenants"),
-                data.get("definitionId"),
-            )
-            continue
-        if rel not in _LINK_RELS:
-            continue
-        found = _classify(graph, u, v, data)
-        if found is None:
-            continue
-        channel, near, far, state = found
-        near_sub, far_sub = _subscription(graph, near), _subscription(graph, far)
-        near_ours = near_sub in ours and not graph.nodes[near].get("foreign")
-        if not near_ours:
-            if far_sub in ours and not graph.nodes[far].get("foreign") and channel != SITE_TO_SITE:
-                near, far, near_sub, far_sub = far, near, far_sub, near_sub
-            else:
-                continue
-        near_sub = near_sub or ""
-        alias = _alias(graph, far) if channel == PRIVATE_ENDPOINT else None
-        if alias:
-            far_sub = None
-        far_tenant = out.tenant_of(far_sub)
-        evidence = _owner_steps(graph, near, far, channel)
-        # the edge as the graph holds it (an inbound private link points at our service)
-        evidence.append(step(u, str(rel), v, channel, state=state))
-        if far_sub and far_sub != near_sub:
-            evidence.append(step(far_sub, Rel.CONTAINS.value, far, channel))
-            if far_tenant:
-                info = out.subscription_info.get(far_sub)
-                note = "foreign.json" if info and info.resolution == "resolved" else None
-                evidence.append(step(far_tenant, Rel.CONTAINS.value, far_sub, channel, note=note))
-        obs = Observation(
-            channel=channel,
-            near=near,
-            far=alias if alias else far,
-            evidence=tuple(evidence),
-            scope=frozenset({near_sub}) if near_sub in out.subscriptions_crawled else frozenset(),
-            near_tenant=out.tenant_of(near_sub),
-            far_subscription=far_sub,
-            far_tenant=far_tenant,
-            state=str(state) if state is not None else None,
+    # the adjacency dicts directly: a third of the time of graph.edges(data=True) at 2.5M edges
+    for u, nbrs in graph._adj.items():
+        for v, keyed in nbrs.items():
+            for data in keyed.values():
+                if data.get("type") in _OBSERVED_RELS:
+                    _link(graph, out, ours, u, v, data)
+
+
+def _link(
+    graph: nx.MultiDiGraph,
+    out: Observed,
+    ours: frozenset[str] | set[str],
+    u: str,
+    v: str,
+    data: dict[str, Any],
+) -> None:
+    """One edge: an observation when it links something of ours to something beyond it."""
+    rel = data.get("type")
+    if rel == Rel.MANAGED_BY:
+        sid = str(u).lower()
+        managing = str(v).lower()
+        _lighthouse(
+            out,
+            sid,
+            out.tenant_of(sid),
+            managing,
+            str(data.get("via") or "managedByTenants"),
+            data.get("definitionId"),
         )
-        out.links.append(obs)
-        if alias:
-            _add(out.aliases, alias, obs)
-            continue
-        if channel == SITE_TO_SITE:
-            _add(out.sites, far, obs)
-            continue
-        if _label(graph, far) == Label.EXPRESSROUTE_CIRCUIT:
-            _add(out.circuits, far, obs)
-        if far_sub and far_sub != near_sub:
-            _add(out.subscriptions, far_sub, obs)
-            if far_tenant:
-                _add(out.tenants, far_tenant, obs)
+        return
+    if rel not in _LINK_RELS:
+        return
+    found = _classify(graph, u, v, data)
+    if found is None:
+        return
+    channel, near, far, state = found
+    near_sub, far_sub = _subscription(graph, near), _subscription(graph, far)
+    near_ours = near_sub in ours and not graph.nodes[near].get("foreign")
+    if not near_ours:
+        if far_sub in ours and not graph.nodes[far].get("foreign") and channel != SITE_TO_SITE:
+            near, far, near_sub, far_sub = far, near, far_sub, near_sub
+        else:
+            return
+    near_sub = near_sub or ""
+    alias = _alias(graph, far) if channel == PRIVATE_ENDPOINT else None
+    if alias:
+        far_sub = None
+    far_tenant = out.tenant_of(far_sub)
+    evidence = _owner_steps(graph, near, far, channel)
+    # the edge as the graph holds it (an inbound private link points at our service)
+    evidence.append(step(u, str(rel), v, channel, state=state))
+    if far_sub and far_sub != near_sub:
+        evidence.append(step(far_sub, Rel.CONTAINS.value, far, channel))
+        if far_tenant:
+            info = out.subscription_info.get(far_sub)
+            note = "foreign.json" if info and info.resolution == "resolved" else None
+            evidence.append(step(far_tenant, Rel.CONTAINS.value, far_sub, channel, note=note))
+    obs = Observation(
+        channel=channel,
+        near=near,
+        far=alias if alias else far,
+        evidence=tuple(evidence),
+        scope=frozenset({near_sub}) if near_sub in out.subscriptions_crawled else frozenset(),
+        near_tenant=out.tenant_of(near_sub),
+        far_subscription=far_sub,
+        far_tenant=far_tenant,
+        state=str(state) if state is not None else None,
+    )
+    out.links.append(obs)
+    if alias:
+        _add(out.aliases, alias, obs)
+        return
+    if channel == SITE_TO_SITE:
+        _add(out.sites, far, obs)
+        return
+    if _label(graph, far) == Label.EXPRESSROUTE_CIRCUIT:
+        _add(out.circuits, far, obs)
+    if far_sub and far_sub != near_sub:
+        _add(out.subscriptions, far_sub, obs)
+        if far_tenant:
+            _add(out.tenants, far_tenant, obs)
 
 
 def _nodes(graph: nx.MultiDiGraph, out: Observed) -> None:
