@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graph.inventory import FINDING_KINDS, Inventory
@@ -60,7 +61,7 @@ class Finding:
     def __post_init__(self) -> None:
         self.subject = self.subject.lower()
 
-    @property
+    @cached_property
     def id(self) -> str:
         return finding_id(self.kind, self.subject)
 
