@@ -13,6 +13,7 @@ import pytest
 
 from discovery.estates import SAMPLE_ESTATE
 from graph.build import build_graph
+from graph.docs_gen import EXAMPLES
 from graph.queries import QUERIES
 from graph.snapshot import load_snapshot
 
@@ -90,3 +91,10 @@ def test_query_cypher_answers_like_the_python_query(
         database_=os.environ.get("NEO4J_DATABASE"),
     )
     assert _rows([r.data() for r in records], query.columns) == _rows(expected, query.columns)
+
+
+@pytest.mark.parametrize("title", [title for title, _ in EXAMPLES])
+def test_documented_example_finds_its_case_in_the_sample_estate(driver: Any, title: str) -> None:
+    cypher = dict(EXAMPLES)[title]
+    records, _, _ = driver.execute_query(cypher, database_=os.environ.get("NEO4J_DATABASE"))
+    assert records, title
