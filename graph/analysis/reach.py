@@ -30,9 +30,11 @@ from graph.schema import Label, Rel, subscription_of
 _LIVE_PEERING = "connected"
 _LIVE_CONNECTION = "connected"
 _PROVISIONED = "provisioned"
-# Hub connections carry a provisioning state, not a connection status: any
-# state but these counts as live.
-_DEAD_HUB_CONNECTION = frozenset({"failed", "deleting", "disconnected", "notconnected"})
+# Virtual WAN links carry a connection status (VPN sites) or only a provisioning
+# state (hub VNet and ExpressRoute connections): any state but these counts as live.
+_DEAD_HUB_CONNECTION = frozenset(
+    {"failed", "deleting", "disconnected", "notconnected", "connecting", "unknown"}
+)
 
 
 def _edges_out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:

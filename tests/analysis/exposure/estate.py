@@ -677,7 +677,9 @@ class Estate:
             )
         )
 
-    def vpn_gateway(self, name: str, hub: str, sites: list[str], *, sub: str = SUB) -> str:
+    def vpn_gateway(
+        self, name: str, hub: str, sites: list[str], *, status: str = "Connected", sub: str = SUB
+    ) -> str:
         gid = rid("vpnGateways", name, sub)
         connections = [
             child(
@@ -686,7 +688,7 @@ class Estate:
                 f"conn-{s.rsplit('/', 1)[-1]}",
                 f"{N}/vpnGateways/vpnConnections",
                 remoteVpnSite=ref(s),
-                connectionStatus="Connected",
+                connectionStatus=status,
             )
             for s in sites
         ]

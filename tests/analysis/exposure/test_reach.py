@@ -163,3 +163,20 @@ def test_virtual_wan_reaches_everything_connected_to_its_hubs(
     if wan_type == "Standard":
         expected.add(own_site.lower())
     assert reaches(estate, tmp_path) == sorted(expected)
+
+
+@pytest.mark.parametrize(("status", "reached"), [("Connected", True), ("NotConnected", False)])
+def test_virtual_wan_site_counts_only_while_its_connection_is_up(
+    tmp_path: Path, status: str, reached: bool
+) -> None:
+    """Only live links count (exposure.md rule 10): a VPN site whose connection to the hub's
+    VPN gateway is not connected is not reached ("About virtual hub routing",
+    https://learn.microsoft.com/en-us/azure/virtual-wan/about-virtual-hub-routing)."""
+    estate = Estate(subscriptions=[SUB])
+    a = estate.vnet("vnet-a", "10.0.0.0/16")
+    wan = estate.virtual_wan("vwan")
+    hub = estate.hub("hub-weu", wan, "10.100.0.0/23", [a])
+    site = estate.vpn_site("site-weu", wan, "203.0.113.30")
+    estate.vpn_gateway("vpngw-weu", hub, [site], status=status)
+    target_in(estate, a)
+    assert (site.lower() in reaches(estate, tmp_path)) is reached
