@@ -17,8 +17,12 @@ _intern = sys.intern
 
 
 def as_json(value: Any) -> str:
-    """A structured ARM value as the JSON string the stores keep."""
-    return orjson.dumps(value).decode()
+    """A structured ARM value as the JSON string the stores keep.
+
+    Keys are sorted so that the same value always gives the same string, whichever crawl
+    mode (or estate file) spelled it: otherwise key order alone would show as a change.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def str_list(value: Any) -> list[str]:
