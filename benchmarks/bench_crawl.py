@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -61,8 +62,8 @@ def _floor_seconds(by_scope: dict[str, int]) -> float:
     """The least time the throttles allow for these requests (scopes run in parallel)."""
     floor = 0.0
     for scope, count in by_scope.items():
-        if scope.startswith("rg:"):
-            floor = max(floor, max(0, count - RG_QUERIES) * RG_PER_SECONDS / RG_QUERIES)
+        if scope.startswith("rg:"):  # a fixed window of RG_QUERIES per RG_PER_SECONDS
+            floor = max(floor, (math.ceil(count / RG_QUERIES) - 1) * RG_PER_SECONDS)
         else:
             floor = max(floor, max(0, count - READS_BUCKET) / READS_PER_SECOND)
     return floor
