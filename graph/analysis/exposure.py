@@ -19,6 +19,19 @@ resolved, the firewall.
 ``find_exposures(graph)`` returns one :class:`Exposure` per subject, sorted by
 subject. An exposure whose ``ports`` is empty carries only a note that ARM data
 could not decide (``nat-pool-not-evaluated``, ``ip-pool-unresolved``).
+
+Evidence is the chain of graph edges from ``internet`` to the target, each hop
+``{"from", "relation", "to", "channel": None}`` (e.g. internet -EXPOSES-> public
+IP -ATTACHED_TO-> IP configuration, NIC -HAS_IP_CONFIG-> IP configuration, NIC
+-ATTACHED_TO-> VM), followed by the hops to the NSGs that admitted the traffic
+(IP configuration -IN_SUBNET-> subnet -PROTECTED_BY-> NSG, NIC -PROTECTED_BY-> NSG).
+
+Load-balancer and DNAT targets are read from the FORWARDS_TO edges the build
+resolves (interfaces.md); the rules behind them are Microsoft Learn's:
+"Public IP addresses" (SKU), "Azure Load Balancer components", "Inbound NAT
+rules", "Application Gateway infrastructure configuration", "Azure Firewall
+rule processing logic", "Security admin rules in Azure Virtual Network
+Manager", "Virtual network traffic routing".
 """
 
 from __future__ import annotations
