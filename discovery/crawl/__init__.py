@@ -1,4 +1,17 @@
-"""The crawler: Azure (or the emulator) into a snapshot folder (snapshot.md)."""
+"""The crawler: Azure (or the emulator) into a snapshot folder (snapshot.md).
+
+    target = CrawlTarget.for_emulator(emu)              # or CrawlTarget.for_azure(cloud=...)
+    result = crawl(target, out_dir, source="resource-graph" | "arm", concurrency=16,
+                   timeout=None, state_dir=state, progress=True)
+    result.complete, result.timed_out, result.errors, result.requests, result.counts
+
+Modules: ``target`` (clouds, credentials, the per-tenant credential adapter),
+``transport`` (SDK client pipelines, pacing, raw JSON paging), ``engine``
+(the crawl), ``catalogue`` (types, list paths, api-versions), ``shape``
+(Resource Graph rows to ARM shape, child merge), ``links`` and ``foreign``
+(foreign subscriptions and their tenants), ``roundtrip`` (snapshot.md's
+round-trip equality, for tests and checks), ``progress``.
+"""
 
 from discovery.crawl.engine import CrawlResult, crawl
 from discovery.crawl.errors import CrawlConfigError, CrawlError

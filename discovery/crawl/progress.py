@@ -54,5 +54,7 @@ class Progress:
             )
 
     def close(self) -> None:
+        """Stop the bar; later steps are logged."""
         if self._bar is not None:
             self._bar.stop()
+            self._bar = None
