@@ -95,3 +95,26 @@ def test_examples_estate_round_trips(tmp_path: Path, tmp_state: Path, mode: str)
         result = crawl_emulator(emu, tmp_path / "snap", tmp_state, mode)
     assert result.counts["resources"] > 0
     assert compare_snapshots(estate, tmp_path / "snap", redactor=Redactor(tmp_state)) == []
+
+
+def test_more_than_a_thousand_subscriptions_are_queried_in_batches(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    synthetic = pytest.importorskip("discovery.estates.synthetic")
+    estate = Path(
+        synthetic.generate_estate(
+            tmp_path / "estate", tenants=1, subscriptions=1001, resources=2500, seed=2
+        )
+    )
+    with running_emulator(estate) as emu:
+        result = crawl_emulator(emu, tmp_path / "snap", tmp_state, "resource-graph", concurrency=32)
+        queries = [
+            e
+            for e in emu.request_log()
+            if e["method"] == "POST" and "resourcegraph" in e["path"].lower()
+        ]
+    crawled = read_json(tmp_path / "snap", "manifest.json")["subscriptionsCrawled"]
+    assert result.errors == [] and len(crawled) == 1001
+    # two batches, each: readability, resources, network manager connections
+    assert len(queries) >= 6 and all(q["status"] == 200 for q in queries)
+    assert compare_snapshots(estate, tmp_path / "snap", redactor=Redactor(tmp_state)) == []
