@@ -379,7 +379,7 @@ REACH_RANK = {
 def vnet_reach(g: nx.MultiDiGraph, vnet: str) -> list[Row]:
     start = node_id(vnet)
     if _label(g, start) != Label.VIRTUAL_NETWORK.value:
-        raise QueryError(f"{vnet} is not a virtual network in the graph")
+        raise QueryError(f"{vnet} is not a virtual network in the graph: give the ARM id of one.")
     found: list[tuple[str, str, str, Any]] = []  # (reached, relation, via, state)
 
     def gateways(v: str, via: str) -> None:
@@ -487,8 +487,8 @@ def _find_management_group(g: nx.MultiDiGraph, mg: str) -> str:
     if len(named) == 1:
         return named[0]
     if named:
-        raise QueryError(f"{mg!r} names {len(named)} management groups; give the full id")
-    raise QueryError(f"no management group {mg!r} in the graph (give its name, display name or id)")
+        raise QueryError(f"{mg!r} names {len(named)} management groups: give the full id of one.")
+    raise QueryError(f"no management group {mg!r} in the graph: give its name, display name or id.")
 
 
 def mg_subscriptions(g: nx.MultiDiGraph, mg: str) -> list[Row]:
@@ -612,7 +612,7 @@ class Query:
         """Answer on a graph (for `changes`, `previous` is the previous run's graph)."""
         if len(params) != len(self.params):
             want = " ".join(p.upper() for p in self.params) or "no parameters"
-            raise QueryError(f"query {self.name} takes {want}")
+            raise QueryError(f"query {self.name} takes {want}.")
         g = present_view(graph, include_stale)
         if self.needs_previous:
             prev = present_view(previous, include_stale) if previous is not None else None
