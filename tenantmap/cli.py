@@ -424,6 +424,7 @@ def analyse(**kw: Any) -> int:
 @click.argument("name", required=False)
 @click.argument("params", nargs=-1)
 @opt("--list", "list_", is_flag=True, help="List the named queries and what each answers.")
+@opt("--show-cypher", is_flag=True, help="With --list: print each query's Cypher for Neo4j users.")
 @opt("--cypher", help="Raw Cypher (Neo4j store only).")
 @opt(
     "--format",
@@ -441,7 +442,7 @@ def query(**kw: Any) -> int:
 
     \b
     Examples:
-      tenantmap query --list
+      tenantmap query --list --show-cypher
       tenantmap query connected-tenants --format json
       tenantmap query vnet-reach /subscriptions/.../virtualNetworks/hub-vnet
       tenantmap query --store bolt://localhost:7687 --cypher "MATCH (t:Tenant) RETURN t.id"

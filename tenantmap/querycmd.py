@@ -10,25 +10,32 @@ import click
 from tenantmap.exitcodes import ExitCode, TenantmapError
 
 
-def _list_queries() -> int:
+def _list_queries(show_cypher: bool) -> int:
+    import textwrap
+
     from graph.queries import QUERIES
 
     for q in QUERIES.values():
         params = " ".join(f"{p.upper()}" for p in q.params)
         click.echo(f"{q.name} {params}".rstrip())
-        click.echo(f"    {q.description}")
+        click.echo(
+            textwrap.fill(q.description, width=96, initial_indent="    ", subsequent_indent="    ")
+        )
+        click.echo(f"    columns: {', '.join(q.columns)}")
+        if show_cypher and q.cypher:
+            click.echo(textwrap.indent(q.cypher.strip(), "      "))
         click.echo()
     return ExitCode.OK
 
 
 def run_query(kw: dict[str, Any], state_dir: Path) -> int:
-    from graph.queries import QUERIES, format_rows
+    from graph.queries import QUERIES, QueryError, format_rows
     from graph.stores import StoreError
     from tenantmap.config import default_store_url
     from tenantmap.pipeline import open_store_or_fail
 
     if kw.get("list_"):
-        return _list_queries()
+        return _list_queries(bool(kw.get("show_cypher")))
     url = kw.get("store") or default_store_url(state_dir)
     if kw.get("cypher"):
         if not url.split(":", 1)[0].startswith(("neo4j", "bolt")):
@@ -51,6 +58,8 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
                 raise TenantmapError(f"query {q.name} takes {want}")
             rows = q.run_on_store(store, *kw["params"], include_stale=bool(kw.get("include_stale")))
             columns = list(q.columns)
+    except QueryError as exc:
+        raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
     except StoreError as exc:
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
     finally:

@@ -106,3 +106,15 @@ def test_credentials_over_plain_smtp_are_refused_without_smtp_insecure(
     assert result.code == 2
     assert "--smtp-insecure" in one_sentence_error(result)
     assert not (tmp_path / "s" / "runs").exists()
+
+
+def test_a_query_with_a_bad_parameter_is_bad_input(tmp_path: Path) -> None:
+    result = tenantmap("query", "vnet-reach", "/nope", "--state-dir", str(tmp_path / "s"))
+    assert result.code == 2
+    one_sentence_error(result)
+
+
+def test_an_unknown_query_name_points_to_the_list(tmp_path: Path) -> None:
+    result = tenantmap("query", "everything", "--state-dir", str(tmp_path / "s"))
+    assert result.code == 2
+    assert "tenantmap query --list" in one_sentence_error(result)
