@@ -79,7 +79,11 @@ def make_session(ca_file: Path | None, concurrency: int) -> aiohttp.ClientSessio
 
 
 def shared_transport(session: aiohttp.ClientSession) -> AioHttpTransport:
-    return AioHttpTransport(session=session, session_owner=False)
+    # azure-core waits 300 s for a connection by default; an endpoint that
+    # does not answer should fail the crawl in well under a minute
+    return AioHttpTransport(
+        session=session, session_owner=False, connection_timeout=20, read_timeout=120
+    )
 
 
 class _Bucket:
