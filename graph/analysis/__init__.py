@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -47,6 +49,20 @@ def all_findings(
     return findings, observed
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No automatic garbage collection while the analyses allocate: a full collection
+    walks every object of a 1,000,000-resource graph (seconds each time), and the
+    analyses make no reference cycles worth collecting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse(
     graph: nx.MultiDiGraph,
     snap: SnapshotLike,
@@ -62,6 +78,22 @@ def analyse(
     ``previous`` is the previous completed run's report.json (or None);
     ``exposures`` defaults to ``find_exposures(graph)``.
     """
+    with _collector_paused():
+        return _analyse(
+            graph, snap, inventory, today=today, run=run, previous=previous, exposures=exposures
+        )
+
+
+def _analyse(
+    graph: nx.MultiDiGraph,
+    snap: SnapshotLike,
+    inventory: Inventory,
+    *,
+    today: dt.date,
+    run: dict[str, Any],
+    previous: dict[str, Any] | None,
+    exposures: Iterable[ExposureLike] | None,
+) -> dict[str, Any]:
     findings, observed = all_findings(graph, snap, inventory, today=today, exposures=exposures)
     if not run.get("startedAt"):
         run = {**run, "startedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
