@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import stat
 from pathlib import Path
@@ -102,3 +103,35 @@ def test_without_a_terminal_progress_is_one_log_line_per_step(
     per_subscription = [m for m in messages if m.startswith("subscription ")]
     assert len(per_subscription) == len(listed)
     assert any(m.startswith("snapshot written to") for m in messages)
+
+
+def test_one_failed_child_list_fails_its_subscription_and_keeps_the_parent(
+    sample_estate: Path, tmp_path: Path, tmp_state: Path
+) -> None:
+    hub = next(
+        r
+        for r in (
+            json.loads(line)
+            for line in (sample_estate / "resources.jsonl").read_text().splitlines()
+            if line.strip()
+        )
+        if r["type"].lower() == "microsoft.network/virtualhubs"
+    )
+    subscription = hub["id"].split("/")[2].lower()
+    with running_emulator(sample_estate, overrides={"deny": {hub["id"]: 403}}) as emu:
+        crawl_emulator(emu, tmp_path / "snap", tmp_state, "arm")
+    manifest = read_json(tmp_path / "snap", "manifest.json")
+    errors = read_json(tmp_path / "snap", "errors.json")
+    written = {
+        json.loads(line)["id"].lower()
+        for line in (tmp_path / "snap" / "resources.jsonl").read_text().splitlines()
+    }
+    assert hub["id"].lower() in written
+    assert subscription not in manifest["subscriptionsCrawled"]
+    assert any(
+        e["operation"] == "HubVirtualNetworkConnections_List" and e["status"] == 403 for e in errors
+    )
+    assert (
+        len(manifest["subscriptionsCrawled"])
+        == len(read_json(tmp_path / "snap", "subscriptions.json")) - 2
+    )  # the hub's subscription and the one the estate denies
