@@ -254,7 +254,6 @@ class SubscriptionDecl(_Model):
 class CircuitDecl(_Model):
     id: CircuitId
     provider: Text | None = None
-    name: Text | None = None
 
 
 class SiteDecl(_Model):

@@ -301,7 +301,7 @@ def missing_declared(
             continue
         if observed.circuits.get(cid) or (cid in graph and not graph.nodes[cid].get("foreign")):
             continue
-        name = cdecl.name or last_segment(cdecl.id)
+        name = last_segment(cdecl.id)
         out.append(
             Finding(
                 kind=MISSING_DECLARED,
