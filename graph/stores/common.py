@@ -1,9 +1,9 @@
 """What both stores share: records, errors, property encoding, scopes and history replay.
 
-Both stores keep, per node and per edge, the current state plus a change log:
-whenever a run creates an item, changes its label/type or properties, marks it
-stale or sees it again after it was stale, the item's state *before* that
-change is logged under the run. ``read_graph(run_id)`` takes the current state
+Both stores keep, per node and per edge, the current state (with the runs that
+first and last saw it) plus a change log: whenever a run changes an existing
+item's label/type or properties, marks it stale or sees it again after it was
+stale, the item's state *before* that change is logged under the run. ``read_graph(run_id)`` takes the current state
 and undoes, newest first, every change logged by later runs. Items merely seen
 again (only ``lastSeen`` moves) are not logged, which keeps the log as small as
 what changes from night to night; their ``lastSeen`` at an earlier run is that
@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import networkx as nx
 import orjson
@@ -334,12 +334,14 @@ class ItemState:
 
 
 NodeKey = str
+K = TypeVar("K")
 EdgeKey = tuple[str, str, str]  # (source, key, target)
 
 
 @dataclass(frozen=True)
 class Change:
-    """The state an item had before run ``run`` changed it (None: it did not exist)."""
+    """The state an item had before run ``run`` changed it (None: it did not exist;
+    creations are normally not logged, as ``first_run`` tells them apart)."""
 
     run: int
     order: int
@@ -364,6 +366,10 @@ def replay_to(
             _undo(nodes, change.node, change.before)
         elif change.edge is not None:
             _undo(edges, change.edge, change.before)
+    # Creations are not logged (a first write would double the work): an item first
+    # seen after the run did not exist then.
+    _drop_born_after(nodes, run_seq)
+    _drop_born_after(edges, run_seq)
     if run_seen_at is None:
         return
     for item in (*nodes.values(), *edges.values()):
@@ -371,6 +377,16 @@ def replay_to(
             # Seen again later without any change: as of that run it was last seen then.
             item.last_seen = run_seen_at
             item.last_run = run_seq
+
+
+def _drop_born_after(items: dict[K, ItemState], run_seq: int) -> None:
+    born_later = [
+        key
+        for key, item in items.items()
+        if item.first_run is not None and item.first_run > run_seq
+    ]
+    for key in born_later:
+        del items[key]
 
 
 def _undo(items: dict[Any, ItemState], key: Any, before: ItemState | None) -> None:

@@ -112,6 +112,8 @@ class Neo4jStore:
                 max_transaction_retry_time=retry_seconds,
                 connection_timeout=15.0,
                 connection_acquisition_timeout=60.0,
+                # Hints such as "property key does not exist" on a fresh database are noise.
+                notifications_min_severity="OFF",
             )
         except (ValueError, DriverError) as exc:
             raise StoreUrlError(f"store URL {url!r} is not a valid Neo4j URL: {exc}") from None
@@ -395,7 +397,7 @@ def _write_nodes(
         _log_changes(
             tx,
             run,
-            [{"node": row.id, "before": befores.get(row.id)} for row in changed],
+            [{"node": node, "before": before} for node, before in befores.items()],
         )
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         relabel: dict[str, list[str]] = defaultdict(list)
@@ -480,13 +482,8 @@ def _write_edges(
             tx,
             run,
             [
-                {
-                    "source": r["source"],
-                    "key": r["key"],
-                    "target": r["target"],
-                    "before": befores.get((r["source"], r["key"], r["target"])),
-                }
-                for r in changed
+                {"source": ident[0], "key": ident[1], "target": ident[2], "before": before}
+                for ident, before in befores.items()
             ],
         )
         tx.run(
@@ -609,6 +606,8 @@ def _edge_states(
 
 
 def _log_changes(tx: neo4j.ManagedTransaction, run: int, entries: list[dict[str, Any]]) -> None:
+    if not entries:
+        return
     base = time.time_ns()
     rows = []
     for offset, entry in enumerate(entries):

@@ -247,10 +247,9 @@ class SqliteStore:
             )
             db.execute(
                 "INSERT INTO changes (run, node, before) "
-                f"SELECT :run, s.id, CASE WHEN n.id IS NULL THEN NULL ELSE {_NODE_BEFORE} END "
-                "FROM temp.stage_nodes s LEFT JOIN nodes n ON n.id = s.id "
-                "WHERE n.id IS NULL OR n.present = 0 OR n.label IS NOT s.label "
-                "OR n.props IS NOT s.props",
+                f"SELECT :run, s.id, {_NODE_BEFORE} "
+                "FROM temp.stage_nodes s JOIN nodes n ON n.id = s.id "
+                "WHERE n.present = 0 OR n.label IS NOT s.label OR n.props IS NOT s.props",
                 params,
             )
             db.execute(
@@ -273,12 +272,10 @@ class SqliteStore:
             )
             db.execute(
                 "INSERT INTO changes (run, source, key, target, before) "
-                f"SELECT :run, s.source, s.key, s.target, "
-                f"CASE WHEN e.source IS NULL THEN NULL ELSE {_EDGE_BEFORE} END "
-                "FROM temp.stage_edges s LEFT JOIN edges e "
+                f"SELECT :run, s.source, s.key, s.target, {_EDGE_BEFORE} "
+                "FROM temp.stage_edges s JOIN edges e "
                 "ON e.source = s.source AND e.key = s.key AND e.target = s.target "
-                "WHERE e.source IS NULL OR e.present = 0 OR e.type IS NOT s.type "
-                "OR e.props IS NOT s.props",
+                "WHERE e.present = 0 OR e.type IS NOT s.type OR e.props IS NOT s.props",
                 params,
             )
             db.execute(
