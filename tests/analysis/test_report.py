@@ -204,3 +204,10 @@ def test_unknown_tenant_and_subscription_through_the_tenant_list_do_not_link(
     assert report["topology"]["links"] == []
     assert {t["id"] for t in report["topology"]["tenants"]} == {HOME, OTHER}
     assert _errors(report) == []
+
+
+def test_the_renderers_typed_model_reads_the_sample_report(sample_report: dict[str, Any]) -> None:
+    from reports.model import parse_report
+
+    parsed = parse_report(json.loads(json.dumps(sample_report)))
+    assert len(parsed.findings) == len(sample_report["findings"])
