@@ -31,6 +31,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,6 +69,7 @@ RUN_LABEL = "Run"
 CHANGE_LABEL = "RunChange"
 META_LABEL = "TenantmapMeta"
 BATCH_SIZE = 10_000
+WRITERS = 3  # concurrent write transactions: Neo4j commits batches faster side by side
 
 _PUBLIC_FIELDS = {"id", "firstSeen", "lastSeen", "present"}
 T = TypeVar("T")
@@ -97,8 +99,10 @@ class Neo4jStore:
         database: str | None = None,
         retry_seconds: float = 30.0,
         batch_size: int = BATCH_SIZE,
+        workers: int = WRITERS,
     ) -> None:
         self.url = url
+        self.workers = max(1, workers)
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
         self._lock = StateLock(Path(state_dir))
@@ -148,6 +152,28 @@ class Neo4jStore:
                 return session.execute_read(work, *args)
         except (Neo4jError, DriverError, OSError) as exc:
             raise StoreError(f"reading from Neo4j at {self.url} failed: {_one_line(exc)}") from None
+
+    def _in_parallel(self, jobs: Iterable[tuple[Any, ...]]) -> None:
+        """Run write jobs on a few sessions at once, with a bounded number in flight.
+
+        Node batches never overlap; edge batches may lock the same end nodes, and a
+        deadlock between them is a transient error that execute_write retries.
+        """
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            pending: set[Future[Any]] = set()
+            try:
+                for work, *args in jobs:
+                    pending.add(pool.submit(self._write, work, *args))
+                    if len(pending) >= 2 * self.workers:
+                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        for future in done:
+                            future.result()
+                for future in pending:
+                    future.result()
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
 
     # --- lock ------------------------------------------------------------------------
 
@@ -268,16 +294,20 @@ class Neo4jStore:
                 ).consume()
 
             self._write(mark_run)
-            for batch in _batches(node_rows(graph), self.batch_size):
-                self._write(_write_nodes, batch, run, seen_at)
+            self._in_parallel(
+                (_write_nodes, batch, run, seen_at)
+                for batch in _batches(node_rows(graph), self.batch_size)
+            )
             by_type: dict[str, list[EdgeRow]] = defaultdict(list)
             for row in edge_rows(graph):
                 by_type[row.type].append(row)
-            for edge_type, rows in sorted(by_type.items()):
+            for edge_type in by_type:
                 check_identifier(edge_type, "relationship type")
-                for start in range(0, len(rows), self.batch_size):
-                    edge_batch = rows[start : start + self.batch_size]
-                    self._write(_write_edges, edge_type, edge_batch, run, seen_at)
+            self._in_parallel(
+                (_write_edges, edge_type, rows[start : start + self.batch_size], run, seen_at)
+                for edge_type, rows in sorted(by_type.items())
+                for start in range(0, len(rows), self.batch_size)
+            )
             if scopes:
                 while self._write(_mark_stale_nodes, scopes, run, self.batch_size):
                     pass
