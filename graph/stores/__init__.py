@@ -34,8 +34,8 @@ __all__ = [
 
 
 def open_store(url: str | None, *, state_dir: Path, neo4j_database: str | None = None) -> Store:
-    """Open the store ``url`` names; StoreUrlError for a URL we do not understand,
-    StoreError when the store cannot be opened or reached."""
+    """Open the store ``url`` names; StoreUrlError (a ValueError: exit 2) for a URL we
+    do not understand, StoreError (exit 3) when the store cannot be opened or reached."""
     state_dir = Path(state_dir)
     if not url:
         from graph.stores.sqlite import SqliteStore

@@ -52,8 +52,10 @@ class StoreError(Exception):
     """The store could not do what was asked (unreachable, died, corrupt): exit 3."""
 
 
-class StoreUrlError(StoreError, ValueError):
-    """The store URL or its settings are wrong: a configuration problem (exit 2)."""
+class StoreUrlError(ValueError):
+    """The store URL or its settings are wrong: a configuration problem (exit 2).
+
+    A ValueError, not a StoreError: nothing failed part way, the setting is wrong."""
 
 
 class StoreLocked(Exception):
