@@ -238,3 +238,17 @@ def test_second_open_of_the_same_store_sees_the_first_ones_runs(
     again = open_test_store()
     assert [r.id for r in again.runs()] == [run_id]
     assert content(again.read_graph()) == as_written(small_estate())
+
+
+def test_graph_of_a_run_older_than_the_retention_period_is_no_longer_readable(
+    store: Store,
+) -> None:
+    first = record_run(store, small_estate(), NIGHT1)
+    record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
+    third = record_run(store, small_estate(), NIGHT3)
+
+    store.purge(30, now=datetime(2026, 12, 2, 12, tzinfo=UTC))  # type: ignore[call-arg]
+
+    with pytest.raises(StoreError, match="older than the retention period"):
+        store.read_graph(first)
+    assert content(store.read_graph(third)) == as_written(small_estate())
