@@ -16,6 +16,7 @@ from graph.stores.common import (
     Store,
     StoreError,
     StoreLocked,
+    StoreQueryError,
     StoreUrlError,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLocked",
+    "StoreQueryError",
     "StoreUrlError",
     "open_store",
 ]

@@ -58,6 +58,10 @@ class StoreUrlError(ValueError):
     A ValueError, not a StoreError: nothing failed part way, the setting is wrong."""
 
 
+class StoreQueryError(StoreError, ValueError):
+    """A raw Cypher query the database refused (syntax, unknown function, a write)."""
+
+
 class StoreLocked(Exception):
     """Another tenantmap run holds the state folder's lock (exit 4)."""
 

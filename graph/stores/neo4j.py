@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import networkx as nx
-from neo4j.exceptions import AuthError, DriverError, Neo4jError
+from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError
 
 from graph.stores.common import (
     EDGE_KEY,
@@ -51,6 +51,7 @@ from graph.stores.common import (
     Outcome,
     RunRecord,
     StoreError,
+    StoreQueryError,
     StoreUrlError,
     check_identifier,
     dumps,
@@ -384,6 +385,23 @@ class Neo4jStore:
         while self._write(prune_changes) >= limit:
             pass
         return deleted
+
+    def cypher(self, query: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a user's Cypher in a read transaction (writes are refused) and return the
+        rows as dicts (nodes and relationships as their property maps)."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query, parameters or {})]
+
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return session.execute_read(work)
+        except ClientError as exc:
+            raise StoreQueryError(f"Neo4j refused the query: {_one_line(exc)}") from None
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise StoreError(f"reading from Neo4j at {self.url} failed: {_one_line(exc)}") from None
 
     def close(self) -> None:
         self._lock.release()

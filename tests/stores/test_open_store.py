@@ -74,3 +74,35 @@ def test_wrong_neo4j_password_says_which_variables_to_set(
     assert str(raised.value) == (
         f"Neo4j at {neo4j_uri} refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD"
     )
+
+
+@pytest.mark.neo4j
+def test_raw_cypher_reads_nodes_by_their_schema_label(
+    neo4j_empty_uri: str, tmp_state: Path
+) -> None:
+    from tests.stores.estate import SUB_A, small_estate, vnet_id
+    from tests.stores.test_store_behaviour import NIGHT1, record_run
+
+    store = open_store(neo4j_empty_uri, state_dir=tmp_state)
+    try:
+        record_run(store, small_estate(), NIGHT1)
+        rows = store.cypher(  # type: ignore[attr-defined]
+            "MATCH (v:VirtualNetwork {subscriptionId: $sub}) RETURN v.id AS id ORDER BY id",
+            {"sub": SUB_A},
+        )
+    finally:
+        store.close()
+
+    assert rows == [{"id": vnet_id(SUB_A, "hub")}, {"id": vnet_id(SUB_A, "spoke1")}]
+
+
+@pytest.mark.neo4j
+def test_raw_cypher_may_not_write(neo4j_empty_uri: str, tmp_state: Path) -> None:
+    from graph.stores import StoreQueryError
+
+    store = open_store(neo4j_empty_uri, state_dir=tmp_state)
+    try:
+        with pytest.raises(StoreQueryError, match="Neo4j refused the query"):
+            store.cypher("CREATE (:VirtualNetwork {id: 'x'})")  # type: ignore[attr-defined]
+    finally:
+        store.close()
