@@ -1,7 +1,7 @@
 """Run every benchmark in this folder, one after another, and print their tables.
 
-    python benchmarks/run_all.py            # everything (takes a few minutes)
-    python benchmarks/run_all.py crawl      # only the benchmarks whose name contains "crawl"
+python benchmarks/run_all.py            # everything (takes a few minutes)
+python benchmarks/run_all.py crawl      # only the benchmarks whose name contains "crawl"
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ HERE = Path(__file__).resolve().parent
 
 def main(argv: list[str]) -> int:
     wanted = argv[1:]
-    scripts = sorted(p for p in HERE.glob("bench_*.py") if not wanted or any(w in p.stem for w in wanted))
+    scripts = sorted(
+        p for p in HERE.glob("bench_*.py") if not wanted or any(w in p.stem for w in wanted)
+    )
     failed = []
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
