@@ -252,6 +252,9 @@ class EdgeRow:
 
 def scope_of(attrs: Mapping[str, object]) -> str | None:
     """An item's scope: its subscription id if any, else its tenant id (architecture.md)."""
+    value = attrs.get(PROP_SUBSCRIPTION) or attrs.get(PROP_TENANT)
+    if type(value) is str:
+        return value.lower()
     for name in (PROP_SUBSCRIPTION, PROP_TENANT):
         value = attrs.get(name)
         if isinstance(value, str) and value:
@@ -280,6 +283,36 @@ def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
             props_json(props),
             # an edge seen from its target's side (inbound private link) names its own scope
             scope_of(attrs) or scopes.get(source),
+        )
+
+
+def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | None]]:
+    """(id, label, props JSON, scope) per node: node_rows without the objects (SQLite)."""
+    reserved, resource, dumps_ = NODE_RESERVED, Label.RESOURCE.value, _dumps
+    for node_id, attrs in graph.nodes(data=True):
+        yield (
+            str(node_id),
+            str(attrs.get(PROP_LABEL) or resource),
+            dumps_(encode_props(attrs, reserved)),
+            scope_of(attrs),
+        )
+
+
+def edge_tuples(
+    graph: nx.MultiDiGraph,
+) -> Iterator[tuple[str, str, str, str, str, str | None]]:
+    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them."""
+    scopes = {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
+    reserved, dumps_ = EDGE_RESERVED, _dumps
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        yield (
+            str(source),
+            str(key),
+            str(target),
+            str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0]),
+            dumps_(encode_props(attrs, reserved)),
+            (scope_of(attrs) if PROP_SUBSCRIPTION in attrs or PROP_TENANT in attrs else None)
+            or scopes.get(source),
         )
 
 

@@ -505,11 +505,13 @@ def _write_edges(
     ]
     existing: dict[EdgeKey, tuple[str | None, bool | None, str]] = {}
     for record in tx.run(
-        # Both ends first, then Expand(Into): a subscription with 100,000 CONTAINS
-        # edges is not walked once per row.
+        # Both ends first, then (in a subquery, so the planner cannot fold it into one
+        # pattern walked from the denser end) Expand(Into), which starts from the end
+        # with fewer relationships: a subscription's 100,000 CONTAINS edges are not
+        # walked once per row.
         f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
         f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-        f"MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key "
+        f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key RETURN r }} "
         "RETURN row.source AS source, row.key AS key, row.target AS target, "
         "r._hash AS hash, r.present AS present, elementId(r) AS eid",
         rows=[{"source": r["source"], "key": r["key"], "target": r["target"]} for r in keyed],
@@ -659,7 +661,8 @@ def _edge_states(
         for record in tx.run(
             f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
             f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-            f"MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key "
+            f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key "
+            "RETURN r } "
             "RETURN row.source AS source, row.key AS key, row.target AS target, "
             "properties(r) AS props",
             rows=keys,

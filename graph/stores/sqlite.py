@@ -25,10 +25,10 @@ from graph.stores.common import (
     RunRecord,
     StoreError,
     dumps,
-    edge_rows,
+    edge_tuples,
     gc_paused,
     make_run_id,
-    node_rows,
+    node_tuples,
     parse_json,
     replay_to,
     to_graph,
@@ -243,7 +243,7 @@ class SqliteStore:
 
             db.executemany(
                 "INSERT INTO temp.stage_nodes VALUES (?, ?, ?, ?)",
-                ((r.id, r.label, r.props_text, r.scope) for r in node_rows(graph)),
+                node_tuples(graph),
             )
             db.execute(
                 "INSERT INTO changes (run, node, before) "
@@ -265,10 +265,7 @@ class SqliteStore:
 
             db.executemany(
                 "INSERT INTO temp.stage_edges VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    (r.source, r.key, r.target, r.type, r.props_text, r.scope)
-                    for r in edge_rows(graph)
-                ),
+                edge_tuples(graph),
             )
             db.execute(
                 "INSERT INTO changes (run, source, key, target, before) "
