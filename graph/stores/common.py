@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
 
 import networkx as nx
@@ -122,7 +123,7 @@ class Store(Protocol):
         self, run_id: str | None = None, include_stale: bool = False
     ) -> nx.MultiDiGraph: ...
     def runs(self) -> list[RunRecord]: ...
-    def purge(self, retention_days: int) -> int: ...
+    def purge(self, retention_days: int, *, now: datetime | None = None) -> int: ...
     def close(self) -> None: ...
 
 

@@ -229,12 +229,14 @@ class SqliteStore:
                 (seen_at, dumps(scopes), run),
             )
             db.execute(
+                # No keys on the staging tables: ids are unique in the graph already, and
+                # the merge looks rows up through the main tables' primary keys.
                 "CREATE TEMP TABLE IF NOT EXISTS stage_nodes "
-                "(id TEXT PRIMARY KEY, label TEXT, props TEXT, scope TEXT)"
+                "(id TEXT, label TEXT, props TEXT, scope TEXT)"
             )
             db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS stage_edges (source TEXT, key TEXT, target TEXT, "
-                "type TEXT, props TEXT, scope TEXT, PRIMARY KEY (source, key, target))"
+                "type TEXT, props TEXT, scope TEXT)"
             )
             db.execute("CREATE TEMP TABLE IF NOT EXISTS stage_scopes (scope TEXT PRIMARY KEY)")
             for table in ("stage_nodes", "stage_edges", "stage_scopes"):

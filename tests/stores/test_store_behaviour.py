@@ -140,10 +140,10 @@ def test_stale_items_are_deleted_after_the_retention_period_and_not_before(store
     record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
     spoke = vnet_id(SUB_A, "spoke1")
 
-    store.purge(30, now=datetime(2026, 11, 20, tzinfo=UTC))  # type: ignore[call-arg]
+    store.purge(30, now=datetime(2026, 11, 20, tzinfo=UTC))
     assert spoke in store.read_graph(include_stale=True)
 
-    store.purge(30, now=datetime(2026, 12, 5, tzinfo=UTC))  # type: ignore[call-arg]
+    store.purge(30, now=datetime(2026, 12, 5, tzinfo=UTC))
     after = store.read_graph(include_stale=True)
     assert spoke not in after
     assert vnet_id(SUB_A, "hub") in after  # present items are never purged
@@ -154,7 +154,7 @@ def test_purge_never_deletes_items_of_a_failed_scope(store: Store) -> None:
     record_run(store, small_estate(), NIGHT1)
     record_run(store, small_estate(vnets_b=()), NIGHT2, scopes={TENANT, SUB_A})
 
-    store.purge(0, now=datetime(2027, 6, 1, tzinfo=UTC))  # type: ignore[call-arg]
+    store.purge(0, now=datetime(2027, 6, 1, tzinfo=UTC))
 
     assert vnet_id(SUB_B, "app") in store.read_graph()
 
@@ -247,7 +247,7 @@ def test_graph_of_a_run_older_than_the_retention_period_is_no_longer_readable(
     record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
     third = record_run(store, small_estate(), NIGHT3)
 
-    store.purge(30, now=datetime(2026, 12, 2, 12, tzinfo=UTC))  # type: ignore[call-arg]
+    store.purge(30, now=datetime(2026, 12, 2, 12, tzinfo=UTC))
 
     with pytest.raises(StoreError, match="older than the retention period"):
         store.read_graph(first)
