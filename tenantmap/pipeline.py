@@ -59,6 +59,7 @@ class RunOutcome:
     out_dir: Path
     report: dict[str, Any] | None = None
     messages: list[str] = field(default_factory=list)
+    mailable: bool = True
 
 
 def utc_now() -> datetime:
@@ -98,20 +99,6 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
     except ValueError as exc:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
-
-
-@contextlib.contextmanager
-def run_lock(store: Store) -> Iterator[None]:
-    from graph.stores import StoreLocked
-
-    try:
-        store.acquire_lock()
-    except StoreLocked as exc:
-        raise TenantmapError(str(exc), ExitCode.LOCKED) from None
-    try:
-        yield
-    finally:
-        store.release_lock()
 
 
 def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[bool, list[str]]:
@@ -177,13 +164,37 @@ def complete_scopes(snap: Snapshot) -> set[str]:
 
 @dataclass
 class RunContext:
-    """What a run carries from the moment it holds the lock to the end."""
+    """What a run carries from the moment it holds the lock to the end.
 
-    store: Store
+    ``store`` is None when the store could not be reached: the run still
+    crawls and reports, so the night's snapshot is on disk for a later
+    `tenantmap analyse --record`, and ends with exit 3.
+    """
+
+    store: Store | None
     run_id: str
     started: datetime
     previous: Any  # graph.stores.RunRecord | None
     record: bool
+    store_error: str | None = None
+
+
+@contextlib.contextmanager
+def state_lock(state_dir: Path) -> Iterator[None]:
+    """The state folder's lock, taken before anything else so two runs never overlap,
+    whether or not the store (which may be a remote Neo4j) answers."""
+    from graph.stores import StoreLocked
+    from graph.stores.lock import StateLock
+
+    lock = StateLock(state_dir)
+    try:
+        lock.acquire()
+    except StoreLocked as exc:
+        raise TenantmapError(str(exc), ExitCode.LOCKED) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextlib.contextmanager
@@ -196,16 +207,23 @@ def open_run(
     inventory: Inventory,
     record: bool,
 ) -> Iterator[RunContext]:
-    """Open the store, take the state folder's lock, read the previous run and,
-    when recording, register this run so a crash leaves it marked unfinished."""
-    from graph.stores import StoreError
+    """Take the lock, open the store, read the previous run and, when recording,
+    register this run so a crash leaves it marked unfinished."""
+    from graph.stores import StoreError, open_store
+    from graph.stores.common import StoreUrlError
     from tenantmap.config import default_store_url
 
-    store = open_store_or_fail(
-        opts.store_url or default_store_url(state_dir), state_dir, opts.neo4j_database
-    )
-    try:
-        with run_lock(store):
+    url = opts.store_url or default_store_url(state_dir)
+    with state_lock(state_dir):
+        try:
+            store = open_store(url, state_dir=state_dir, neo4j_database=opts.neo4j_database)
+        except StoreUrlError as exc:
+            raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+        except StoreError as exc:
+            log.error("graph store unreachable: %s", exc)
+            yield RunContext(None, new_run_id(started), started, None, record, str(exc))
+            return
+        try:
             try:
                 previous = store.previous_run()
                 run_id = (
@@ -214,19 +232,19 @@ def open_run(
                     else new_run_id(started)
                 )
             except StoreError as exc:
-                raise TenantmapError(
-                    f"the graph store cannot be used ({exc}); nothing was crawled", ExitCode.PARTIAL
-                ) from None
+                log.error("graph store failed: %s", exc)
+                yield RunContext(None, new_run_id(started), started, None, record, str(exc))
+                return
             yield RunContext(store, run_id, started, previous, record)
-    finally:
-        store.close()
+        finally:
+            store.close()
 
 
 def record_failure(ctx: RunContext, message: str) -> None:
     """A run that stops part way is recorded as failed, so it never becomes a previous run."""
     from graph.stores import StoreError
 
-    if not ctx.record:
+    if not ctx.record or ctx.store is None:
         return
     with contextlib.suppress(StoreError):
         ctx.store.finish_run(
@@ -290,6 +308,14 @@ def analyse_and_store(
     messages: list[str] = []
     if not crawl_ok:
         exit_code = ExitCode.PARTIAL
+    if ctx.store is None:
+        messages.append(
+            f"the graph store could not be used ({ctx.store_error}); the reports in {out_dir} "
+            f"cannot tell new from existing findings and were not mailed; the snapshot is in "
+            f"{snapshot_dir}: rerun `tenantmap analyse --snapshot {snapshot_dir} --record` "
+            f"once the store is back"
+        )
+        return RunOutcome(ExitCode.PARTIAL, out_dir, report, messages, mailable=False)
     if ctx.record:
         try:
             ctx.store.write_graph(
@@ -348,7 +374,7 @@ def run_nightly(
             ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
         )
     outcome.messages[:0] = messages
-    if mail is not None and outcome.report is not None:
+    if mail is not None and outcome.report is not None and outcome.mailable:
         outcome = send_mail(outcome, mail)
     return outcome
 

@@ -31,6 +31,7 @@ def _list_queries(show_cypher: bool) -> int:
 def run_query(kw: dict[str, Any], state_dir: Path) -> int:
     from graph.queries import QUERIES, QueryError, format_rows
     from graph.stores import StoreError
+    from graph.stores.common import StoreQueryError
     from tenantmap.config import default_store_url
     from tenantmap.pipeline import open_store_or_fail
 
@@ -49,7 +50,8 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
     store = open_store_or_fail(url, state_dir, kw.get("neo4j_database"))
     try:
         if kw.get("cypher"):
-            rows = store.cypher(kw["cypher"])
+            # Only the Neo4j store speaks Cypher; the scheme check above made sure it is one.
+            rows = store.cypher(kw["cypher"])  # type: ignore[attr-defined]
             columns = list(rows[0].keys()) if rows else []
         else:
             q = QUERIES[kw["name"]]
@@ -58,7 +60,7 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
                 raise TenantmapError(f"query {q.name} takes {want}")
             rows = q.run_on_store(store, *kw["params"], include_stale=bool(kw.get("include_stale")))
             columns = list(q.columns)
-    except QueryError as exc:
+    except (QueryError, StoreQueryError) as exc:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
     except StoreError as exc:
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
