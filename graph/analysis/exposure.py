@@ -58,6 +58,7 @@ from graph.analysis.nsg import (
 )
 from graph.analysis.ports import TCP, UDP, PortSet, parse_ranges
 from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
+from graph.analysis.walk import edges_in, edges_out, label_of
 from graph.schema import INTERNET_ID, Label, Rel, node_id
 
 VIA_PUBLIC_IP = "public-ip"
@@ -107,26 +108,6 @@ def hop(source: str, relation: Rel, target: str) -> Hop:
 
 
 # --------------------------------------------------------------------------- graph access
-
-
-def _out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    # The raw adjacency dicts: the view objects cost more than the walk itself.
-    for target, keyed in graph._succ.get(node, {}).items():
-        for data in keyed.values():
-            if data.get("type") == rel:
-                yield target, data
-
-
-def _in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for source, keyed in graph._pred.get(node, {}).items():
-        for data in keyed.values():
-            if data.get("type") == rel:
-                yield source, data
-
-
-def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
-    data = graph.nodes.get(node)
-    return data.get("label") if data else None
 
 
 def _props(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
@@ -260,13 +241,13 @@ class _Analysis:
         return compiled
 
     def nsg_of(self, node: str) -> str | None:
-        for nsg, _ in _out(self.g, node, Rel.PROTECTED_BY):
-            if _label(self.g, nsg) == Label.NSG:
+        for nsg, _ in edges_out(self.g, node, Rel.PROTECTED_BY):
+            if label_of(self.g, nsg) == Label.NSG:
                 return nsg
         return None
 
     def subnet_of(self, node: str) -> str | None:
-        for subnet, _ in _out(self.g, node, Rel.IN_SUBNET):
+        for subnet, _ in edges_out(self.g, node, Rel.IN_SUBNET):
             return subnet
         return None
 
@@ -277,19 +258,23 @@ class _Analysis:
         if ipconfig not in self.g:
             return None
         g = self.g
-        nic = next((n for n, _ in _in(g, ipconfig, Rel.HAS_IP_CONFIG)), None)
+        nic = next((n for n, _ in edges_in(g, ipconfig, Rel.HAS_IP_CONFIG)), None)
         if nic is None:
             head, sep, _ = ipconfig.rpartition("/ipconfigurations/")
             nic = head if sep else ipconfig
         vm = next(
-            (v for v, _ in _out(g, nic, Rel.ATTACHED_TO) if _label(g, v) == Label.VIRTUAL_MACHINE),
+            (
+                v
+                for v, _ in edges_out(g, nic, Rel.ATTACHED_TO)
+                if label_of(g, v) == Label.VIRTUAL_MACHINE
+            ),
             None,
         )
         subnet = self.subnet_of(ipconfig)
         vnet = vnet_of_subnet(g, subnet) if subnet else None
         subnet_nsg = self.nsg_of(subnet) if subnet else None
         nic_nsg = self.nsg_of(nic) if nic in g else None
-        asgs = [a for a, _ in _out(g, ipconfig, Rel.MEMBER_OF)]
+        asgs = [a for a, _ in edges_out(g, ipconfig, Rel.MEMBER_OF)]
         target = NicTarget(
             ipconfig=ipconfig,
             nic=nic,
@@ -328,7 +313,7 @@ class _Analysis:
     def peered_vnets(self, vnet: str) -> set[str]:
         return {
             peer
-            for peer, data in _out(self.g, vnet, Rel.PEERS_WITH)
+            for peer, data in edges_out(self.g, vnet, Rel.PEERS_WITH)
             if str(data.get("peeringState", "")).lower() == "connected"
         }
 
@@ -354,12 +339,12 @@ class _Analysis:
         default_open = _sku_name(data.get("sku")) != "standard"
         base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, lb)]
         lb_vnet: str | None = None
-        for target, edge in _out(g, lb, Rel.FORWARDS_TO):
+        for target, edge in edges_out(g, lb, Rel.FORWARDS_TO):
             if str(edge.get("kind", "")).lower() not in ("rule", "nat"):
                 continue
             if not _same_frontend(edge.get("frontendIPConfigId"), frontend_id):
                 continue
-            if _label(g, target) != Label.IP_CONFIGURATION:
+            if label_of(g, target) != Label.IP_CONFIGURATION:
                 continue
             start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
             front: Any = start if end in (None, start) else f"{start}-{end}"
@@ -463,8 +448,8 @@ class _Analysis:
             hops += [hop(agw, Rel.IN_SUBNET, subnet), hop(subnet, Rel.PROTECTED_BY, nsg_id)]
         if ports.is_empty():
             return
-        for policy, _ in _out(g, agw, Rel.USES_POLICY):
-            if _label(g, policy) == Label.WAF_POLICY:
+        for policy, _ in edges_out(g, agw, Rel.USES_POLICY):
+            if label_of(g, policy) == Label.WAF_POLICY:
                 hops.append(hop(agw, Rel.USES_POLICY, policy))
         waf = str(data.get("wafMode") or "none").lower()
         found = self.found_for(agw)
@@ -483,7 +468,7 @@ class _Analysis:
         fw_vnet = vnet_of_subnet(g, subnet) if subnet else None
         fw_ip = data.get("privateIPAddress")
         base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, firewall)]
-        for target, rule in _out(g, firewall, Rel.FORWARDS_TO):
+        for target, rule in edges_out(g, firewall, Rel.FORWARDS_TO):
             if str(rule.get("kind", "")).lower() != "dnat" or not self._dnat_admits_internet(rule):
                 continue
             destinations = [str(d).strip() for d in rule.get("destinationAddresses") or []]
@@ -500,7 +485,7 @@ class _Analysis:
             if translated.is_empty():
                 translated = frontend
             hops = [*base, *self._policy_hops(firewall, rule.get("policyId"))]
-            if target == firewall or _label(g, target) != Label.IP_CONFIGURATION:
+            if target == firewall or label_of(g, target) != Label.IP_CONFIGURATION:
                 fqdn = rule.get("translatedFqdn") or (
                     rule.get("unresolvedReason") == NOTE_DNAT_FQDN
                 )
@@ -554,11 +539,11 @@ class _Analysis:
         if not policy_id:
             return []
         wanted = node_id(str(policy_id))
-        for policy, _ in _out(self.g, firewall, Rel.USES_POLICY):
+        for policy, _ in edges_out(self.g, firewall, Rel.USES_POLICY):
             hops = [hop(firewall, Rel.USES_POLICY, policy)]
             current, seen = policy, {policy}
             while current != wanted:
-                parent = next((p for p, _ in _out(self.g, current, Rel.INHERITS_FROM)), None)
+                parent = next((p for p, _ in edges_out(self.g, current, Rel.INHERITS_FROM)), None)
                 if parent is None or parent in seen:
                     break
                 hops.append(hop(current, Rel.INHERITS_FROM, parent))
@@ -582,7 +567,7 @@ class _Analysis:
     def route_none(self, subnet: str | None) -> bool:
         if subnet is None:
             return False
-        for table, _ in _out(self.g, subnet, Rel.ROUTES_VIA):
+        for table, _ in edges_out(self.g, subnet, Rel.ROUTES_VIA):
             for route in _json_list(_props(self.g, table).get("routes")):
                 props = _item_props(route)
                 if (
@@ -604,10 +589,10 @@ class _Analysis:
             if label == Label.NETWORK_MANAGER:
                 subs.update(_sub_id(str(s)) for s in data.get("scopeSubscriptions") or [])
                 groups.update(_mg_id(str(m)) for m in data.get("scopeManagementGroups") or [])
-                for scoped, _ in _out(g, node, Rel.SCOPES):
-                    if _label(g, scoped) == Label.SUBSCRIPTION:
+                for scoped, _ in edges_out(g, node, Rel.SCOPES):
+                    if label_of(g, scoped) == Label.SUBSCRIPTION:
                         subs.add(scoped)
-                    elif _label(g, scoped) == Label.MANAGEMENT_GROUP:
+                    elif label_of(g, scoped) == Label.MANAGEMENT_GROUP:
                         groups.add(scoped)
             elif label == Label.NETWORK_MANAGER_CONNECTION:
                 if node.startswith("/providers/microsoft.management/managementgroups/"):
@@ -621,8 +606,8 @@ class _Analysis:
         seen = set(stack)
         while stack:
             group = stack.pop()
-            for child, _ in _out(g, group, Rel.CONTAINS):
-                label = _label(g, child)
+            for child, _ in edges_out(g, group, Rel.CONTAINS):
+                label = label_of(g, child)
                 if label == Label.SUBSCRIPTION:
                     subs.add(child)
                 elif label == Label.MANAGEMENT_GROUP and child not in seen:
@@ -637,14 +622,14 @@ class _Analysis:
         g = self.g
         pips: Iterable[str]
         if INTERNET_ID in g:
-            pips = [p for p, _ in _out(g, INTERNET_ID, Rel.EXPOSES)]
+            pips = [p for p, _ in edges_out(g, INTERNET_ID, Rel.EXPOSES)]
         else:
             pips = [n for n, d in g.nodes(data=True) if d.get("label") == Label.PUBLIC_IP]
         for pip in pips:
             if _props(g, pip).get("foreign"):
                 continue
-            for holder, edge in _out(g, pip, Rel.ATTACHED_TO):
-                label = _label(g, holder)
+            for holder, edge in edges_out(g, pip, Rel.ATTACHED_TO):
+                label = label_of(g, holder)
                 frontend = edge.get("frontendIPConfigId")
                 frontend_id = node_id(str(frontend)) if frontend else None
                 if label == Label.IP_CONFIGURATION:

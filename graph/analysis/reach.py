@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analysis.walk import edges_in, edges_out, label_of
 from graph.schema import Label, Rel, subscription_of
 
 _LIVE_PEERING = "connected"
@@ -35,26 +36,6 @@ _PROVISIONED = "provisioned"
 _DEAD_HUB_CONNECTION = frozenset(
     {"failed", "deleting", "disconnected", "notconnected", "connecting", "unknown"}
 )
-
-
-def _edges_out(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    # The raw adjacency dicts: the view objects cost more than the walk itself.
-    for target, keyed in graph._succ.get(node, {}).items():
-        for data in keyed.values():
-            if data.get("type") == rel:
-                yield target, data
-
-
-def _edges_in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str, dict[str, Any]]]:
-    for source, keyed in graph._pred.get(node, {}).items():
-        for data in keyed.values():
-            if data.get("type") == rel:
-                yield source, data
-
-
-def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
-    data = graph.nodes.get(node)
-    return data.get("label") if data else None
 
 
 def _lower(value: object) -> str:
@@ -109,7 +90,7 @@ class Reach:
         reached: set[str] = set()
         vnets = {vnet}
         gateways: set[str] = set(self._own_gateways(vnet))
-        for peer, data in _edges_out(g, vnet, Rel.PEERS_WITH):
+        for peer, data in edges_out(g, vnet, Rel.PEERS_WITH):
             if _truthy(data.get("hubManaged")) or not _live_peering(data):
                 continue
             if _truthy(data.get("allowVirtualNetworkAccess")):
@@ -127,12 +108,12 @@ class Reach:
         return reached
 
     def _own_gateways(self, vnet: str) -> Iterator[str]:
-        for gateway, _ in _edges_in(self._graph, vnet, Rel.CONNECTS_TO):
-            if _label(self._graph, gateway) == Label.VNET_GATEWAY:
+        for gateway, _ in edges_in(self._graph, vnet, Rel.CONNECTS_TO):
+            if label_of(self._graph, gateway) == Label.VNET_GATEWAY:
                 yield gateway
 
     def _peer_allows_transit(self, peer: str, vnet: str) -> bool:
-        for back, data in _edges_out(self._graph, peer, Rel.PEERS_WITH):
+        for back, data in edges_out(self._graph, peer, Rel.PEERS_WITH):
             if back == vnet and _live_peering(data) and _truthy(data.get("allowGatewayTransit")):
                 return True
         return False
@@ -141,15 +122,15 @@ class Reach:
         """Follow live connections of a gateway; returns VNets reached (Vnet2Vnet)."""
         g = self._graph
         vnets: set[str] = set()
-        for connection, edge in _edges_in(g, gateway, Rel.CONNECTS_TO):
-            if _label(g, connection) != Label.CONNECTION or not _connection_live(
+        for connection, edge in edges_in(g, gateway, Rel.CONNECTS_TO):
+            if label_of(g, connection) != Label.CONNECTION or not _connection_live(
                 g, connection, edge
             ):
                 continue
-            for far, _ in _edges_out(g, connection, Rel.CONNECTS_TO):
+            for far, _ in edges_out(g, connection, Rel.CONNECTS_TO):
                 if far == gateway:
                     continue
-                label = _label(g, far)
+                label = label_of(g, far)
                 if label == Label.LOCAL_NETWORK_GATEWAY:
                     reached.add(far)
                 elif label == Label.EXPRESSROUTE_CIRCUIT:
@@ -158,14 +139,14 @@ class Reach:
                 elif label == Label.VNET_GATEWAY:
                     vnets.update(
                         v
-                        for v, _ in _edges_out(g, far, Rel.CONNECTS_TO)
-                        if _label(g, v) == Label.VIRTUAL_NETWORK
+                        for v, _ in edges_out(g, far, Rel.CONNECTS_TO)
+                        if label_of(g, v) == Label.VIRTUAL_NETWORK
                     )
         return vnets
 
     def _hubs_of(self, vnet: str) -> Iterator[str]:
-        for hub, data in _edges_in(self._graph, vnet, Rel.CONNECTS_TO):
-            if _label(self._graph, hub) == Label.VIRTUAL_HUB and self._hub_link_live(data):
+        for hub, data in edges_in(self._graph, vnet, Rel.CONNECTS_TO):
+            if label_of(self._graph, hub) == Label.VIRTUAL_HUB and self._hub_link_live(data):
                 yield hub
 
     @staticmethod
@@ -174,34 +155,34 @@ class Reach:
 
     def _through_wan(self, hub: str, reached: set[str]) -> set[str]:
         g = self._graph
-        wans = [w for w, _ in _edges_out(g, hub, Rel.PART_OF) if _label(g, w) == Label.VIRTUAL_WAN]
+        wans = [w for w, _ in edges_out(g, hub, Rel.PART_OF) if label_of(g, w) == Label.VIRTUAL_WAN]
         basic = any(_lower(g.nodes[w].get("wanType")) == "basic" for w in wans)
         hubs = {hub}
         if not basic:
             for wan in wans:
                 hubs.update(
                     h
-                    for h, _ in _edges_in(g, wan, Rel.PART_OF)
-                    if _label(g, h) == Label.VIRTUAL_HUB
+                    for h, _ in edges_in(g, wan, Rel.PART_OF)
+                    if label_of(g, h) == Label.VIRTUAL_HUB
                 )
         vnets: set[str] = set()
         for h in hubs:
-            for v, data in _edges_out(g, h, Rel.CONNECTS_TO):
+            for v, data in edges_out(g, h, Rel.CONNECTS_TO):
                 if (
                     not basic
-                    and _label(g, v) == Label.VIRTUAL_NETWORK
+                    and label_of(g, v) == Label.VIRTUAL_NETWORK
                     and self._hub_link_live(data)
                 ):
                     vnets.add(v)
-            for member, _ in _edges_in(g, h, Rel.PART_OF):
-                label = _label(g, member)
+            for member, _ in edges_in(g, h, Rel.PART_OF):
+                label = label_of(g, member)
                 if label == Label.VPN_GATEWAY:
-                    for site, data in _edges_out(g, member, Rel.CONNECTS_TO):
-                        if _label(g, site) == Label.VPN_SITE and self._hub_link_live(data):
+                    for site, data in edges_out(g, member, Rel.CONNECTS_TO):
+                        if label_of(g, site) == Label.VPN_SITE and self._hub_link_live(data):
                             reached.add(site)
                 elif label == Label.EXPRESSROUTE_GATEWAY and not basic:
-                    for circuit, _ in _edges_out(g, member, Rel.CONNECTS_TO):
-                        if _label(g, circuit) == Label.EXPRESSROUTE_CIRCUIT and _circuit_live(
+                    for circuit, _ in edges_out(g, member, Rel.CONNECTS_TO):
+                        if label_of(g, circuit) == Label.EXPRESSROUTE_CIRCUIT and _circuit_live(
                             g, circuit
                         ):
                             reached.add(circuit)
@@ -212,10 +193,10 @@ def vnet_of_subnet(graph: nx.MultiDiGraph, subnet: str) -> str | None:
     # The subnet id names its VNet (.../virtualnetworks/<vnet>/subnets/<subnet>); a subnet
     # has hundreds of incoming edges, so the id is the cheap way, the CONTAINS edge the check.
     head, sep, _ = subnet.rpartition("/subnets/")
-    if sep and _label(graph, head) == Label.VIRTUAL_NETWORK:
+    if sep and label_of(graph, head) == Label.VIRTUAL_NETWORK:
         return head
-    for vnet, _ in _edges_in(graph, subnet, Rel.CONTAINS):
-        if _label(graph, vnet) == Label.VIRTUAL_NETWORK:
+    for vnet, _ in edges_in(graph, subnet, Rel.CONTAINS):
+        if label_of(graph, vnet) == Label.VIRTUAL_NETWORK:
             return vnet
     return None
 
