@@ -455,32 +455,47 @@ def _write_nodes(
             run,
             [{"node": node, "before": before} for node, before in befores.items()],
         )
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        created: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        updated: dict[str, list[dict[str, Any]]] = defaultdict(list)
         relabel: dict[str, list[str]] = defaultdict(list)
         for row in changed:
             label = check_identifier(row.label, "label")
-            by_label[label].append(
-                {"id": row.id, "props": row.props, "scope": row.scope, "hash": hashes[row.id]}
-            )
             before = befores.get(row.id)
-            if before is not None and before.kind != label:
-                relabel[check_identifier(before.kind, "label")].append(row.id)
-        for old_label, ids in relabel.items():
+            # Every stored property in one map: one SET replaces them all.
+            stored = dict(row.props)
+            stored.update(
+                id=row.id,
+                firstSeen=seen if before is None else before.first_seen or seen,
+                _firstRun=run if before is None else before.first_run or run,
+                lastSeen=seen,
+                _lastRun=run,
+                present=True,
+                _scope=row.scope,
+                _hash=hashes[row.id],
+            )
+            if row.id in element_ids:
+                updated[label].append({"eid": element_ids[row.id], "all": stored})
+                if before is not None and before.kind != label:
+                    relabel[check_identifier(before.kind, "label")].append(element_ids[row.id])
+            else:
+                created[label].append({"id": row.id, "all": stored})
+        for old_label, eids in relabel.items():
             tx.run(
-                f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) REMOVE n:`{old_label}`",
-                ids=ids,
+                f"UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid REMOVE n:`{old_label}`",
+                eids=eids,
             ).consume()
-        for label, batch in by_label.items():
+        for label, batch in updated.items():
             tx.run(
-                f"UNWIND $rows AS row MERGE (n:{NODE_LABEL} {{id: row.id}}) "
-                "WITH n, row, n.firstSeen AS firstSeen, n._firstRun AS firstRun "
-                "SET n = row.props "
-                f"SET n:`{label}`, n.id = row.id, n.firstSeen = coalesce(firstSeen, $seen), "
-                "n._firstRun = coalesce(firstRun, $run), n.lastSeen = $seen, n._lastRun = $run, "
-                "n.present = true, n._scope = row.scope, n._hash = row.hash",
+                "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.eid "
+                f"SET n = row.all SET n:`{label}`",
                 rows=batch,
-                seen=seen,
-                run=run,
+            ).consume()
+        for label, batch in created.items():
+            # Both labels in the MERGE: a node is born with them (cheaper than adding one).
+            tx.run(
+                f"UNWIND $rows AS row MERGE (n:{NODE_LABEL}:`{label}` {{id: row.id}}) "
+                "SET n = row.all",
+                rows=batch,
             ).consume()
     if unchanged:
         tx.run(
@@ -548,19 +563,38 @@ def _write_edges(
                 for ident, before in befores.items()
             ],
         )
-        tx.run(
-            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
-            f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-            f"MERGE (a)-[r:`{edge_type}` {{key: row.key}}]->(b) "
-            "WITH r, row, r.firstSeen AS firstSeen, r._firstRun AS firstRun "
-            "SET r = row.props "
-            "SET r.key = row.key, r.firstSeen = coalesce(firstSeen, $seen), "
-            "r._firstRun = coalesce(firstRun, $run), r.lastSeen = $seen, r._lastRun = $run, "
-            "r.present = true, r._scope = row.scope, r._hash = row.hash",
-            rows=changed,
-            seen=seen,
-            run=run,
-        ).consume()
+        created: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        for row in changed:
+            ident = (row["source"], row["key"], row["target"])
+            before = befores.get(ident)
+            stored = dict(row["props"])
+            stored.update(
+                key=row["key"],
+                firstSeen=seen if before is None else before.first_seen or seen,
+                _firstRun=run if before is None else before.first_run or run,
+                lastSeen=seen,
+                _lastRun=run,
+                present=True,
+                _scope=row["scope"],
+                _hash=row["hash"],
+            )
+            if ident in existing:
+                updated.append({"eid": existing[ident][2], "all": stored})
+            else:
+                created.append({"source": ident[0], "target": ident[2], "all": stored})
+        if updated:
+            tx.run(
+                "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.eid SET r = row.all",
+                rows=updated,
+            ).consume()
+        if created:
+            tx.run(
+                f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
+                f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+                f"MERGE (a)-[r:`{edge_type}` {{key: row.all.key}}]->(b) SET r = row.all",
+                rows=created,
+            ).consume()
     if unchanged:
         tx.run(
             "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
