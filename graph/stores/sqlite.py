@@ -103,6 +103,24 @@ _BEFORE = """json_object(
 _NODE_BEFORE = _BEFORE.format(t="n", kind="label")
 _EDGE_BEFORE = _BEFORE.format(t="e", kind="type")
 
+# The merge's upserts log the state of each row they change (present again, new
+# label/type or new properties) as they update it: one pass instead of a join first.
+_CHANGE_TRIGGERS = (
+    "CREATE TEMP TRIGGER log_node_change AFTER UPDATE ON main.nodes "
+    "WHEN new.present = 1 AND (old.present = 0 OR old.label IS NOT new.label "
+    "OR old.props IS NOT new.props) BEGIN "
+    "INSERT INTO changes (run, node, before) VALUES (new.last_run, old.id, "
+    + _BEFORE.format(t="old", kind="label")
+    + "); END",
+    "CREATE TEMP TRIGGER log_edge_change AFTER UPDATE ON main.edges "
+    "WHEN new.present = 1 AND (old.present = 0 OR old.type IS NOT new.type "
+    "OR old.props IS NOT new.props) BEGIN "
+    "INSERT INTO changes (run, source, key, target, before) "
+    "VALUES (new.last_run, old.source, old.key, old.target, "
+    + _BEFORE.format(t="old", kind="type")
+    + "); END",
+)
+
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
     "inventory_sha256, findings, report, seen_at, complete_scopes"
@@ -250,13 +268,8 @@ class SqliteStore:
                 "INSERT INTO temp.stage_nodes VALUES (?, ?, ?, ?)",
                 node_tuples(graph),
             )
-            db.execute(
-                "INSERT INTO changes (run, node, before) "
-                f"SELECT :run, s.id, {_NODE_BEFORE} "
-                "FROM temp.stage_nodes s JOIN nodes n ON n.id = s.id "
-                "WHERE n.present = 0 OR n.label IS NOT s.label OR n.props IS NOT s.props",
-                params,
-            )
+            for trigger in _CHANGE_TRIGGERS:
+                db.execute(trigger)
             db.execute(
                 "INSERT INTO nodes (id, label, props, scope, first_seen, last_seen, present, "
                 "first_run, last_run, stale_run) "
@@ -273,14 +286,6 @@ class SqliteStore:
                 edge_tuples(graph),
             )
             db.execute(
-                "INSERT INTO changes (run, source, key, target, before) "
-                f"SELECT :run, s.source, s.key, s.target, {_EDGE_BEFORE} "
-                "FROM temp.stage_edges s JOIN edges e "
-                "ON e.source = s.source AND e.key = s.key AND e.target = s.target "
-                "WHERE e.present = 0 OR e.type IS NOT s.type OR e.props IS NOT s.props",
-                params,
-            )
-            db.execute(
                 "INSERT INTO edges (source, key, target, type, props, scope, first_seen, "
                 "last_seen, present, first_run, last_run, stale_run) "
                 "SELECT source, key, target, type, props, scope, :seen, :seen, 1, :run, :run, NULL "
@@ -290,6 +295,9 @@ class SqliteStore:
                 "present = 1, last_run = excluded.last_run, stale_run = NULL",
                 params,
             )
+
+            db.execute("DROP TRIGGER temp.log_node_change")
+            db.execute("DROP TRIGGER temp.log_edge_change")
 
             # Stale: not seen by this run, in a scope this run read completely.
             db.executemany("INSERT INTO temp.stage_scopes VALUES (?)", ((s,) for s in scopes))
