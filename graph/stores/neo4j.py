@@ -155,12 +155,14 @@ class Neo4jStore:
         except (Neo4jError, DriverError, OSError) as exc:
             raise StoreError(f"reading from Neo4j at {self.url} failed: {_one_line(exc)}") from None
 
-    def _in_parallel(self, jobs: Iterable[tuple[Any, ...]]) -> None:
-        """Run write jobs on a few sessions at once, with a bounded number in flight.
+    def _in_parallel(self, jobs: Iterable[tuple[Any, ...]]) -> list[Any]:
+        """Run write jobs on a few sessions at once, with a bounded number in flight;
+        return their results (in no particular order).
 
         Node batches never overlap; edge batches may lock the same end nodes, and a
         deadlock between them is a transient error that execute_write retries.
         """
+        results: list[Any] = []
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             pending: set[Future[Any]] = set()
             try:
@@ -169,9 +171,10 @@ class Neo4jStore:
                     if len(pending) >= 2 * self.workers:
                         done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                         for future in done:
-                            future.result()
+                            results.append(future.result())
                 for future in pending:
-                    future.result()
+                    results.append(future.result())
+                return results
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -296,17 +299,26 @@ class Neo4jStore:
                 ).consume()
 
             self._write(mark_run)
-            self._in_parallel(
+            created = self._in_parallel(
                 (_write_nodes, batch, run, seen_at)
                 for batch in _batches(node_rows(graph), self.batch_size)
             )
+            # A node created just now has no relationships yet: edges at it are new.
+            new_nodes = frozenset(node for ids in created for node in ids)
             by_type: dict[str, list[EdgeRow]] = defaultdict(list)
             for row in edge_rows(graph):
                 by_type[row.type].append(row)
             for edge_type in by_type:
                 check_identifier(edge_type, "relationship type")
             self._in_parallel(
-                (_write_edges, edge_type, rows[start : start + self.batch_size], run, seen_at)
+                (
+                    _write_edges,
+                    edge_type,
+                    rows[start : start + self.batch_size],
+                    run,
+                    seen_at,
+                    new_nodes,
+                )
                 for edge_type, rows in sorted(by_type.items())
                 for start in range(0, len(rows), self.batch_size)
             )
@@ -425,7 +437,8 @@ def _batches(rows: Iterable[NodeRow], size: int) -> Iterable[list[NodeRow]]:
 
 def _write_nodes(
     tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str
-) -> None:
+) -> list[str]:
+    """Write one batch of nodes; return the ids of those created (none existed before)."""
     hashes = {row.id: _hash(row.label, row.props_text) for row in rows}
     existing: dict[str, tuple[str | None, bool | None]] = {}
     element_ids: dict[str, str] = {}
@@ -448,6 +461,7 @@ def _write_nodes(
         for row in rows
         if row.id in existing and existing[row.id] == (hashes[row.id], True)
     ]
+    created_ids: list[str] = []
     if changed:
         befores = _node_states(tx, [row.id for row in changed if row.id in existing])
         _log_changes(
@@ -478,7 +492,8 @@ def _write_nodes(
                 if before is not None and before.kind != label:
                     relabel[check_identifier(before.kind, "label")].append(element_ids[row.id])
             else:
-                created[label].append({"id": row.id, "all": stored})
+                created[label].append(stored)
+                created_ids.append(row.id)
         for old_label, eids in relabel.items():
             tx.run(
                 f"UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid REMOVE n:`{old_label}`",
@@ -491,10 +506,12 @@ def _write_nodes(
                 rows=batch,
             ).consume()
         for label, batch in created.items():
-            # Both labels in the MERGE: a node is born with them (cheaper than adding one).
+            # CREATE, not MERGE: the pre-read in this transaction found none of these ids
+            # (batches never share a node, and the state lock keeps other writers out;
+            # the id constraint would refuse a duplicate anyway). A node is born with
+            # both labels and every property.
             tx.run(
-                f"UNWIND $rows AS row MERGE (n:{NODE_LABEL}:`{label}` {{id: row.id}}) "
-                "SET n = row.all",
+                f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n = row",
                 rows=batch,
             ).consume()
     if unchanged:
@@ -505,11 +522,19 @@ def _write_nodes(
             seen=seen,
             run=run,
         ).consume()
+    return created_ids
 
 
 def _write_edges(
-    tx: neo4j.ManagedTransaction, edge_type: str, rows: Sequence[EdgeRow], run: int, seen: str
+    tx: neo4j.ManagedTransaction,
+    edge_type: str,
+    rows: Sequence[EdgeRow],
+    run: int,
+    seen: str,
+    new_nodes: frozenset[str] = frozenset(),
 ) -> None:
+    """Write one batch of edges of one type. ``new_nodes`` are ids created by this
+    write: an edge at one of them cannot exist yet, so it is not looked up."""
     keyed: list[dict[str, Any]] = [
         {
             "source": row.source,
@@ -522,18 +547,27 @@ def _write_edges(
         for row in rows
     ]
     existing: dict[EdgeKey, tuple[str | None, bool | None, str]] = {}
-    found = tx.run(
-        # Both ends first, then (in a subquery, so the planner cannot fold it into one
-        # pattern walked from the denser end) Expand(Into), which starts from the end
-        # with fewer relationships: a subscription's 100,000 CONTAINS edges are not
-        # walked once per row.
-        f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
-        f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-        f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key RETURN r }} "
-        "RETURN collect([row.source, row.key, row.target, r._hash, r.present, elementId(r)]) "
-        "AS found",
-        rows=[{"source": r["source"], "key": r["key"], "target": r["target"]} for r in keyed],
-    ).single(strict=True)["found"]
+    lookups = [
+        {"source": r["source"], "key": r["key"], "target": r["target"]}
+        for r in keyed
+        if r["source"] not in new_nodes and r["target"] not in new_nodes
+    ]
+    found = (
+        []
+        if not lookups
+        else tx.run(
+            # Both ends first, then (in a subquery, so the planner cannot fold it into one
+            # pattern walked from the denser end) Expand(Into), which starts from the end
+            # with fewer relationships: a subscription's 100,000 CONTAINS edges are not
+            # walked once per row.
+            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
+            f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+            f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key RETURN r }} "
+            "RETURN collect([row.source, row.key, row.target, r._hash, r.present, elementId(r)]) "
+            "AS found",
+            rows=lookups,
+        ).single(strict=True)["found"]
+    )
     for source, key, target, edge_hash, present, element_id in found:
         existing[(source, key, target)] = (edge_hash, present, element_id)
     changed: list[dict[str, Any]] = []
@@ -563,7 +597,7 @@ def _write_edges(
                 for ident, before in befores.items()
             ],
         )
-        created: list[dict[str, Any]] = []
+        created: list[list[Any]] = []
         updated: list[dict[str, Any]] = []
         for row in changed:
             ident = (row["source"], row["key"], row["target"])
@@ -582,17 +616,19 @@ def _write_edges(
             if ident in existing:
                 updated.append({"eid": existing[ident][2], "all": stored})
             else:
-                created.append({"source": ident[0], "target": ident[2], "all": stored})
+                created.append([ident[0], ident[2], stored])
         if updated:
             tx.run(
                 "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.eid SET r = row.all",
                 rows=updated,
             ).consume()
         if created:
+            # CREATE, not MERGE: the pre-read in this transaction (or a new end node)
+            # shows none of these exists, and no other batch holds the same edge.
             tx.run(
-                f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
-                f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
-                f"MERGE (a)-[r:`{edge_type}` {{key: row.all.key}}]->(b) SET r = row.all",
+                f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row[0]}}) "
+                f"MATCH (b:{NODE_LABEL} {{id: row[1]}}) "
+                f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row[2]",
                 rows=created,
             ).consume()
     if unchanged:
