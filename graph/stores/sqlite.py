@@ -154,7 +154,9 @@ class SqliteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA temp_store=MEMORY")
-            self._db.execute("PRAGMA cache_size=-131072")
+            # A cache that holds most of a large estate's pages: the nightly upsert touches
+            # every row, and a smaller cache spills and re-reads pages in the middle of it.
+            self._db.execute("PRAGMA cache_size=-524288")
             self._db.executescript(_SCHEMA)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
