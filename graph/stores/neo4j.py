@@ -17,11 +17,13 @@ Model, for people who write Cypher:
   with source, coverage, findings and report as JSON strings; the change log that
   lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
 
-Writes are batched ``UNWIND $rows ... MERGE`` statements grouped per label and
-per relationship type, each batch one managed transaction (``execute_write``,
-which retries transient errors). A run that dies part way leaves merged batches
-behind; they are logged under that run, so earlier runs still read back as they
-were, and a rerun merges by id without duplicates.
+Writes are batched ``UNWIND $rows ...`` statements grouped per label and per
+relationship type, each batch one managed transaction (``execute_write``, which
+retries transient errors). Each batch first reads which of its items exist (in
+the same transaction); the rest are CREATEd, the changed ones set by element id.
+A run that dies part way leaves written batches behind; they are logged under
+that run, so earlier runs still read back as they were, and a rerun finds them
+by id and creates no duplicates.
 """
 
 from __future__ import annotations
