@@ -37,6 +37,13 @@ from graph.schema import (
 
 Outcome = Literal["completed", "failed"]
 
+
+def check_outcome(outcome: str) -> None:
+    """Both stores refuse the same outcomes, so a caller's mistake fails alike on either."""
+    if outcome not in ("completed", "failed"):
+        raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+
+
 # Attributes the stores set themselves; a graph's own values for them are ignored.
 STORE_FIELDS = frozenset({PROP_FIRST_SEEN, PROP_LAST_SEEN, PROP_PRESENT})
 EDGE_TYPE = "type"

@@ -56,6 +56,7 @@ from graph.stores.common import (
     StoreQueryError,
     StoreUrlError,
     check_identifier,
+    check_outcome,
     dumps,
     edge_rows,
     gc_paused,
@@ -226,8 +227,7 @@ class Neo4jStore:
         findings: list[dict[str, Any]],
         report: dict[str, Any] | None,
     ) -> None:
-        if outcome not in ("completed", "failed"):
-            raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+        check_outcome(outcome)
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             record = tx.run(
@@ -352,23 +352,24 @@ class Neo4jStore:
         cutoff_text = cutoff.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         limit = self.batch_size
 
-        def delete_nodes(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(
-                f"MATCH (n:{NODE_LABEL}) WHERE n.present = false AND n.lastSeen < $cutoff "
-                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
-                cutoff=cutoff_text,
-                limit=limit,
-            ).single(strict=True)
-            return int(record["n"])
+        def delete_stale(match: str, delete: str) -> Callable[[neo4j.ManagedTransaction], int]:
+            def work(tx: neo4j.ManagedTransaction) -> int:
+                record = tx.run(
+                    f"{match} AND x.lastSeen < $cutoff WITH x LIMIT $limit "
+                    f"{delete} x RETURN count(*) AS n",
+                    cutoff=cutoff_text,
+                    limit=limit,
+                ).single(strict=True)
+                return int(record["n"])
 
-        def delete_edges(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(
-                f"MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL}) WHERE r.present = false "
-                "AND r.lastSeen < $cutoff WITH r LIMIT $limit DELETE r RETURN count(*) AS n",
-                cutoff=cutoff_text,
-                limit=limit,
-            ).single(strict=True)
-            return int(record["n"])
+            return work
+
+        delete_nodes = delete_stale(
+            f"MATCH (x:{NODE_LABEL}) WHERE x.present = false", "DETACH DELETE"
+        )
+        delete_edges = delete_stale(
+            f"MATCH (:{NODE_LABEL})-[x]->(:{NODE_LABEL}) WHERE x.present = false", "DELETE"
+        )
 
         def prune_changes(tx: neo4j.ManagedTransaction) -> int:
             record = tx.run(

@@ -24,6 +24,7 @@ from graph.stores.common import (
     Outcome,
     RunRecord,
     StoreError,
+    check_outcome,
     dumps,
     edge_tuples,
     gc_paused,
@@ -198,8 +199,7 @@ class SqliteStore:
         findings: list[dict[str, Any]],
         report: dict[str, Any] | None,
     ) -> None:
-        if outcome not in ("completed", "failed"):
-            raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+        check_outcome(outcome)
         with self._transaction():
             self._run_seq(run_id)
             self._db.execute(
