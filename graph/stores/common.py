@@ -298,6 +298,11 @@ def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
         )
 
 
+def node_scopes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
+    """Each node's scope (scope_of), by node id."""
+    return {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
+
+
 def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | None]]:
     """(id, label, props JSON, scope) per node: node_rows without the objects (SQLite)."""
     reserved, resource, dumps_ = NODE_RESERVED, Label.RESOURCE.value, _dumps
@@ -311,10 +316,12 @@ def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | N
 
 
 def edge_tuples(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph, scopes: Mapping[str, str | None] | None = None
 ) -> Iterator[tuple[str, str, str, str, str, str | None]]:
-    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them."""
-    scopes = {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
+    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them.
+    ``scopes`` (node_scopes) saves working the nodes' scopes out again."""
+    if scopes is None:
+        scopes = node_scopes(graph)
     reserved, dumps_ = EDGE_RESERVED, _dumps
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         yield (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,18 +27,62 @@ from graph.stores.common import (
     StoreError,
     check_outcome,
     dumps,
-    edge_tuples,
     gc_paused,
     make_run_id,
-    node_tuples,
     parse_json,
     replay_to,
     to_graph,
 )
 from graph.stores.lock import StateLock
+from graph.stores.sqlite_stage import Staged
 
 PURGE_BATCH = 10_000
-SCHEMA_VERSION = "1"
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+# 2: nodes and edges are WITHOUT ROWID tables (one B-tree each, keyed by the primary
+# key, instead of a rowid B-tree plus a key index: half the pages to write).
+SCHEMA_VERSION = "2"
+
+
+def _nodes_table(name: str) -> str:
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
+  id TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  props TEXT NOT NULL,
+  scope TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  present INTEGER NOT NULL,
+  first_run INTEGER,
+  last_run INTEGER,
+  stale_run INTEGER
+) WITHOUT ROWID;"""
+
+
+def _edges_table(name: str) -> str:
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
+  source TEXT NOT NULL,
+  key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  type TEXT NOT NULL,
+  props TEXT NOT NULL,
+  scope TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  present INTEGER NOT NULL,
+  first_run INTEGER,
+  last_run INTEGER,
+  stale_run INTEGER,
+  PRIMARY KEY (source, key, target)
+) WITHOUT ROWID;"""
+
+
+_NODE_COLUMNS = (
+    "id, label, props, scope, first_seen, last_seen, present, first_run, last_run, stale_run"
+)
+_EDGE_COLUMNS = (
+    "source, key, target, type, props, scope, first_seen, last_seen, present, first_run, "
+    "last_run, stale_run"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,33 +101,8 @@ CREATE TABLE IF NOT EXISTS runs (
   seen_at TEXT,
   complete_scopes TEXT
 );
-CREATE TABLE IF NOT EXISTS nodes (
-  id TEXT PRIMARY KEY,
-  label TEXT NOT NULL,
-  props TEXT NOT NULL,
-  scope TEXT,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  present INTEGER NOT NULL,
-  first_run INTEGER,
-  last_run INTEGER,
-  stale_run INTEGER
-);
-CREATE TABLE IF NOT EXISTS edges (
-  source TEXT NOT NULL,
-  key TEXT NOT NULL,
-  target TEXT NOT NULL,
-  type TEXT NOT NULL,
-  props TEXT NOT NULL,
-  scope TEXT,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  present INTEGER NOT NULL,
-  first_run INTEGER,
-  last_run INTEGER,
-  stale_run INTEGER,
-  PRIMARY KEY (source, key, target)
-);
+{nodes}
+{edges}
 CREATE TABLE IF NOT EXISTS changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   run INTEGER NOT NULL,
@@ -93,7 +113,7 @@ CREATE TABLE IF NOT EXISTS changes (
   before TEXT
 );
 CREATE INDEX IF NOT EXISTS changes_run ON changes (run);
-"""
+""".format(nodes=_nodes_table("nodes"), edges=_edges_table("edges"))
 
 # The state of a stored row in the change log's JSON form (common.ItemState.to_json).
 _BEFORE = """json_object(
@@ -146,6 +166,7 @@ class SqliteStore:
     def __init__(self, path: Path, *, state_dir: Path) -> None:
         self.path = Path(path)
         self._lock = StateLock(Path(state_dir))
+        self._checkpointer: threading.Thread | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -158,12 +179,43 @@ class SqliteStore:
             # A cache that holds most of a large estate's pages: the nightly upsert touches
             # every row, and a smaller cache spills and re-reads pages in the middle of it.
             self._db.execute("PRAGMA cache_size=-524288")
+            # A graph write fills the WAL with the whole graph; copying it back into the
+            # database (the checkpoint) runs on a thread of its own after the commit
+            # (SQLite's advice for applications that control checkpoints), so the run
+            # goes on meanwhile. The WAL is cut back to this size after each checkpoint.
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
+            self._db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             self._db.executescript(_SCHEMA)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
             )
+            self._upgrade()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from exc
+
+    def _upgrade(self) -> None:
+        """Bring a store written by an earlier tenantmap to this schema, in one
+        transaction (a crash part way leaves it as it was); refuse a newer one."""
+        version = self._meta("schema") or SCHEMA_VERSION
+        if version == SCHEMA_VERSION:
+            return
+        if version != "1":
+            raise StoreError(
+                f"the SQLite store {self.path} has schema version {version}, newer than this "
+                f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
+            )
+        with self._transaction():
+            for table, ddl, columns in (
+                ("nodes", _nodes_table, _NODE_COLUMNS),
+                ("edges", _edges_table, _EDGE_COLUMNS),
+            ):
+                self._db.execute(ddl(f"{table}_v2"))
+                self._db.execute(
+                    f"INSERT INTO {table}_v2 ({columns}) SELECT {columns} FROM {table}"
+                )
+                self._db.execute(f"DROP TABLE {table}")
+                self._db.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     # --- lock ------------------------------------------------------------------------
 
@@ -237,12 +289,41 @@ class SqliteStore:
         complete_scopes: set[str],
         seen_at: str,
     ) -> None:
+        # Staging forks only while this is the sole thread: a running checkpoint ends first.
+        self._finish_checkpoint()
         with gc_paused():
             self._write_graph(run_id, graph, complete_scopes, seen_at)
+        self._checkpointer = threading.Thread(
+            target=_checkpoint, args=(self.path,), name="tenantmap-sqlite-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _finish_checkpoint(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.join()
+            self._checkpointer = None
 
     def _write_graph(
         self, run_id: str, graph: nx.MultiDiGraph, complete_scopes: set[str], seen_at: str
     ) -> None:
+        db = self._db
+        try:
+            with Staged(graph, self.path.parent) as staged:
+                nodes, edges = staged.finish()
+                # ATTACH is refused inside a transaction: the scratch files join first.
+                db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))
+                try:
+                    db.execute("ATTACH DATABASE ? AS stage_edges", (str(edges),))
+                    try:
+                        self._merge(run_id, complete_scopes, seen_at)
+                    finally:
+                        db.execute("DETACH DATABASE stage_edges")
+                finally:
+                    db.execute("DETACH DATABASE stage_nodes")
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"writing the SQLite store {self.path} failed: {exc}") from exc
+
+    def _merge(self, run_id: str, complete_scopes: set[str], seen_at: str) -> None:
         db = self._db
         scopes = sorted({scope.lower() for scope in complete_scopes})
         with self._transaction():
@@ -251,92 +332,76 @@ class SqliteStore:
                 "UPDATE runs SET seen_at = ?, complete_scopes = ? WHERE seq = ?",
                 (seen_at, dumps(scopes), run),
             )
-            db.execute(
-                # No keys on the staging tables: ids are unique in the graph already, and
-                # the merge looks rows up through the main tables' primary keys.
-                "CREATE TEMP TABLE IF NOT EXISTS stage_nodes "
-                "(id TEXT, label TEXT, props TEXT, scope TEXT)"
-            )
-            db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS stage_edges (source TEXT, key TEXT, target TEXT, "
-                "type TEXT, props TEXT, scope TEXT)"
-            )
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS stage_scopes (scope TEXT PRIMARY KEY)")
-            for table in ("stage_nodes", "stage_edges", "stage_scopes"):
-                db.execute(f"DELETE FROM temp.{table}")
+            # Nothing stored yet (a first write): nothing can have gone stale either.
+            had_items = db.execute(
+                "SELECT EXISTS (SELECT 1 FROM nodes) OR EXISTS (SELECT 1 FROM edges)"
+            ).fetchone()[0]
             params = {"run": run, "seen": seen_at}
-
-            db.executemany(
-                "INSERT INTO temp.stage_nodes VALUES (?, ?, ?, ?)",
-                node_tuples(graph),
-            )
             for trigger in _CHANGE_TRIGGERS:
                 db.execute(trigger)
+            # Both read in key order (the scratch rows were written sorted): the store's
+            # primary-key B-trees grow at their end instead of splitting pages all over.
             db.execute(
                 "INSERT INTO nodes (id, label, props, scope, first_seen, last_seen, present, "
                 "first_run, last_run, stale_run) "
                 "SELECT id, label, props, scope, :seen, :seen, 1, :run, :run, NULL "
-                # in key order: the id index grows at its end instead of splitting pages
-                # all over (first write of 500k nodes ~1.6 s -> ~1.3 s)
-                "FROM temp.stage_nodes WHERE true ORDER BY id "
+                "FROM stage_nodes.nodes WHERE true ORDER BY rowid "
                 "ON CONFLICT (id) DO UPDATE SET label = excluded.label, props = excluded.props, "
                 "scope = excluded.scope, last_seen = excluded.last_seen, present = 1, "
                 "last_run = excluded.last_run, stale_run = NULL",
                 params,
             )
-
-            db.executemany(
-                "INSERT INTO temp.stage_edges VALUES (?, ?, ?, ?, ?, ?)",
-                edge_tuples(graph),
-            )
             db.execute(
                 "INSERT INTO edges (source, key, target, type, props, scope, first_seen, "
                 "last_seen, present, first_run, last_run, stale_run) "
                 "SELECT source, key, target, type, props, scope, :seen, :seen, 1, :run, :run, NULL "
-                "FROM temp.stage_edges WHERE true "
+                "FROM stage_edges.edges WHERE true ORDER BY rowid "
                 "ON CONFLICT (source, key, target) DO UPDATE SET type = excluded.type, "
                 "props = excluded.props, scope = excluded.scope, last_seen = excluded.last_seen, "
                 "present = 1, last_run = excluded.last_run, stale_run = NULL",
                 params,
             )
-
             db.execute("DROP TRIGGER temp.log_node_change")
             db.execute("DROP TRIGGER temp.log_edge_change")
+            if had_items and scopes:
+                self._mark_stale(scopes, params)
 
-            # Stale: not seen by this run, in a scope this run read completely.
-            db.executemany("INSERT INTO temp.stage_scopes VALUES (?)", ((s,) for s in scopes))
-            stale_nodes = (
-                "FROM nodes n WHERE n.present = 1 AND n.last_run < :run "
-                "AND n.scope IN (SELECT scope FROM temp.stage_scopes)"
-            )
-            db.execute(
-                f"INSERT INTO changes (run, node, before) SELECT :run, n.id, {_NODE_BEFORE} "
-                + stale_nodes,
-                params,
-            )
-            db.execute(
-                "UPDATE nodes SET present = 0, stale_run = :run WHERE id IN (SELECT n.id "
-                + stale_nodes
-                + ")",
-                params,
-            )
-            stale_edges = (
-                "FROM edges e WHERE e.present = 1 AND e.last_run < :run "
-                "AND e.scope IN (SELECT scope FROM temp.stage_scopes)"
-            )
-            db.execute(
-                "INSERT INTO changes (run, source, key, target, before) "
-                f"SELECT :run, e.source, e.key, e.target, {_EDGE_BEFORE} " + stale_edges,
-                params,
-            )
-            db.execute(
-                "UPDATE edges SET present = 0, stale_run = :run WHERE rowid IN (SELECT e.rowid "
-                + stale_edges
-                + ")",
-                params,
-            )
-            for table in ("stage_nodes", "stage_edges", "stage_scopes"):
-                db.execute(f"DELETE FROM temp.{table}")
+    def _mark_stale(self, scopes: list[str], params: dict[str, object]) -> None:
+        """Stale: not seen by this run, in a scope this run read completely."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS stage_scopes (scope TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM temp.stage_scopes")
+        db.executemany("INSERT INTO temp.stage_scopes VALUES (?)", ((s,) for s in scopes))
+        stale_nodes = (
+            "FROM nodes n WHERE n.present = 1 AND n.last_run < :run "
+            "AND n.scope IN (SELECT scope FROM temp.stage_scopes)"
+        )
+        db.execute(
+            f"INSERT INTO changes (run, node, before) SELECT :run, n.id, {_NODE_BEFORE} "
+            + stale_nodes,
+            params,
+        )
+        db.execute(
+            "UPDATE nodes SET present = 0, stale_run = :run WHERE id IN (SELECT n.id "
+            + stale_nodes
+            + ")",
+            params,
+        )
+        stale_edges = (
+            "FROM edges e WHERE e.present = 1 AND e.last_run < :run "
+            "AND e.scope IN (SELECT scope FROM temp.stage_scopes)"
+        )
+        db.execute(
+            "INSERT INTO changes (run, source, key, target, before) "
+            f"SELECT :run, e.source, e.key, e.target, {_EDGE_BEFORE} " + stale_edges,
+            params,
+        )
+        db.execute(
+            "UPDATE edges SET present = 0, stale_run = :run WHERE (source, key, target) IN "
+            "(SELECT e.source, e.key, e.target " + stale_edges + ")",
+            params,
+        )
+        db.execute("DELETE FROM temp.stage_scopes")
 
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
         with gc_paused():
@@ -414,7 +479,8 @@ class SqliteStore:
         while True:
             with self._transaction():
                 count = self._db.execute(
-                    "DELETE FROM edges WHERE rowid IN (SELECT e.rowid FROM edges e WHERE "
+                    "DELETE FROM edges WHERE (source, key, target) IN "
+                    "(SELECT e.source, e.key, e.target FROM edges e WHERE "
                     f"{condition} LIMIT :limit)",
                     {"cutoff": cutoff, "limit": PURGE_BATCH},
                 ).rowcount
@@ -436,8 +502,10 @@ class SqliteStore:
         return deleted
 
     def close(self) -> None:
+        self._finish_checkpoint()
         self._lock.release()
         with contextlib.suppress(sqlite3.Error):
+            # The last connection to close checkpoints whatever the WAL still holds.
             self._db.close()
 
     # --- helpers ---------------------------------------------------------------------
@@ -494,6 +562,19 @@ class _Transaction:
         self.store._rollback()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(f"writing the SQLite store {self.store.path} failed: {exc}") from exc
+
+
+def _checkpoint(path: Path) -> None:
+    """Copy the WAL into the database beside whatever else runs (PASSIVE: it never
+    blocks readers or writers). A failure only leaves the WAL longer: the next
+    checkpoint, or closing the store, copies it."""
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        try:
+            db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            db.close()
 
 
 def _item(row: tuple[Any, ...]) -> ItemState:

@@ -1,0 +1,128 @@
+"""Staging a graph for the SQLite store: its nodes and edges encoded, sorted and
+written to two scratch SQLite files that the store's transaction merges from
+(``ATTACH``).
+
+Encoding a large graph into rows is Python work (property maps to canonical JSON)
+that holds the GIL, so a thread cannot run it beside anything else. On Linux, for
+a large graph, a forked child stages the edges while this process stages the
+nodes: two cores instead of one. Elsewhere, for a small graph, when the process
+runs other threads (forking them is unsafe), or when the child fails, this
+process stages the edges too, once the nodes are done.
+
+Rows go in sorted by the store's primary keys, so the merge reads them in key
+order (``ORDER BY rowid``) and appends to the primary-key B-trees instead of
+sorting first or splitting pages all over. (Upserting the sorted rows straight
+into the store with ``executemany`` was measured 3x slower than writing the
+scratch file and merging it in one statement.)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import networkx as nx
+
+from graph.stores.common import edge_tuples, node_tuples
+
+# Below this many edges forking costs more than it saves.
+FORK_MIN_EDGES = 20_000
+
+NODE_COLUMNS = "(id TEXT, label TEXT, props TEXT, scope TEXT)"
+EDGE_COLUMNS = "(source TEXT, key TEXT, target TEXT, type TEXT, props TEXT, scope TEXT)"
+
+
+class Staged:
+    """``with Staged(graph, folder) as staged: nodes, edges = staged.finish()``: the
+    edges file is started on entry (in a child where possible), both files are
+    complete after ``finish()``, and both are removed on exit."""
+
+    def __init__(self, graph: nx.MultiDiGraph, directory: Path) -> None:
+        self.graph = graph
+        self.directory = directory
+        self.forked = False
+        self.child_peak_rss_mib = 0.0
+        self._scratch: Path | None = None
+        self._pid: int | None = None
+
+    @property
+    def path(self) -> Path:
+        """The edges file."""
+        assert self._scratch is not None, "use Staged in a with block"
+        return self._scratch / "edges.db"
+
+    def __enter__(self) -> Staged:
+        self._scratch = Path(tempfile.mkdtemp(prefix=".tenantmap-stage-", dir=self.directory))
+        if (
+            hasattr(os, "fork")
+            and threading.active_count() == 1
+            and self.graph.number_of_edges() >= FORK_MIN_EDGES
+        ):
+            self._pid = os.fork()
+            if self._pid == 0:  # the child: write the file and leave without any cleanup
+                code = 1
+                try:
+                    write_edges(self.graph, self.path)
+                    code = 0
+                finally:
+                    os._exit(code)
+            self.forked = True
+        return self
+
+    def finish(self) -> tuple[Path, Path]:
+        """Stage the nodes here, then wait for the child (or do its work here if there
+        is none or it failed); return the nodes file and the edges file."""
+        assert self._scratch is not None, "use Staged in a with block"
+        nodes = self._scratch / "nodes.db"
+        write_scratch(nodes, "nodes", NODE_COLUMNS, sorted(node_tuples(self.graph)))
+        done = False
+        if self._pid is not None:
+            _, status, usage = os.wait4(self._pid, 0)
+            self._pid = None
+            done = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            self.child_peak_rss_mib = usage.ru_maxrss / 1024
+        if not done:
+            self.path.unlink(missing_ok=True)
+            write_edges(self.graph, self.path)
+        return nodes, self.path
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pid is not None:  # left early: the child's work is not wanted
+            os.kill(self._pid, 9)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def write_edges(graph: nx.MultiDiGraph, path: Path) -> None:
+    # (source, key, target) is unique: whole-tuple order is key order.
+    write_scratch(path, "edges", EDGE_COLUMNS, sorted(edge_tuples(graph)))
+
+
+def write_scratch(path: Path, table: str, columns: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """A scratch file holding ``table`` with ``rows`` in their order. It needs no
+    journal and no syncs: a crash loses nothing of value."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA page_size=16384")
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("BEGIN")
+        db.execute(f"CREATE TABLE {table} {columns}")
+        marks = ", ".join("?" * columns.count(" TEXT"))
+        db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        db.execute("COMMIT")
+    finally:
+        db.close()

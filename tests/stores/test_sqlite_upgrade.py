@@ -1,0 +1,89 @@
+"""A SQLite store written by an earlier tenantmap is upgraded in place on open, and
+one written by a newer tenantmap is refused with a message saying so."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from graph.stores import StoreError, open_store
+from graph.stores.sqlite import SqliteStore
+from tests.stores.estate import small_estate
+from tests.stores.test_store_behaviour import NIGHT1, NIGHT2, as_written, record_run
+
+# The nodes and edges tables of schema version 1 (tenantmap 0.1): rowid tables.
+V1_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY, label TEXT NOT NULL, props TEXT NOT NULL, scope TEXT,
+  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, present INTEGER NOT NULL,
+  first_run INTEGER, last_run INTEGER, stale_run INTEGER
+);
+CREATE TABLE edges (
+  source TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL, type TEXT NOT NULL,
+  props TEXT NOT NULL, scope TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  present INTEGER NOT NULL, first_run INTEGER, last_run INTEGER, stale_run INTEGER,
+  PRIMARY KEY (source, key, target)
+);
+INSERT INTO meta VALUES ('schema', '1');
+"""
+
+
+def as_version_1(path: Path) -> None:
+    """Rewrite the store's nodes and edges tables in the version 1 layout, rows kept."""
+    db = sqlite3.connect(path)
+    with db:
+        for table in ("nodes", "edges"):
+            db.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
+        db.execute("DROP TABLE meta")
+        db.executescript(V1_TABLES)
+        for table in ("nodes", "edges"):
+            db.execute(f"INSERT INTO {table} SELECT * FROM old_{table}")
+            db.execute(f"DROP TABLE old_{table}")
+    db.close()
+
+
+def table_sql(path: Path) -> dict[str, str]:
+    db = sqlite3.connect(path)
+    try:
+        return dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        db.close()
+
+
+def test_a_version_1_store_is_upgraded_on_open_and_keeps_its_graph_and_history(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    path = tmp_path / "tenantmap.db"
+    store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    record_run(store, small_estate(), NIGHT1)
+    before = store.read_graph()
+    store.close()
+    as_version_1(path)
+    assert "WITHOUT ROWID" not in table_sql(path)["nodes"]
+
+    store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    try:
+        assert as_written(store.read_graph()) == as_written(before)
+        assert len(store.runs()) == 1
+        record_run(store, small_estate(vnets_a=("hub",)), NIGHT2)
+        assert store.read_graph(store.runs()[0].id).number_of_nodes() == before.number_of_nodes()
+    finally:
+        store.close()
+    tables = table_sql(path)
+    assert "WITHOUT ROWID" in tables["nodes"] and "WITHOUT ROWID" in tables["edges"]
+
+
+def test_a_store_from_a_newer_tenantmap_is_refused_with_the_version_named(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    path = tmp_path / "tenantmap.db"
+    SqliteStore(path, state_dir=tmp_state).close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(StoreError, match="schema version 9, newer than this tenantmap"):
+        SqliteStore(path, state_dir=tmp_state)
