@@ -158,9 +158,26 @@ class Neo4jStore:
         except (Neo4jError, DriverError, OSError) as exc:
             raise StoreError(f"reading from Neo4j at {self.url} failed: {_one_line(exc)}") from None
 
+    def _write_edge_batch(
+        self,
+        edge_type: str,
+        rows: Sequence[EdgeRow],
+        run: int,
+        seen: str,
+        new_nodes: frozenset[str],
+        element_ids: dict[str, str],
+    ) -> None:
+        try:
+            self._write(_write_edges, edge_type, rows, run, seen, new_nodes, element_ids)
+        except _EndsMoved:
+            # An end's element id no longer names that node (deleted and its id reused
+            # by another writer): redo the batch finding ends by their ids.
+            self._write(_write_edges, edge_type, rows, run, seen, new_nodes, None)
+
     def _in_parallel(self, jobs: Iterable[tuple[Any, ...]]) -> list[Any]:
-        """Run write jobs on a few sessions at once, with a bounded number in flight;
-        return their results (in no particular order).
+        """Run jobs on a few sessions at once, with a bounded number in flight;
+        return their results (in no particular order). A job is a transaction
+        function and its arguments, or a bound method of this store that writes.
 
         Node batches never overlap; edge batches may lock the same end nodes, and a
         deadlock between them is a transient error that execute_write retries.
@@ -170,7 +187,10 @@ class Neo4jStore:
             pending: set[Future[Any]] = set()
             try:
                 for work, *args in jobs:
-                    pending.add(pool.submit(self._write, work, *args))
+                    if getattr(work, "__self__", None) is self:
+                        pending.add(pool.submit(work, *args))
+                    else:
+                        pending.add(pool.submit(self._write, work, *args))
                     if len(pending) >= 2 * self.workers:
                         done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                         for future in done:
@@ -301,12 +321,20 @@ class Neo4jStore:
                 ).consume()
 
             self._write(mark_run)
-            created = self._in_parallel(
+            written = self._in_parallel(
                 (_write_nodes, batch, run, seen_at)
                 for batch in _batches(node_rows(graph), self.batch_size)
             )
+            # Where each node now is: edges find their ends by element id, far cheaper
+            # than two unique-index seeks on long ARM ids (checked against the id, as an
+            # element id is only certain within one transaction).
+            element_ids: dict[str, str] = {}
+            created: set[str] = set()
+            for ids, born in written:
+                element_ids.update(ids)
+                created.update(born)
             # A node created just now has no relationships yet: edges at it are new.
-            new_nodes = frozenset(node for ids in created for node in ids)
+            new_nodes = frozenset(created)
             by_type: dict[str, list[EdgeRow]] = defaultdict(list)
             for row in edge_rows(graph):
                 by_type[row.type].append(row)
@@ -314,12 +342,13 @@ class Neo4jStore:
                 check_identifier(edge_type, "relationship type")
             self._in_parallel(
                 (
-                    _write_edges,
+                    self._write_edge_batch,
                     edge_type,
                     rows[start : start + self.batch_size],
                     run,
                     seen_at,
                     new_nodes,
+                    element_ids,
                 )
                 for edge_type, rows in sorted(by_type.items())
                 for start in range(0, len(rows), self.batch_size)
@@ -440,8 +469,9 @@ def _batches(rows: Iterable[NodeRow], size: int) -> Iterable[list[NodeRow]]:
 
 def _write_nodes(
     tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str
-) -> list[str]:
-    """Write one batch of nodes; return the ids of those created (none existed before)."""
+) -> tuple[dict[str, str], list[str]]:
+    """Write one batch of nodes; return each node's element id, and the ids of those
+    created (none existed before)."""
     hashes = {row.id: _hash(row.label, row.props_text) for row in rows}
     existing: dict[str, tuple[str | None, bool | None]] = {}
     element_ids: dict[str, str] = {}
@@ -513,10 +543,14 @@ def _write_nodes(
             # (batches never share a node, and the state lock keeps other writers out;
             # the id constraint would refuse a duplicate anyway). A node is born with
             # both labels and every property.
-            tx.run(
-                f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n = row",
+            born = tx.run(
+                "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
+                f"CREATE (n:{NODE_LABEL}:`{label}`) SET n = row "
+                "RETURN collect([i, elementId(n)]) AS born",
                 rows=batch,
-            ).consume()
+            ).single(strict=True)["born"]
+            for i, element_id in born:
+                element_ids[batch[i]["id"]] = element_id
     if unchanged:
         tx.run(
             "UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid "
@@ -525,7 +559,7 @@ def _write_nodes(
             seen=seen,
             run=run,
         ).consume()
-    return created_ids
+    return element_ids, created_ids
 
 
 def _write_edges(
@@ -535,9 +569,13 @@ def _write_edges(
     run: int,
     seen: str,
     new_nodes: frozenset[str] = frozenset(),
+    element_ids: dict[str, str] | None = None,
 ) -> None:
     """Write one batch of edges of one type. ``new_nodes`` are ids created by this
-    write: an edge at one of them cannot exist yet, so it is not looked up."""
+    write: an edge at one of them cannot exist yet, so it is not looked up.
+    ``element_ids`` (node id to element id, from this write's node batches) lets the
+    ends be found by element id; a node there no longer holding that id raises
+    _EndsMoved, and the caller redoes the batch without them."""
     keyed: list[dict[str, Any]] = [
         {
             "source": row.source,
@@ -551,7 +589,7 @@ def _write_edges(
     ]
     existing: dict[EdgeKey, tuple[str | None, bool | None, str]] = {}
     lookups = [
-        {"source": r["source"], "key": r["key"], "target": r["target"]}
+        _ends(r, element_ids)
         for r in keyed
         if r["source"] not in new_nodes and r["target"] not in new_nodes
     ]
@@ -563,8 +601,7 @@ def _write_edges(
             # pattern walked from the denser end) Expand(Into), which starts from the end
             # with fewer relationships: a subscription's 100,000 CONTAINS edges are not
             # walked once per row.
-            f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
-            f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
+            f"UNWIND $rows AS row {_match_ends(element_ids)} "
             f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key RETURN r }} "
             "RETURN collect([row.source, row.key, row.target, r._hash, r.present, elementId(r)]) "
             "AS found",
@@ -600,7 +637,7 @@ def _write_edges(
                 for ident, before in befores.items()
             ],
         )
-        created: list[list[Any]] = []
+        created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         for row in changed:
             ident = (row["source"], row["key"], row["target"])
@@ -619,7 +656,9 @@ def _write_edges(
             if ident in existing:
                 updated.append({"eid": existing[ident][2], "all": stored})
             else:
-                created.append([ident[0], ident[2], stored])
+                ends = _ends(row, element_ids)
+                ends["props"] = stored
+                created.append(ends)
         if updated:
             tx.run(
                 "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.eid SET r = row.all",
@@ -628,12 +667,13 @@ def _write_edges(
         if created:
             # CREATE, not MERGE: the pre-read in this transaction (or a new end node)
             # shows none of these exists, and no other batch holds the same edge.
-            tx.run(
-                f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row[0]}}) "
-                f"MATCH (b:{NODE_LABEL} {{id: row[1]}}) "
-                f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row[2]",
+            made = tx.run(
+                f"UNWIND $rows AS row {_match_ends(element_ids)} "
+                f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row.props RETURN count(r) AS made",
                 rows=created,
-            ).consume()
+            ).single(strict=True)["made"]
+            if element_ids is not None and made != len(created):
+                raise _EndsMoved()
     if unchanged:
         tx.run(
             "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
@@ -642,6 +682,31 @@ def _write_edges(
             seen=seen,
             run=run,
         ).consume()
+
+
+class _EndsMoved(Exception):
+    """An element id from this write's node batches no longer names the same node."""
+
+
+def _ends(row: dict[str, Any], element_ids: dict[str, str] | None) -> dict[str, Any]:
+    ends = {"source": row["source"], "key": row["key"], "target": row["target"]}
+    if element_ids is not None:
+        ends["a"] = element_ids[row["source"]]
+        ends["b"] = element_ids[row["target"]]
+    return ends
+
+
+def _match_ends(element_ids: dict[str, str] | None) -> str:
+    """Cypher binding ``a`` and ``b`` to a row's ends: by element id (checked against
+    the node id) when known, else through the id constraint's index."""
+    if element_ids is None:
+        return (
+            f"MATCH (a:{NODE_LABEL} {{id: row.source}}) MATCH (b:{NODE_LABEL} {{id: row.target}})"
+        )
+    return (
+        "MATCH (a) WHERE elementId(a) = row.a AND a.id = row.source "
+        "MATCH (b) WHERE elementId(b) = row.b AND b.id = row.target"
+    )
 
 
 def _mark_stale_nodes(tx: neo4j.ManagedTransaction, scopes: list[str], run: int, limit: int) -> int:

@@ -1,0 +1,71 @@
+"""Neo4j edges find their ends by the element ids of this write's node batches,
+and never attach to the wrong node when an element id has moved on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graph.stores.common import edge_rows
+from graph.stores.neo4j import NODE_LABEL, Neo4jStore
+from tests.neo4j_server import environment_auth
+from tests.stores.estate import small_estate
+from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, as_written
+
+pytestmark = pytest.mark.neo4j
+
+
+def element_ids(uri: str) -> dict[str, str]:
+    with neo4j.GraphDatabase.driver(uri, auth=environment_auth()) as driver:
+        records, _, _ = driver.execute_query(
+            f"MATCH (n:{NODE_LABEL}) RETURN n.id AS id, elementId(n) AS eid"
+        )
+    return {record["id"]: record["eid"] for record in records}
+
+
+def test_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
+    neo4j_empty_uri: str, tmp_state: Path
+) -> None:
+    graph = small_estate()
+    nodes_only = graph.copy()
+    nodes_only.remove_edges_from(list(nodes_only.edges))
+    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
+    try:
+        run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        store.write_graph(run, nodes_only, complete_scopes=set(), seen_at=NIGHT1)
+        # Every node's element id handed to another node, as if ids had been reused.
+        ids = element_ids(neo4j_empty_uri)
+        keys = sorted(ids)
+        moved = {key: ids[keys[(i + 1) % len(keys)]] for i, key in enumerate(keys)}
+        seq, _ = store._run_seq(run)
+        by_type: dict[str, list] = {}
+        for row in edge_rows(graph):
+            by_type.setdefault(row.type, []).append(row)
+        for edge_type, rows in by_type.items():
+            store._write_edge_batch(edge_type, rows, seq, NIGHT1, frozenset(), moved)
+
+        read = store.read_graph()
+    finally:
+        store.close()
+    assert as_written(read)[1] == as_written(graph)[1]
+
+
+def test_a_write_links_every_edge_to_the_nodes_its_ids_name(
+    neo4j_empty_uri: str, tmp_state: Path
+) -> None:
+    graph = small_estate()
+    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state, batch_size=2)
+    try:
+        run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        store.write_graph(run, graph, complete_scopes=ALL_SCOPES, seen_at=NIGHT1)
+    finally:
+        store.close()
+    with neo4j.GraphDatabase.driver(neo4j_empty_uri, auth=environment_auth()) as driver:
+        records, _, _ = driver.execute_query(
+            f"MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) RETURN a.id AS a, r.key AS k, b.id AS b"
+        )
+    assert {(r["a"], r["k"], r["b"]) for r in records} == {
+        (source, key, target) for source, target, key in graph.edges(keys=True)
+    }
