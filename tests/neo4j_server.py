@@ -111,6 +111,7 @@ def start_server(
     heap: str = "1g",
     timeout: float = 180.0,
     extra_conf: dict[str, str] | None = None,
+    jvm_options: list[str] | None = None,
 ) -> Neo4jServer:
     """Start a launcher with its data in ``home`` (reused if it holds a database)."""
     jar = build_launcher()
@@ -121,6 +122,7 @@ def start_server(
         java_executable(),
         f"-Xmx{heap}",
         "-XX:+UseParallelGC",
+        *(jvm_options or []),
         "-jar",
         str(jar),
         "--home",

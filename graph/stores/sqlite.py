@@ -298,6 +298,10 @@ class SqliteStore:
         )
         self._checkpointer.start()
 
+    def settle(self) -> None:
+        """Wait until the background checkpoint of the last write has finished."""
+        self._finish_checkpoint()
+
     def _finish_checkpoint(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.join()
