@@ -74,7 +74,7 @@ CHANGE_LABEL = "RunChange"
 META_LABEL = "TenantmapMeta"
 BATCH_SIZE = 10_000
 READ_PAGE = 20_000
-WRITERS = 3  # concurrent write transactions: Neo4j commits batches faster side by side
+WRITERS = 2  # concurrent write transactions (on 2 cores, 2 wrote 1M elements ~8% faster than 3)
 
 _PUBLIC_FIELDS = {"id", "firstSeen", "lastSeen", "present"}
 T = TypeVar("T")

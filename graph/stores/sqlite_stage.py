@@ -31,6 +31,7 @@ import networkx as nx
 
 from graph.stores.common import edge_tuples, node_tuples
 
+SCRATCH_PREFIX = ".tenantmap-stage-"
 # Below this many edges forking costs more than it saves.
 FORK_MIN_EDGES = 20_000
 
@@ -58,7 +59,10 @@ class Staged:
         return self._scratch / "edges.db"
 
     def __enter__(self) -> Staged:
-        self._scratch = Path(tempfile.mkdtemp(prefix=".tenantmap-stage-", dir=self.directory))
+        sweep_abandoned(self.directory)
+        self._scratch = Path(
+            tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self.directory)
+        )
         if (
             hasattr(os, "fork")
             and threading.active_count() == 1
@@ -104,6 +108,25 @@ class Staged:
             self._pid = None
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def sweep_abandoned(directory: Path) -> None:
+    """Remove scratch folders left by writers that died (their pid is in the name)."""
+    for folder in directory.glob(f"{SCRATCH_PREFIX}*"):
+        pid_text = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def write_edges(graph: nx.MultiDiGraph, path: Path) -> None:
