@@ -68,7 +68,10 @@ class Staged:
             and threading.active_count() == 1
             and self.graph.number_of_edges() >= FORK_MIN_EDGES
         ):
-            self._pid = os.fork()
+            try:
+                self._pid = os.fork()
+            except OSError:  # no memory or process slot for a child: stage here instead
+                return self
             if self._pid == 0:  # the child: write the file and leave without any cleanup
                 code = 1
                 try:

@@ -55,6 +55,25 @@ def test_edges_are_staged_in_this_process_when_the_child_fails(
     assert count == graph.number_of_edges()
 
 
+def test_edges_are_staged_in_this_process_when_no_child_can_be_forked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_stage, "FORK_MIN_EDGES", 1)
+
+    def no_fork() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    graph = small_estate()
+    with Staged(graph, tmp_path) as staged:
+        _, edges = staged.finish()
+        db = sqlite3.connect(edges)
+        count = db.execute("SELECT count(*) FROM edges").fetchone()[0]
+        db.close()
+    assert not staged.forked
+    assert count == graph.number_of_edges()
+
+
 def test_scratch_folders_are_removed_after_the_write(tmp_path: Path) -> None:
     with Staged(small_estate(), tmp_path) as staged:
         staged.finish()
