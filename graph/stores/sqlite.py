@@ -9,6 +9,7 @@ previous state stays readable.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ from graph.stores.common import (
 )
 from graph.stores.lock import StateLock
 from graph.stores.sqlite_stage import Staged
+
+log = logging.getLogger("tenantmap.store")
 
 PURGE_BATCH = 10_000
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -314,6 +317,12 @@ class SqliteStore:
         try:
             with Staged(graph, self.path.parent) as staged:
                 nodes, edges = staged.finish()
+                log.debug(
+                    "staged %d nodes and %d edges %s",
+                    graph.number_of_nodes(),
+                    graph.number_of_edges(),
+                    "with the edges in a forked child" if staged.forked else "in this process",
+                )
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))
                 try:
