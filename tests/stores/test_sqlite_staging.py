@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ def test_a_graph_staged_in_a_child_reads_back_as_written(
     tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_stage, "FORK_MIN_EDGES", 1)
+    # Staging forks only in a single-threaded process: a thread left by another test
+    # would make it stage in-process (correct, but not what this test is about).
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
     graph = small_estate()
     with Staged(graph, tmp_path) as staged:
         assert staged.forked
