@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -64,7 +65,8 @@ class Staged:
             tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self.directory)
         )
         if (
-            hasattr(os, "fork")
+            # Linux only: macOS system libraries are not safe to use in a forked child.
+            sys.platform.startswith("linux")
             and threading.active_count() == 1
             and self.graph.number_of_edges() >= FORK_MIN_EDGES
         ):
