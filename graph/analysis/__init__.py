@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -20,6 +18,7 @@ from graph.analysis.exposure_findings import (
 from graph.analysis.findings import OPEN_STATUSES, SEVERITIES, Finding, severity_at_least
 from graph.analysis.report import assemble
 from graph.analysis.tenants import SnapshotLike, observe
+from graph.collector import collector_paused
 from graph.inventory import Inventory
 
 __all__ = ["FAIL_ON_CHOICES", "all_findings", "analyse", "fail_on_hit"]
@@ -49,20 +48,6 @@ def all_findings(
     return findings, observed
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No automatic garbage collection while the analyses allocate: a full collection
-    walks every object of a 1,000,000-resource graph (seconds each time), and the
-    analyses make no reference cycles worth collecting."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def analyse(
     graph: nx.MultiDiGraph,
     snap: SnapshotLike,
@@ -78,7 +63,7 @@ def analyse(
     ``previous`` is the previous completed run's report.json (or None);
     ``exposures`` defaults to ``find_exposures(graph)``.
     """
-    with _collector_paused():
+    with collector_paused():
         return _analyse(
             graph, snap, inventory, today=today, run=run, previous=previous, exposures=exposures
         )

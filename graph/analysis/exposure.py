@@ -36,10 +36,8 @@ Manager", "Virtual network traffic routing".
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +57,7 @@ from graph.analysis.nsg import (
 from graph.analysis.ports import TCP, UDP, PortSet, parse_ranges
 from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
 from graph.analysis.walk import edges_in, edges_out, label_of
+from graph.collector import collector_paused
 from graph.schema import INTERNET_ID, Label, Rel, node_id
 
 VIA_PUBLIC_IP = "public-ip"
@@ -736,25 +735,8 @@ def _lb_ports(protocols: Iterable[str], port: Any) -> PortSet:
 
 def find_exposures(graph: nx.MultiDiGraph) -> list[Exposure]:
     """Every internet-exposed target in the graph (exposure.md), sorted by subject."""
-    with _collector_paused():
+    with collector_paused():
         return _Analysis(graph).run()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the analysis runs.
-
-    Each full collection walks every object of a large graph (tens of millions
-    on a 1,000,000-resource estate) and the analysis makes no reference cycles,
-    so the collections cost time (half the run, measured) and free nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 __all__ = [

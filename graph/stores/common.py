@@ -12,11 +12,9 @@ run's ``seen_at`` (exact when their scope was crawled completely in that run).
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
@@ -483,19 +481,6 @@ def _attrs(item: ItemState, head: dict[str, object]) -> dict[str, object]:
         attrs[PROP_LAST_SEEN] = item.last_seen
     attrs[PROP_PRESENT] = item.present
     return attrs
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Bulk loads allocate millions of small objects that are never cyclic garbage:
-    pausing the cyclic collector avoids repeated full scans (several times faster)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_json(text: str | None, default: Any) -> Any:

@@ -42,6 +42,7 @@ import neo4j
 import networkx as nx
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError
 
+from graph.collector import collector_paused
 from graph.stores.common import (
     EDGE_KEY,
     Change,
@@ -59,7 +60,6 @@ from graph.stores.common import (
     check_outcome,
     dumps,
     edge_rows,
-    gc_paused,
     make_run_id,
     node_rows,
     parse_json,
@@ -307,7 +307,7 @@ class Neo4jStore:
         complete_scopes: set[str],
         seen_at: str,
     ) -> None:
-        with gc_paused():
+        with collector_paused():
             run, _ = self._run_seq(run_id)
             scopes = sorted({scope.lower() for scope in complete_scopes})
 
@@ -360,7 +360,7 @@ class Neo4jStore:
                     pass
 
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
-        with gc_paused():
+        with collector_paused():
             target: tuple[int, str | None] | None = None
             if run_id is not None:
                 target = self._run_seq(run_id)

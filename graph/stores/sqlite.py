@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.collector import collector_paused
 from graph.stores.common import (
     Change,
     EdgeKey,
@@ -28,7 +29,6 @@ from graph.stores.common import (
     StoreError,
     check_outcome,
     dumps,
-    gc_paused,
     make_run_id,
     parse_json,
     replay_to,
@@ -294,7 +294,7 @@ class SqliteStore:
     ) -> None:
         # Staging forks only while this is the sole thread: a running checkpoint ends first.
         self._finish_checkpoint()
-        with gc_paused():
+        with collector_paused():
             self._write_graph(run_id, graph, complete_scopes, seen_at)
         self._checkpointer = threading.Thread(
             target=_checkpoint, args=(self.path,), name="tenantmap-sqlite-checkpoint", daemon=True
@@ -417,7 +417,7 @@ class SqliteStore:
         db.execute("DELETE FROM temp.stage_scopes")
 
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
-        with gc_paused():
+        with collector_paused():
             return self._read_graph(run_id, include_stale)
 
     def _read_graph(self, run_id: str | None, include_stale: bool) -> nx.MultiDiGraph:
