@@ -280,7 +280,7 @@ def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
 
 
 def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
-    scopes = {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
+    scopes = node_scopes(graph)
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         edge_type = str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0])
         props = encode_props(attrs, EDGE_RESERVED)
@@ -314,12 +314,10 @@ def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | N
 
 
 def edge_tuples(
-    graph: nx.MultiDiGraph, scopes: Mapping[str, str | None] | None = None
+    graph: nx.MultiDiGraph,
 ) -> Iterator[tuple[str, str, str, str, str, str | None]]:
-    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them.
-    ``scopes`` (node_scopes) saves working the nodes' scopes out again."""
-    if scopes is None:
-        scopes = node_scopes(graph)
+    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them."""
+    scopes = node_scopes(graph)
     reserved, dumps_ = EDGE_RESERVED, _dumps
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         yield (

@@ -175,9 +175,8 @@ class Neo4jStore:
             self._write(_write_edges, edge_type, rows, run, seen, new_nodes, None)
 
     def _in_parallel(self, jobs: Iterable[tuple[Any, ...]]) -> list[Any]:
-        """Run jobs on a few sessions at once, with a bounded number in flight;
-        return their results (in no particular order). A job is a transaction
-        function and its arguments, or a bound method of this store that writes.
+        """Run jobs (a callable and its arguments) a few at once, with a bounded
+        number in flight; return their results (in no particular order).
 
         Node batches never overlap; edge batches may lock the same end nodes, and a
         deadlock between them is a transient error that execute_write retries.
@@ -187,10 +186,7 @@ class Neo4jStore:
             pending: set[Future[Any]] = set()
             try:
                 for work, *args in jobs:
-                    if getattr(work, "__self__", None) is self:
-                        pending.add(pool.submit(work, *args))
-                    else:
-                        pending.add(pool.submit(self._write, work, *args))
+                    pending.add(pool.submit(work, *args))
                     if len(pending) >= 2 * self.workers:
                         done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                         for future in done:
@@ -322,7 +318,7 @@ class Neo4jStore:
 
             self._write(mark_run)
             written = self._in_parallel(
-                (_write_nodes, batch, run, seen_at)
+                (self._write, _write_nodes, batch, run, seen_at)
                 for batch in _batches(node_rows(graph), self.batch_size)
             )
             # Where each node now is: edges find their ends by element id, far cheaper

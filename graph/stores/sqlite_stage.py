@@ -49,13 +49,11 @@ class Staged:
         self.graph = graph
         self.directory = directory
         self.forked = False
-        self.child_peak_rss_mib = 0.0
         self._scratch: Path | None = None
         self._pid: int | None = None
 
     @property
-    def path(self) -> Path:
-        """The edges file."""
+    def _edges(self) -> Path:
         assert self._scratch is not None, "use Staged in a with block"
         return self._scratch / "edges.db"
 
@@ -77,7 +75,7 @@ class Staged:
             if self._pid == 0:  # the child: write the file and leave without any cleanup
                 code = 1
                 try:
-                    write_edges(self.graph, self.path)
+                    write_edges(self.graph, self._edges)
                     code = 0
                 finally:
                     os._exit(code)
@@ -92,14 +90,13 @@ class Staged:
         write_scratch(nodes, "nodes", NODE_COLUMNS, sorted(node_tuples(self.graph)))
         done = False
         if self._pid is not None:
-            _, status, usage = os.wait4(self._pid, 0)
+            _, status = os.waitpid(self._pid, 0)
             self._pid = None
             done = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-            self.child_peak_rss_mib = usage.ru_maxrss / 1024
         if not done:
-            self.path.unlink(missing_ok=True)
-            write_edges(self.graph, self.path)
-        return nodes, self.path
+            self._edges.unlink(missing_ok=True)
+            write_edges(self.graph, self._edges)
+        return nodes, self._edges
 
     def __exit__(
         self,
