@@ -317,12 +317,13 @@ class SqliteStore:
         try:
             with Staged(graph, self.path.parent) as staged:
                 nodes, edges = staged.finish()
-                log.debug(
-                    "staged %d nodes and %d edges %s",
-                    graph.number_of_nodes(),
-                    graph.number_of_edges(),
-                    "with the edges in a forked child" if staged.forked else "in this process",
-                )
+                if log.isEnabledFor(logging.DEBUG):  # counting edges walks them all
+                    log.debug(
+                        "staged %d nodes and %d edges %s",
+                        graph.number_of_nodes(),
+                        graph.number_of_edges(),
+                        "with the edges in a forked child" if staged.forked else "in this process",
+                    )
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))
                 try:

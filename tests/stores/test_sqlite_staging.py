@@ -21,7 +21,7 @@ from tests.stores.test_store_behaviour import NIGHT1, as_written, record_run
 def test_a_graph_staged_in_a_child_reads_back_as_written(
     tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_stage, "FORK_MIN_EDGES", 1)
+    monkeypatch.setattr(sqlite_stage, "FORK_MIN_NODES", 1)
     # Staging forks only in a single-threaded process: a thread left by another test
     # would make it stage in-process (correct, but not what this test is about).
     assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
@@ -39,7 +39,7 @@ def test_a_graph_staged_in_a_child_reads_back_as_written(
 def test_edges_are_staged_in_this_process_when_the_child_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_stage, "FORK_MIN_EDGES", 1)
+    monkeypatch.setattr(sqlite_stage, "FORK_MIN_NODES", 1)
     graph = small_estate()
     real_write = sqlite_stage.write_edges
     parent = os.getpid()
@@ -62,7 +62,7 @@ def test_edges_are_staged_in_this_process_when_the_child_fails(
 def test_edges_are_staged_in_this_process_when_no_child_can_be_forked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_stage, "FORK_MIN_EDGES", 1)
+    monkeypatch.setattr(sqlite_stage, "FORK_MIN_NODES", 1)
 
     def no_fork() -> int:
         raise OSError(12, "Cannot allocate memory")
