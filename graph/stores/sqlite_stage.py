@@ -18,8 +18,10 @@ scratch file and merging it in one statement.)
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -33,6 +35,7 @@ import networkx as nx
 from graph.stores.common import edge_tuples, node_tuples
 
 SCRATCH_PREFIX = ".tenantmap-stage-"
+_PR_SET_PDEATHSIG = 1
 # Below this many nodes forking costs more than it saves. (Nodes, not edges: counting
 # a MultiDiGraph's edges walks all of them, ~0.5 s at a million elements.)
 FORK_MIN_NODES = 10_000
@@ -69,6 +72,7 @@ class Staged:
             and threading.active_count() == 1
             and self.graph.number_of_nodes() >= FORK_MIN_NODES
         ):
+            parent = os.getpid()
             try:
                 self._pid = os.fork()
             except OSError:  # no memory or process slot for a child: stage here instead
@@ -76,6 +80,7 @@ class Staged:
             if self._pid == 0:  # the child: write the file and leave without any cleanup
                 code = 1
                 try:
+                    _die_with(parent)
                     write_edges(self.graph, self._edges)
                     code = 0
                 finally:
@@ -111,6 +116,19 @@ class Staged:
             self._pid = None
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _die_with(parent: int) -> None:
+    """Cut the child loose from the parent's files and life.
+
+    It inherited every open file, the state lock among them: holding a copy, it
+    would keep the lock after the parent died, so it closes them all (it needs
+    none; the files it writes it opens itself). And the kernel kills it when the
+    parent dies (Linux prctl PR_SET_PDEATHSIG), so no orphan writes on."""
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
+        os._exit(1)  # no guarantee, or the parent is already gone: do nothing
 
 
 def sweep_abandoned(directory: Path) -> None:
