@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -531,6 +532,28 @@ def _shown(value: Any) -> Any:
     return value
 
 
+# ARM ids and names are case-insensitive and Azure spells the same one differently from
+# call to call (`resourceGroups`/`resourcegroups`, `RG-WEB`/`rg-web`): a new spelling of
+# the same id is not a change. The graph keeps the spelling Azure sent, to show it.
+_SPELLINGS = ("armId", "resourceGroup")
+_ID_IN_JSON = re.compile(r'"(/(?:subscriptions|providers|tenants)/[^"\\]*)"', re.I)
+
+
+def _ids_lowered(text: str) -> str:
+    return _ID_IN_JSON.sub(lambda m: m.group(0).lower(), text)
+
+
+def _same_but_spelling(prop: str, old: Any, new: Any, props: dict[str, Any]) -> bool:
+    """Do two values differ only in the letter case of ARM ids or names?"""
+    if not (isinstance(old, str) and isinstance(new, str)) or old.lower() != new.lower():
+        return False
+    if prop in _SPELLINGS:
+        return True
+    if prop == "name":  # an ARM name (the id's last segment), not a display name
+        return str(props.get("armId", "")).rstrip("/").lower().endswith("/" + new.lower())
+    return old.startswith(("[", "{")) and _ids_lowered(old) == _ids_lowered(new)
+
+
 def changes(current: nx.MultiDiGraph, previous: nx.MultiDiGraph | None) -> list[Row]:
     """Added and removed nodes and edges, and changed properties, from previous to current."""
     prev = previous if previous is not None else nx.MultiDiGraph()
@@ -555,8 +578,9 @@ def changes(current: nx.MultiDiGraph, previous: nx.MultiDiGraph | None) -> list[
         kind: str, ident: str, label: Any, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
         for prop in sorted(set(old) | set(new)):
-            if old.get(prop) != new.get(prop):
-                row("changed", kind, ident, label, prop, old.get(prop), new.get(prop))
+            before, after = old.get(prop), new.get(prop)
+            if before != after and not _same_but_spelling(prop, before, after, new):
+                row("changed", kind, ident, label, prop, before, after)
 
     for n, data in current.nodes(data=True):
         if n not in prev:
@@ -816,7 +840,7 @@ ORDER BY subscriptionId, target, publicIp, ports""",
                 "foreign",
             ),
             answer=vnet_reach,
-            cypher="""MATCH (v:VirtualNetwork {id: toLower($vnet_id)})
+            cypher="""MATCH (v:VirtualNetwork {id: toLower(rtrim(trim($vnet_id), '/'))})
 CALL (v) {
   MATCH (gw:VirtualNetworkGateway)-[:CONNECTS_TO]->(v)
   RETURN gw AS x, 'gateway' AS relation, v.id AS via, null AS state, 0 AS rank
@@ -928,8 +952,9 @@ ORDER BY channel, from, to""",
             ),
             answer=mg_subscriptions,
             cypher="""MATCH (m:ManagementGroup)
-WHERE m.id = toLower($management_group) OR m.name = $management_group
-   OR m.displayName = $management_group
+WITH m, toLower(rtrim(trim($management_group), '/')) AS wanted
+WHERE m.id = wanted OR m.id = '/providers/microsoft.management/managementgroups/' + wanted
+   OR toLower(m.name) = wanted OR toLower(m.displayName) = wanted
 MATCH path = (m)-[:CONTAINS*1..]->(s:Subscription)
 WHERE all(n IN nodes(path)[1..-1] WHERE n:ManagementGroup) AND coalesce(s.present, true)
 RETURN DISTINCT s.id AS subscriptionId, s.name AS name, s.state AS state, s.tenantId AS tenantId,
@@ -942,7 +967,9 @@ ORDER BY managementGroupPath, subscriptionId""",
             description=(
                 "What changed since the previous run: nodes and edges added or removed, and every property "
                 "whose value changed, comparing the latest completed run's graph with the one before it. "
-                "The stores' own bookkeeping (firstSeen, lastSeen, present) is not a change."
+                "The stores' own bookkeeping (firstSeen, lastSeen, present) is not a change, and "
+                "neither is a new letter case of the same ARM id or name (Azure ids are "
+                "case-insensitive)."
             ),
             params=(),
             columns=("change", "kind", "id", "label", "property", "before", "after"),

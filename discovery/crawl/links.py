@@ -31,7 +31,8 @@ LINK_KEYS = frozenset(
         "networkManagerId",
     }
 )
-_SUBSCRIPTION = re.compile(r"^/subscriptions/([0-9a-fA-F-]{36})(?:/|$)")
+# ARM ids are case-insensitive: Azure itself writes `/Subscriptions/...` in some references.
+_SUBSCRIPTION = re.compile(r"^\s*/subscriptions/([0-9a-f-]{36})(?:/|$)", re.I)
 _HUB_PEERING = "remotevnettohubpeering_"
 _HUB_VNET = re.compile(r"/providers/microsoft\.network/virtualnetworks/hv_[^/]*$", re.I)
 

@@ -45,7 +45,7 @@ from azure.mgmt.core.policies import AsyncARMChallengeAuthenticationPolicy
 from discovery.crawl.errors import CrawlError
 
 USER_AGENT = "tenantmap-crawler/0.1"
-_SUBSCRIPTION_IN_PATH = re.compile(r"/subscriptions/([0-9a-fA-F-]{36})(?:/|$|\?)")
+_SUBSCRIPTION_IN_PATH = re.compile(r"/subscriptions/([0-9a-f-]{36})(?:/|$|\?)", re.I)
 _READ_ONLY_POSTS = (
     "/providers/microsoft.resourcegraph/resources",
     "/providers/microsoft.management/getentities",

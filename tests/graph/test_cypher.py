@@ -26,6 +26,14 @@ PARAMS = {
     ),
     "mg-subscriptions": ("corp",),
 }
+# The same parameters as a person may type them: ARM ids and names are case-insensitive.
+RESPELLED = {
+    "vnet-reach": (
+        "/SUBSCRIPTIONS/1A2B3C4D-0000-4000-8000-000000000102/resourcegroups/RG-NETWORK/"
+        "providers/microsoft.network/VirtualNetworks/VNET-PAYMENTS/",
+    ),
+    "mg-subscriptions": ("CORP",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +96,21 @@ def test_query_cypher_answers_like_the_python_query(
     records, _, _ = driver.execute_query(
         query.cypher,
         dict(zip(query.params, params, strict=True)),
+        database_=os.environ.get("NEO4J_DATABASE"),
+    )
+    assert _rows([r.data() for r in records], query.columns) == _rows(expected, query.columns)
+
+
+@pytest.mark.parametrize("name", sorted(RESPELLED))
+def test_query_cypher_takes_ids_and_names_in_any_letter_case(
+    driver: Any, sample: nx.MultiDiGraph, name: str
+) -> None:
+    query = QUERIES[name]
+    expected = query.run(sample, *PARAMS[name])
+    assert expected
+    records, _, _ = driver.execute_query(
+        query.cypher,
+        dict(zip(query.params, RESPELLED[name], strict=True)),
         database_=os.environ.get("NEO4J_DATABASE"),
     )
     assert _rows([r.data() for r in records], query.columns) == _rows(expected, query.columns)

@@ -22,6 +22,7 @@ from tests.graph.handmade import (
     LB,
     LOCAL_GATEWAY,
     MSP,
+    NSG_APP,
     PARTNER,
     PARTNER_CIRCUIT,
     PARTNER_GATEWAY,
@@ -181,6 +182,24 @@ def test_mg_subscriptions_of_an_unknown_group_says_what_to_give(contoso: nx.Mult
         run(contoso, "mg-subscriptions", "nope")
 
 
+def test_vnet_reach_takes_the_vnet_id_in_any_letter_case(contoso: nx.MultiDiGraph) -> None:
+    # Azure resource ids are case-insensitive ("Resource naming restrictions", Microsoft Learn).
+    respelled = HUB_VNET.upper().replace(
+        "/PROVIDERS/MICROSOFT.NETWORK/", "/providers/microsoft.network/"
+    )
+    assert run(contoso, "vnet-reach", respelled + "/") == run(contoso, "vnet-reach", HUB_VNET)
+
+
+def test_mg_subscriptions_takes_the_group_name_in_any_letter_case(contoso: nx.MultiDiGraph) -> None:
+    expected = run(contoso, "mg-subscriptions", "mg-prod")
+    assert expected
+    assert run(contoso, "mg-subscriptions", "MG-PROD") == expected
+    assert (
+        run(contoso, "mg-subscriptions", "/PROVIDERS/Microsoft.Management/MANAGEMENTGROUPS/MG-Prod")
+        == expected
+    )
+
+
 def test_queries_leave_out_stale_items_unless_asked(contoso: nx.MultiDiGraph) -> None:
     g = copy.deepcopy(contoso)
     for data in g[node_id(HUB_VNET)][node_id(PARTNER_VNET)].values():
@@ -217,6 +236,35 @@ def test_changes_ignore_the_stores_bookkeeping(contoso: nx.MultiDiGraph) -> None
     for _, data in current.nodes(data=True):
         data["lastSeen"] = "2026-11-28T02:00:00Z"
     assert run(current, "changes", previous=contoso) == []
+
+
+def test_changes_ignore_a_new_letter_case_of_the_same_ids(contoso: nx.MultiDiGraph) -> None:
+    previous = copy.deepcopy(contoso)
+    current = copy.deepcopy(contoso)
+    rules = [{"id": f"{NSG_APP}/securityRules/allow-https", "name": "allow-https"}]
+    previous.nodes[node_id(NSG_APP)]["securityRules"] = json.dumps(rules)
+    respelled = [{"id": f"{NSG_APP}/securityRules/allow-https".upper(), "name": "allow-https"}]
+    current.nodes[node_id(NSG_APP)]["securityRules"] = json.dumps(respelled)
+    vm = current.nodes[node_id(VM_WEB)]
+    vm.update(armId=vm["armId"].upper(), name=vm["name"].upper())
+    vm["resourceGroup"] = vm["resourceGroup"].upper()
+    assert run(current, "changes", previous=previous) == []
+
+
+def test_changes_report_a_change_of_case_that_is_not_an_id(contoso: nx.MultiDiGraph) -> None:
+    previous = copy.deepcopy(contoso)
+    current = copy.deepcopy(contoso)
+    rules = [{"id": f"{NSG_APP}/securityRules/allow-https", "description": "web"}]
+    previous.nodes[node_id(NSG_APP)]["securityRules"] = json.dumps(rules)
+    current.nodes[node_id(NSG_APP)]["securityRules"] = json.dumps(
+        [{**rules[0], "description": "WEB"}]
+    )
+    current.nodes[SUB_PROD]["name"] = str(current.nodes[SUB_PROD]["name"]).upper()
+    rows = run(current, "changes", previous=previous)
+    assert {(r["id"], r["property"]) for r in rows} == {
+        (node_id(NSG_APP), "securityRules"),
+        (SUB_PROD, "name"),
+    }
 
 
 def test_format_json_gives_the_rows_with_their_columns(contoso: nx.MultiDiGraph) -> None:
