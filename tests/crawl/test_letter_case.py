@@ -1,8 +1,8 @@
-"""ARM ids are case-insensitive ("Resource naming and tagging decision guide" and the
-ARM template function `resourceId()` docs on Microsoft Learn: ids compare without
-regard to case), and Azure itself spells one id differently from one API to the
-next. The sample estate with every id re-spelled, crawled through the real SDKs
-against the emulator, must give exactly the same graph and findings."""
+"""ARM ids are case-insensitive ("Naming rules and restrictions for Azure resources",
+Microsoft Learn: resource and resource group names are case-insensitive), and Azure
+itself spells one id differently from one API to the next. The sample estate with
+every id re-spelled, and its inventory too, crawled through the real SDKs against the
+emulator, must give exactly the same graph and findings."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from graph.inventory import load_inventory
 from graph.queries import QUERIES
 from graph.snapshot import load_snapshot
 from tests.crawl.helpers import crawl_emulator, resource_lines
-from tests.estates.letter_case import respell_estate
+from tests.estates.letter_case import respell_estate, respell_inventory
 
 SEED = 20261127
 # What a finding shows a person keeps Azure's spelling; everything else is compared as it is.
@@ -31,7 +31,7 @@ _DISPLAYED = ("subjectName", "title")
 
 
 def _crawl_and_analyse(
-    estate: Path, out: Path, mode: str
+    estate: Path, inventory: Path, out: Path, mode: str
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     with running_emulator(estate) as emu:
         crawl_emulator(emu, out / "snapshot", out / "state", mode, progress=False)
@@ -40,7 +40,7 @@ def _crawl_and_analyse(
     report = analyse(
         graph,
         snap,
-        load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
+        load_inventory(inventory),
         today=dt.date(2026, 11, 27),
         run={"id": "case", "startedAt": "2026-11-27T02:00:00Z"},
         previous=None,
@@ -62,8 +62,11 @@ def both(
     mode = str(request.param)
     root = tmp_path_factory.mktemp(f"case-{mode}")
     estate = respell_estate(SAMPLE_ESTATE, root / "estate", SEED)
-    original = _crawl_and_analyse(SAMPLE_ESTATE, root / "original", mode)
-    respelled = _crawl_and_analyse(estate, root / "respelled", mode)
+    inventory = respell_inventory(SAMPLE_ESTATE / "inventory.yaml", root / "inventory.yaml", SEED)
+    original = _crawl_and_analyse(
+        SAMPLE_ESTATE, SAMPLE_ESTATE / "inventory.yaml", root / "original", mode
+    )
+    respelled = _crawl_and_analyse(estate, inventory, root / "respelled", mode)
     return original, respelled, root
 
 
@@ -73,6 +76,10 @@ def test_the_estate_really_is_respelled(both: Any) -> None:
     assert "/resourcegroups/" in text.lower() and "/resourceGroups/" not in text
     assert "/providers/microsoft.network/" in text
     assert "/PE-FABRIKAM-SETTLEMENT" in text
+    inventory = (root / "inventory.yaml").read_text("utf-8")
+    assert (
+        "72F988BF-0000-4000-8000-000000000001" in inventory and "CONTOSO-LANDING-ZONES" in inventory
+    )
 
 
 def test_a_respelled_estate_gives_the_same_graph(both: Any) -> None:

@@ -15,6 +15,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+# Inventory keys whose values are ids or names of Azure things (inventory.md).
+_INVENTORY_IDS = frozenset({"id", "tenant", "resource", "subject", "subscriptions"})
 # Segments whose next segment is a name (a GUID or a user-chosen name).
 _NAMED_BY_NEXT = {"subscriptions", "resourcegroups", "tenants"}
 # The files whose ids are re-spelled: everything the emulator serves.
@@ -87,4 +91,35 @@ def respell_estate(source: Path, target: Path, seed: int) -> Path:
     lines = (source / "resources.jsonl").read_text("utf-8").splitlines()
     respelled = [json.dumps(respell(json.loads(line), rng)) for line in lines if line.strip()]
     (target / "resources.jsonl").write_text("\n".join(respelled) + "\n", "utf-8")
+    return target
+
+
+def _respell_inventory_value(value: Any, rng: random.Random) -> Any:
+    if isinstance(value, dict):
+        return _respell_inventory(value, rng)
+    if isinstance(value, list):
+        return [_respell_inventory_value(item, rng) for item in value]
+    if isinstance(value, str):
+        return respell_id(value, rng) if is_arm_id(value) else value.upper()
+    return value
+
+
+def _respell_inventory(value: Any, rng: random.Random) -> Any:
+    if isinstance(value, list):
+        return [_respell_inventory(item, rng) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: _respell_inventory_value(item, rng)
+            if key in _INVENTORY_IDS
+            else _respell_inventory(item, rng)
+            for key, item in value.items()
+        }
+    return value
+
+
+def respell_inventory(source: Path, target: Path, seed: int) -> Path:
+    """The inventory with every tenant, subscription, circuit, group and resource it names
+    re-spelled (GUIDs, group names and subjects upper-cased, ARM ids as respell_id)."""
+    data = yaml.safe_load(source.read_text("utf-8"))
+    target.write_text(yaml.safe_dump(_respell_inventory(data, random.Random(seed))), "utf-8")
     return target
