@@ -87,7 +87,9 @@ class MailSettings:
 
 
 def should_send(report: Report, settings: MailSettings) -> bool:
-    return settings.always or report.summary.new > 0 or report.summary.resolved > 0
+    s = report.summary
+    # A finding that got worse is mailed like a new one (findings.md).
+    return settings.always or s.new > 0 or s.worsened > 0 or s.resolved > 0
 
 
 @cache
@@ -139,7 +141,8 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
 
 
 def send_report(report: dict[str, Any] | Report, out_dir: Path, settings: MailSettings) -> bool:
-    """Mail the report; False when there was nothing to say (nothing new or resolved, not `always`).
+    """Mail the report; False when there was nothing to say (nothing new, worse or resolved,
+    and not `always`).
 
     Raises MailError with one sentence when the mail could not be sent (the caller
     adds where the reports are; they stay on disk).

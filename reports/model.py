@@ -92,6 +92,7 @@ class BySeverity(_Strict):
 class Summary(_Strict):
     open: int = Field(ge=0)
     new: int = Field(ge=0)
+    worsened: int = Field(default=0, ge=0)  # reports written before `worsened` existed
     resolved: int = Field(ge=0)
     accepted: int = Field(ge=0)
     bySeverity: BySeverity
@@ -149,6 +150,34 @@ class Details(_Open):
     notes: list[str] = Field(default_factory=list)
 
 
+class NewEntry(_Open):
+    entry: str
+    via: str
+    frontendPorts: list[PortSpec] = Field(default_factory=list)
+
+
+class SeverityChange(_Open):
+    from_: Severity = Field(alias="from")
+    to: Severity
+
+
+class CountChange(_Open):
+    from_: int = Field(alias="from")
+    to: int
+    new: list[Edge] = Field(default_factory=list)
+
+
+class Change(_Open):
+    """What grew (`worsened`) or shrank (`shrank`) in an existing finding since the last run."""
+
+    ports: list[PortSpec] = Field(default_factory=list)
+    entries: list[NewEntry] = Field(default_factory=list)
+    severity: SeverityChange | None = None
+    channels: list[str] = Field(default_factory=list)
+    observations: CountChange | None = None
+    reaches: list[str] = Field(default_factory=list)
+
+
 class Acceptance(_Open):
     reason: str | None = None
     expires: str | None = None
@@ -167,10 +196,21 @@ class Finding(_Open):
     evidence: list[Edge] = Field(default_factory=list)
     details: Details = Field(default_factory=Details)
     accepted: Acceptance | None = None
+    worsened: Change | None = None
+    shrank: Change | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status != "accepted"
+
+    @property
+    def is_worsened(self) -> bool:
+        return self.status == "existing" and self.worsened is not None
+
+    @property
+    def alerts(self) -> bool:
+        """New or worse than last night: listed first, mailed, counted by --fail-on new."""
+        return self.status == "new" or self.is_worsened
 
 
 class Resolved(_Open):

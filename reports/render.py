@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports import topology
 from reports.model import Report, parse_report
-from reports.views import DETAIL_LIMIT, ReportView, ports_text
+from reports.views import DETAIL_LIMIT, ReportView, change_text, ports_text
 
 SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#c2410c", "medium": "#a16207", "low": "#1d4ed8"}
 
@@ -52,6 +52,7 @@ CSV_COLUMNS = (
     "ports",
     "reaches",
     "notes",
+    "worsened",
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -160,6 +161,7 @@ def render_csv(report: Report) -> str:
             ports_text(d.ports).replace(", ", "; "),
             "; ".join(d.reaches),
             "; ".join(d.notes),
+            change_text(f.worsened) if f.is_worsened else "",
         ]
         writer.writerow([csv_cell(c) for c in row])
     return buf.getvalue()

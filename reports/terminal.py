@@ -33,7 +33,8 @@ def render_terminal(
     console.print(Text(view.subject_line(), style="bold"))
     sev = ", ".join(f"{n} {name}" for name, n in view.severity_rows)
     console.print(
-        f"open {s.open} ({sev}) · new {s.new} · resolved {s.resolved} · accepted {s.accepted}"
+        f"open {s.open} ({sev}) · new {s.new} · worse {s.worsened} · resolved {s.resolved}"
+        f" · accepted {s.accepted}"
         f" · run {parsed.run.id or 'unrecorded'} ({parsed.run.today})",
         markup=False,
         highlight=False,
@@ -52,12 +53,15 @@ def render_terminal(
     table.add_column("id", no_wrap=True, style="dim")
     for fv in shown:
         f = fv.f
-        status = f.status + (" (unverified)" if f.unverified else "")
+        status = ("worse" if f.is_worsened else f.status) + (
+            " (unverified)" if f.unverified else ""
+        )
+        title = f.title + (f"\ngrew: {view.change_text(f.worsened)}" if f.is_worsened else "")
         table.add_row(
             Text(f.severity, style=SEVERITY_STYLES[f.severity]),
-            Text(status, style="bold magenta" if f.status == "new" else ""),
+            Text(status, style="bold magenta" if f.alerts else ""),
             Text(f.kind),
-            Text(f.title),
+            Text(title),
             Text(fv.subject.short),
             Text(f.id),
         )

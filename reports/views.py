@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.model import KINDS, SEVERITIES, Edge, Finding, PortSpec, Report
+from reports.model import KINDS, SEVERITIES, Change, Edge, Finding, PortSpec, Report
 from reports.naming import GUID, KIND_TITLES, Namer, is_real_name
 
 # Findings beyond this many (new first, then in report order) are listed in one
@@ -71,6 +72,10 @@ class KindGroup:
     def new(self) -> int:
         return sum(1 for v in self.detailed + self.compact if v.f.status == "new")
 
+    @property
+    def worse(self) -> int:
+        return sum(1 for v in self.detailed + self.compact if v.f.is_worsened)
+
 
 def ports_text(ports: list[PortSpec]) -> str:
     return ", ".join(p.label() for p in ports)
@@ -93,6 +98,31 @@ def edge_facts(edge: Edge) -> str:
     return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge.extras().items())
 
 
+def change_text(change: Change | None, name: Callable[[str], str] = str) -> str:
+    """What grew or shrank, in one line: `ports 3389/tcp; severity high → critical`."""
+    if change is None:
+        return ""
+    parts = []
+    if change.ports:
+        parts.append(f"ports {ports_text(change.ports)}")
+    if change.entries:
+        ways = [
+            f"{e.via} {name(e.entry)}"
+            + (f" ({ports_text(e.frontendPorts)})" if e.frontendPorts else "")
+            for e in change.entries
+        ]
+        parts.append("entry points " + ", ".join(ways))
+    if change.severity:
+        parts.append(f"severity {change.severity.from_} → {change.severity.to}")
+    if change.channels:
+        parts.append("channels " + ", ".join(change.channels))
+    if change.observations:
+        parts.append(f"links {change.observations.from_} → {change.observations.to}")
+    if change.reaches:
+        parts.append("reaches " + ", ".join(name(r) for r in change.reaches))
+    return "; ".join(parts)
+
+
 def _looks_like_id(text: str) -> bool:
     low = text.lower()
     return bool(GUID.match(low)) or low.startswith(("/subscriptions/", "/providers/", "site:"))
@@ -106,9 +136,12 @@ class ReportView:
         self.namer = Namer.for_report(report)
         self._refs: dict[str, NodeRef] = {}
         self.views = [self._view(f) for f in report.findings]
-        self.new_first = [v for v in self.views if v.f.status == "new"] + [
-            v for v in self.views if v.f.status == "existing"
-        ]
+        # New findings, then those that got worse (alerted alike), then the rest.
+        self.new_first = (
+            [v for v in self.views if v.f.status == "new"]
+            + [v for v in self.views if v.f.is_worsened]
+            + [v for v in self.views if v.f.status == "existing" and not v.f.is_worsened]
+        )
         self.accepted = [v for v in self.views if not v.f.is_open]
         self._partition(detail_limit)
 
@@ -191,6 +224,10 @@ class ReportView:
             entry_refs=tuple(self.ref(e.entry) for e in d.entries),
         )
 
+    def change_text(self, change: Change | None) -> str:
+        """What grew or shrank, in one line, with short names for ids."""
+        return change_text(change, lambda node_id: self.ref(node_id).short)
+
     # -- summary -----------------------------------------------------------
     @property
     def severity_rows(self) -> list[tuple[str, int]]:
@@ -227,6 +264,8 @@ class ReportView:
         parts = []
         if s.new:
             parts.append(f"{s.new} new")
+        if s.worsened:
+            parts.append(f"{s.worsened} worse")
         if s.resolved:
             parts.append(f"{s.resolved} resolved")
         if not parts:

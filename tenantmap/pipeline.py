@@ -414,5 +414,5 @@ def send_mail(outcome: RunOutcome, settings: MailSettings) -> RunOutcome:
         )
         outcome.exit_code = ExitCode.PARTIAL
         return outcome
-    log.info("mail %s", "sent" if sent else "not sent: nothing new or resolved")
+    log.info("mail %s", "sent" if sent else "not sent: nothing new, worse or resolved")
     return outcome

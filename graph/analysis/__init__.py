@@ -15,7 +15,13 @@ from graph.analysis.exposure_findings import (
     expired_approval_findings,
     exposure_findings,
 )
-from graph.analysis.findings import OPEN_STATUSES, SEVERITIES, Finding, severity_at_least
+from graph.analysis.findings import (
+    OPEN_STATUSES,
+    SEVERITIES,
+    Finding,
+    is_alerting,
+    severity_at_least,
+)
 from graph.analysis.report import assemble
 from graph.analysis.tenants import SnapshotLike, observe
 from graph.collector import collector_paused
@@ -111,7 +117,7 @@ def fail_on_hit(report: dict[str, Any], fail_on: str) -> bool:
         raise ValueError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
     open_findings = [f for f in report.get("findings") or [] if f.get("status") in OPEN_STATUSES]
     if fail_on == "new":
-        return any(f.get("status") == "new" for f in open_findings)
+        return any(is_alerting(f) for f in open_findings)
     if fail_on == "open":
         return bool(open_findings)
     return any(severity_at_least(str(f.get("severity")), fail_on) for f in open_findings)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from graph.analysis.findings import OPEN_STATUSES, Finding, sort_key
+from graph.analysis.worsened import shrank, worsened
 from graph.inventory import Inventory
 
 
@@ -29,6 +30,16 @@ def _accepted_note(inventory: Inventory, kind: str, subject: str, today: dt.date
     if entry is None:
         return None
     return {"reason": entry.reason, "expires": entry.expires.isoformat()}
+
+
+def _compare(doc: dict[str, Any], prev: dict[str, Any]) -> None:
+    """Name what grew (`worsened`, alerted) and what shrank (`shrank`, only recorded)."""
+    grew = worsened(doc, prev)
+    if grew:
+        doc["worsened"] = grew
+    went = shrank(doc, prev)
+    if went:
+        doc["shrank"] = went
 
 
 def finding_document(
@@ -85,15 +96,16 @@ def apply_history(
         seen_ids.add(finding.id)
         prev = prev_findings.get(finding.id)
         accepted = _accepted_note(inventory, finding.kind, finding.subject, today)
-        findings.append(
-            finding_document(
-                finding,
-                status=_status(accepted is not None, prev),
-                first_seen=str(prev.get("firstSeen") or seen_at) if prev else seen_at,
-                last_seen=seen_at,
-                accepted=accepted,
-            )
+        doc = finding_document(
+            finding,
+            status=_status(accepted is not None, prev),
+            first_seen=str(prev.get("firstSeen") or seen_at) if prev else seen_at,
+            last_seen=seen_at,
+            accepted=accepted,
         )
+        if prev is not None and doc["status"] == "existing":
+            _compare(doc, prev)
+        findings.append(doc)
 
     resolved: list[dict[str, Any]] = []
     for fid, prev in prev_findings.items():
@@ -121,6 +133,9 @@ def apply_history(
         carried["unverified"] = True
         carried.setdefault("lastSeen", prev_seen_at)
         carried.pop("accepted", None)
+        # Not seen tonight, so nothing is known to have grown since last night.
+        carried.pop("worsened", None)
+        carried.pop("shrank", None)
         if accepted is not None:
             carried["accepted"] = accepted
         findings.append(carried)

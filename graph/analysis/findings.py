@@ -41,6 +41,16 @@ def finding_id(kind: str, subject: str) -> str:
     return hashlib.sha256(f"{kind}|{subject}".encode()).hexdigest()[:16]
 
 
+def is_worsened(finding: dict[str, Any]) -> bool:
+    """An existing finding that grew since the previous run (findings.md)."""
+    return finding.get("status") == "existing" and bool(finding.get("worsened"))
+
+
+def is_alerting(finding: dict[str, Any]) -> bool:
+    """New, or worse than last night: mailed and counted by `--fail-on new` alike."""
+    return finding.get("status") == "new" or is_worsened(finding)
+
+
 def severity_at_least(severity: str, threshold: str) -> bool:
     return _SEVERITY_ORDER.get(severity, 99) <= _SEVERITY_ORDER[threshold]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.findings import KINDS, OPEN_STATUSES, SEVERITIES
+from graph.analysis.findings import KINDS, OPEN_STATUSES, SEVERITIES, is_worsened
 from graph.analysis.sites import covering_site
 from graph.analysis.tenants import (
     EXPRESSROUTE,
@@ -100,6 +100,7 @@ def summary_section(
     return {
         "open": len(open_findings),
         "new": sum(1 for f in open_findings if f.get("status") == "new"),
+        "worsened": sum(1 for f in open_findings if is_worsened(f)),
         "resolved": len(resolved),
         "accepted": sum(1 for f in findings if f.get("status") == "accepted"),
         "bySeverity": {s: by_severity.get(s, 0) for s in SEVERITIES},

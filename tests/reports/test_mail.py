@@ -64,7 +64,7 @@ def test_mail_subject_names_the_organization_and_counts_new_open_and_critical(
         sent = send_report(full_report, written(full_report, tmp_path), settings_for(server))
     assert sent is True
     assert only_message(server)["Subject"] == (
-        "tenantmap Contoso: 5 new, 2 resolved, 13 open (1 critical, 7 high), coverage incomplete"
+        "tenantmap Contoso: 5 new, 1 worse, 2 resolved, 13 open (1 critical, 7 high), coverage incomplete"
     )
 
 
@@ -196,6 +196,48 @@ def test_a_resolved_finding_alone_is_worth_a_mail(
     message = only_message(server)
     assert message["Subject"].startswith("tenantmap Contoso: 1 resolved, 13 open")
     assert full_report["resolved"][0]["title"] in body(message, "plain")
+
+
+def _worse(report: dict[str, Any]) -> dict[str, Any]:
+    """The first existing finding of the report, made worse than last night."""
+    finding = next(f for f in report["findings"] if f["status"] == "existing")
+    finding["worsened"] = {
+        "ports": [{"protocol": "tcp", "ports": "3389"}],
+        "severity": {"from": "high", "to": "critical"},
+    }
+    report["summary"]["worsened"] = 1
+    return finding
+
+
+def test_a_worse_finding_alone_is_mailed_with_what_grew(
+    quiet_report: dict[str, Any], tmp_path: Path, certs: Certificates
+) -> None:
+    finding = _worse(quiet_report)
+    with running_mail_server(certs) as server:
+        sent = send_report(quiet_report, written(quiet_report, tmp_path), settings_for(server))
+    assert sent is True
+    message = only_message(server)
+    assert str(message["Subject"]).strip().startswith("tenantmap Contoso: 1 worse, 13 open")
+    text = body(message, "plain")
+    assert "Worse since the last run: 1" in text
+    assert f"WORSE [{finding['severity'].upper()}] {finding['title']}" in text
+    assert "grew: ports 3389/tcp; severity high → critical" in text
+    html = body(message, "html")
+    assert ">WORSE<" in html and "grew: ports 3389/tcp; severity high → critical" in html
+
+
+def test_worse_findings_are_listed_right_after_the_new_ones(
+    full_report: dict[str, Any], tmp_path: Path, certs: Certificates
+) -> None:
+    with running_mail_server(certs) as server:
+        send_report(full_report, written(full_report, tmp_path), settings_for(server))
+    text = body(only_message(server), "plain")
+    open_findings = [f for f in full_report["findings"] if f["status"] != "accepted"]
+    order = sorted(open_findings, key=lambda f: text.index(f["title"]))
+    kinds = ["worse" if f.get("worsened") else f["status"] for f in order]
+    n_new = kinds.count("new")
+    assert kinds[: n_new + 1] == ["new"] * n_new + ["worse"]
+    assert set(kinds[n_new + 1 :]) == {"existing"}
 
 
 def test_credentials_over_an_unencrypted_connection_are_refused_without_insecure(

@@ -264,7 +264,7 @@ def test_markdown_has_the_summary_table_and_every_open_finding_with_its_evidence
     full_report: dict[str, Any], tmp_path: Path
 ) -> None:
     md = write_reports(full_report, tmp_path)["report.md"].read_text(encoding="utf-8")
-    assert "| 13 | 5 | 2 | 1 | 1 | 7 | 3 | 2 |" in md
+    assert "| 13 | 5 | 1 | 2 | 1 | 1 | 7 | 3 | 2 |" in md
     for f in full_report["findings"]:
         if f["status"] != "accepted":
             assert f["id"] in md
@@ -281,19 +281,51 @@ def read_csv(report: dict[str, Any], tmp_path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def test_markdown_and_html_show_a_worse_finding_and_what_grew(
+    full_report: dict[str, Any], tmp_path: Path
+) -> None:
+    worse = next(f for f in full_report["findings"] if f.get("worsened"))
+    files = write_reports(full_report, tmp_path)
+    md = files["report.md"].read_text(encoding="utf-8")
+    assert f"#### ⚠️ WORSE · HIGH · {worse['title']}" in md
+    assert "- **worse since the last run**: ports 443/tcp; entry points application-gateway" in md
+    html = files["report.html"].read_text(encoding="utf-8")
+    card = html.split(f'id="f-{worse["id"]}"')[1].split("</article>")[0]
+    assert '<span class="badge new worse"' in card
+    assert '<dd class="grew">ports 443/tcp; entry points application-gateway' in card
+    assert '<div class="l">worse since last run</div>' in html
+
+
+def test_what_only_shrank_is_shown_without_alerting(
+    full_report: dict[str, Any], tmp_path: Path
+) -> None:
+    smaller = next(f for f in full_report["findings"] if f.get("shrank"))
+    files = write_reports(full_report, tmp_path)
+    md = files["report.md"].read_text(encoding="utf-8")
+    section = md.split(smaller["title"])[1].split("####")[0]
+    assert "- less than the last run: links 2 → 1" in section
+    assert "WORSE" not in md.split(smaller["title"])[0].rsplit("####", 1)[1]
+
+
 def test_csv_has_one_row_per_finding_with_the_agreed_columns(
     full_report: dict[str, Any], tmp_path: Path
 ) -> None:
     rows = read_csv(full_report, tmp_path)
     assert list(rows[0]) == [
         "id", "kind", "severity", "status", "unverified", "subject", "subjectName",
-        "title", "firstSeen", "ports", "reaches", "notes",
+        "title", "firstSeen", "ports", "reaches", "notes", "worsened",
     ]  # fmt: skip
     assert [r["id"] for r in rows] == [f["id"] for f in full_report["findings"]]
     web = next(r for r in rows if r["subjectName"] == "web-02")
     assert web["ports"] == "8080-8090/tcp; 53/udp"
     assert web["notes"] == "admin-rules-not-evaluated; route-none"
     assert {r["unverified"] for r in rows} == {"true", "false"}
+    [worse] = [r for r in rows if r["worsened"]]
+    assert worse["subjectName"] == "shop-agw"
+    assert worse["worsened"].startswith(
+        "ports 443/tcp; entry points application-gateway /subscriptions/"
+    )
+    assert worse["worsened"].endswith("; severity medium → high")
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(

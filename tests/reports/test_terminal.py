@@ -17,7 +17,7 @@ def printed(report: dict[str, Any], **kwargs: Any) -> str:
 
 def test_terminal_view_starts_with_the_summary_line(full_report: dict[str, Any]) -> None:
     text = printed(full_report)
-    assert text.splitlines()[0].startswith("tenantmap Contoso: 5 new, 2 resolved, 13 open")
+    assert text.splitlines()[0].startswith("tenantmap Contoso: 5 new, 1 worse, 2 resolved, 13 open")
 
 
 def test_terminal_view_lists_new_findings_first_and_hides_accepted_ones(
@@ -31,6 +31,20 @@ def test_terminal_view_lists_new_findings_first_and_hides_accepted_ones(
         next(f["status"] for f in full_report["findings"] if f["id"] in row) for row in rows
     ]
     assert statuses == ["new"] * 5 + ["existing"] * 8
+
+
+def test_terminal_view_shows_a_worse_finding_after_the_new_ones_with_what_grew(
+    full_report: dict[str, Any],
+) -> None:
+    text = printed(full_report)
+    worse = next(f for f in full_report["findings"] if f.get("worsened"))
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if worse["id"] in line)
+    assert "│ worse" in lines[row]
+    assert "grew: ports 443/tcp" in lines[row + 1]
+    new_rows = [i for i, line in enumerate(lines) if "│ new " in line]
+    assert new_rows and max(new_rows) < row
+    assert "· worse 1 ·" in lines[1]
 
 
 def test_terminal_view_can_include_accepted_findings(full_report: dict[str, Any]) -> None:
