@@ -247,7 +247,9 @@ class SubscriptionDecl(_Model):
     id: SubscriptionGuid
     name: Text | None = None
     tenant: TenantGuid | None = None
-    environment: Environment = "non-production"
+    # Unset is production for severity (inventory.md): a forgotten label must never
+    # lower a severity. None keeps "not set" apart from "production" for `inventory check`.
+    environment: Environment | None = None
     owner: Text | None = None
 
 
@@ -420,8 +422,15 @@ class Inventory:
         return False
 
     def is_production(self, subscription_id: str) -> bool:
+        """Production unless the inventory says otherwise: a subscription listed without an
+        `environment`, one declared only through its management group, and one not declared
+        at all have no environment set, and an unset environment counts as production."""
         decl = self.subscription(subscription_id)
-        return decl is not None and decl.environment == "production"
+        return decl is None or decl.environment in (None, "production")
+
+    def without_environment(self) -> list[tuple[int, SubscriptionDecl]]:
+        """(index in `subscriptions`, entry) of each listed subscription with no environment."""
+        return [(i, s) for i, s in enumerate(self.subscriptions) if s.environment is None]
 
     # circuits
     def circuit_declared(self, circuit_id: str) -> bool:

@@ -8,6 +8,7 @@ a valid inventory as written (``load_inventory`` accepts it).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -76,7 +77,41 @@ def _management_groups(observed: Observed) -> list[str]:
     return lines
 
 
-def _subscriptions(observed: Observed) -> list[str]:
+# Words in a subscription's name or environment tag that hint at its environment.
+_HINTS = (
+    ("production", frozenset({"prod", "prd", "production", "live"})),
+    ("sandbox", frozenset({"sandbox", "sbx", "playground", "lab"})),
+    ("non-production", frozenset({"dev", "development", "test", "tst", "qa", "uat", "staging"})),
+)
+_NOT_PRODUCTION = re.compile(r"\b(?:non|pre)[-_ .]?prod", re.I)
+_ENVIRONMENT_TAGS = ("environment", "env")
+
+
+def _hint(text: str) -> str | None:
+    """The environment words in `text` hint at, production first (the safe guess)."""
+    if _NOT_PRODUCTION.search(text):
+        return "non-production"
+    split = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)  # ProdPayments -> Prod Payments
+    words = set(re.split(r"[^a-z0-9]+", split.lower()))
+    return next((env for env, hints in _HINTS if words & hints), None)
+
+
+def suggest_environment(name: str | None, tags: Any) -> tuple[str, str] | None:
+    """(environment, why) from an environment tag, else from the name; None when neither hints.
+
+    Only a suggestion for people to confirm: the draft never sets an environment itself.
+    """
+    if isinstance(tags, dict):
+        for key, value in tags.items():
+            if str(key).lower() in _ENVIRONMENT_TAGS and isinstance(value, str):
+                env = _hint(value)
+                if env:
+                    return env, f"tag {key}={value}"
+    env = _hint(name or "")
+    return (env, f"name {name}") if env else None
+
+
+def _subscriptions(observed: Observed, tags: dict[str, Any]) -> list[str]:
     lines = ["subscriptions:"]
     notes: list[str] = []
     for sid, info in sorted(observed.subscription_info.items()):
@@ -106,9 +141,13 @@ def _subscriptions(observed: Observed) -> list[str]:
             lines.append(f"    name: {_q(info.name)}")
         if info.tenant_id:
             lines.append(f"    tenant: {info.tenant_id}")
-        state = f", state {info.state}" if info.state and info.state != "Enabled" else ""
+        state = f"; state {info.state}" if info.state and info.state != "Enabled" else ""
+        hint = suggest_environment(info.name, tags.get(sid))
+        suggested = f"; suggested: {hint[0]} ({hint[1]})" if hint else ""
+        # Left empty for people to fill in: a default here would silently set severities.
         lines.append(
-            f"    environment: non-production   # production | non-production | sandbox{state}"
+            "    environment:   # fill in production | non-production | sandbox"
+            f" (empty counts as production){suggested}{state}"
         )
         lines.append(f"    # seen in: {'; '.join(where) or _seen(seen)}")
     if len(lines) == 1:
@@ -184,6 +223,14 @@ def _sites(observed: Observed, graph: nx.MultiDiGraph) -> list[str]:
     return lines
 
 
+def _subscription_tags(snap: SnapshotLike) -> dict[str, Any]:
+    return {
+        str(item.get("subscriptionId", "")).lower(): item.get("tags")
+        for item in snap.subscriptions
+        if isinstance(item, dict)
+    }
+
+
 def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
     """YAML text of a version-1 inventory declaring everything the snapshot observed."""
     observed = observe(graph, snap)
@@ -193,8 +240,9 @@ def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
     lines = [
         f"# Draft inventory from a snapshot taken {created} (tenantmap inventory draft).",
         "# Everything below was observed. Prune what your organisation does not own or",
-        "# knowingly connect to, set relationships and environments, and keep this file",
-        "# in version control. Reference: docs/spec/inventory.md.",
+        "# knowingly connect to, set relationships, fill in each environment (an empty one",
+        "# counts as production), and keep this file in version control.",
+        "# Reference: docs/spec/inventory.md.",
         "version: 1",
         f"organization: {_q(organization or 'TODO')}",
         "",
@@ -202,7 +250,7 @@ def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
         "",
         *_management_groups(observed),
         "",
-        *_subscriptions(observed),
+        *_subscriptions(observed, _subscription_tags(snap)),
         "",
         *_circuits(observed, graph),
         "",

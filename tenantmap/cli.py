@@ -489,6 +489,9 @@ def inventory() -> None:
 def inventory_check(**kw: Any) -> int:
     """Validate an inventory: exit 0, or 2 with every problem listed.
 
+    Subscriptions without an environment are listed as warnings (exit 0): they
+    count as production for severity.
+
     \b
     Example:
       tenantmap inventory check inventory.yaml
@@ -498,6 +501,13 @@ def inventory_check(**kw: Any) -> int:
     inv = load_inventory_or_fail(Path(kw["file"]))
     if not kw.get("quiet"):
         click.echo(f"{kw['file']}: valid (sha256 {inv.sha256[:12]})")
+    for index, sub in inv.without_environment():
+        named = f" ({sub.name})" if sub.name else ""
+        click.echo(
+            f"warning: {kw['file']}: subscriptions[{index}] {sub.id}{named} sets no environment:"
+            " it counts as production for severity; set production, non-production or sandbox",
+            err=True,
+        )
     return ExitCode.OK
 
 

@@ -168,10 +168,12 @@ subscriptions:
   - id: {MANAGEMENT}
     name: contoso-management
     tenant: {HOME}
+    environment: production
     owner: platform-team@contoso.example
   - id: {RETAIL_POS}
     name: retail-pos
     tenant: {RETAIL}          # wrong on purpose: it moved into Contoso's directory (tenant-mismatch)
+    # no environment, on purpose: it counts as production, and `inventory check` warns
     owner: retail-it@contoso.example
   - id: {MISSING}
     name: prod-archive

@@ -101,6 +101,23 @@ def test_a_management_port_outside_production_is_high(tmp_path: Path) -> None:
     assert found["internet-exposure"].severity == "high"
 
 
+def test_a_subscription_listed_without_an_environment_counts_as_production(
+    tmp_path: Path,
+) -> None:
+    # inventory.md: a forgotten label must never lower a severity.
+    unset = BASE.replace("    environment: {env}\n", "")
+    found = _exposures(tmp_path, inventory(unset), _exposure(PortSet.parse("tcp", ["22"])))
+    assert found["internet-exposure"].severity == "critical"
+
+
+def test_a_subscription_the_inventory_does_not_list_counts_as_production(
+    tmp_path: Path,
+) -> None:
+    unlisted = f"tenants:\n  - id: {HOME}\n    relationship: home\n"
+    found = _exposures(tmp_path, inventory(unlisted), _exposure(PortSet.parse("tcp", ["22"])))
+    assert found["internet-exposure"].severity == "critical"
+
+
 def test_all_udp_ports_count_as_all_ports(tmp_path: Path) -> None:
     found = _exposures(
         tmp_path, inventory(BASE.format(env="sandbox")), _exposure(PortSet.all("udp"))
