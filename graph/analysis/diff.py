@@ -34,6 +34,12 @@ def _accepted_note(inventory: Inventory, kind: str, subject: str, today: dt.date
 
 def _compare(doc: dict[str, Any], prev: dict[str, Any]) -> None:
     """Name what grew (`worsened`, alerted) and what shrank (`shrank`, only recorded)."""
+    if (
+        doc["severity"] == prev.get("severity")
+        and doc["details"] == prev.get("details")
+        and doc["evidence"] == prev.get("evidence")
+    ):
+        return  # most findings are as they were last night: nothing to take apart
     grew = worsened(doc, prev)
     if grew:
         doc["worsened"] = grew
