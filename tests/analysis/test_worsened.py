@@ -5,8 +5,13 @@ what only shrank is recorded in `shrank` and not alerted."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
+import jsonschema
+
+import graph.analysis
 from graph.analysis import fail_on_hit
 from graph.analysis.diff import apply_history
 from graph.analysis.findings import EVIDENCE_LIMIT, Finding, is_alerting
@@ -222,3 +227,21 @@ def test_a_finding_unseen_tonight_does_not_carry_last_nights_worsened() -> None:
     [carried] = unseen
     assert carried["unverified"] is True
     assert "worsened" not in carried and "shrank" not in carried
+
+
+def test_worsened_and_shrank_follow_the_report_schema() -> None:
+    schema = json.loads((Path(graph.analysis.__file__).parent / "report.schema.json").read_text())
+    finding_schema = {**schema["$defs"]["finding"], "$defs": schema["$defs"]}
+    validator = jsonschema.Draft202012Validator(finding_schema)
+    grew = two_nights(
+        unknown_tenant([peer(1, "vnet-peering")]), unknown_tenant([peer(2, "private-endpoint")])
+    )
+    both = two_nights(
+        exposure(["22/tcp"], reaches=[SCOPE]),
+        exposure(["3389/tcp"], severity="critical", reaches=["site:ams"]),
+    )
+    for finding in (grew["finding"], both["finding"]):
+        validator.validate(finding)
+    assert both["finding"]["worsened"] and both["finding"]["shrank"]
+    broken = {**both["finding"], "status": "new"}
+    assert not validator.is_valid(broken)  # only an existing finding can be worse
