@@ -280,6 +280,9 @@ NODE_PROPS: dict[str, dict[str, str]] = {
         "ipAddress": "the address, when allocated",
         "fqdn": "dnsSettings.fqdn",
         "allocationMethod": "Static or Dynamic",
+        "ipVersion": "IPv4 or IPv6 (publicIPAddressVersion)",
+        "hubManagedAddress": "true for a secured-hub firewall's public address (a node under the "
+        "firewall: no public IP resource holds it)",
     },
     Label.NSG: {
         "securityRules": "JSON: securityRules",
@@ -424,7 +427,10 @@ EDGE_PROPS: dict[str, dict[str, str]] = {
         "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA ports)",
         "frontendPortEnd": "load balancer: last frontend port",
         "backendPort": "load balancer: the backend port",
-        "frontendIPConfigId": "load balancer: the rule's frontend",
+        "frontendIPConfigId": "load balancer: the rule's frontend; firewall: the internal load "
+        "balancer frontend a DNAT translates to",
+        "floatingIP": "load balancer: true when the rule enables floating IP",
+        "order": "firewall: processing order of the DNAT rule (0 first)",
         "ruleName": "firewall: the DNAT rule's name",
         "ruleCollection": "firewall: rule collection (group/collection for policies)",
         "protocols": "firewall: protocols",
@@ -553,6 +559,8 @@ MODEL_EDGES: tuple[tuple[Label, Rel, Label], ...] = (
     (L.PUBLIC_IP, Rel.ATTACHED_TO, L.VNET_GATEWAY),
     (L.LOAD_BALANCER, Rel.FORWARDS_TO, L.IP_CONFIGURATION),
     (L.FIREWALL, Rel.FORWARDS_TO, L.IP_CONFIGURATION),
+    (L.FIREWALL, Rel.FORWARDS_TO, L.LOAD_BALANCER),
+    (L.FIREWALL, Rel.CONTAINS, L.PUBLIC_IP),
     (L.FIREWALL, Rel.USES_POLICY, L.FIREWALL_POLICY),
     (L.FIREWALL_POLICY, Rel.INHERITS_FROM, L.FIREWALL_POLICY),
     (L.APPLICATION_GATEWAY, Rel.USES_POLICY, L.WAF_POLICY),

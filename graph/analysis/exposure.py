@@ -47,15 +47,16 @@ from graph.analysis.nsg import (
     Destination,
     Nsg,
     Source,
-    admits_internet,
     allowed_ports,
     compile_nsg,
     evaluate_inbound,
+    internet_inbound,
     networks_of,
     parse_ip,
 )
 from graph.analysis.ports import TCP, UDP, PortSet, parse_ranges
 from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
+from graph.analysis.sources import Coverage, coverage, family_of
 from graph.analysis.walk import edges_in, edges_out, label_of
 from graph.collector import collector_paused
 from graph.schema import INTERNET_ID, Label, Rel, node_id
@@ -71,6 +72,7 @@ NOTE_NAT_POOL = "nat-pool-not-evaluated"
 NOTE_DNAT_UNRESOLVED = "dnat-target-unresolved"
 NOTE_DNAT_FQDN = "dnat-fqdn-target"
 NOTE_IP_POOL = "ip-pool-unresolved"
+NOTE_BROAD_SOURCE = "broad-source"
 
 Hop = dict[str, Any]
 
@@ -318,12 +320,37 @@ class _Analysis:
 
     # -- entry point 1: public IP on a NIC IP configuration ---------------------------
 
+    def family(self, pip: str) -> int:
+        data = _props(self.g, pip)
+        return family_of(data.get("ipAddress"), data.get("ipVersion"))
+
+    def from_internet(
+        self,
+        subject: str,
+        nsgs: Iterable[Nsg | None],
+        dest: Destination,
+        *,
+        default_open: bool,
+        family: int,
+    ) -> PortSet:
+        """Ports the internet of ``family`` reaches through ``nsgs``; notes a broad source."""
+        ports, broad = internet_inbound(tuple(nsgs), dest, default_open=default_open, family=family)
+        if broad:
+            self.found_for(subject).notes.add(NOTE_BROAD_SOURCE)
+        return ports
+
     def public_ip_on_nic(self, pip: str, ipconfig: str) -> None:
         target = self.target(ipconfig)
         if target is None:
             return
         default_open = _sku_name(_props(self.g, pip).get("sku")) != "standard"
-        ports = evaluate_inbound(target.nsgs, target.destination, default_open=default_open)
+        ports = self.from_internet(
+            target.subject,
+            target.nsgs,
+            target.destination,
+            default_open=default_open,
+            family=self.family(pip),
+        )
         if ports.is_empty():
             return
         hops = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, ipconfig)]
@@ -356,6 +383,7 @@ class _Analysis:
                 edge.get("backendPort"),
                 default_open,
                 base,
+                floating=bool(edge.get("floatingIP")),
             )
             lb_vnet = lb_vnet or (nic.vnet if nic else None)
 
@@ -394,7 +422,13 @@ class _Analysis:
         back_port: Any,
         default_open: bool,
         base: list[Hop],
+        *,
+        floating: bool = False,
     ) -> NicTarget | None:
+        """One rule onto one backend. With floating IP the packet keeps the frontend address
+        as destination ("Azure Load Balancer floating IP configuration"), so the NSG must
+        admit that address; an HA-ports rule (All, port 0) forwards every TCP and UDP port
+        ("High availability ports overview")."""
         target = self.target(ipconfig)
         if target is None:
             return None
@@ -402,7 +436,16 @@ class _Analysis:
         if back_port in (None, "") and not ha_ports:
             back_port = front_port
         wanted = _lb_ports(protocols, "*" if ha_ports else back_port)
-        open_ports = evaluate_inbound(target.nsgs, target.destination, default_open=default_open)
+        dest = target.destination
+        if floating:
+            dest = Destination.for_frontend(_props(self.g, pip).get("ipAddress"))
+        open_ports = self.from_internet(
+            target.subject,
+            target.nsgs,
+            dest,
+            default_open=default_open,
+            family=self.family(pip),
+        )
         ports = open_ports & wanted
         if ports.is_empty():
             return target
@@ -459,19 +502,38 @@ class _Analysis:
     # -- entry point 4: Azure Firewall DNAT -------------------------------------------
 
     def firewall(self, pip: str, firewall: str) -> None:
-        """DNAT rules onto this public IP, as the build resolved them (FORWARDS_TO kind dnat)."""
+        """DNAT rules onto this public IP, as the build resolved them (FORWARDS_TO kind dnat).
+
+        Rules are taken in the order the build gave them (collections and rule collection
+        groups by priority, a parent policy's first): the first rule that admits the whole
+        internet for a destination port and protocol takes it, so a later rule for the same
+        frontend exposes nothing ("Azure Firewall rule processing logic"). A rule whose
+        source admits only part of the internet exposes but takes nothing: traffic from
+        other sources goes on to the next rule.
+        """
         g = self.g
-        data = _props(g, firewall)
-        address = _props(g, pip).get("ipAddress")
+        data = _props(g, pip)
+        address = data.get("ipAddress")
+        family = self.family(pip)
         subnet = self.subnet_of(firewall)
         fw_vnet = vnet_of_subnet(g, subnet) if subnet else None
-        fw_ip = data.get("privateIPAddress")
+        fw_ip = _props(g, firewall).get("privateIPAddress")
         base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, firewall)]
-        for target, rule in edges_out(g, firewall, Rel.FORWARDS_TO):
-            if str(rule.get("kind", "")).lower() != "dnat" or not self._dnat_admits_internet(rule):
-                continue
+        rules = sorted(
+            (
+                (target, rule)
+                for target, rule in edges_out(g, firewall, Rel.FORWARDS_TO)
+                if str(rule.get("kind", "")).lower() == "dnat"
+            ),
+            key=lambda tr: (_order(tr[1].get("order")), str(tr[1].get("ruleCollection") or "")),
+        )
+        taken = PortSet.empty()
+        for target, rule in rules:
             destinations = [str(d).strip() for d in rule.get("destinationAddresses") or []]
             if address and not any(d in (address, "*") for d in destinations):
+                continue
+            sources = self._dnat_sources(rule)
+            if not sources.admits(family):
                 continue
             protocols = _dnat_protocols(rule.get("protocols"))
             try:
@@ -479,22 +541,97 @@ class _Analysis:
                 translated = _lb_ports(protocols, rule.get("translatedPort"))
             except ValueError:
                 continue
+            frontend = frontend - taken
+            if sources.admits(family, broad=False):
+                taken = taken | frontend
             if frontend.is_empty():
                 continue
             if translated.is_empty():
                 translated = frontend
+            translated = translated & _lb_ports(frontend.protocols, "*")
+            broad = not sources.admits(family, broad=False)
             hops = [*base, *self._policy_hops(firewall, rule.get("policyId"))]
-            if target == firewall or label_of(g, target) != Label.IP_CONFIGURATION:
+            label = label_of(g, target)
+            if label == Label.LOAD_BALANCER and rule.get("frontendIPConfigId"):
+                self.dnat_via_load_balancer(
+                    target, rule, pip, firewall, fw_ip, frontend, translated, hops, broad
+                )
+                continue
+            if target == firewall or label != Label.IP_CONFIGURATION:
                 fqdn = rule.get("translatedFqdn") or (
                     rule.get("unresolvedReason") == NOTE_DNAT_FQDN
                 )
                 found = self.found_for(firewall)
                 found.notes.add(NOTE_DNAT_FQDN if fqdn else NOTE_DNAT_UNRESOLVED)
+                if broad:
+                    found.notes.add(NOTE_BROAD_SOURCE)
                 found.subnet = found.subnet or subnet
-                found.vnet = found.vnet or fw_vnet
+                found.vnet = found.vnet or fw_vnet or self.hub_vnet(firewall)
                 found.add(pip, VIA_FIREWALL_DNAT, None, frontend, translated, hops)
                 continue
-            self.dnat_target(target, pip, firewall, fw_ip, frontend, translated, hops)
+            self.dnat_target(target, pip, firewall, fw_ip, frontend, translated, hops, broad=broad)
+
+    def hub_vnet(self, firewall: str) -> str | None:
+        """A secured-hub firewall has no VNet of its own: reach is that of a VNet on its hub."""
+        for hub, _ in edges_out(self.g, firewall, Rel.PART_OF):
+            for vnet, _ in edges_out(self.g, hub, Rel.CONNECTS_TO):
+                if label_of(self.g, vnet) == Label.VIRTUAL_NETWORK:
+                    return vnet
+        return None
+
+    def dnat_via_load_balancer(
+        self,
+        lb: str,
+        dnat: dict[str, Any],
+        pip: str,
+        firewall: str,
+        fw_ip: Any,
+        frontend: PortSet,
+        translated: PortSet,
+        hops: list[Hop],
+        broad: bool,
+    ) -> None:
+        """A DNAT onto an internal load balancer's frontend reaches that frontend's rules'
+        backends (exposure.md entry 4, with entry 2's mapping), from the firewall's address."""
+        g = self.g
+        frontend_id = node_id(str(dnat["frontendIPConfigId"]))
+        lb_address = dnat.get("translatedAddress")
+        chain = [*hops, hop(firewall, Rel.FORWARDS_TO, lb)]
+        for ipconfig, edge in edges_out(g, lb, Rel.FORWARDS_TO):
+            if str(edge.get("kind", "")).lower() not in ("rule", "nat"):
+                continue
+            if not _same_frontend(edge.get("frontendIPConfigId"), frontend_id):
+                continue
+            if label_of(g, ipconfig) != Label.IP_CONFIGURATION:
+                continue
+            protocols = _lb_protocols(edge.get("protocol"))
+            start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
+            back = edge.get("backendPort")
+            if _is_ha_ports(start, back):
+                backend = translated & _lb_ports(protocols, "*")
+            else:
+                front: Any = start if end in (None, start) else f"{start}-{end}"
+                hit = translated & _lb_ports(protocols, front)
+                if hit.is_empty():
+                    continue
+                backend = _lb_ports(hit.protocols, back if back not in (None, "") else front)
+            if backend.is_empty():
+                continue
+            dest = None
+            if edge.get("floatingIP") and isinstance(lb_address, str):
+                dest = Destination.for_ip(lb_address)
+            self.dnat_target(
+                ipconfig,
+                pip,
+                firewall,
+                fw_ip,
+                frontend,
+                backend,
+                chain,
+                broad=broad,
+                via=lb,
+                dest=dest,
+            )
 
     def dnat_target(
         self,
@@ -505,6 +642,10 @@ class _Analysis:
         frontend: PortSet,
         translated: PortSet,
         hops: list[Hop],
+        *,
+        broad: bool = False,
+        via: str | None = None,
+        dest: Destination | None = None,
     ) -> None:
         target = self.target(ipconfig)
         if target is None:
@@ -513,25 +654,21 @@ class _Analysis:
         if target.vnet:
             for vnet in sorted({target.vnet} | self.peered_vnets(target.vnet)):
                 vnet_space += list(_props(self.g, vnet).get("addressPrefixes") or [])
+        destination = dest or target.destination
         # Traffic between private addresses has no SKU default: with no NSG it passes.
         if fw_ip and parse_ip(str(fw_ip)) is not None:
             source = Source.private(str(fw_ip), vnet_space)
-            allowed = evaluate_inbound(
-                target.nsgs, target.destination, default_open=True, source=source
-            )
         else:
             # Without the firewall's address, assume the VirtualNetwork tag admits it.
-            allowed = evaluate_inbound(
-                target.nsgs,
-                target.destination,
-                default_open=True,
-                source=_vnet_source(vnet_space),
-            )
+            source = _vnet_source(vnet_space)
+        allowed = evaluate_inbound(target.nsgs, destination, default_open=True, source=source)
         ports = allowed & translated
         if ports.is_empty():
             return
-        chain = [*hops, hop(firewall, Rel.FORWARDS_TO, ipconfig)]
+        chain = [*hops, hop(via or firewall, Rel.FORWARDS_TO, ipconfig)]
         self.add_nic_entry(target, pip, VIA_FIREWALL_DNAT, frontend, ports, chain, [firewall])
+        if broad:
+            self.found_for(target.subject).notes.add(NOTE_BROAD_SOURCE)
 
     def _policy_hops(self, firewall: str, policy_id: Any) -> list[Hop]:
         """firewall -USES_POLICY-> policy -INHERITS_FROM-> ... down to the policy holding the rule."""
@@ -552,14 +689,14 @@ class _Analysis:
                 return hops
         return []
 
-    def _dnat_admits_internet(self, rule: dict[str, Any]) -> bool:
-        if admits_internet(str(s) for s in rule.get("sourceAddresses") or []):
-            return True
+    def _dnat_sources(self, rule: dict[str, Any]) -> Coverage:
+        """A DNAT rule's sources taken together: its addresses and its IP groups' addresses."""
+        sources = [str(s) for s in rule.get("sourceAddresses") or []]
         for group in rule.get("sourceIpGroups") or []:
-            addresses = _props(self.g, node_id(str(group))).get("ipAddresses") or []
-            if admits_internet(str(a) for a in addresses):
-                return True
-        return False
+            sources += [
+                str(a) for a in _props(self.g, node_id(str(group))).get("ipAddresses") or []
+            ]
+        return coverage(sources)
 
     # -- notes ------------------------------------------------------------------------
 
@@ -713,6 +850,13 @@ def _dnat_protocols(values: Any) -> tuple[str, ...]:
             if proto not in out:
                 out.append(proto)
     return tuple(out)
+
+
+def _order(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1 << 30
 
 
 def _is_ha_ports(front_port: Any, back_port: Any) -> bool:

@@ -11,9 +11,12 @@ network security groups filter network traffic"):
 
 * first match wins, lower priority number first;
 * an allow whose source admits the flow's source opens its ports whatever
-  source port range it names (the attacker chooses the source port);
-* a deny shadows only when its source covers the flow's source and its source
-  port range is ``*`` (otherwise some source ports still pass);
+  source port range it names (the attacker chooses the source port); for the
+  internet, a broad source (sources.py) admits it as well;
+* a deny shadows only when its source covers the flow's source (for the
+  internet: all of the family, a broad source is not enough) and its source
+  port ranges cover every source port (``*``, ``0-65535``, or a union of
+  ranges that adds up to it; otherwise some source ports still pass);
 * a missing NSG at a level allows everything at that level; both present
   levels (subnet, then NIC) must allow.
 
@@ -32,14 +35,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from graph.analysis.ports import PortSet
+from graph.analysis.ports import MAX_PORT, MIN_PORT, PortSet, parse_ranges
+from graph.analysis.sources import IPV4, Coverage, coverage
 from graph.schema import node_id
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# Sources that admit an arbitrary internet address (exposure.md, "Internet sources").
-INTERNET_SOURCES = frozenset({"*", "any", "internet", "0.0.0.0/0", "::/0"})
 _ANY = frozenset({"*", "any"})
 _VNET_TAG = "virtualnetwork"
 
@@ -115,9 +117,19 @@ def networks_of(prefixes: Iterable[str]) -> tuple[IpNetwork, ...]:
     return tuple(n for n in (_network(p.strip()) for p in prefixes if p) if n is not None)
 
 
-def admits_internet(prefixes: Iterable[str]) -> bool:
-    """True when one of the source prefixes admits an arbitrary internet address."""
-    return any(p.strip().lower() in INTERNET_SOURCES for p in prefixes if p)
+def admits_internet(prefixes: Iterable[str], family: int = IPV4, *, broad: bool = True) -> bool:
+    """True when the source prefixes, together, admit the internet of ``family``."""
+    return coverage(prefixes).admits(family, broad=broad)
+
+
+def covers_every_source_port(specs: Sequence[str]) -> bool:
+    """``*``, ``0-65535`` or a union of ranges adding up to every port (no spec means ``*``)."""
+    if not specs:
+        return True
+    try:
+        return parse_ranges(list(specs)) == ((MIN_PORT, MAX_PORT),)
+    except ValueError:
+        return False
 
 
 def _both(props: Mapping[str, Any], singular: str, plural: str) -> tuple[str, ...]:
@@ -146,12 +158,13 @@ class Rule:
     allow: bool
     ports: PortSet  # destination ports per protocol the rule matches
     sources: tuple[str, ...]
-    source_internet: bool  # one source admits an arbitrary internet address
+    source_internet: Coverage  # what of the internet the sources admit, per family
     source_asgs: frozenset[str]
     source_any_port: bool
     destinations: tuple[str, ...]
     destination_asgs: frozenset[str]
-    destination_any: bool  # '*', 'Any' or 'VirtualNetwork': matches every NIC address
+    destination_any: bool  # '*' or 'Any': matches every address
+    destination_vnet: bool  # 'VirtualNetwork': matches every address inside the VNet
 
 
 def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
@@ -179,12 +192,13 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         allow=str(props.get("access", "")).lower() == "allow",
         ports=ports,
         sources=sources,
-        source_internet=admits_internet(sources),
+        source_internet=coverage(sources),
         source_asgs=_asg_ids(props, "sourceApplicationSecurityGroups"),
-        source_any_port=any(p.lower() in _ANY for p in source_ports) or not source_ports,
+        source_any_port=covers_every_source_port(source_ports),
         destinations=destinations,
         destination_asgs=_asg_ids(props, "destinationApplicationSecurityGroups"),
-        destination_any=any(d in _ANY or d == _VNET_TAG for d in destinations),
+        destination_any=any(d in _ANY for d in destinations),
+        destination_vnet=_VNET_TAG in destinations,
     )
 
 
@@ -203,6 +217,7 @@ class Nsg:
 
     id: str
     rules: tuple[Rule, ...]
+    has_broad: bool = False  # an allow admits the internet only through a broad source
     # (source, which rules match) -> allowed ports: the NICs behind one NSG mostly
     # share the answer, so it is computed once per distinct pattern.
     cache: dict[tuple[Source, tuple[bool, ...]], PortSet] = field(
@@ -223,7 +238,8 @@ def compile_nsg(
     defaults = _as_list(default_rules) or list(DEFAULT_INBOUND_RULES)
     compiled = [r for r in (compile_rule(x) for x in [*custom, *defaults]) if r is not None]
     compiled.sort(key=lambda r: r.priority)
-    return Nsg(id=nsg_id, rules=tuple(compiled))
+    has_broad = any(r.allow and r.source_internet.broad for r in compiled)
+    return Nsg(id=nsg_id, rules=tuple(compiled), has_broad=has_broad)
 
 
 class Destination:
@@ -233,14 +249,24 @@ class Destination:
     configuration, or the address prefixes of a subnet when only the subnet is
     known (an application gateway's instances). They are parsed on first use:
     most rules name ``*`` or ``VirtualNetwork`` and never need them.
+
+    ``in_virtual_network`` is False for a load balancer frontend's public
+    address (floating IP): the ``VirtualNetwork`` tag does not contain it.
     """
 
-    __slots__ = ("_networks", "_texts", "asg_ids")
+    __slots__ = ("_networks", "_texts", "asg_ids", "in_virtual_network")
 
-    def __init__(self, texts: Iterable[str] = (), asg_ids: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str] = (),
+        asg_ids: Iterable[str] = (),
+        *,
+        in_virtual_network: bool = True,
+    ) -> None:
         self._texts = tuple(t for t in texts if t)
         self._networks: tuple[IpNetwork, ...] | None = None
         self.asg_ids = frozenset(node_id(a) for a in asg_ids)
+        self.in_virtual_network = in_virtual_network
 
     @property
     def networks(self) -> tuple[IpNetwork, ...]:
@@ -256,17 +282,34 @@ class Destination:
     def for_prefixes(cls, prefixes: Iterable[str]) -> Destination:
         return cls(prefixes)
 
+    @classmethod
+    def for_frontend(cls, ip: str | None) -> Destination:
+        """A load balancer frontend's public address, as a floating-IP backend's NSG sees it.
+
+        Application security groups name the members' own addresses, so they do not match.
+        """
+        return cls([ip] if ip and parse_ip(ip) is not None else [], in_virtual_network=False)
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where inbound traffic comes from: the internet, or one private address.
+    """Where inbound traffic comes from: the internet of one address family, or one private address.
 
     ``virtual_network`` is the address space the ``VirtualNetwork`` tag stands
-    for in private mode (see the module docstring).
+    for in private mode (see the module docstring). For the internet,
+    ``broad`` says whether an allow from a broad source (sources.py) admits it:
+    the exposure is computed with it, and once more without it to tell whether
+    only a broad source opened a port (the ``broad-source`` note).
     """
 
     ip: IpAddress | None = None
     virtual_network: tuple[IpNetwork, ...] = field(default=())
+    family: int = IPV4
+    broad: bool = True
+
+    @classmethod
+    def internet(cls, family: int = IPV4, *, broad: bool = True) -> Source:
+        return cls(family=family, broad=broad)
 
     @property
     def is_internet(self) -> bool:
@@ -285,7 +328,8 @@ INTERNET = Source()
 
 def _source_matches(rule: Rule, source: Source) -> bool:
     if source.ip is None:
-        return rule.source_internet
+        # A deny shadows internet traffic only when it covers all of it (rule 8).
+        return rule.source_internet.admits(source.family, broad=source.broad and rule.allow)
     ip = source.ip
     for token in rule.sources:
         if token in _ANY:
@@ -310,8 +354,10 @@ def _destination_matches(rule: Rule, dest: Destination, *, whole: bool) -> bool:
     """
     if rule.destination_any or rule.destination_asgs & dest.asg_ids:
         return True
+    if rule.destination_vnet and dest.in_virtual_network:
+        return True
     for token in rule.destinations:
-        if token in _ANY or token == _VNET_TAG:
+        if token in _ANY:
             return True
         net = _network(token)
         if net is None or not dest.networks:
@@ -377,3 +423,19 @@ def evaluate_inbound(
         if result.is_empty():
             break
     return result
+
+
+def internet_inbound(
+    levels: Sequence[Nsg | None], dest: Destination, *, default_open: bool, family: int = IPV4
+) -> tuple[PortSet, bool]:
+    """Ports open from the internet of ``family`` to ``dest``, and whether some of them are
+    open only because an allow names a broad source (the ``broad-source`` note)."""
+    ports = evaluate_inbound(
+        levels, dest, default_open=default_open, source=Source.internet(family)
+    )
+    if ports.is_empty() or not any(n is not None and n.has_broad for n in levels):
+        return ports, False
+    strict = evaluate_inbound(
+        levels, dest, default_open=default_open, source=Source.internet(family, broad=False)
+    )
+    return ports, strict != ports

@@ -42,11 +42,13 @@ class LoadBalancerRules:
 
     lb: str
     sku: str | None
-    # (ruleId, protocol, frontendPort, backendPort, frontendIPConfigId, poolIds)
-    rules: list[tuple[str, str | None, Any, Any, str | None, tuple[str, ...]]]
+    # (ruleId, protocol, frontendPort, backendPort, frontendIPConfigId, poolIds, floatingIP)
+    rules: list[tuple[str, str | None, Any, Any, str | None, tuple[str, ...], bool]]
     # (ruleId, protocol, frontendPort, rangeStart, rangeEnd, backendPort, frontendIPConfigId,
-    #  backendIPConfigurationId, poolId)
-    nat_rules: list[tuple[str, str | None, Any, Any, Any, Any, str | None, str | None, str | None]]
+    #  backendIPConfigurationId, poolId, floatingIP)
+    nat_rules: list[
+        tuple[str, str | None, Any, Any, Any, Any, str | None, str | None, str | None, bool]
+    ]
     nat_pools: int
 
 
@@ -55,9 +57,10 @@ class FirewallNat:
     """A firewall's DNAT sources: classic rules, its policy, and its VNet for IP resolution."""
 
     firewall: str
-    classic: list[tuple[str, dict[str, Any]]]  # (collection name, rule)
+    classic: list[tuple[str, dict[str, Any]]]  # (collection name, rule), in priority order
     policy: str | None
     vnet: str | None
+    hub: str | None = None  # the virtual hub of a secured-hub firewall
 
 
 @dataclass(slots=True)
@@ -65,7 +68,7 @@ class PolicyNat:
     """A firewall policy's NAT rules and its base policy."""
 
     base: str | None
-    # (rule collection group name, rule collection name, rule)
+    # (rule collection group name, rule collection name, rule), in processing order
     rules: list[tuple[str, str, dict[str, Any]]]
 
 
@@ -85,6 +88,8 @@ class BuildContext:
     pool_addresses: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     nat_targets: dict[str, list[str]] = field(default_factory=dict)
     load_balancers: list[LoadBalancerRules] = field(default_factory=list)
+    # private address -> (load balancer, frontend id, VNet) of internal frontends
+    lb_frontends: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
     firewalls: list[FirewallNat] = field(default_factory=list)
     policies: dict[str, PolicyNat] = field(default_factory=dict)
     waf_policies: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)

@@ -46,7 +46,12 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
     ctx.add(nid, props)
     ctx.contain(nid)
     for frontend in p.get("frontendIPConfigurations") or []:
-        attach_ip_configuration(ctx, nid, frontend, frontend=True)
+        subnet = attach_ip_configuration(ctx, nid, frontend, frontend=True)
+        private_ip = _props(frontend).get("privateIPAddress")
+        if subnet and isinstance(private_ip, str) and private_ip and frontend.get("id"):
+            ctx.lb_frontends.setdefault(private_ip, []).append(
+                (nid, node_id(frontend["id"]), parent_id(subnet))
+            )
     for pool in p.get("backendAddressPools") or []:
         if isinstance(pool, dict) and pool.get("id"):
             _pool(ctx, pool)
@@ -67,6 +72,7 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
                 rp.get("backendPort"),
                 ref(rp, "frontendIPConfiguration"),
                 tuple(pools),
+                rp.get("enableFloatingIP") is True,
             )
         )
     nat_rules = []
@@ -85,6 +91,7 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
                 ref(rp, "frontendIPConfiguration"),
                 ref(rp, "backendIPConfiguration"),
                 ref(rp, "backendAddressPool"),
+                rp.get("enableFloatingIP") is True,
             )
         )
     if rules or nat_rules:
@@ -171,15 +178,17 @@ def firewall(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) ->
     private_ip = private_ip or hub.get("privateIPAddress")
     props["privateIPAddress"] = private_ip
     hub_public = [
-        a.get("address")
+        str(a["address"])
         for a in ((hub.get("publicIPs") or {}).get("addresses") or [])
-        if isinstance(a, dict) and a.get("address")
+        if isinstance(a, dict) and isinstance(a.get("address"), str) and a["address"]
     ]
     if hub_public:
         props["hubPublicIPAddresses"] = hub_public
     props["skuTier"] = (p.get("sku") or {}).get("tier")
     ctx.add(nid, props)
     ctx.contain(nid)
+    for address in hub_public:
+        _hub_public_ip(ctx, nid, address, props)
     vnet = None
     for ipc in p.get("ipConfigurations") or []:
         subnet = attach_ip_configuration(ctx, nid, ipc)
@@ -192,15 +201,57 @@ def firewall(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) ->
     hub_id = ref(p, "virtualHub")
     if hub_id:
         ctx.edge(nid, hub_id, Rel.PART_OF)
+    # Collections by priority, lower first ("Azure Firewall rule processing logic").
+    collections = sorted(
+        (c for c in p.get("natRuleCollections") or [] if isinstance(c, dict)),
+        key=lambda c: _priority(_props(c)),
+    )
     classic = [
         (str(coll.get("name") or ""), rule)
-        for coll in p.get("natRuleCollections") or []
-        if isinstance(coll, dict)
+        for coll in collections
         for rule in _props(coll).get("rules") or []
         if isinstance(rule, dict)
     ]
     if classic or policy:
-        ctx.firewalls.append(FirewallNat(nid, classic, policy, vnet))
+        ctx.firewalls.append(FirewallNat(nid, classic, policy, vnet, hub_id))
+
+
+def _priority(props: dict[str, Any]) -> int:
+    """A rule collection's (or group's) priority; an unreadable one sorts last."""
+    value = props.get("priority")
+    if isinstance(value, bool):
+        return 1 << 20
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1 << 20
+
+
+HUB_PUBLIC_IP_SEGMENT = "hubipaddresses/publicips"
+
+
+def _hub_public_ip(ctx: BuildContext, firewall: str, address: str, fw: dict[str, Any]) -> None:
+    """A secured-hub firewall's public address: no public IP resource holds it, so it gets a
+    node of its own under the firewall ("Secured virtual hub"), ATTACHED_TO the firewall."""
+    nid = f"{firewall}/{HUB_PUBLIC_IP_SEGMENT}/{address.strip().lower()}"
+    props = {
+        "id": nid,
+        "label": Label.PUBLIC_IP.value,
+        "name": address.strip(),
+        "armId": nid,
+        "type": "microsoft.network/azurefirewalls/hubipaddresses/publicips",
+        "foreign": False,
+        "subscriptionId": fw.get("subscriptionId"),
+        "tenantId": fw.get("tenantId"),
+        "resourceGroup": fw.get("resourceGroup"),
+        "location": fw.get("location"),
+        "ipAddress": address.strip(),
+        "sku": "Standard",
+        "hubManagedAddress": True,
+    }
+    ctx.add(nid, props)
+    ctx.edge(firewall, nid, Rel.CONTAINS)
+    ctx.edge(nid, firewall, Rel.ATTACHED_TO)
 
 
 def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
@@ -213,13 +264,16 @@ def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
     base = ref(p, "basePolicy")
     if base:
         ctx.edge(nid, base, Rel.INHERITS_FROM)
+    # Groups by priority, then their collections by priority, lower first ("Azure Firewall
+    # rule processing logic"); sorted() is stable, so equal numbers keep ARM's order.
     rules: list[tuple[str, str, dict[str, Any]]] = []
-    for group in groups:
-        if not isinstance(group, dict):
-            continue
-        for coll in _props(group).get("ruleCollections") or []:
-            if not isinstance(coll, dict):
-                continue
+    ordered = sorted((g for g in groups if isinstance(g, dict)), key=lambda g: _priority(_props(g)))
+    for group in ordered:
+        collections = sorted(
+            (c for c in _props(group).get("ruleCollections") or [] if isinstance(c, dict)),
+            key=_priority,
+        )
+        for coll in collections:
             if str(coll.get("ruleCollectionType") or "") != "FirewallPolicyNatRuleCollection":
                 continue
             for rule in coll.get("rules") or []:

@@ -170,6 +170,7 @@ def public_ip(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -
     props = ctx.base_props(res, nid, Label.PUBLIC_IP, arm_type)
     props["sku"] = (res.get("sku") or {}).get("name")
     props["ipAddress"] = p.get("ipAddress")
+    props["ipVersion"] = p.get("publicIPAddressVersion")
     props["fqdn"] = (p.get("dnsSettings") or {}).get("fqdn")
     props["allocationMethod"] = p.get("publicIPAllocationMethod")
     ctx.add(nid, props)

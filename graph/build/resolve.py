@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graph.build.context import BuildContext, str_list
+from graph.build.context import BuildContext, FirewallNat, str_list
 from graph.build.directory import ensure_subscription, ensure_tenant
 from graph.build.ids import (
     alias_id,
@@ -34,6 +34,7 @@ from graph.schema import (
 
 IN_SUBNET = Rel.IN_SUBNET.value
 PEERS_WITH = Rel.PEERS_WITH.value
+CONNECTS_TO = Rel.CONNECTS_TO.value
 
 
 class PrivateIpIndex:
@@ -100,7 +101,7 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
                     _unresolved.append(ip)
             return _dedupe(found)
 
-        for rule_id, protocol, front, back, frontend, pools in lb.rules:
+        for rule_id, protocol, front, back, frontend, pools, floating in lb.rules:
             targets = _dedupe(t for pool in pools for t in members(pool))
             for target in targets:
                 ctx.edge(
@@ -115,6 +116,7 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
                     frontendPortEnd=front,
                     backendPort=back,
                     frontendIPConfigId=frontend,
+                    floatingIP=floating or None,
                 )
         for (
             rule_id,
@@ -126,6 +128,7 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
             frontend,
             backend_ipc,
             pool,
+            floating,
         ) in lb.nat_rules:
             if pool and range_start is not None:
                 # A NAT rule with a frontend port range onto a pool maps each port in order.
@@ -146,6 +149,7 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
                         frontendPortEnd=port,
                         backendPort=back,
                         frontendIPConfigId=frontend,
+                        floatingIP=floating or None,
                     )
                     port += 1
                 continue
@@ -165,6 +169,7 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
                     frontendPortEnd=front,
                     backendPort=back,
                     frontendIPConfigId=frontend,
+                    floatingIP=floating or None,
                 )
         if unresolved:
             ctx.g.nodes[lb.lb]["unresolvedBackendAddresses"] = _dedupe(unresolved)
@@ -180,30 +185,94 @@ def _policy_chain(ctx: BuildContext, policy: str | None) -> list[str]:
 
 
 def _peered_vnets(ctx: BuildContext, vnet: str | None) -> set[str]:
+    """VNets peered with ``vnet`` over a live peering (``Connected``)."""
     if not vnet or vnet not in ctx.g:
         return set()
+    out: set[str] = set()
+    for target, keyed in ctx.g.succ[vnet].items():
+        for key, data in keyed.items():
+            if (
+                key.startswith(PEERS_WITH)
+                and str(data.get("peeringState") or "connected").lower() == "connected"
+            ):
+                out.add(target)
+    return out
+
+
+def _hub_vnets(ctx: BuildContext, hubs: Iterable[str]) -> set[str]:
+    """VNets connected to the given virtual hubs."""
+    g = ctx.g
+    out: set[str] = set()
+    for hub in hubs:
+        if hub not in g:
+            continue
+        for target, keyed in g.succ[hub].items():
+            if CONNECTS_TO in {k.split(":", 1)[0] for k in keyed} and (
+                g.nodes[target].get("label") == Label.VIRTUAL_NETWORK.value
+            ):
+                out.add(target)
+    return out
+
+
+def _hubs_of_vnet(ctx: BuildContext, vnet: str | None) -> set[str]:
+    g = ctx.g
+    if not vnet or vnet not in g:
+        return set()
     return {
-        t for t, keyed in ctx.g.succ[vnet].items() if any(k.startswith(PEERS_WITH) for k in keyed)
+        hub
+        for hub, keyed in g.pred[vnet].items()
+        if g.nodes[hub].get("label") == Label.VIRTUAL_HUB.value
+        and CONNECTS_TO in {k.split(":", 1)[0] for k in keyed}
     }
+
+
+def firewall_networks(ctx: BuildContext, fw: FirewallNat) -> tuple[set[str], set[str]]:
+    """The VNets a firewall's DNAT can reach: its own, then the directly peered ones and those
+    connected to the same Virtual WAN hub (exposure.md entry 4)."""
+    own = {fw.vnet} if fw.vnet else set()
+    hubs = _hubs_of_vnet(ctx, fw.vnet) | ({fw.hub} if fw.hub else set())
+    others = (_peered_vnets(ctx, fw.vnet) | _hub_vnets(ctx, hubs)) - own
+    return own, others
+
+
+def _dnat_target(
+    ctx: BuildContext, index: PrivateIpIndex | None, address: str, own: set[str], near: set[str]
+) -> tuple[str | None, str | None]:
+    """(target, internal load balancer frontend id) for a translated address, among the
+    networks the firewall reaches only: a NIC IP configuration or an internal frontend."""
+    reachable = own | near
+    candidates: list[tuple[str, str | None, str | None]] = []
+    if index is not None:
+        candidates += [(ipc, None, vnet) for ipc, vnet in index.by_ip.get(address, [])]
+    candidates += [(lb, fe, vnet) for lb, fe, vnet in ctx.lb_frontends.get(address, [])]
+    candidates = [c for c in candidates if c[2] in reachable]
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if c[2] in own]
+    if len(candidates) == 1:
+        return candidates[0][0], candidates[0][1]
+    return None, None
 
 
 def resolve_firewalls(ctx: BuildContext, index: PrivateIpIndex | None) -> None:
     for fw in ctx.firewalls:
+        # Classic rules, then the policy's: a parent policy's groups before the child's
+        # ("Azure Firewall Manager policy overview"), each in priority order (ingress.py).
         rules: list[tuple[str | None, str, dict[str, Any]]] = [
             (None, f"{coll}/{rule.get('name', '')}", rule) for coll, rule in fw.classic
         ]
-        for chained in _policy_chain(ctx, fw.policy):
+        for chained in reversed(_policy_chain(ctx, fw.policy)):
             record = ctx.policies.get(chained)
             for group, coll, rule in record.rules if record else []:
                 rules.append((chained, f"{group}/{coll}/{rule.get('name', '')}", rule))
-        near = [{fw.vnet} if fw.vnet else set(), _peered_vnets(ctx, fw.vnet)]
-        for policy, path, rule in rules:
+        own, near = firewall_networks(ctx, fw)
+        for order, (policy, path, rule) in enumerate(rules):
             address = rule.get("translatedAddress")
             fqdn = rule.get("translatedFqdn")
             target: str | None = None
+            frontend: str | None = None
             reason: str | None = None
-            if isinstance(address, str) and address and index is not None:
-                target = index.resolve(address, near)
+            if isinstance(address, str) and address:
+                target, frontend = _dnat_target(ctx, index, address.strip(), own, near)
                 reason = None if target else "dnat-target-unresolved"
             elif fqdn:
                 reason = "dnat-fqdn-target"
@@ -215,6 +284,7 @@ def resolve_firewalls(ctx: BuildContext, index: PrivateIpIndex | None) -> None:
                 Rel.FORWARDS_TO,
                 f"dnat:{policy or 'classic'}:{path}".lower(),
                 kind="dnat",
+                order=order,
                 ruleName=rule.get("name"),
                 ruleCollection=path.rsplit("/", 1)[0],
                 protocols=str_list(rule.get("protocols") or rule.get("ipProtocols")),
@@ -228,6 +298,7 @@ def resolve_firewalls(ctx: BuildContext, index: PrivateIpIndex | None) -> None:
                 if rule.get("translatedPort") is None
                 else str(rule["translatedPort"]),
                 policyId=policy,
+                frontendIPConfigId=frontend,
                 resolved=target is not None,
                 unresolvedReason=reason,
             )
