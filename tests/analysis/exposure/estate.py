@@ -273,7 +273,7 @@ class Estate:
     def load_balancer(
         self,
         name: str,
-        pip: str,
+        pip: str | None,
         *,
         sku: str = "Standard",
         pool: list[str] | None = None,
@@ -281,29 +281,58 @@ class Estate:
         nat_rules: list[Json] | None = None,
         nat_pools: list[Json] | None = None,
         pool_addresses: list[tuple[str, str]] | None = None,
+        internal: tuple[str, str] | None = None,
         sub: str = SUB,
     ) -> str:
         """``pool`` holds IP configurations; ``pool_addresses`` (IP, VNet) backends by address.
-        Rules: ``protocol``, ``frontendPort``, ``backendPort``; NAT rules also
-        ``target`` (an IP configuration) or ``frontendPortRangeStart``/``End`` onto the pool."""
+        Rules: ``protocol``, ``frontendPort``, ``backendPort``, optional ``enableFloatingIP``
+        and ``frontend: "internal"``; NAT rules also ``target`` (an IP configuration) or
+        ``frontendPortRangeStart``/``End`` onto the pool. ``internal`` (subnet, private IP)
+        adds an internal frontend ``fe-int`` (the only one when ``pip`` is None)."""
         lid = rid("loadBalancers", name, sub)
         fe = f"{lid}/frontendIPConfigurations/fe"
+        fe_int = f"{lid}/frontendIPConfigurations/fe-int"
         pool_id = f"{lid}/backendAddressPools/pool"
-        self._holds(pip, fe)
+        if pip:
+            self._holds(pip, fe)
         lb_rules = []
         for i, r in enumerate(rules or []):
+            on_internal = r.get("frontend") == "internal" or pip is None
             lb_rules.append(
                 child(
                     lid,
                     "loadBalancingRules",
                     f"rule{i}",
                     f"{N}/loadBalancers/loadBalancingRules",
-                    frontendIPConfiguration=ref(fe),
+                    frontendIPConfiguration=ref(fe_int if on_internal else fe),
                     backendAddressPool=ref(pool_id),
                     protocol=r["protocol"],
                     frontendPort=r["frontendPort"],
                     backendPort=r["backendPort"],
-                    enableFloatingIP=False,
+                    enableFloatingIP=bool(r.get("enableFloatingIP", False)),
+                )
+            )
+        frontends = []
+        if pip:
+            frontends.append(
+                child(
+                    lid,
+                    "frontendIPConfigurations",
+                    "fe",
+                    f"{N}/loadBalancers/frontendIPConfigurations",
+                    publicIPAddress=ref(pip),
+                )
+            )
+        if internal:
+            frontends.append(
+                child(
+                    lid,
+                    "frontendIPConfigurations",
+                    "fe-int",
+                    f"{N}/loadBalancers/frontendIPConfigurations",
+                    privateIPAddress=internal[1],
+                    privateIPAllocationMethod="Static",
+                    subnet=ref(internal[0]),
                 )
             )
         lb_nat = []
@@ -346,15 +375,7 @@ class Estate:
                 f"{N}/loadBalancers",
                 LOCATION,
                 {
-                    "frontendIPConfigurations": [
-                        child(
-                            lid,
-                            "frontendIPConfigurations",
-                            "fe",
-                            f"{N}/loadBalancers/frontendIPConfigurations",
-                            publicIPAddress=ref(pip),
-                        )
-                    ],
+                    "frontendIPConfigurations": frontends,
                     "backendAddressPools": [
                         child(
                             lid,
@@ -463,19 +484,24 @@ class Estate:
     def firewall(
         self,
         name: str,
-        pip: str,
-        subnet: str,
+        pip: str | None,
+        subnet: str | None,
         private_ip: str,
         *,
         policy: str | None = None,
         classic_nat: list[Json] | None = None,
+        hub: str | None = None,
+        hub_addresses: list[str] | None = None,
         sub: str = SUB,
     ) -> str:
+        """A VNet firewall (``pip`` and ``subnet``), or with ``hub`` a secured-hub firewall whose
+        public addresses are ``hub_addresses`` (``hubIPAddresses``, no IP configurations)."""
         fid = rid("azureFirewalls", name, sub)
         config = f"{fid}/azureFirewallIpConfigurations/ipconfig"
-        self._holds(pip, config)
-        props: Json = {
-            "ipConfigurations": [
+        configs = []
+        if pip and subnet:
+            self._holds(pip, config)
+            configs.append(
                 {
                     "name": "ipconfig",
                     "id": config,
@@ -485,7 +511,9 @@ class Estate:
                         "subnet": ref(subnet),
                     },
                 }
-            ],
+            )
+        props: Json = {
+            "ipConfigurations": configs,
             "natRuleCollections": [],
             "networkRuleCollections": [],
             "applicationRuleCollections": [],
@@ -505,13 +533,58 @@ class Estate:
             ]
         if policy:
             props["firewallPolicy"] = ref(policy)
+        if hub:
+            props["virtualHub"] = ref(hub)
+            props["sku"] = {"name": "AZFW_Hub", "tier": "Standard"}
+            props["hubIPAddresses"] = {
+                "privateIPAddress": private_ip,
+                "publicIPs": {
+                    "count": len(hub_addresses or []),
+                    "addresses": [{"address": a} for a in hub_addresses or []],
+                },
+            }
         return self.add(resource(fid, f"{N}/azureFirewalls", LOCATION, props))
 
     def firewall_policy(
-        self, name: str, nat_rules: list[Json], *, base: str | None = None, sub: str = SUB
+        self,
+        name: str,
+        nat_rules: list[Json],
+        *,
+        base: str | None = None,
+        groups: list[tuple[str, int, list[tuple[str, int, list[Json]]]]] | None = None,
+        sub: str = SUB,
     ) -> str:
+        """NAT rules in one group and collection, or ``groups``: (group name, priority,
+        [(collection name, priority, rules)]), in the order ARM would list them."""
         pid = rid("firewallPolicies", name, sub)
-        props: Json = {
+        if groups is not None:
+            props: Json = {
+                "ruleCollectionGroups": [
+                    {
+                        "name": group,
+                        "id": f"{pid}/ruleCollectionGroups/{group}",
+                        "type": f"{N}/FirewallPolicies/RuleCollectionGroups",
+                        "properties": {
+                            "priority": priority,
+                            "ruleCollections": [
+                                {
+                                    "ruleCollectionType": "FirewallPolicyNatRuleCollection",
+                                    "name": coll,
+                                    "priority": coll_priority,
+                                    "action": {"type": "DNAT"},
+                                    "rules": [{"ruleType": "NatRule", **r} for r in rules],
+                                }
+                                for coll, coll_priority, rules in collections
+                            ],
+                        },
+                    }
+                    for group, priority, collections in groups
+                ]
+            }
+            if base:
+                props["basePolicy"] = ref(base)
+            return self.add(resource(pid, f"{N}/firewallPolicies", LOCATION, props, sku=None))
+        props = {
             "ruleCollectionGroups": [
                 {
                     "name": "DefaultDnatRuleCollectionGroup",
