@@ -35,6 +35,7 @@ NOTE_TEXT = {
     "dnat-target-unresolved": "the DNAT translated address matched no NIC in the snapshot",
     "dnat-fqdn-target": "the DNAT rule translates to an FQDN, which is not resolved",
     "ip-pool-unresolved": "a backend pool defined by IP address could not be resolved to NICs",
+    "broad-source": "a rule admits a broad public source (at least a /8's worth), not all of the internet",
     "not-found": "the linked subscription's tenant could not be found (404)",
     "unresolved": "the linked subscription's tenant could not be resolved",
 }

@@ -9,12 +9,15 @@ filter network traffic" (first match by priority, per flow).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.analysis.exposure import Exposure, find_exposures
 from graph.analysis.nsg import Destination, Source, allowed_ports, compile_nsg, internet_inbound
 from graph.analysis.sources import IPV4, IPV6, coverage
+from tests.analysis.exposure.estate import Estate, nsg_rule
 
 NIC_IP = "10.0.1.4"
 
@@ -220,3 +223,45 @@ def test_deny_whose_source_ports_cover_every_port_shadows(fields: dict[str, Any]
 def test_deny_leaving_some_source_ports_does_not_shadow() -> None:
     fields = {"sourcePortRange": "", "sourcePortRanges": ["0-1023", "1025-65535"]}
     assert open_to(IPV4, rule("deny", 100, "Deny", **fields), rule("allow", 200)) == SSH
+
+
+def vm_behind_public_ip(tmp_path: Path, address: str, source: str) -> dict[str, Exposure]:
+    estate = Estate()
+    vnet = estate.vnet("vnet", "10.0.0.0/16")
+    nsg = estate.nsg(
+        "nsg",
+        [
+            nsg_rule(
+                "ssh",
+                100,
+                sourceAddressPrefix=source,
+                destinationAddressPrefix="*",
+                destinationPortRange="22",
+            )
+        ],
+    )
+    pip = estate.public_ip("pip", address)
+    estate.nic("nic-vm", [{"ip": "10.0.0.4", "subnet": estate.subnet(vnet), "pip": pip}], nsg=nsg)
+    return {x.subject_name: x for x in find_exposures(estate.graph(tmp_path / "estate"))}
+
+
+@pytest.mark.parametrize(
+    ("address", "source", "exposed"),
+    [
+        ("20.1.1.1", "0.0.0.0/0", True),
+        ("20.1.1.1", "::/0", False),
+        ("2603:1020::10", "::/0", True),
+        ("2603:1020::10", "0.0.0.0/0", False),
+    ],
+)
+def test_public_ip_exposure_follows_the_frontend_address_family(
+    tmp_path: Path, address: str, source: str, exposed: bool
+) -> None:
+    """A prefix admits only its own family ("Network security groups overview"; "IPv6 for
+    Azure Virtual Network"): ::/0 does not open an IPv4-only VM."""
+    assert ("vm" in vm_behind_public_ip(tmp_path, address, source)) is exposed
+
+
+def test_public_ip_exposure_notes_a_broad_source(tmp_path: Path) -> None:
+    found = vm_behind_public_ip(tmp_path, "20.1.1.1", "40.0.0.0/6")
+    assert (found["vm"].ports.to_report(), found["vm"].notes) == (SSH, ["broad-source"])
