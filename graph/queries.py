@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from graph.listeners import gateway_listeners, on_frontend
 from graph.schema import ALIAS_PREFIX, INTERNET_ID, Label, Rel, node_id
 
 Row = dict[str, Any]
@@ -273,22 +274,11 @@ def _json_list(value: Any) -> list[Any]:
 
 def _listener_ports(data: dict[str, Any], frontend: str | None) -> str | None:
     """The ports of an application gateway's listeners on one frontend ("Tcp 80,443")."""
-    ports = {
-        node_id(str(p.get("id"))): (p.get("properties") or {}).get("port")
-        for p in _json_list(data.get("frontendPorts"))
-        if isinstance(p, dict) and p.get("id")
+    found = {
+        listener.port
+        for listener in gateway_listeners(data)
+        if listener.port is not None and on_frontend(listener, frontend)
     }
-    found = set()
-    for listener in _json_list(data.get("httpListeners")):
-        props = listener.get("properties") if isinstance(listener, dict) else None
-        if not isinstance(props, dict):
-            continue
-        fe = (props.get("frontendIPConfiguration") or {}).get("id")
-        if frontend and isinstance(fe, str) and node_id(fe) != frontend:
-            continue
-        port = ports.get(node_id(str((props.get("frontendPort") or {}).get("id", ""))))
-        if isinstance(port, int):
-            found.add(port)
     return "Tcp " + ",".join(str(p) for p in sorted(found)) if found else None
 
 

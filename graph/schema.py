@@ -154,8 +154,10 @@ REL_MEANING: dict[Rel, str] = {
     Rel.ROUTES_VIA: "(Subnet)->(RouteTable)",
     Rel.FORWARDS_TO: "(LoadBalancer)->(IpConfiguration) per load-balancing rule or inbound NAT rule; "
     "(Firewall)->(IpConfiguration) per DNAT rule (->(Firewall) itself, resolved=false, when the "
-    "translated address names no NIC); ports and protocol on the edge",
-    Rel.USES_POLICY: "(Firewall)->(FirewallPolicy), (ApplicationGateway)->(WafPolicy)",
+    "translated address names no NIC; ->(LoadBalancer) for an internal frontend); ports and "
+    "protocol on the edge; (PrivateLinkService)->(LoadBalancer) whose frontend it uses",
+    Rel.USES_POLICY: "(Firewall)->(FirewallPolicy), (ApplicationGateway)->(WafPolicy) (its own "
+    "and its listeners' per-site policies)",
     Rel.INHERITS_FROM: "(FirewallPolicy)->(FirewallPolicy): basePolicy",
     Rel.CONNECTS_TO: "(Connection)->(VirtualNetworkGateway|LocalNetworkGateway|ExpressRouteCircuit), "
     "(VirtualNetworkGateway)->(VirtualNetwork), (VirtualHub)->(VirtualNetwork) hub connection, "
@@ -309,6 +311,7 @@ NODE_PROPS: dict[str, dict[str, str]] = {
         "frontendIPConfigurations": "JSON",
         "frontendPorts": "JSON",
         "httpListeners": "JSON",
+        "listeners": "JSON: layer-4 (Tcp/Tls) listeners, API 2022-05-01 on",
         "wafMode": "none, detection or prevention: from its WAF policy, else the legacy configuration",
         "wafPolicyUnread": "true when its WAF policy was not crawled (wafMode then from legacy config)",
     },
@@ -421,7 +424,8 @@ EDGE_PROPS: dict[str, dict[str, str]] = {
     Rel.MEMBER_OF: {},
     Rel.ROUTES_VIA: {},
     Rel.FORWARDS_TO: {
-        "kind": "rule or nat (load balancer), dnat (firewall)",
+        "kind": "rule or nat (load balancer), dnat (firewall), private-link-service (private link "
+        "service -> the load balancer whose frontend it uses)",
         "ruleId": "load balancer: the rule's id",
         "protocol": "load balancer: Tcp, Udp or All",
         "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA ports)",
@@ -560,6 +564,7 @@ MODEL_EDGES: tuple[tuple[Label, Rel, Label], ...] = (
     (L.LOAD_BALANCER, Rel.FORWARDS_TO, L.IP_CONFIGURATION),
     (L.FIREWALL, Rel.FORWARDS_TO, L.IP_CONFIGURATION),
     (L.FIREWALL, Rel.FORWARDS_TO, L.LOAD_BALANCER),
+    (L.PRIVATE_LINK_SERVICE, Rel.FORWARDS_TO, L.LOAD_BALANCER),
     (L.FIREWALL, Rel.CONTAINS, L.PUBLIC_IP),
     (L.FIREWALL, Rel.USES_POLICY, L.FIREWALL_POLICY),
     (L.FIREWALL_POLICY, Rel.INHERITS_FROM, L.FIREWALL_POLICY),

@@ -47,7 +47,6 @@ from graph.analysis.nsg import (
     Destination,
     Nsg,
     Source,
-    allowed_ports,
     compile_nsg,
     evaluate_inbound,
     internet_inbound,
@@ -59,6 +58,7 @@ from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
 from graph.analysis.sources import Coverage, coverage, family_of
 from graph.analysis.walk import edges_in, edges_out, label_of
 from graph.collector import collector_paused
+from graph.listeners import LAYER_4, gateway_listeners, on_frontend, waf_mode
 from graph.schema import INTERNET_ID, Label, Rel, node_id
 
 VIA_PUBLIC_IP = "public-ip"
@@ -457,27 +457,34 @@ class _Analysis:
     # -- entry point 3: application gateway -------------------------------------------
 
     def application_gateway(self, pip: str, agw: str, frontend_id: str | None) -> None:
+        """Each listener on the public frontend exposes its port on the gateway, with the WAF
+        state that applies to it: the listener's own policy, else the gateway's; none for a
+        layer-4 (Tcp/Tls) listener ("Application Gateway TCP/TLS proxy overview",
+        "Per-site and per-URI WAF policies")."""
         g = self.g
         data = _props(g, agw)
-        ports_by_id = {
-            node_id(str(p["id"])): _item_props(p).get("port")
-            for p in _json_list(data.get("frontendPorts"))
-            if isinstance(p, dict) and p.get("id")
-        }
-        listened = PortSet.empty()
-        for listener in _json_list(data.get("httpListeners")):
-            props = _item_props(listener)
-            if not _same_frontend(_ref(props.get("frontendIPConfiguration")), frontend_id):
+        gateway_waf = str(data.get("wafMode") or "none").lower()
+        by_waf: dict[str, tuple[PortSet, list[str]]] = {}
+        for listener in gateway_listeners(data):
+            if listener.port is None or not on_frontend(listener, frontend_id):
                 continue
-            port = ports_by_id.get(_ref(props.get("frontendPort")) or "")
-            if port is not None:
-                listened |= PortSet.parse(TCP, [port])
-        if listened.is_empty():
+            waf, policy = gateway_waf, None
+            if listener.layer == LAYER_4:
+                waf = "none"
+            elif listener.firewall_policy:
+                policy = listener.firewall_policy
+                waf = self.waf_policy_mode(policy)
+            ports, policies = by_waf.get(waf, (PortSet.empty(), []))
+            by_waf[waf] = (
+                ports | PortSet.parse(TCP, [listener.port]),
+                policies + ([policy] if policy else []),
+            )
+        if not by_waf:
             return
         subnet = self.subnet_of(agw)
         nsg_id = self.nsg_of(subnet) if subnet else None
-        hops = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, agw)]
-        ports = listened
+        base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, agw)]
+        allowed: PortSet | None = None
         nsg = self.nsg(nsg_id)
         if nsg is not None and subnet is not None and nsg_id is not None:
             # The subnet NSG sees the gateway's instances in the subnet (and, for v2, the
@@ -486,18 +493,35 @@ class _Analysis:
             address = _props(g, pip).get("ipAddress")
             if address:
                 prefixes.append(str(address))
-            ports = listened & allowed_ports(nsg, Destination.for_prefixes(prefixes))
-            hops += [hop(agw, Rel.IN_SUBNET, subnet), hop(subnet, Rel.PROTECTED_BY, nsg_id)]
-        if ports.is_empty():
-            return
-        for policy, _ in edges_out(g, agw, Rel.USES_POLICY):
-            if label_of(g, policy) == Label.WAF_POLICY:
-                hops.append(hop(agw, Rel.USES_POLICY, policy))
-        waf = str(data.get("wafMode") or "none").lower()
-        found = self.found_for(agw)
-        found.subnet = found.subnet or subnet
-        found.vnet = found.vnet or (vnet_of_subnet(g, subnet) if subnet else None)
-        found.add(pip, VIA_APPLICATION_GATEWAY, waf, ports, ports, hops)
+            allowed = self.from_internet(
+                agw,
+                [nsg],
+                Destination.for_prefixes(prefixes),
+                default_open=True,
+                family=self.family(pip),
+            )
+            base += [hop(agw, Rel.IN_SUBNET, subnet), hop(subnet, Rel.PROTECTED_BY, nsg_id)]
+        gateway_policies = [
+            p for p, _ in edges_out(g, agw, Rel.USES_POLICY) if label_of(g, p) == Label.WAF_POLICY
+        ]
+        for waf, (listened, listener_policies) in sorted(by_waf.items()):
+            ports = listened if allowed is None else listened & allowed
+            if ports.is_empty():
+                continue
+            policies = listener_policies or ([] if waf == "none" else gateway_policies)
+            hops = [*base, *(hop(agw, Rel.USES_POLICY, p) for p in sorted(set(policies)))]
+            found = self.found_for(agw)
+            found.subnet = found.subnet or subnet
+            found.vnet = found.vnet or (vnet_of_subnet(g, subnet) if subnet else None)
+            found.add(pip, VIA_APPLICATION_GATEWAY, waf, ports, ports, hops)
+
+    def waf_policy_mode(self, policy: str) -> str:
+        """A per-listener WAF policy's state; one the crawl could not read protects nothing
+        that can be shown, so it counts as none."""
+        data = _props(self.g, policy)
+        if data.get("label") != Label.WAF_POLICY or data.get("placeholder"):
+            return "none"
+        return waf_mode(data.get("mode"), data.get("state"))
 
     # -- entry point 4: Azure Firewall DNAT -------------------------------------------
 

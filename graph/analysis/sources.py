@@ -91,7 +91,7 @@ def _public_covered(nets: list[IpNetwork], family: int) -> int:
     for net in nets:
         for public in PUBLIC_SPACE[family]:
             # CIDR blocks either nest or are disjoint: the overlap is the smaller one.
-            if net.overlaps(public):  # type: ignore[arg-type]
+            if net.overlaps(public):
                 total += min(net.num_addresses, public.num_addresses)
     return total
 

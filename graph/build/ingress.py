@@ -15,7 +15,9 @@ from graph.build.context import (
     str_list,
 )
 from graph.build.ids import parent_id, ref, refs
+from graph.build.links import inbound_private_links
 from graph.build.network import attach_ip_configuration
+from graph.listeners import gateway_listeners
 from graph.schema import Label, Rel, node_id
 
 
@@ -127,7 +129,7 @@ def application_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_ty
     sku = p.get("sku") or res.get("sku") or {}
     props["sku"] = sku.get("name")
     props["skuTier"] = sku.get("tier")
-    for key in ("frontendIPConfigurations", "frontendPorts", "httpListeners"):
+    for key in ("frontendIPConfigurations", "frontendPorts", "httpListeners", "listeners"):
         props[key] = as_json(p.get(key) or [])
     legacy = p.get("webApplicationFirewallConfiguration") or {}
     legacy_mode = (
@@ -144,6 +146,13 @@ def application_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_ty
     if policy:
         ctx.edge(nid, policy, Rel.USES_POLICY)
         ctx.app_gateways.append((nid, policy, legacy_mode))
+    # Per-site WAF policies ("Per-site and per-URI WAF policies"): the analysis reads
+    # their mode from the policy node, the edge makes them evidence.
+    for listener in gateway_listeners(p):
+        if listener.firewall_policy:
+            ctx.edge(nid, listener.firewall_policy, Rel.USES_POLICY)
+    # Private Link for Application Gateway: endpoints (often another tenant's) into it.
+    inbound_private_links(ctx, nid, p)
 
 
 def waf_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
@@ -154,13 +163,6 @@ def waf_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) 
     ctx.add(nid, props)
     ctx.contain(nid)
     ctx.waf_policies[nid] = (settings.get("mode"), settings.get("state"))
-
-
-def waf_mode(mode: str | None, state: str | None) -> str:
-    """none / detection / prevention, as exposure.md reports a WAF."""
-    if str(state or "").lower() != "enabled":
-        return "none"
-    return str(mode or "detection").lower()
 
 
 # -- firewalls ------------------------------------------------------------------

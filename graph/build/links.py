@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.build.context import BuildContext, str_list
-from graph.build.ids import alias_id, management_group_of, ref, refs
+from graph.build.ids import alias_id, management_group_of, ref, refs, top_level_id
 from graph.build.network import attach_ip_configuration
 from graph.schema import Label, Rel, node_id, subscription_id, subscription_of, tenant_id
 
@@ -114,6 +114,17 @@ def private_link_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
     ctx.contain(nid)
     for ipc in p.get("ipConfigurations") or []:
         attach_ip_configuration(ctx, nid, ipc)
+    # The load balancer frontend whose traffic the service carries ("What is Azure Private
+    # Link service?"): consumers' endpoints reach that load balancer's backends.
+    for frontend in refs(p, "loadBalancerFrontendIpConfigurations"):
+        ctx.edge(
+            nid,
+            top_level_id(frontend),
+            Rel.FORWARDS_TO,
+            frontend,
+            kind="private-link-service",
+            frontendIPConfigId=frontend,
+        )
     inbound_private_links(ctx, nid, p)
 
 

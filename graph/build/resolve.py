@@ -21,7 +21,7 @@ from graph.build.ids import (
     parent_id,
     resource_group_of,
 )
-from graph.build.ingress import waf_mode
+from graph.listeners import waf_mode
 from graph.schema import (
     ALIAS_PREFIX,
     INTERNET_ID,
