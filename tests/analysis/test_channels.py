@@ -472,3 +472,36 @@ def test_a_linked_subscription_that_does_not_exist_is_unknown_with_the_note(
     subs = findings_of(report, "unknown-subscription")
     assert subs[gone]["details"]["notes"] == ["not-found"]
     assert subs[unresolved]["details"]["notes"] == ["unresolved"]
+
+
+def test_private_endpoint_into_our_application_gateway_is_a_connection_like_any_other(
+    tmp_path: Path,
+) -> None:
+    """Private Link for Application Gateway lists the connected endpoints in the gateway's
+    privateEndpointConnections ("Application Gateway Private Link configuration"); another
+    tenant's endpoint there is a channel to that tenant."""
+    pe = rid(THIRD_SUB, "apps", "privateEndpoints", "pe-litware")
+    agw = rid(SUB_A, "net", "applicationGateways", "agw-ours")
+    gateway = {
+        "id": agw,
+        "name": "agw-ours",
+        "type": "Microsoft.Network/applicationGateways",
+        "location": "westeurope",
+        "properties": {
+            "privateEndpointConnections": [
+                {
+                    "id": agw + "/privateEndpointConnections/c1",
+                    "name": "c1",
+                    "properties": {
+                        "privateEndpoint": {"id": pe},
+                        "privateLinkServiceConnectionState": {"status": "Approved"},
+                    },
+                }
+            ]
+        },
+    }
+    estate = Estate.home(SUB_A).add(gateway)
+    estate.resolved(THIRD_SUB, THIRD)
+    report = report_of(estate, tmp_path, INV)
+    tenant = findings_of(report, "unknown-tenant")[THIRD]
+    assert channels(tenant) == {"private-endpoint-inbound"}

@@ -412,8 +412,14 @@ class Estate:
         *,
         waf_policy: str | None = None,
         legacy_waf: Json | None = None,
+        listener_policies: dict[int, str] | None = None,
+        layer4: dict[int, str] | None = None,
+        private_endpoints: list[tuple[str, str]] | None = None,
         sub: str = SUB,
     ) -> str:
+        """HTTP listeners on ``ports`` (``listener_policies``: port -> its own WAF policy),
+        layer-4 listeners ``layer4`` (port -> Tcp or Tls), and ``private_endpoints``
+        (endpoint id, status) connected to the gateway (Private Link for Application Gateway)."""
         gid = rid("applicationGateways", name, sub)
         fe = f"{gid}/frontendIPConfigurations/public"
         self._holds(pip, fe)
@@ -421,19 +427,36 @@ class Estate:
             child(
                 gid, "frontendPorts", f"port_{p}", f"{N}/applicationGateways/frontendPorts", port=p
             )
-            for p in ports
+            for p in [*ports, *(layer4 or {})]
         ]
-        listeners = [
+        listeners = []
+        for p in ports:
+            extra: Json = {}
+            if listener_policies and p in listener_policies:
+                extra["firewallPolicy"] = ref(listener_policies[p])
+            listeners.append(
+                child(
+                    gid,
+                    "httpListeners",
+                    f"listener-{p}",
+                    f"{N}/applicationGateways/httpListeners",
+                    frontendIPConfiguration=ref(fe),
+                    frontendPort=ref(f"{gid}/frontendPorts/port_{p}"),
+                    protocol="Https" if p == 443 else "Http",
+                    **extra,
+                )
+            )
+        l4_listeners = [
             child(
                 gid,
-                "httpListeners",
-                f"listener-{p}",
-                f"{N}/applicationGateways/httpListeners",
+                "listeners",
+                f"l4-{p}",
+                f"{N}/applicationGateways/listeners",
                 frontendIPConfiguration=ref(fe),
                 frontendPort=ref(f"{gid}/frontendPorts/port_{p}"),
-                protocol="Https" if p == 443 else "Http",
+                protocol=protocol,
             )
-            for p in ports
+            for p, protocol in (layer4 or {}).items()
         ]
         sku_name = "WAF_v2" if waf_policy or legacy_waf else "Standard_v2"
         props: Json = {
@@ -458,7 +481,19 @@ class Estate:
             ],
             "frontendPorts": frontend_ports,
             "httpListeners": listeners,
+            "listeners": l4_listeners,
             "backendAddressPools": [],
+            "privateEndpointConnections": [
+                child(
+                    gid,
+                    "privateEndpointConnections",
+                    f"pec-{i}",
+                    f"{N}/applicationGateways/privateEndpointConnections",
+                    privateEndpoint=ref(endpoint),
+                    privateLinkServiceConnectionState={"status": status, "description": ""},
+                )
+                for i, (endpoint, status) in enumerate(private_endpoints or [])
+            ],
         }
         if waf_policy:
             props["firewallPolicy"] = ref(waf_policy)
