@@ -59,8 +59,22 @@ def _live_peering(data: dict[str, Any]) -> bool:
 
 
 def _circuit_live(graph: nx.MultiDiGraph, circuit: str) -> bool:
-    state = _lower((graph.nodes.get(circuit) or {}).get("serviceProviderProvisioningState"))
-    return state == _PROVISIONED
+    """A crawled circuit is live when provisioned. A circuit outside the crawl (a placeholder,
+    whose state cannot be read) is live when a Connected connection or Global Reach link
+    names it (exposure.md rule 10): the other side of that link saw it working."""
+    data = graph.nodes.get(circuit) or {}
+    if not data.get("placeholder"):
+        return _lower(data.get("serviceProviderProvisioningState")) == _PROVISIONED
+    for connection, edge in edges_in(graph, circuit, Rel.CONNECTS_TO):
+        if label_of(graph, connection) == Label.CONNECTION and _connection_live(
+            graph, connection, edge
+        ):
+            return True
+    links = [
+        *edges_in(graph, circuit, Rel.GLOBAL_REACH),
+        *edges_out(graph, circuit, Rel.GLOBAL_REACH),
+    ]
+    return any(_lower(edge.get("circuitConnectionStatus")) == _LIVE_CONNECTION for _, edge in links)
 
 
 def _connection_live(graph: nx.MultiDiGraph, connection: str, edge: dict[str, Any]) -> bool:

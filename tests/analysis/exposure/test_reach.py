@@ -180,3 +180,31 @@ def test_virtual_wan_site_counts_only_while_its_connection_is_up(
     estate.vpn_gateway("vpngw-weu", hub, [site], status=status)
     target_in(estate, a)
     assert (site.lower() in reaches(estate, tmp_path)) is reached
+
+
+FOREIGN_CIRCUIT = (
+    "/subscriptions/9c9c9c9c-0000-4000-8000-0000000000f1/resourceGroups/rg-partner/providers/"
+    "Microsoft.Network/expressRouteCircuits/er-partner"
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "reached"),
+    [("Connected", True), ("NotConnected", False)],
+)
+def test_a_circuit_outside_the_crawl_is_reached_through_a_connected_connection(
+    tmp_path: Path, status: str, reached: bool
+) -> None:
+    """An ExpressRoute gateway connected to a circuit in another subscription (redeemed
+    authorization) reaches the networks behind it ("ExpressRoute: connect a virtual network
+    to a circuit in a different subscription"); the circuit cannot be read, so a Connected
+    connection is what shows it live (exposure.md rule 10). It is reached as its lower-cased
+    id."""
+    estate = Estate()
+    vnet = estate.vnet(
+        "vnet-a", "10.0.0.0/16", {"default": "10.0.0.0/24", "GatewaySubnet": "10.0.255.0/27"}
+    )
+    gateway = estate.vnet_gateway("ergw", vnet, gateway_type="ExpressRoute")
+    estate.connection("conn-partner", gateway, circuit=FOREIGN_CIRCUIT, status=status)
+    target_in(estate, vnet)
+    assert (FOREIGN_CIRCUIT.lower() in reaches(estate, tmp_path)) is reached
