@@ -195,10 +195,13 @@ class Reach:
                         if label_of(g, site) == Label.VPN_SITE and self._hub_link_live(data):
                             reached.add(site)
                 elif label == Label.EXPRESSROUTE_GATEWAY and not basic:
-                    for circuit, _ in edges_out(g, member, Rel.CONNECTS_TO):
-                        if label_of(g, circuit) == Label.EXPRESSROUTE_CIRCUIT and _circuit_live(
-                            g, circuit
-                        ):
+                    for circuit, data in edges_out(g, member, Rel.CONNECTS_TO):
+                        if label_of(g, circuit) != Label.EXPRESSROUTE_CIRCUIT:
+                            continue
+                        # A Virtual WAN ExpressRoute connection has no connection status: a
+                        # live hub connection shows a circuit outside the crawl working.
+                        foreign = bool((g.nodes.get(circuit) or {}).get("placeholder"))
+                        if _circuit_live(g, circuit) or (foreign and self._hub_link_live(data)):
                             reached.add(circuit)
         return vnets
 

@@ -208,3 +208,16 @@ def test_a_circuit_outside_the_crawl_is_reached_through_a_connected_connection(
     estate.connection("conn-partner", gateway, circuit=FOREIGN_CIRCUIT, status=status)
     target_in(estate, vnet)
     assert (FOREIGN_CIRCUIT.lower() in reaches(estate, tmp_path)) is reached
+
+
+def test_a_circuit_outside_the_crawl_is_reached_through_a_virtual_wan_hub(tmp_path: Path) -> None:
+    """A Standard Virtual WAN routes a connected VNet to the circuits of its hubs' ExpressRoute
+    gateways ("Virtual WAN: hub routing"); a Virtual WAN ExpressRoute connection has no
+    connection status, so its live hub connection shows the foreign circuit working."""
+    estate = Estate()
+    vnet = estate.vnet("vnet-a", "10.0.0.0/16")
+    wan = estate.virtual_wan("wan")
+    hub = estate.hub("hub", wan, "10.100.0.0/23", [vnet])
+    estate.er_gateway("ergw", hub, [FOREIGN_CIRCUIT])
+    target_in(estate, vnet)
+    assert FOREIGN_CIRCUIT.lower() in reaches(estate, tmp_path)
