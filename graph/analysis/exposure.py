@@ -324,37 +324,24 @@ class _Analysis:
         data = _props(self.g, pip)
         return family_of(data.get("ipAddress"), data.get("ipVersion"))
 
-    def from_internet(
-        self,
-        subject: str,
-        nsgs: Iterable[Nsg | None],
-        dest: Destination,
-        *,
-        default_open: bool,
-        family: int,
-    ) -> PortSet:
-        """Ports the internet of ``family`` reaches through ``nsgs``; notes a broad source."""
-        ports, broad = internet_inbound(tuple(nsgs), dest, default_open=default_open, family=family)
-        if broad:
+    def note_broad(self, subject: str, exposed: PortSet, broad: PortSet) -> None:
+        """The broad-source note, when some exposed port is open only to a broad source."""
+        if not broad.is_empty() and not (exposed & broad).is_empty():
             self.found_for(subject).notes.add(NOTE_BROAD_SOURCE)
-        return ports
 
     def public_ip_on_nic(self, pip: str, ipconfig: str) -> None:
         target = self.target(ipconfig)
         if target is None:
             return
         default_open = _sku_name(_props(self.g, pip).get("sku")) != "standard"
-        ports = self.from_internet(
-            target.subject,
-            target.nsgs,
-            target.destination,
-            default_open=default_open,
-            family=self.family(pip),
+        ports, broad = internet_inbound(
+            target.nsgs, target.destination, default_open=default_open, family=self.family(pip)
         )
         if ports.is_empty():
             return
         hops = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, ipconfig)]
         self.add_nic_entry(target, pip, VIA_PUBLIC_IP, ports, ports, hops)
+        self.note_broad(target.subject, ports, broad)
 
     # -- entry point 2: public load balancer ------------------------------------------
 
@@ -439,12 +426,8 @@ class _Analysis:
         dest = target.destination
         if floating:
             dest = Destination.for_frontend(_props(self.g, pip).get("ipAddress"))
-        open_ports = self.from_internet(
-            target.subject,
-            target.nsgs,
-            dest,
-            default_open=default_open,
-            family=self.family(pip),
+        open_ports, broad = internet_inbound(
+            target.nsgs, dest, default_open=default_open, family=self.family(pip)
         )
         ports = open_ports & wanted
         if ports.is_empty():
@@ -452,6 +435,7 @@ class _Analysis:
         frontend = ports if ha_ports else _lb_ports(ports.protocols, front_port)
         hops = [*base, hop(lb, Rel.FORWARDS_TO, ipconfig)]
         self.add_nic_entry(target, pip, VIA_LOAD_BALANCER, frontend, ports, hops, [lb])
+        self.note_broad(target.subject, ports, broad)
         return target
 
     # -- entry point 3: application gateway -------------------------------------------
@@ -485,6 +469,7 @@ class _Analysis:
         nsg_id = self.nsg_of(subnet) if subnet else None
         base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, agw)]
         allowed: PortSet | None = None
+        broad = PortSet.empty()
         nsg = self.nsg(nsg_id)
         if nsg is not None and subnet is not None and nsg_id is not None:
             # The subnet NSG sees the gateway's instances in the subnet (and, for v2, the
@@ -493,8 +478,7 @@ class _Analysis:
             address = _props(g, pip).get("ipAddress")
             if address:
                 prefixes.append(str(address))
-            allowed = self.from_internet(
-                agw,
+            allowed, broad = internet_inbound(
                 [nsg],
                 Destination.for_prefixes(prefixes),
                 default_open=True,
@@ -514,6 +498,7 @@ class _Analysis:
             found.subnet = found.subnet or subnet
             found.vnet = found.vnet or (vnet_of_subnet(g, subnet) if subnet else None)
             found.add(pip, VIA_APPLICATION_GATEWAY, waf, ports, ports, hops)
+            self.note_broad(agw, ports, broad)
 
     def waf_policy_mode(self, policy: str) -> str:
         """A per-listener WAF policy's state; one the crawl could not read protects nothing

@@ -427,15 +427,15 @@ def evaluate_inbound(
 
 def internet_inbound(
     levels: Sequence[Nsg | None], dest: Destination, *, default_open: bool, family: int = IPV4
-) -> tuple[PortSet, bool]:
-    """Ports open from the internet of ``family`` to ``dest``, and whether some of them are
-    open only because an allow names a broad source (the ``broad-source`` note)."""
+) -> tuple[PortSet, PortSet]:
+    """Ports open from the internet of ``family`` to ``dest``, and those of them open only
+    because an allow names a broad source (the ``broad-source`` note)."""
     ports = evaluate_inbound(
         levels, dest, default_open=default_open, source=Source.internet(family)
     )
     if ports.is_empty() or not any(n is not None and n.has_broad for n in levels):
-        return ports, False
+        return ports, PortSet.empty()
     strict = evaluate_inbound(
         levels, dest, default_open=default_open, source=Source.internet(family, broad=False)
     )
-    return ports, strict != ports
+    return ports, ports - strict

@@ -160,7 +160,7 @@ def test_broad_source_exposes_and_is_flagged() -> None:
     """A /8 is not an office: it exposes like the internet, with the note (exposure.md)."""
     nsg = compile_nsg("nsg", [rule("wide", 100, sourceAddressPrefix="20.0.0.0/8")])
     ports, broad = internet_inbound([nsg], Destination.for_ip(NIC_IP), default_open=False)
-    assert (ports.to_report(), broad) == (SSH, True)
+    assert (ports.to_report(), broad.to_report()) == (SSH, SSH)
 
 
 def test_internet_allow_is_not_flagged_broad() -> None:
@@ -172,7 +172,7 @@ def test_internet_allow_is_not_flagged_broad() -> None:
         ],
     )
     ports, broad = internet_inbound([nsg], Destination.for_ip(NIC_IP), default_open=False)
-    assert (ports.to_report(), broad) == (SSH, False)
+    assert (ports.to_report(), broad.to_report()) == (SSH, [])
 
 
 def test_broad_deny_does_not_shadow_an_internet_allow() -> None:
@@ -265,3 +265,29 @@ def test_public_ip_exposure_follows_the_frontend_address_family(
 def test_public_ip_exposure_notes_a_broad_source(tmp_path: Path) -> None:
     found = vm_behind_public_ip(tmp_path, "20.1.1.1", "40.0.0.0/6")
     assert (found["vm"].ports.to_report(), found["vm"].notes) == (SSH, ["broad-source"])
+
+
+def test_a_broad_allow_on_a_port_the_load_balancer_does_not_forward_reports_nothing(
+    tmp_path: Path,
+) -> None:
+    """Only what a load-balancing rule forwards is exposed ("Azure Load Balancer components"):
+    a broad allow on another port is neither an exposure nor a note."""
+    estate = Estate()
+    vnet = estate.vnet("vnet", "10.0.0.0/16")
+    nsg = estate.nsg(
+        "nsg",
+        [
+            nsg_rule(
+                "wide-ssh",
+                100,
+                sourceAddressPrefix="40.0.0.0/6",
+                destinationAddressPrefix="*",
+                destinationPortRange="22",
+            )
+        ],
+    )
+    nic, _ = estate.nic("nic-vm", [{"ip": "10.0.0.4", "subnet": estate.subnet(vnet)}], nsg=nsg)
+    pip = estate.public_ip("pip-lb", "20.2.2.2")
+    rule = {"protocol": "Tcp", "frontendPort": 443, "backendPort": 443}
+    estate.load_balancer("lb", pip, pool=[Estate.ipconfig(nic)], rules=[rule])
+    assert find_exposures(estate.graph(tmp_path / "estate")) == []
