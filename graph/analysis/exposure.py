@@ -352,13 +352,7 @@ class _Analysis:
         default_open = _sku_name(data.get("sku")) != "standard"
         base = [hop(INTERNET_ID, Rel.EXPOSES, pip), hop(pip, Rel.ATTACHED_TO, lb)]
         lb_vnet: str | None = None
-        for target, edge in edges_out(g, lb, Rel.FORWARDS_TO):
-            if str(edge.get("kind", "")).lower() not in ("rule", "nat"):
-                continue
-            if not _same_frontend(edge.get("frontendIPConfigId"), frontend_id):
-                continue
-            if label_of(g, target) != Label.IP_CONFIGURATION:
-                continue
+        for target, edge in self.lb_rules(lb, frontend_id):
             start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
             front: Any = start if end in (None, start) else f"{start}-{end}"
             nic = self.lb_backend(
@@ -398,6 +392,16 @@ class _Analysis:
             found.notes.update(notes)
             found.vnet = found.vnet or lb_vnet
             found.add(pip, VIA_LOAD_BALANCER, None, frontend, PortSet.empty(), base)
+
+    def lb_rules(self, lb: str, frontend_id: str | None) -> Iterable[tuple[str, dict[str, Any]]]:
+        """(backend IP configuration, rule edge) of the load balancer's rules on one frontend."""
+        for target, edge in edges_out(self.g, lb, Rel.FORWARDS_TO):
+            if (
+                str(edge.get("kind", "")).lower() in ("rule", "nat")
+                and _same_frontend(edge.get("frontendIPConfigId"), frontend_id)
+                and label_of(self.g, target) == Label.IP_CONFIGURATION
+            ):
+                yield target, edge
 
     def lb_backend(
         self,
@@ -602,17 +606,10 @@ class _Analysis:
     ) -> None:
         """A DNAT onto an internal load balancer's frontend reaches that frontend's rules'
         backends (exposure.md entry 4, with entry 2's mapping), from the firewall's address."""
-        g = self.g
         frontend_id = node_id(str(dnat["frontendIPConfigId"]))
         lb_address = dnat.get("translatedAddress")
         chain = [*hops, hop(firewall, Rel.FORWARDS_TO, lb)]
-        for ipconfig, edge in edges_out(g, lb, Rel.FORWARDS_TO):
-            if str(edge.get("kind", "")).lower() not in ("rule", "nat"):
-                continue
-            if not _same_frontend(edge.get("frontendIPConfigId"), frontend_id):
-                continue
-            if label_of(g, ipconfig) != Label.IP_CONFIGURATION:
-                continue
+        for ipconfig, edge in self.lb_rules(lb, frontend_id):
             protocols = _lb_protocols(edge.get("protocol"))
             start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
             back = edge.get("backendPort")

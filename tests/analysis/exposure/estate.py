@@ -58,6 +58,24 @@ def nsg_rule(
     return {"name": name, "properties": props}
 
 
+def dnat_rule(
+    name: str, *, destination: str, port: str, to: str, to_port: str, **fields: Any
+) -> Json:
+    """A firewall policy NAT rule from anywhere to ``destination:port``, onto ``to:to_port``."""
+    rule: Json = {
+        "name": name,
+        "ipProtocols": ["TCP"],
+        "sourceAddresses": ["*"],
+        "sourceIpGroups": [],
+        "destinationAddresses": [destination],
+        "destinationPorts": [port],
+        "translatedAddress": to,
+        "translatedPort": to_port,
+    }
+    rule.update(fields)
+    return rule
+
+
 @dataclass
 class Estate:
     """Resources of a test estate, and the subscriptions and management groups they live in."""

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from graph.analysis.exposure import Exposure, find_exposures
-from tests.analysis.exposure.estate import Estate, nsg_rule
+from tests.analysis.exposure.estate import Estate, dnat_rule, nsg_rule
 
 FW_PUBLIC = "20.4.4.4"
 FW_PRIVATE = "10.0.0.4"
@@ -19,18 +19,7 @@ def tcp(*ports: str) -> list[dict[str, str]]:
 
 
 def dnat(name: str, *, port: str, to: str, to_port: str, **fields: Any) -> dict[str, Any]:
-    rule: dict[str, Any] = {
-        "name": name,
-        "ipProtocols": ["TCP"],
-        "sourceAddresses": ["*"],
-        "sourceIpGroups": [],
-        "destinationAddresses": [FW_PUBLIC],
-        "destinationPorts": [port],
-        "translatedAddress": to,
-        "translatedPort": to_port,
-    }
-    rule.update(fields)
-    return rule
+    return dnat_rule(name, destination=FW_PUBLIC, port=port, to=to, to_port=to_port, **fields)
 
 
 def hub_and_spoke(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.analysis.exposure import Exposure, find_exposures
-from tests.analysis.exposure.estate import Estate
+from tests.analysis.exposure.estate import Estate, dnat_rule
 
 FW_PUBLIC = "20.4.4.4"
 FW_PRIVATE = "10.0.0.4"
@@ -28,18 +28,7 @@ def tcp(*ports: str) -> list[dict[str, str]]:
 
 
 def dnat(name: str, port: str, to: str, to_port: str, **fields: Any) -> dict[str, Any]:
-    rule: dict[str, Any] = {
-        "name": name,
-        "ipProtocols": ["TCP"],
-        "sourceAddresses": ["*"],
-        "sourceIpGroups": [],
-        "destinationAddresses": [FW_PUBLIC],
-        "destinationPorts": [port],
-        "translatedAddress": to,
-        "translatedPort": to_port,
-    }
-    rule.update(fields)
-    return rule
+    return dnat_rule(name, destination=FW_PUBLIC, port=port, to=to, to_port=to_port, **fields)
 
 
 @dataclass
@@ -179,9 +168,8 @@ def test_secured_hub_firewall_public_addresses_are_frontends(tmp_path: Path) -> 
     assert entry.entry.endswith("/hubipaddresses/publicips/20.4.4.4")
 
 
-def test_dnat_to_an_internal_load_balancer_reaches_its_backends(tmp_path: Path) -> None:
-    """A DNAT onto an internal load balancer's frontend follows that frontend's rule to the
-    backends, on the backend port ("Azure Load Balancer components"; exposure.md entry 4)."""
+def with_internal_lb(tmp_path: Path) -> Hub:
+    """The hub, with an internal load balancer at 10.1.3.10 forwarding 443 to app-01:8443."""
     h = hub(tmp_path)
     e = h.estate
     e.load_balancer(
@@ -191,6 +179,13 @@ def test_dnat_to_an_internal_load_balancer_reaches_its_backends(tmp_path: Path) 
         rules=[{"protocol": "Tcp", "frontendPort": 443, "backendPort": 8443}],
         internal=(e.subnet(h.spoke, "lb"), "10.1.3.10"),
     )
+    return h
+
+
+def test_dnat_to_an_internal_load_balancer_reaches_its_backends(tmp_path: Path) -> None:
+    """A DNAT onto an internal load balancer's frontend follows that frontend's rule to the
+    backends, on the backend port ("Azure Load Balancer components"; exposure.md entry 4)."""
+    h = with_internal_lb(tmp_path)
     found = h.firewall([("g", 100, [("c", 100, [dnat("web", "443", "10.1.3.10", "443")])])])
     assert ports(found) == {"app-01": tcp("8443")}
     relations = [(x["relation"], x["to"].rsplit("/", 1)[-1]) for x in found["app-01"].evidence]
@@ -198,15 +193,7 @@ def test_dnat_to_an_internal_load_balancer_reaches_its_backends(tmp_path: Path) 
 
 
 def test_dnat_to_another_port_of_the_internal_frontend_reaches_nothing(tmp_path: Path) -> None:
-    h = hub(tmp_path)
-    e = h.estate
-    e.load_balancer(
-        "ilb",
-        None,
-        pool=[Estate.ipconfig(h.app1)],
-        rules=[{"protocol": "Tcp", "frontendPort": 443, "backendPort": 8443}],
-        internal=(e.subnet(h.spoke, "lb"), "10.1.3.10"),
-    )
+    h = with_internal_lb(tmp_path)
     found = h.firewall([("g", 100, [("c", 100, [dnat("ssh", "2222", "10.1.3.10", "22")])])])
     assert ports(found) == {}
 

@@ -18,23 +18,14 @@ from graph.analysis.exposure import Exposure, find_exposures
 from graph.analysis.nsg import Destination, Source, allowed_ports, compile_nsg, internet_inbound
 from graph.analysis.sources import IPV4, IPV6, coverage
 from tests.analysis.exposure.estate import Estate, nsg_rule
+from tests.analysis.exposure.test_nsg import rule as nsg_test_rule
 
 NIC_IP = "10.0.1.4"
 
 
 def rule(name: str, priority: int, access: str = "Allow", **props: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "access": access,
-        "direction": "Inbound",
-        "priority": priority,
-        "protocol": "Tcp",
-        "sourceAddressPrefix": "Internet",
-        "sourcePortRange": "*",
-        "destinationAddressPrefix": "*",
-        "destinationPortRange": "22",
-    }
-    body.update(props)
-    return {"name": name, "properties": body}
+    """An internet SSH rule (test_nsg's), whatever ``props`` change."""
+    return nsg_test_rule(name, priority, access, **{"destinationPortRange": "22", **props})
 
 
 def open_to(family: int, *rules: dict[str, Any]) -> list[dict[str, str]]:
@@ -225,21 +216,22 @@ def test_deny_leaving_some_source_ports_does_not_shadow() -> None:
     assert open_to(IPV4, rule("deny", 100, "Deny", **fields), rule("allow", 200)) == SSH
 
 
-def vm_behind_public_ip(tmp_path: Path, address: str, source: str) -> dict[str, Exposure]:
+def ssh_from(source: str) -> tuple[Estate, str, str]:
+    """An estate with a VNet and an NSG allowing SSH from ``source``: (estate, VNet, NSG)."""
     estate = Estate()
     vnet = estate.vnet("vnet", "10.0.0.0/16")
-    nsg = estate.nsg(
-        "nsg",
-        [
-            nsg_rule(
-                "ssh",
-                100,
-                sourceAddressPrefix=source,
-                destinationAddressPrefix="*",
-                destinationPortRange="22",
-            )
-        ],
+    allow = nsg_rule(
+        "ssh",
+        100,
+        sourceAddressPrefix=source,
+        destinationAddressPrefix="*",
+        destinationPortRange="22",
     )
+    return estate, vnet, estate.nsg("nsg", [allow])
+
+
+def vm_behind_public_ip(tmp_path: Path, address: str, source: str) -> dict[str, Exposure]:
+    estate, vnet, nsg = ssh_from(source)
     pip = estate.public_ip("pip", address)
     estate.nic("nic-vm", [{"ip": "10.0.0.4", "subnet": estate.subnet(vnet), "pip": pip}], nsg=nsg)
     return {x.subject_name: x for x in find_exposures(estate.graph(tmp_path / "estate"))}
@@ -272,20 +264,7 @@ def test_a_broad_allow_on_a_port_the_load_balancer_does_not_forward_reports_noth
 ) -> None:
     """Only what a load-balancing rule forwards is exposed ("Azure Load Balancer components"):
     a broad allow on another port is neither an exposure nor a note."""
-    estate = Estate()
-    vnet = estate.vnet("vnet", "10.0.0.0/16")
-    nsg = estate.nsg(
-        "nsg",
-        [
-            nsg_rule(
-                "wide-ssh",
-                100,
-                sourceAddressPrefix="40.0.0.0/6",
-                destinationAddressPrefix="*",
-                destinationPortRange="22",
-            )
-        ],
-    )
+    estate, vnet, nsg = ssh_from("40.0.0.0/6")
     nic, _ = estate.nic("nic-vm", [{"ip": "10.0.0.4", "subnet": estate.subnet(vnet)}], nsg=nsg)
     pip = estate.public_ip("pip-lb", "20.2.2.2")
     rule = {"protocol": "Tcp", "frontendPort": 443, "backendPort": 443}
