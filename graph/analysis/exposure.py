@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -178,6 +178,21 @@ class NicTarget:
         if nic_nsg:
             hops.append(hop(self.nic, Rel.PROTECTED_BY, nic_nsg))
         return hops
+
+
+@dataclass(frozen=True)
+class _DnatFlow:
+    """What one DNAT rule sends on: from which public IP and firewall, the frontend ports a
+    client uses, the translated ports, the evidence so far, and whether only a broad source
+    admits it."""
+
+    pip: str
+    firewall: str
+    firewall_ip: Any
+    frontend: PortSet
+    translated: PortSet
+    hops: list[Hop]
+    broad: bool
 
 
 @dataclass
@@ -565,10 +580,9 @@ class _Analysis:
             broad = not sources.admits(family, broad=False)
             hops = [*base, *self._policy_hops(firewall, rule.get("policyId"))]
             label = label_of(g, target)
+            flow = _DnatFlow(pip, firewall, fw_ip, frontend, translated, hops, broad)
             if label == Label.LOAD_BALANCER and rule.get("frontendIPConfigId"):
-                self.dnat_via_load_balancer(
-                    target, rule, pip, firewall, fw_ip, frontend, translated, hops, broad
-                )
+                self.dnat_via_load_balancer(target, rule, flow)
                 continue
             if target == firewall or label != Label.IP_CONFIGURATION:
                 fqdn = rule.get("translatedFqdn") or (
@@ -582,7 +596,7 @@ class _Analysis:
                 found.vnet = found.vnet or fw_vnet or self.hub_vnet(firewall)
                 found.add(pip, VIA_FIREWALL_DNAT, None, frontend, translated, hops)
                 continue
-            self.dnat_target(target, pip, firewall, fw_ip, frontend, translated, hops, broad=broad)
+            self.dnat_target(target, flow)
 
     def hub_vnet(self, firewall: str) -> str | None:
         """A secured-hub firewall has no VNet of its own: reach is that of a VNet on its hub."""
@@ -592,23 +606,13 @@ class _Analysis:
                     return vnet
         return None
 
-    def dnat_via_load_balancer(
-        self,
-        lb: str,
-        dnat: dict[str, Any],
-        pip: str,
-        firewall: str,
-        fw_ip: Any,
-        frontend: PortSet,
-        translated: PortSet,
-        hops: list[Hop],
-        broad: bool,
-    ) -> None:
+    def dnat_via_load_balancer(self, lb: str, dnat: dict[str, Any], flow: _DnatFlow) -> None:
         """A DNAT onto an internal load balancer's frontend reaches that frontend's rules'
         backends (exposure.md entry 4, with entry 2's mapping), from the firewall's address."""
         frontend_id = node_id(str(dnat["frontendIPConfigId"]))
         lb_address = dnat.get("translatedAddress")
-        chain = [*hops, hop(firewall, Rel.FORWARDS_TO, lb)]
+        via_lb = replace(flow, hops=[*flow.hops, hop(flow.firewall, Rel.FORWARDS_TO, lb)])
+        translated = flow.translated
         for ipconfig, edge in self.lb_rules(lb, frontend_id):
             protocols = _lb_protocols(edge.get("protocol"))
             start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
@@ -626,33 +630,18 @@ class _Analysis:
             dest = None
             if edge.get("floatingIP") and isinstance(lb_address, str):
                 dest = Destination.for_ip(lb_address)
-            self.dnat_target(
-                ipconfig,
-                pip,
-                firewall,
-                fw_ip,
-                frontend,
-                backend,
-                chain,
-                broad=broad,
-                via=lb,
-                dest=dest,
-            )
+            self.dnat_target(ipconfig, replace(via_lb, translated=backend), via=lb, dest=dest)
 
     def dnat_target(
         self,
         ipconfig: str,
-        pip: str,
-        firewall: str,
-        fw_ip: Any,
-        frontend: PortSet,
-        translated: PortSet,
-        hops: list[Hop],
+        flow: _DnatFlow,
         *,
-        broad: bool = False,
         via: str | None = None,
         dest: Destination | None = None,
     ) -> None:
+        """The translated flow onto one NIC IP configuration, from the firewall's address."""
+        fw_ip = flow.firewall_ip
         target = self.target(ipconfig)
         if target is None:
             return
@@ -668,12 +657,14 @@ class _Analysis:
             # Without the firewall's address, assume the VirtualNetwork tag admits it.
             source = _vnet_source(vnet_space)
         allowed = evaluate_inbound(target.nsgs, destination, default_open=True, source=source)
-        ports = allowed & translated
+        ports = allowed & flow.translated
         if ports.is_empty():
             return
-        chain = [*hops, hop(via or firewall, Rel.FORWARDS_TO, ipconfig)]
-        self.add_nic_entry(target, pip, VIA_FIREWALL_DNAT, frontend, ports, chain, [firewall])
-        if broad:
+        chain = [*flow.hops, hop(via or flow.firewall, Rel.FORWARDS_TO, ipconfig)]
+        self.add_nic_entry(
+            target, flow.pip, VIA_FIREWALL_DNAT, flow.frontend, ports, chain, [flow.firewall]
+        )
+        if flow.broad:
             self.found_for(target.subject).notes.add(NOTE_BROAD_SOURCE)
 
     def _policy_hops(self, firewall: str, policy_id: Any) -> list[Hop]:
