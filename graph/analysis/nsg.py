@@ -117,11 +117,6 @@ def networks_of(prefixes: Iterable[str]) -> tuple[IpNetwork, ...]:
     return tuple(n for n in (_network(p.strip()) for p in prefixes if p) if n is not None)
 
 
-def admits_internet(prefixes: Iterable[str], family: int = IPV4, *, broad: bool = True) -> bool:
-    """True when the source prefixes, together, admit the internet of ``family``."""
-    return coverage(prefixes).admits(family, broad=broad)
-
-
 def covers_every_source_port(specs: Sequence[str]) -> bool:
     """``*``, ``0-65535`` or a union of ranges adding up to every port (no spec means ``*``)."""
     if not specs:
