@@ -221,3 +221,45 @@ def test_a_circuit_outside_the_crawl_is_reached_through_a_virtual_wan_hub(tmp_pa
     estate.er_gateway("ergw", hub, [FOREIGN_CIRCUIT])
     target_in(estate, vnet)
     assert FOREIGN_CIRCUIT.lower() in reaches(estate, tmp_path)
+
+
+@pytest.mark.parametrize(("status", "reached"), [("Connected", True), ("Disconnected", False)])
+def test_a_global_reach_link_shows_a_circuit_outside_the_crawl_live(
+    tmp_path: Path, status: str, reached: bool
+) -> None:
+    """Global Reach links two circuits' private peerings ("ExpressRoute Global Reach"); a
+    Connected link from our circuit shows the foreign one working even when the hub's
+    ExpressRoute connection to it reports no live state (exposure.md rule 10)."""
+    estate = Estate()
+    vnet = estate.vnet("vnet-a", "10.0.0.0/16")
+    wan = estate.virtual_wan("wan")
+    hub = estate.hub("hub", wan, "10.100.0.0/23", [vnet])
+    gateway = estate.er_gateway("ergw", hub, [FOREIGN_CIRCUIT])
+    [conn] = estate.get(gateway)["properties"]["expressRouteConnections"]
+    conn["properties"]["provisioningState"] = "Failed"
+    ours = estate.circuit("er-ours")
+    estate.get(ours)["properties"]["peerings"] = [
+        {
+            "name": "AzurePrivatePeering",
+            "id": f"{ours}/peerings/AzurePrivatePeering",
+            "properties": {
+                "connections": [
+                    {
+                        "name": "gr",
+                        "id": f"{ours}/peerings/AzurePrivatePeering/connections/gr",
+                        "properties": {
+                            "expressRouteCircuitPeering": {
+                                "id": f"{ours}/peerings/AzurePrivatePeering"
+                            },
+                            "peerExpressRouteCircuitPeering": {
+                                "id": f"{FOREIGN_CIRCUIT}/peerings/AzurePrivatePeering"
+                            },
+                            "circuitConnectionStatus": status,
+                        },
+                    }
+                ]
+            },
+        }
+    ]
+    target_in(estate, vnet)
+    assert (FOREIGN_CIRCUIT.lower() in reaches(estate, tmp_path)) is reached
