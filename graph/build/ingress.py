@@ -49,8 +49,11 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
     ctx.contain(nid)
     for frontend in p.get("frontendIPConfigurations") or []:
         subnet = attach_ip_configuration(ctx, nid, frontend, frontend=True)
+        if not subnet or not isinstance(frontend.get("id"), str):
+            continue
+        # An internal frontend: a DNAT translating to its address reaches the rules' backends.
         private_ip = _props(frontend).get("privateIPAddress")
-        if subnet and isinstance(private_ip, str) and private_ip and frontend.get("id"):
+        if isinstance(private_ip, str) and private_ip:
             ctx.lb_frontends.setdefault(private_ip, []).append(
                 (nid, node_id(frontend["id"]), parent_id(subnet))
             )
