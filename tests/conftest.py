@@ -19,13 +19,21 @@ def tmp_state(tmp_path: Path) -> Path:
     return state
 
 
+# Microsoft's example responses live beside the repository in CI (../shared), never in it:
+# a fresh clone skips the tests that read them, with this one reason; CI sets
+# TENANTMAP_REQUIRE_SHARED=1 so that a missing ../shared fails there instead.
+SHARED_MISSING = (
+    "needs ../shared/azure-api-examples beside the repository (only the project's CI has it)"
+)
+
+
 @pytest.fixture(scope="session")
 def api_examples() -> Path:
     path = SHARED / "azure-api-examples"
     if not path.is_dir():
-        pytest.fail(
-            f"{path} is missing: the suite needs ../shared/azure-api-examples beside the repo"
-        )
+        if os.environ.get("TENANTMAP_REQUIRE_SHARED") == "1":
+            pytest.fail(f"{path} is missing and TENANTMAP_REQUIRE_SHARED=1: {SHARED_MISSING}")
+        pytest.skip(SHARED_MISSING)
     return path
 
 
