@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
+# ../shared beside the repository (as in CI), or wherever TENANTMAP_SHARED points (a worktree).
+SHARED = Path(os.environ.get("TENANTMAP_SHARED") or REPO_ROOT.parent / "shared")
 
 
 @pytest.fixture
@@ -27,14 +28,29 @@ SHARED_MISSING = (
 )
 
 
+API_EXAMPLES = SHARED / "azure-api-examples"
+
+
+def _shared_required() -> bool:
+    return os.environ.get("TENANTMAP_REQUIRE_SHARED") == "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Marked at collection rather than skipped in the fixture, so `-ra` folds the
+    # skips into one line per file instead of one per test.
+    if API_EXAMPLES.is_dir() or _shared_required():
+        return
+    skip = pytest.mark.skip(reason=SHARED_MISSING)
+    for item in items:
+        if "api_examples" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def api_examples() -> Path:
-    path = SHARED / "azure-api-examples"
-    if not path.is_dir():
-        if os.environ.get("TENANTMAP_REQUIRE_SHARED") == "1":
-            pytest.fail(f"{path} is missing and TENANTMAP_REQUIRE_SHARED=1: {SHARED_MISSING}")
-        pytest.skip(SHARED_MISSING)
-    return path
+    if not API_EXAMPLES.is_dir():
+        pytest.fail(f"{API_EXAMPLES} is missing and TENANTMAP_REQUIRE_SHARED=1: {SHARED_MISSING}")
+    return API_EXAMPLES
 
 
 @pytest.fixture(scope="session")
