@@ -11,6 +11,7 @@ from graph.snapshot import load_snapshot
 from tests.graph.handmade import (
     HUB_VNET,
     NIC_WEB2,
+    NSG_APP,
     PARTNER_VNET,
     contoso_resources,
     contoso_snapshot,
@@ -46,3 +47,43 @@ def test_the_same_snapshot_twice_has_no_changes(tmp_path: Path) -> None:
     g1 = build_graph(load_snapshot(contoso_snapshot(tmp_path / "a")))
     g2 = build_graph(load_snapshot(contoso_snapshot(tmp_path / "b")))
     assert QUERIES["changes"].run(g2, previous=g1) == []
+
+
+def _nsg_night_two(tmp_path: Path) -> list[dict]:
+    """nsg-app's rule allow-https opened to 443 as well, rule allow-ssh added."""
+    resources = contoso_resources()
+    nsg = next(r for r in resources if r["id"] == NSG_APP)
+    rules = nsg["properties"]["securityRules"]
+    rules[0]["properties"]["destinationPortRange"] = "443"
+    rules.append(
+        {
+            "name": "allow-ssh",
+            "etag": 'W/"2"',
+            "properties": {"priority": 110, "access": "Allow", "destinationPortRange": "22"},
+        }
+    )
+    g1 = build_graph(load_snapshot(contoso_snapshot(tmp_path / "night1")))
+    g2 = build_graph(load_snapshot(contoso_snapshot(tmp_path / "night2", resources=resources)))
+    return [r for r in QUERIES["changes"].run(g2, previous=g1) if r["id"] == node_id(NSG_APP)]
+
+
+def test_nsg_rules_added_and_changed_are_one_line_each_with_only_what_differs(
+    tmp_path: Path,
+) -> None:
+    rows = {r["property"]: (r["before"], r["after"]) for r in _nsg_night_two(tmp_path)}
+    assert rows == {
+        "securityRules[allow-https]": ("destinationPortRange 8443", "destinationPortRange 443"),
+        "securityRules[allow-ssh] (added)": (
+            None,
+            "access Allow; destinationPortRange 22; priority 110",
+        ),
+    }
+
+
+def test_a_removed_rule_is_one_line_with_what_it_allowed() -> None:
+    from graph.queries import property_diffs
+
+    rule = {"name": "allow-rdp", "id": "/x", "properties": {"access": "Allow", "priority": 120}}
+    assert property_diffs("securityRules", [rule], []) == [
+        ("securityRules[allow-rdp]", "removed", "access Allow; priority 120", None)
+    ]
