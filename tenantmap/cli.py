@@ -554,25 +554,23 @@ def inventory_draft(**kw: Any) -> int:
     "--port",
     type=click.IntRange(0, 65535),
     default=0,
-    help="Port on 127.0.0.1 (default: a free one).",
+    help="Port on 127.0.0.1; 0 picks a free one (pass a fixed port to keep the same ARM URL across restarts).",
 )
 @handle_errors
 def emulator(**kw: Any) -> int:
-    """Serve an estate folder as a local Azure until stopped (Ctrl-C).
+    """Serve an estate folder as a local Azure until stopped (Ctrl-C), and print how to crawl it.
+
+    The CA file it prints stays in the state folder (emulator/) across restarts.
 
     \b
     Example:
-      tenantmap emulator --estate my-estate/
+      tenantmap emulator --estate my-estate/ --port 8443
     """
-    from discovery.emulator import EstateError, serve
     from discovery.estates import SAMPLE_ESTATE
+    from tenantmap.emulatorcmd import run_emulator
 
     estate = Path(kw["estate"]) if kw.get("estate") else SAMPLE_ESTATE
-    try:
-        serve(estate, port=kw["port"], announce=click.echo)
-    except EstateError as exc:
-        raise TenantmapError(str(exc)) from None
-    return ExitCode.OK
+    return run_emulator(estate, kw["port"], resolve_state_dir(kw.get("state_dir")))
 
 
 @main.command()

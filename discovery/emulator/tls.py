@@ -1,6 +1,9 @@
-"""A throwaway certificate authority and a server certificate for 127.0.0.1/localhost.
+"""A local certificate authority and a server certificate for 127.0.0.1/localhost.
 
-Generated at every start (EC P-256: cheap handshakes), so no key ever ships.
+Made on this machine (EC P-256: cheap handshakes), so no key ever ships. The
+server certificate is new at every start; the CA is kept in its folder and
+reused while it has more than a day to live, so a CA file someone exported
+(`TENANTMAP_CA_BUNDLE`) stays valid across restarts of `tenantmap emulator`.
 Clients trust the CA by passing its PEM file (`connection_verify=ca_file`).
 """
 
@@ -39,20 +42,22 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def create_certificates(folder: Path) -> ServerCertificates:
-    now = dt.datetime.now(dt.UTC)
-    not_before, not_after = now - dt.timedelta(hours=1), now + dt.timedelta(days=30)
+CA_FILE = "emulator-ca.pem"
+CA_KEY_FILE = "emulator-ca-key.pem"
+CA_LIFETIME = dt.timedelta(days=365)
+
+
+def _new_ca(now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("tenantmap emulator CA")
-    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + CA_LIFETIME)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -68,9 +73,58 @@ def create_certificates(folder: Path) -> ServerCertificates:
             ),
             critical=True,
         )
-        .add_extension(ca_ski, critical=False)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
+    return ca_key, ca_cert
+
+
+def _kept_ca(
+    folder: Path, now: dt.datetime
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None:
+    """The CA left in `folder` by an earlier start, if it is whole and lives another day."""
+    try:
+        key = serialization.load_pem_private_key((folder / CA_KEY_FILE).read_bytes(), None)
+        cert = x509.load_pem_x509_certificate((folder / CA_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        return None
+    if cert.public_key() != key.public_key():
+        return None
+    if cert.not_valid_after_utc - now < dt.timedelta(days=1):
+        return None
+    return key, cert
+
+
+def _write_private(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def create_certificates(folder: Path) -> ServerCertificates:
+    now = dt.datetime.now(dt.UTC)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = _kept_ca(folder, now)
+    if kept is None:
+        ca_key, ca_cert = _new_ca(now)
+        _write_private(folder / CA_KEY_FILE, ca_key)
+        (folder / CA_FILE).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    else:
+        ca_key, ca_cert = kept
+    ca_name = ca_cert.subject
+    not_before = now - dt.timedelta(hours=1)
+    not_after = min(now + dt.timedelta(days=30), ca_cert.not_valid_after_utc)
+    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
@@ -108,18 +162,7 @@ def create_certificates(folder: Path) -> ServerCertificates:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    ca_file = folder / "emulator-ca.pem"
     cert_file = folder / "server.pem"
-    key_file = folder / "server-key.pem"
-    ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    key_file.chmod(0o600)
-    return ServerCertificates(ca_file, cert_file, key_file)
+    _write_private(folder / "server-key.pem", key)
+    return ServerCertificates(folder / CA_FILE, cert_file, folder / "server-key.pem")
