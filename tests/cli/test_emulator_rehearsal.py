@@ -62,7 +62,12 @@ def test_the_printed_export_lines_let_crawl_reach_it_as_it_would_reach_azure(tmp
         }
         assert "EmulatorHandle" not in printed and "object at 0x" not in printed
         crawled = tenantmap(
-            "crawl", "--out", str(tmp_path / "snap"), "--state-dir", str(tmp_path / "s"), env=exports
+            "crawl",
+            "--out",
+            str(tmp_path / "snap"),
+            "--state-dir",
+            str(tmp_path / "s"),
+            env=exports,
         )
         stop_with_ctrl_c(process)
     assert crawled.code == 0, crawled.stderr
