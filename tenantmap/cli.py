@@ -20,12 +20,14 @@ import click
 
 from tenantmap import logs
 from tenantmap.config import (
+    default_state_dir,
     defaults_for,
     env_name,
     load_config_file,
     resolve_state_dir,
 )
 from tenantmap.exitcodes import ExitCode, TenantmapError
+from tenantmap.helpfmt import WholeHelpGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("tenantmap")
@@ -74,13 +76,14 @@ def common(f: F) -> F:
             opt(
                 "--state-dir",
                 type=click.Path(file_okay=False),
-                help="State folder (store, key, lock).",
+                help="State folder (store, redaction key, lock, run folders).",
+                show_default=str(default_state_dir()),
             ),
             opt(
                 "--log-format",
                 type=click.Choice(["text", "json"]),
                 default="text",
-                help="Log lines.",
+                help="Log lines: text for people, json (one object a line) for a log collector.",
             ),
             opt("--quiet", is_flag=True, help="Print only errors."),
             opt("--debug", is_flag=True, help="Show tracebacks and SDK logs."),
@@ -155,6 +158,7 @@ def crawl_options(f: F) -> F:
                 type=click.Choice(["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"]),
                 default="AzureCloud",
                 show_default=True,
+                help="Azure cloud to crawl (its ARM and Entra endpoints); see --arm-endpoint for others.",
             ),
             opt("--arm-endpoint", help="ARM URL of another endpoint (with --authority)."),
             opt("--authority", help="Entra authority URL of another endpoint."),
@@ -179,12 +183,14 @@ def analyse_options(f: F) -> F:
             opt(
                 "--now",
                 type=click.DateTime(formats=["%Y-%m-%d"]),
-                help="Today, for approvals and accepted entries (default: UTC date).",
+                help="Today, for approvals and accepted entries.",
+                show_default="today (UTC)",
             ),
             opt(
                 "--fail-on",
                 type=click.Choice(["new", "open", "critical", "high", "medium", "low"]),
-                help="Exit 1 when this holds.",
+                help="Exit 1 when this holds: something new, anything open, or an open finding of this severity or worse.",
+                show_default="never: findings alone exit 0",
             ),
             opt(
                 "--retention-days",
@@ -195,10 +201,21 @@ def analyse_options(f: F) -> F:
             ),
             opt(
                 "--store",
-                help="sqlite:///path.db (default: tenantmap.db in the state folder), neo4j://host:7687, bolt://...",
+                help="sqlite:///path.db, neo4j://host:7687, bolt://..., neo4j+s://... "
+                "(Neo4j login from NEO4J_USERNAME / NEO4J_PASSWORD).",
+                show_default="sqlite: tenantmap.db in the state folder",
             ),
-            opt("--neo4j-database", help="Neo4j database name."),
-            opt("--out", type=click.Path(file_okay=False), help="Folder for this run's reports."),
+            opt(
+                "--neo4j-database",
+                help="Neo4j database name.",
+                show_default="the server's default database",
+            ),
+            opt(
+                "--out",
+                type=click.Path(file_okay=False),
+                help="Folder for this run's reports and snapshot.",
+                show_default="runs/<run id>/ in the state folder",
+            ),
         ],
     )
 
@@ -214,13 +231,15 @@ def mail_options(f: F) -> F:
             opt(
                 "--smtp-port",
                 type=int,
-                help="SMTP port (default 587 for starttls, 465 for tls, 25 for none).",
+                help="SMTP port.",
+                show_default="587 for starttls, 465 for tls, 25 for none",
             ),
             opt(
                 "--smtp-security",
                 type=click.Choice(["starttls", "tls", "none"]),
                 default="starttls",
                 show_default=True,
+                help="starttls: upgrade a plain connection; tls: TLS from the start; none: no encryption.",
             ),
             opt(
                 "--smtp-user",
@@ -315,7 +334,14 @@ def _finish(outcome: Any, quiet: bool) -> int:
     return int(outcome.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=WholeHelpGroup,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "show_default": True,
+    },
+)
 @click.version_option(package_name="tenantmap")
 def main() -> None:
     """tenantmap: every tenant and subscription connected to your Azure estate, and every internet-exposed path.
@@ -361,9 +387,9 @@ def run(**kw: Any) -> int:
 @crawl_options
 @click.option(
     "--out",
+    "snapshot_out",
     type=click.Path(file_okay=False),
     required=True,
-    envvar=env_name("--out"),
     help="Snapshot folder to write.",
 )
 @handle_errors
@@ -377,11 +403,11 @@ def crawl(**kw: Any) -> int:
     from tenantmap.pipeline import crawl_snapshot
 
     state_dir = resolve_state_dir(kw.get("state_dir"))
-    ok, messages = crawl_snapshot(_crawl_opts(kw), Path(kw["out"]), state_dir)
+    ok, messages = crawl_snapshot(_crawl_opts(kw), Path(kw["snapshot_out"]), state_dir)
     for message in messages:
         click.echo(f"tenantmap: {message}", err=True)
     if not kw.get("quiet"):
-        click.echo(kw["out"])
+        click.echo(kw["snapshot_out"])
     return ExitCode.OK if ok else ExitCode.PARTIAL
 
 
@@ -432,6 +458,7 @@ def analyse(**kw: Any) -> int:
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
+    help="Output: an aligned table, a JSON array or CSV with a header.",
 )
 @opt("--include-stale", is_flag=True, help="Include items no longer seen.")
 @opt("--store", help="Store URL (default: tenantmap.db in the state folder).")
@@ -477,7 +504,7 @@ def report(**kw: Any) -> int:
     return run_report(kw, resolve_state_dir(kw.get("state_dir")), _mail_settings(kw))
 
 
-@main.group()
+@main.group(cls=WholeHelpGroup)
 def inventory() -> None:
     """Check or draft the declared inventory."""
 
@@ -519,7 +546,10 @@ def inventory_check(**kw: Any) -> int:
     required=True,
     help="Snapshot folder to draft from.",
 )
-@opt("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+# TENANTMAP_OUT and a TOML `out` mean the run's report folder; this --out is a file.
+@click.option(
+    "--out", "draft_out", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
 @handle_errors
 def inventory_draft(**kw: Any) -> int:
     """Write a starting inventory from what a snapshot shows, for people to prune.
@@ -534,10 +564,10 @@ def inventory_draft(**kw: Any) -> int:
 
     snap = load_snapshot_or_fail(Path(kw["snapshot"]))
     text = draft_inventory(snap, build_graph(snap))
-    if kw.get("out"):
-        Path(kw["out"]).write_text(text, encoding="utf-8")
+    if kw.get("draft_out"):
+        Path(kw["draft_out"]).write_text(text, encoding="utf-8")
         if not kw.get("quiet"):
-            click.echo(kw["out"])
+            click.echo(kw["draft_out"])
     else:
         click.echo(text, nl=False)
     return ExitCode.OK
@@ -575,16 +605,19 @@ def emulator(**kw: Any) -> int:
 
 @main.command()
 @common
-@opt(
+@click.option(
     "--out",
+    "demo_out",
     type=click.Path(file_okay=False),
-    help="Where to put the demo run (default: a new temporary folder).",
+    help="Where to put the demo run (its state folder and report).",
+    show_default="a new temporary folder",
 )
 @opt(
     "--source",
     type=click.Choice(["resource-graph", "arm"]),
     default="resource-graph",
     show_default=True,
+    help="Where resources are read from.",
 )
 @handle_errors
 def demo(**kw: Any) -> int:
@@ -599,7 +632,11 @@ def demo(**kw: Any) -> int:
     from discovery.estates import SAMPLE_ESTATE
     from tenantmap.pipeline import AnalyseOptions, CrawlOptions, run_nightly
 
-    base = Path(kw["out"]) if kw.get("out") else Path(tempfile.mkdtemp(prefix="tenantmap-demo-"))
+    base = (
+        Path(kw["demo_out"])
+        if kw.get("demo_out")
+        else Path(tempfile.mkdtemp(prefix="tenantmap-demo-"))
+    )
     state_dir = base / "state"
     state_dir.mkdir(parents=True, exist_ok=True)
     crawl = CrawlOptions(
