@@ -105,19 +105,17 @@ def handle_errors(f: F) -> F:
         except TenantmapError as exc:
             if debug:
                 log.exception("failed")
-            click.echo(f"tenantmap: {exc}", err=True)
+            logs.say(str(exc), logging.ERROR)
             sys.exit(int(exc.code))
         except KeyboardInterrupt:
-            click.echo(
-                "tenantmap: interrupted; nothing after the last completed step was kept", err=True
-            )
+            logs.say("interrupted; nothing after the last completed step was kept", logging.ERROR)
             sys.exit(int(ExitCode.PARTIAL))
         except Exception as exc:
             if debug:
                 raise
-            click.echo(
-                f"tenantmap: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-                err=True,
+            logs.say(
+                f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                logging.ERROR,
             )
             sys.exit(int(ExitCode.PARTIAL))
         sys.exit(int(code or 0))
@@ -297,8 +295,13 @@ def _crawl_opts(kw: dict[str, Any]) -> Any:
         arm_endpoint=kw.get("arm_endpoint"),
         authority=kw.get("authority"),
         ca_bundle=Path(kw["ca_bundle"]) if kw.get("ca_bundle") else None,
-        progress=sys.stderr.isatty() and not kw.get("quiet"),
+        progress=_progress_bar(kw),
     )
+
+
+def _progress_bar(kw: dict[str, Any]) -> bool:
+    # A bar only for a person at a terminal: never in JSON logs or with --quiet.
+    return sys.stderr.isatty() and not kw.get("quiet") and kw.get("log_format") != "json"
 
 
 def _mail_settings(kw: dict[str, Any]) -> Any:
@@ -324,9 +327,18 @@ def _mail_settings(kw: dict[str, Any]) -> Any:
         raise TenantmapError(str(exc)) from None
 
 
-def _finish(outcome: Any, quiet: bool) -> int:
+def _say_outcome(outcome: Any, quiet: bool) -> None:
+    """What went wrong, then the run's one-line summary (the same after `run`, `analyse`, `demo`)."""
+    from tenantmap.summary import summary_line
+
     for message in outcome.messages:
-        click.echo(f"tenantmap: {message}", err=True)
+        logs.say(message, logging.WARNING)
+    if outcome.report is not None and not quiet:
+        logs.say(summary_line(outcome.report))
+
+
+def _finish(outcome: Any, quiet: bool) -> int:
+    _say_outcome(outcome, quiet)
     if not quiet:
         report_html = outcome.out_dir / "report.html"
         if report_html.exists():
@@ -405,7 +417,7 @@ def crawl(**kw: Any) -> int:
     state_dir = resolve_state_dir(kw.get("state_dir"))
     ok, messages = crawl_snapshot(_crawl_opts(kw), Path(kw["snapshot_out"]), state_dir)
     for message in messages:
-        click.echo(f"tenantmap: {message}", err=True)
+        logs.say(message, logging.WARNING)
     if not kw.get("quiet"):
         click.echo(kw["snapshot_out"])
     return ExitCode.OK if ok else ExitCode.PARTIAL
@@ -642,21 +654,11 @@ def demo(**kw: Any) -> int:
     crawl = CrawlOptions(
         estate=SAMPLE_ESTATE,
         source=kw["source"],
-        progress=sys.stderr.isatty() and not kw.get("quiet"),
+        progress=_progress_bar(kw),
     )
     opts = AnalyseOptions(inventory=SAMPLE_ESTATE / "inventory.yaml")
     outcome = run_nightly(crawl, opts, state_dir=state_dir, out_dir=base / "report")
-    for message in outcome.messages:
-        click.echo(f"tenantmap: {message}", err=True)
-    if outcome.report is not None and not kw.get("quiet"):
-        summary = outcome.report.get("summary", {})
-        sev = summary.get("bySeverity", {})
-        click.echo(
-            f"demo: {summary.get('open', 0)} open findings "
-            f"({sev.get('critical', 0)} critical, {sev.get('high', 0)} high, "
-            f"{sev.get('medium', 0)} medium, {sev.get('low', 0)} low)",
-            err=True,
-        )
+    _say_outcome(outcome, bool(kw.get("quiet")))
     click.echo(f"report: {outcome.out_dir / 'report.html'}")
     # Findings are the point of the demo, not a failure.
     return (

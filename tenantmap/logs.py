@@ -7,6 +7,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+import click
+
 _STD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
@@ -27,7 +29,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+_format = {"json": False}
+
+
+def say(message: str, level: int = logging.INFO) -> None:
+    """A `tenantmap: ...` line for the person or the log collector reading stderr: plain
+    text, or with --log-format json one JSON object like every other line. Shown
+    whatever the log level: these are the run's outcome, not its chatter."""
+    if _format["json"]:
+        record = logging.makeLogRecord(
+            {"name": "tenantmap", "levelno": level, "levelname": logging.getLevelName(level)}
+        )
+        record.msg = message
+        click.echo(JsonFormatter().format(record), err=True)
+    else:
+        click.echo(f"tenantmap: {message}", err=True)
+
+
 def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = False) -> None:
+    _format["json"] = log_format == "json"
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":

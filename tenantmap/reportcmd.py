@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
+from tenantmap import logs
 from tenantmap.exitcodes import ExitCode, TenantmapError
 
 
@@ -70,7 +72,7 @@ def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
         if mail is not None:
             outcome = send_mail(RunOutcome(ExitCode.OK, out, report), mail)
             for message in outcome.messages:
-                click.echo(f"tenantmap: {message}", err=True)
+                logs.say(message, logging.WARNING)
             return int(outcome.exit_code)
         return ExitCode.OK
     report = _last_report(kw, state_dir)

@@ -38,7 +38,7 @@ from discovery.crawl import catalogue as cat
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.foreign import ForeignResolver
 from discovery.crawl.links import linked_subscriptions, may_link
-from discovery.crawl.progress import Progress
+from discovery.crawl.progress import Progress, counted, failure_text
 from discovery.crawl.shape import merge_children, row_to_arm
 from discovery.crawl.target import CrawlTarget, CredentialSource, TenantCredential
 from discovery.crawl.transport import (
@@ -218,7 +218,7 @@ class _Crawl:
             "at": _now(),
         }
         self.errors.append(self.redactor.redact(entry))
-        log.warning("%s on %s failed: %s %s", operation, scope, status, code)
+        log.warning("%s on %s failed: %s", operation, scope, failure_text(status, code, message))
 
     def fail(self, subscription_id: str) -> None:
         self.failed.add(subscription_id)
@@ -299,7 +299,8 @@ class _Crawl:
         await self.sign_in()
         await self.list_tenants()
         self.progress.step(
-            "listing subscriptions and management groups of %d tenants", len(self.home_tenants)
+            "listing subscriptions and management groups of %s",
+            counted(len(self.home_tenants), "tenant"),
         )
         listings = await asyncio.gather(*(self.list_tenant(t) for t in self.home_tenants))
         self.choose_subscriptions(dict(zip(self.home_tenants, listings, strict=True)))
@@ -325,7 +326,9 @@ class _Crawl:
                         )
         except* CrawlError as group_error:
             raise group_error.exceptions[0] from None
-        self.progress.step("resolving %d referenced subscriptions", len(self.unresolved()))
+        self.progress.step(
+            "resolving %s", counted(len(self.unresolved()), "referenced subscription")
+        )
         await self.resolve_foreign()
 
     async def sign_in(self) -> None:
@@ -387,7 +390,7 @@ class _Crawl:
             if t.get("tenantCategory") == "Home" and t.get("tenantId")
         )
         self.progress.step(
-            "%d tenants seen, %d to crawl", len(self.tenants), len(self.home_tenants)
+            "%s seen, %d to crawl", counted(len(self.tenants), "tenant"), len(self.home_tenants)
         )
 
     async def list_tenant(self, tenant_id: str) -> list[dict[str, Any]]:
@@ -851,12 +854,12 @@ def crawl(
         not run.timed_out and not run.errors and set(run.tenants_crawled) == set(run.home_tenants)
     )
     reporter.step(
-        "snapshot written to %s: %d resources, %d subscriptions, %d errors, %d requests",
+        "snapshot written to %s: %s, %s, %s, %s",
         writer.out_dir,
-        manifest["counts"]["resources"],
-        len(manifest["subscriptionsCrawled"]),
-        len(run.errors),
-        run.pacer.requests,
+        counted(manifest["counts"]["resources"], "resource"),
+        counted(len(manifest["subscriptionsCrawled"]), "subscription"),
+        counted(len(run.errors), "error"),
+        counted(run.pacer.requests, "request"),
     )
     return CrawlResult(
         out_dir=writer.out_dir,

@@ -9,6 +9,19 @@ from typing import Any
 log = logging.getLogger("tenantmap.crawl")
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 tenant`, `2 tenants`: log lines read as sentences."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def failure_text(status: int | None, code: str | None, message: str | None) -> str:
+    """`NotReadable (HTTP 403): the message`, leaving out what Azure did not say."""
+    text = code or "error"
+    if status is not None:
+        text += f" (HTTP {status})"
+    return f"{text}: {message}" if message else text
+
+
 class Progress:
     def __init__(self, enabled: bool) -> None:
         self._bar: Any = None
@@ -39,7 +52,7 @@ class Progress:
         if self._bar is not None:
             self._bar.update(self._task, total=total, description="subscriptions")
         else:
-            log.info("crawling %d subscriptions", total)
+            log.info("crawling %s", counted(total, "subscription"))
 
     def subscription_done(self, subscription_id: str, ok: bool, done: int, total: int) -> None:
         if self._bar is not None:

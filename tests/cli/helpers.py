@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+# The line a run ends with (tenantmap/summary.py), which follows any error message.
+SUMMARY = re.compile(r"^tenantmap: \d+ open findings? \(")
 TENANTMAP = shutil.which("tenantmap", path=str(Path(sys.executable).parent)) or "tenantmap"
 
 
@@ -36,6 +39,10 @@ def tenantmap(*args: str, env: dict[str, str] | None = None, timeout: float = 30
 def one_sentence_error(result: Result) -> str:
     """The error line a user sees; fails the test on a traceback or an empty message."""
     assert "Traceback" not in result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.startswith("tenantmap: ")]
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("tenantmap: ") and not SUMMARY.match(line)
+    ]
     assert lines, result.stderr
     return lines[-1]
