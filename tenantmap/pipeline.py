@@ -12,6 +12,7 @@ import contextlib
 import gc
 import logging
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -71,8 +72,35 @@ def iso(ts: datetime) -> str:
 
 
 def new_run_id(started: datetime) -> str:
-    # Sortable by time, unique across workers that share a Neo4j history.
-    return started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    """The id of a run no store numbered (store down, or not recorded): shaped like the
+    stores' ids (graph.stores.common.make_run_id), so run folders sort and read alike;
+    six hex digits in place of the sequence keep it unique across workers."""
+    return started.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
+
+
+@contextlib.contextmanager
+def run_folder(out: Path) -> Iterator[Path]:
+    """Make the run's folder; if the run then stops on bad input (exit 2) before writing
+    anything into it, take the folder away again rather than leave an empty runs/<id>/."""
+    top = out  # the outermost folder this makes (runs/ on a first run)
+    while not top.parent.exists():
+        top = top.parent
+    existed = out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        yield out
+    except TenantmapError as exc:
+        if exc.code == ExitCode.BAD_INPUT and not existed and _holds_no_file(top):
+            shutil.rmtree(top, ignore_errors=True)
+        raise
+
+
+def _holds_no_file(folder: Path) -> bool:
+    return not any(p.is_file() for p in folder.rglob("*"))
+
+
+def _problems(n: int) -> str:
+    return "1 problem" if n == 1 else f"{n} problems"
 
 
 def load_inventory_or_fail(path: Path) -> Inventory:
@@ -82,7 +110,7 @@ def load_inventory_or_fail(path: Path) -> Inventory:
         return load_inventory(path)
     except InventoryError as exc:
         raise TenantmapError(
-            f"{path} is not a valid inventory ({len(exc.problems)} problem(s)):\n  "
+            f"{path} is not a valid inventory ({_problems(len(exc.problems))}):\n  "
             + "\n  ".join(exc.problems),
             ExitCode.BAD_INPUT,
         ) from None
@@ -98,6 +126,23 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
     except StoreError as exc:
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
     except ValueError as exc:
+        raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+
+
+def check_crawl_target(opts: CrawlOptions) -> None:
+    """Refuse endpoint flags that cannot work before a run is registered or a folder made."""
+    if opts.estate is not None:
+        return
+    from discovery.crawl import CrawlConfigError, CrawlTarget
+
+    try:
+        CrawlTarget.for_azure(
+            cloud=opts.cloud,
+            arm_endpoint=opts.arm_endpoint,
+            authority=opts.authority,
+            ca_bundle=opts.ca_bundle,
+        )
+    except CrawlConfigError as exc:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
@@ -353,6 +398,7 @@ def run_nightly(
     started = utc_now()
     # Validate everything the user gave before a single request leaves.
     inventory = load_inventory_or_fail(opts.inventory)
+    check_crawl_target(crawl_opts)
     source = {
         "kind": crawl_opts.source,
         "estate": str(crawl_opts.estate) if crawl_opts.estate else None,
@@ -361,12 +407,12 @@ def run_nightly(
         opts, state_dir=state_dir, started=started, source=source, inventory=inventory, record=True
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
-        out.mkdir(parents=True, exist_ok=True)
         snapshot_dir = out / "snapshot"
         log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
         try:
-            crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
-            snap = load_snapshot_or_fail(snapshot_dir)
+            with run_folder(out):
+                crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
+                snap = load_snapshot_or_fail(snapshot_dir)
         except TenantmapError as exc:
             record_failure(ctx, str(exc))
             raise
