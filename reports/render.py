@@ -29,7 +29,7 @@ from reports.views import DETAIL_LIMIT, ReportView, change_text, ports_text
 SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#c2410c", "medium": "#a16207", "low": "#1d4ed8"}
 
 NOTE_TEXT = {
-    "route-none": "a 0.0.0.0/0 route to None on the target's subnet drops the return traffic",
+    "route-none": "a 0.0.0.0/0 route with next hop type None on the target's subnet drops the return traffic",
     "admin-rules-not-evaluated": "network manager security admin rules apply here and were not evaluated",
     "nat-pool-not-evaluated": "load balancer NAT pools (scale sets) were not evaluated",
     "dnat-target-unresolved": "the DNAT translated address matched no NIC in the snapshot",

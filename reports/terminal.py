@@ -72,6 +72,7 @@ def render_terminal(
         console.print(f"Resolved since the last run: {len(parsed.resolved)}", style="green")
     if not parsed.coverage.complete:
         console.print(
-            f"Coverage incomplete: {len(parsed.coverage.failed)} scopes could not be read.",
+            f"Coverage incomplete: {len(parsed.coverage.failed)} "
+            f"{'scope' if len(parsed.coverage.failed) == 1 else 'scopes'} could not be read.",
             style="yellow",
         )
