@@ -802,7 +802,7 @@ QUERIES: dict[str, Query] = {
             name="connected-tenants",
             description=(
                 "Every tenant connected to one of ours, one row per link that connects them, with the "
-                "channel findings.md names (vnet-peering, gateway-connection, expressroute-authorization, "
+                "channel it runs over (vnet-peering, gateway-connection, expressroute-authorization, "
                 "expressroute-global-reach, vwan-hub-connection, private-endpoint, private-endpoint-inbound, "
                 "network-manager, lighthouse, site-to-site) and the link's state. Links are oriented from our "
                 "side; a far tenant that could not be resolved shows as 'unknown', a private link service "

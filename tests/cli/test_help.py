@@ -81,3 +81,9 @@ def test_tenantmap_out_does_not_make_inventory_draft_write_a_file(tmp_path):
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("# Draft inventory")
     assert not (tmp_path / "reports").exists()
+
+
+def test_query_list_speaks_to_users_not_to_the_spec_files():
+    listed = tenantmap("query", "--list")
+    assert listed.code == 0
+    assert ".md" not in listed.stdout
