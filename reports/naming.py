@@ -147,6 +147,17 @@ class Namer:
                 tenants.add(f.subject.lower())
         return cls(names, tenants, subs)
 
+    def name(self, node_id: str) -> str | None:
+        """The name the report gives this id, if any."""
+        return self._names.get(node_id.lower())
+
+    def _root_group(self, group_name: str) -> str | None:
+        """Azure names a tenant's root management group after the tenant's id."""
+        tenant = group_name.lower()
+        if tenant not in self._tenants:
+            return None
+        return f"root management group of {self._names.get(tenant) or short_guid(tenant)}"
+
     def what(self, node_id: str) -> str:
         """The kind of thing an id names, for the long form."""
         low = node_id.lower()
@@ -188,6 +199,10 @@ class Namer:
             if sub:
                 return _clip(f"subscription {self._names.get(sub.lower(), short_guid(sub))}", limit)
             return _clip(node_id, limit)
+        if len(pairs) == 1 and pairs[0][0] == "managementgroups":
+            root = self._root_group(pairs[0][1])
+            if root is not None:
+                return _clip(root, limit)
         head_type, head_name = pairs[0]
         word = TYPE_WORDS.get(pairs[-1][0] if len(pairs) == 1 else head_type, head_type)
         label = f"{word} {name or head_name}"

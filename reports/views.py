@@ -14,6 +14,7 @@ from typing import Any
 
 from reports.model import KINDS, SEVERITIES, Change, Edge, Finding, PortSpec, Report
 from reports.naming import GUID, KIND_TITLES, Namer, is_real_name
+from reports.readable import file_name, named_parts, named_text, readable_lines, without_echoes
 
 # Findings beyond this many (new first, then in report order) are listed in one
 # compact row each, so a report of 10,000 findings stays small enough to open
@@ -55,6 +56,12 @@ class FindingView:
     reaches: tuple[NodeRef, ...]
     extras: tuple[tuple[str, str, tuple[NodeRef, ...]], ...]  # (key, text, ids in it)
     entry_refs: tuple[NodeRef, ...]
+    title_parts: tuple[tuple[str, str | None], ...] = ()  # (text, GUID the text names)
+
+    @property
+    def title(self) -> str:
+        """The title with names for the GUIDs the report knows, each GUID after its name."""
+        return named_text(list(self.title_parts)) if self.title_parts else self.f.title
 
 
 @dataclass
@@ -194,7 +201,10 @@ class ReportView:
                 walk[1].append((edge.from_, Hop(*hop_facts, self.ref(edge.from_), forward=False)))
             elif walk is not None and edge.to == walk[0]:
                 walks[-1] = (edge.from_, [(walk[0], Hop(*hop_facts, self.ref(walk[0]))), *walk[1]])
-            elif walk is not None and edge.from_ == walk[0]:
+            elif walk is not None and edge.from_ == walk[0] and edge.relation != "CONTAINS":
+                # Two links out of one node (a connection's two gateways) read as one walk
+                # through it; two containments out of one node (a tenant's subscription and its
+                # root management group) are two routes down, not a walk up and back down.
                 back = Hop(*hop_facts, self.ref(walk[0]), forward=False)
                 walks[-1] = (edge.to, [(walk[0], back), *walk[1]])
             else:
@@ -217,16 +227,22 @@ class ReportView:
             ids=tuple(seen),
             reaches=tuple(self.ref(r) for r in d.reaches),
             extras=tuple(
-                (k, scalar_text(v), self._id_refs(v))
-                for k, v in d.extras().items()
+                (k, "\n".join(readable_lines(v)), self._id_refs(v))
+                for k, v in without_echoes(d.extras()).items()
                 if v not in (None, [], {}, "")
             ),
             entry_refs=tuple(self.ref(e.entry) for e in d.entries),
+            title_parts=tuple(named_parts(f.title, self.namer.name)),
         )
 
     def change_text(self, change: Change | None) -> str:
         """What grew or shrank, in one line, with short names for ids."""
         return change_text(change, lambda node_id: self.ref(node_id).short)
+
+    @property
+    def inventory_file(self) -> str | None:
+        inventory = self.report.run.inventory
+        return file_name(inventory.path) if inventory is not None else None
 
     # -- summary -----------------------------------------------------------
     @property

@@ -91,3 +91,20 @@ def test_resources_are_named_by_type_and_name_with_child_segments(
     assert view.ref(KV).short == "key vault kv-data"
     assert view.ref("site:amsterdam-dc").short == "site amsterdam-dc"
     assert view.ref("72f988bf-0000-4000-8000-000000000001").short == "tenant Contoso"
+
+
+def test_two_containments_from_one_tenant_are_two_routes_down_not_up_and_back(
+    full_report: dict[str, Any],
+) -> None:
+    root = f"/providers/microsoft.management/managementgroups/{TENANT}"
+    online = "/providers/microsoft.management/managementgroups/online"
+    evidence = [
+        edge(TENANT, "CONTAINS", SUB),
+        edge(TENANT, "CONTAINS", root),
+        edge(root, "CONTAINS", online),
+        edge(online, "CONTAINS", SUB),
+    ]
+    assert walk_text(full_report, evidence) == [
+        f"{TENANT} -CONTAINS-> {SUB}",
+        f"{TENANT} -CONTAINS-> {root} -CONTAINS-> {online} -CONTAINS-> {SUB}",
+    ]
