@@ -108,3 +108,18 @@ def test_printing_drops_the_navigation_and_fits_the_picture_to_the_page(
     assert nav is not None and nav["width"] == 0 and nav["height"] == 0
     assert svg is not None and 0 < svg["width"] <= 700
     assert visit.scroll_width <= visit.viewport_width
+
+
+@pytest.mark.parametrize("device", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_the_severity_bar_is_as_wide_as_the_cards_above_it(
+    chromium: Chromium,
+    full_report: dict[str, Any],
+    tmp_path: Path,
+    test_output: Path,
+    device: dict[str, Any],
+) -> None:
+    name = "laptop" if device is LAPTOP else "phone"
+    visit = show(chromium, full_report, tmp_path, test_output / f"sevbar-{name}.png", device)
+    bar, cards = visit.sizes[".sevbar"], visit.sizes["#summary .cards"]
+    assert bar is not None and cards is not None
+    assert abs(bar["width"] - cards["width"]) <= 1
