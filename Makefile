@@ -35,3 +35,7 @@ test: install-test
 
 benchmarks: install
 	$(BIN)/python benchmarks/run_all.py
+
+# A Neo4j to try the Neo4j store without Docker (docs/neo4j.md): NEO4J_PASSWORD=... make neo4j
+neo4j:
+	scripts/neo4j-trial.sh

@@ -61,4 +61,5 @@ def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = Fa
     root.setLevel(level)
     # The Azure SDKs log every HTTP request at INFO; that is noise at 2 a.m.
     logging.getLogger("azure").setLevel(logging.DEBUG if debug else logging.WARNING)
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    # The driver logs a failed connection at ERROR before tenantmap says the same in one line.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if debug else logging.CRITICAL)
