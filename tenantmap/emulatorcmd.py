@@ -65,7 +65,8 @@ def run_emulator(estate: Path, port: int, state_dir: Path) -> int:
         click.echo(rehearsal_text(handle, estate))
 
     try:
-        serve(estate, port=port, announce=announce, ca_dir=state_dir / "emulator")
+        # Absolute, so the printed export lines hold in any folder.
+        serve(estate, port=port, announce=announce, ca_dir=(state_dir / "emulator").resolve())
     except EstateError as exc:
         raise TenantmapError(str(exc)) from None
     except OSError as exc:
