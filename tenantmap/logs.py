@@ -29,6 +29,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged: the crawl's progress bar
+    (rich) swaps it for a proxy that prints lines above the bar instead of through it."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 _format = {"json": False}
 
 
@@ -49,7 +62,7 @@ def say(message: str, level: int = logging.INFO) -> None:
 def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = False) -> None:
     _format["json"] = log_format == "json"
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
