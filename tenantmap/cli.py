@@ -27,7 +27,7 @@ from tenantmap.config import (
     resolve_state_dir,
 )
 from tenantmap.exitcodes import ExitCode, TenantmapError
-from tenantmap.helpfmt import WholeHelpGroup
+from tenantmap.helpfmt import TenantmapGroup, WholeHelpGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("tenantmap")
@@ -347,7 +347,7 @@ def _finish(outcome: Any, quiet: bool) -> int:
 
 
 @click.group(
-    cls=WholeHelpGroup,
+    cls=TenantmapGroup,
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 100,

@@ -83,3 +83,16 @@ def test_run_folders_are_named_alike_whether_or_not_the_store_answers(
     assert (stored.code, unstored.code) == (0, 3)
     names = [p.name for s in ("up", "down") for p in (tmp_path / s / "runs").iterdir()]
     assert len(names) == 2 and all(RUN_FOLDER.match(n) for n in names), names
+
+
+def test_with_json_logs_a_usage_error_is_json_too(tmp_path: Path):
+    flag = tenantmap("run", "--log-format", "json", "--no-such-flag")
+    config = tenantmap(
+        "run", "--config", str(tmp_path / "missing.toml"), env={"TENANTMAP_LOG_FORMAT": "json"}
+    )
+    for result in (flag, config):
+        assert result.code == 2
+        [record] = [json.loads(line) for line in result.stderr.splitlines()]
+        assert record["level"] == "error"
+    assert "--no-such-flag" in json.loads(flag.stderr)["msg"]
+    assert "missing.toml" in json.loads(config.stderr)["msg"]
