@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from tenantmap.exitcodes import ExitCode, TenantmapError
 
 if TYPE_CHECKING:
+    from discovery.crawl import CrawlTarget
     from graph.inventory import Inventory
     from graph.snapshot import Snapshot
     from graph.stores import Store
@@ -129,14 +130,13 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
-def check_crawl_target(opts: CrawlOptions) -> None:
-    """Refuse endpoint flags that cannot work before a run is registered or a folder made."""
-    if opts.estate is not None:
-        return
+def azure_target(opts: CrawlOptions) -> CrawlTarget:
+    """The Azure endpoint the flags name; endpoint flags that cannot work are refused
+    here, before a run is registered or a folder made."""
     from discovery.crawl import CrawlConfigError, CrawlTarget
 
     try:
-        CrawlTarget.for_azure(
+        return CrawlTarget.for_azure(
             cloud=opts.cloud,
             arm_endpoint=opts.arm_endpoint,
             authority=opts.authority,
@@ -160,15 +160,7 @@ def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[
                 raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
             target = CrawlTarget.for_emulator(emu)
         else:
-            try:
-                target = CrawlTarget.for_azure(
-                    cloud=opts.cloud,
-                    arm_endpoint=opts.arm_endpoint,
-                    authority=opts.authority,
-                    ca_bundle=opts.ca_bundle,
-                )
-            except CrawlConfigError as exc:
-                raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+            target = azure_target(opts)
         try:
             result = crawl(
                 target,
@@ -398,7 +390,8 @@ def run_nightly(
     started = utc_now()
     # Validate everything the user gave before a single request leaves.
     inventory = load_inventory_or_fail(opts.inventory)
-    check_crawl_target(crawl_opts)
+    if crawl_opts.estate is None:
+        azure_target(crawl_opts)
     source = {
         "kind": crawl_opts.source,
         "estate": str(crawl_opts.estate) if crawl_opts.estate else None,

@@ -46,3 +46,20 @@ def one_sentence_error(result: Result) -> str:
     ]
     assert lines, result.stderr
     return lines[-1]
+
+
+def sample_night(
+    sample_estate: Path, state: Path, *extra: str, env: dict[str, str] | None = None
+) -> Result:
+    """`tenantmap run` on the bundled sample estate, served by the emulator, with its inventory."""
+    return tenantmap(
+        "run",
+        "--estate",
+        str(sample_estate),
+        "--inventory",
+        str(sample_estate / "inventory.yaml"),
+        "--state-dir",
+        str(state),
+        *extra,
+        env=env,
+    )

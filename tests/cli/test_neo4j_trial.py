@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import tenantmap
+from tests.cli.helpers import sample_night, tenantmap
 from tests.neo4j_server import READY_MARK, REPO_ROOT
 
 pytestmark = [
@@ -64,17 +64,7 @@ def test_make_neo4j_serves_a_store_that_a_nightly_run_and_query_use(
         wait_for_ready(log, make)
         store = ["--store", f"bolt://127.0.0.1:{port}"]
         login = {"NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": PASSWORD}
-        run = tenantmap(
-            "run",
-            "--estate",
-            str(sample_estate),
-            "--inventory",
-            str(sample_estate / "inventory.yaml"),
-            "--state-dir",
-            str(tmp_path / "state"),
-            *store,
-            env=login,
-        )
+        run = sample_night(sample_estate, tmp_path / "state", *store, env=login)
         assert run.code == 0, run.stderr
         query = tenantmap("query", "connected-tenants", "--format", "json", *store, env=login)
         assert query.code == 0, query.stderr

@@ -7,22 +7,9 @@ import re
 from pathlib import Path
 
 from tenantmap.summary import summary_line
-from tests.cli.helpers import tenantmap
+from tests.cli.helpers import sample_night, tenantmap
 
 RUN_FOLDER = re.compile(r"^\d{14}-[0-9a-f]{6}$")
-
-
-def sample_run(sample_estate: Path, state: Path, *extra: str):
-    return tenantmap(
-        "run",
-        "--estate",
-        str(sample_estate),
-        "--inventory",
-        str(sample_estate / "inventory.yaml"),
-        "--state-dir",
-        str(state),
-        *extra,
-    )
 
 
 def the_report(state: Path) -> dict:
@@ -31,7 +18,7 @@ def the_report(state: Path) -> dict:
 
 
 def test_run_and_demo_end_with_the_same_summary_line(sample_estate: Path, tmp_path: Path):
-    run = sample_run(sample_estate, tmp_path / "state")
+    run = sample_night(sample_estate, tmp_path / "state")
     demo = tenantmap("demo", "--out", str(tmp_path / "demo"))
     line = summary_line(the_report(tmp_path / "state"))
     assert line.startswith("19 open findings (3 critical, ")
@@ -40,7 +27,7 @@ def test_run_and_demo_end_with_the_same_summary_line(sample_estate: Path, tmp_pa
 
 
 def test_with_json_logs_every_line_on_stderr_is_json(sample_estate: Path, tmp_path: Path):
-    result = sample_run(sample_estate, tmp_path / "state", "--log-format", "json")
+    result = sample_night(sample_estate, tmp_path / "state", "--log-format", "json")
     records = [json.loads(line) for line in result.stderr.splitlines()]
     summary = summary_line(the_report(tmp_path / "state"))
     assert {"logger": "tenantmap", "level": "info", "msg": summary}.items() <= records[-1].items()
@@ -78,8 +65,8 @@ def test_a_run_that_stops_on_bad_input_leaves_no_empty_run_folder(
 def test_run_folders_are_named_alike_whether_or_not_the_store_answers(
     sample_estate: Path, tmp_path: Path
 ):
-    stored = sample_run(sample_estate, tmp_path / "up")
-    unstored = sample_run(sample_estate, tmp_path / "down", "--store", "neo4j://127.0.0.1:1")
+    stored = sample_night(sample_estate, tmp_path / "up")
+    unstored = sample_night(sample_estate, tmp_path / "down", "--store", "neo4j://127.0.0.1:1")
     assert (stored.code, unstored.code) == (0, 3)
     names = [p.name for s in ("up", "down") for p in (tmp_path / s / "runs").iterdir()]
     assert len(names) == 2 and all(RUN_FOLDER.match(n) for n in names), names
