@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,10 +102,30 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
+def check_out_dir(out_dir: Path, state_dir: Path) -> None:
+    """Refuse, before anything is read, a snapshot folder whose replacement would delete
+    files tenantmap did not write there (exit 2)."""
+    from discovery.snapshot_writer import OutDirRefused, check_replaceable
+
+    target, state = Path(os.path.abspath(out_dir)), Path(os.path.abspath(state_dir))
+    if target == state or target in state.parents:
+        raise TenantmapError(
+            f"--out {out_dir} holds the state folder {state_dir} (the store, the redaction key):"
+            " give a folder of its own",
+            ExitCode.BAD_INPUT,
+        )
+    try:
+        check_replaceable(target)
+    except OutDirRefused as exc:
+        raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+
+
 def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[bool, list[str]]:
     """Crawl into out_dir; returns (complete, messages). Raises TenantmapError when nothing could be read."""
     from discovery.crawl import CrawlConfigError, CrawlError, CrawlTarget, crawl
+    from discovery.snapshot_writer import OutDirRefused
 
+    check_out_dir(out_dir, state_dir)
     with contextlib.ExitStack() as stack:
         if opts.estate is not None:
             from discovery.emulator import EstateError, running_emulator
@@ -134,7 +155,7 @@ def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[
                 state_dir=state_dir,
                 progress=opts.progress,
             )
-        except CrawlConfigError as exc:
+        except (CrawlConfigError, OutDirRefused) as exc:
             raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         except CrawlError as exc:
             raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
@@ -353,6 +374,8 @@ def run_nightly(
     started = utc_now()
     # Validate everything the user gave before a single request leaves.
     inventory = load_inventory_or_fail(opts.inventory)
+    if out_dir is not None:
+        check_out_dir(out_dir / "snapshot", state_dir)
     source = {
         "kind": crawl_opts.source,
         "estate": str(crawl_opts.estate) if crawl_opts.estate else None,
