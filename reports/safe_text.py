@@ -40,6 +40,12 @@ def neutralise(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+def first_unsafe(text: str) -> str | None:
+    """The first character ``neutralise`` would replace, as its visible escape; None if none."""
+    found = _UNSAFE.search(text)
+    return _visible(found) if found else None
+
+
 def csv_cell(value: str) -> str:
     """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote."""
     if value and value[0] in _FORMULA_START:
