@@ -20,6 +20,7 @@ import click
 
 from tenantmap import logs
 from tenantmap.config import (
+    check_config_keys,
     defaults_for,
     env_name,
     load_config_file,
@@ -39,15 +40,43 @@ def opt(*decls: str, **kwargs: Any) -> Callable[[F], F]:
     return click.option(*decls, **kwargs)
 
 
+def option_names(command: click.Command, name: str) -> dict[str, set[str]]:
+    """Each command's name and the options it takes (as click names them), for --config."""
+    if isinstance(command, click.Group):
+        found: dict[str, set[str]] = {}
+        for sub_name, sub in command.commands.items():
+            found.update(option_names(sub, sub_name))
+        return found
+    return {name: set(_config_keys(command))}
+
+
+def _config_keys(command: click.Command) -> dict[str, str]:
+    """TOML key -> click parameter name: the parameter's name and its long option
+    (`format` for `--format`, whose parameter is `fmt`)."""
+    keys: dict[str, str] = {}
+    for p in command.params:
+        if isinstance(p, click.Option) and p.expose_value and p.name:
+            keys[p.name] = p.name
+            for decl in p.opts:
+                if decl.startswith("--"):
+                    keys.setdefault(decl[2:].replace("-", "_"), p.name)
+    return keys
+
+
 def _load_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
         # Raised while click parses, before handle_errors runs: click's own usage
         # error gives the same one line and exit code 2.
         try:
             doc = load_config_file(Path(value))
+            root = ctx.find_root()
+            check_config_keys(doc, option_names(root.command, root.info_name or ""), Path(value))
         except TenantmapError as exc:
             raise click.BadParameter(str(exc)) from None
-        ctx.default_map = defaults_for(ctx.info_name or "", doc)
+        rename = _config_keys(ctx.command)
+        ctx.default_map = {
+            rename.get(k, k): v for k, v in defaults_for(ctx.info_name or "", doc).items()
+        }
     return value
 
 
