@@ -117,6 +117,16 @@ def common(f: F) -> F:
     )
 
 
+def say(message: str) -> None:
+    """One `tenantmap: ...` message on stderr: no URL password, no control character from
+    Azure-controlled text (a problem list keeps its own line breaks)."""
+    from graph.stores.common import redact_url
+    from reports.safe_text import safe_text
+
+    lines = redact_url(str(message)).split("\n")
+    click.echo("tenantmap: " + "\n".join(safe_text(line, "terminal") for line in lines), err=True)
+
+
 def handle_errors(f: F) -> F:
     """Turn what users can fix into one sentence and an exit code."""
 
@@ -131,7 +141,7 @@ def handle_errors(f: F) -> F:
         except TenantmapError as exc:
             if debug:
                 log.exception("failed")
-            click.echo(f"tenantmap: {exc}", err=True)
+            say(str(exc))
             sys.exit(int(exc.code))
         except KeyboardInterrupt:
             click.echo(
@@ -141,10 +151,7 @@ def handle_errors(f: F) -> F:
         except Exception as exc:
             if debug:
                 raise
-            click.echo(
-                f"tenantmap: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-                err=True,
-            )
+            say(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)")
             sys.exit(int(ExitCode.PARTIAL))
         sys.exit(int(code or 0))
 
@@ -336,7 +343,7 @@ def _mail_settings(kw: dict[str, Any]) -> Any:
 
 def _finish(outcome: Any, quiet: bool) -> int:
     for message in outcome.messages:
-        click.echo(f"tenantmap: {message}", err=True)
+        say(message)
     if not quiet:
         report_html = outcome.out_dir / "report.html"
         if report_html.exists():
@@ -408,7 +415,7 @@ def crawl(**kw: Any) -> int:
     state_dir = resolve_state_dir(kw.get("state_dir"))
     ok, messages = crawl_snapshot(_crawl_opts(kw), Path(kw["out"]), state_dir)
     for message in messages:
-        click.echo(f"tenantmap: {message}", err=True)
+        say(message)
     if not kw.get("quiet"):
         click.echo(kw["out"])
     return ExitCode.OK if ok else ExitCode.PARTIAL
@@ -641,7 +648,7 @@ def demo(**kw: Any) -> int:
     opts = AnalyseOptions(inventory=SAMPLE_ESTATE / "inventory.yaml")
     outcome = run_nightly(crawl, opts, state_dir=state_dir, out_dir=base / "report")
     for message in outcome.messages:
-        click.echo(f"tenantmap: {message}", err=True)
+        say(message)
     if outcome.report is not None and not kw.get("quiet"):
         summary = outcome.report.get("summary", {})
         sev = summary.get("bySeverity", {})

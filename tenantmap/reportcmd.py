@@ -53,6 +53,7 @@ def _console() -> Console:
 def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
     from reports import render_terminal, write_reports
     from reports.model import ReportError
+    from tenantmap.cli import say
     from tenantmap.pipeline import RunOutcome, send_mail
 
     if kw.get("report_json"):
@@ -70,7 +71,7 @@ def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
         if mail is not None:
             outcome = send_mail(RunOutcome(ExitCode.OK, out, report), mail)
             for message in outcome.messages:
-                click.echo(f"tenantmap: {message}", err=True)
+                say(message)
             return int(outcome.exit_code)
         return ExitCode.OK
     report = _last_report(kw, state_dir)

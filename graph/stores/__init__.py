@@ -18,6 +18,7 @@ from graph.stores.common import (
     StoreLocked,
     StoreQueryError,
     StoreUrlError,
+    redact_url,
 )
 
 DEFAULT_SQLITE_NAME = "tenantmap.db"
@@ -63,6 +64,6 @@ def open_store(url: str | None, *, state_dir: Path, neo4j_database: str | None =
 
 def _bad_url(url: str) -> str:
     return (
-        f"unsupported store URL {url!r}: use sqlite:///relative/path.db, "
+        f"unsupported store URL {redact_url(url)!r}: use sqlite:///relative/path.db, "
         "sqlite:////absolute/path.db, or neo4j://, bolt://, neo4j+s://, bolt+s:// HOST:PORT"
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +53,18 @@ EDGE_RESERVED = frozenset({EDGE_TYPE, EDGE_KEY}) | STORE_FIELDS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/@\s:]*):[^/@\s]*@", re.IGNORECASE)
+
+
+def redact_url(text: str) -> str:
+    """Every password inside a URL in ``text`` shown as *** (``neo4j://user:***@host``)."""
+    return _URL_PASSWORD.sub(r"\1:***@", text)
+
+
+def has_url_password(url: str) -> bool:
+    return redact_url(url) != url
 
 
 class StoreError(Exception):
