@@ -143,6 +143,13 @@ def handle_errors(f: F) -> F:
                 log.exception("failed")
             say(str(exc))
             sys.exit(int(exc.code))
+        except OSError as exc:
+            if debug:
+                raise
+            # A file operation no stage expected to fail (a full disk, a read-only mount).
+            where = f" ({exc.filename})" if exc.filename else ""
+            say(f"a file could not be read or written{where}: {exc.strerror or exc}")
+            sys.exit(int(ExitCode.PARTIAL))
         except KeyboardInterrupt:
             click.echo(
                 "tenantmap: interrupted; nothing after the last completed step was kept", err=True

@@ -9,10 +9,12 @@ fail later (store, mail) is tried, so a failure never loses the night's work.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -102,6 +104,47 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
+# What a full disk, a read-only mount or a quota looks like: the operator's to fix.
+_LOCAL_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
+)
+
+
+def _local_write_error(exc: BaseException) -> OSError | None:
+    """The file-system error behind ``exc`` (also inside the crawl's exception groups)."""
+    if isinstance(exc, OSError) and exc.errno in _LOCAL_WRITE_ERRNOS:
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _local_write_error(inner)
+            if found is not None:
+                return found
+    return None
+
+
+@contextlib.contextmanager
+def writing(what: str, where: Path, code: ExitCode = ExitCode.PARTIAL) -> Iterator[None]:
+    """Turn a full disk or a read-only folder while writing ``what`` into one sentence."""
+    try:
+        yield
+    except (OSError, BaseExceptionGroup) as exc:
+        found = _local_write_error(exc)
+        if found is None:
+            raise
+        raise TenantmapError(
+            f"could not write {what} in {where}: {found.strerror or found}", code
+        ) from None
+
+
+def check_writable(folder: Path) -> None:
+    """Create ``folder``'s parents and try a scratch folder there, so a read-only or
+    missing place is found before anything is crawled (exit 2)."""
+    parent = Path(os.path.abspath(folder)).parent
+    with writing("files", parent, ExitCode.BAD_INPUT):
+        parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=".tenantmap-probe-", dir=parent))
+
+
 def check_out_dir(out_dir: Path, state_dir: Path) -> None:
     """Refuse, before anything is read, a snapshot folder whose replacement would delete
     files tenantmap did not write there (exit 2)."""
@@ -118,6 +161,7 @@ def check_out_dir(out_dir: Path, state_dir: Path) -> None:
         check_replaceable(target)
     except OutDirRefused as exc:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+    check_writable(target)
 
 
 def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[bool, list[str]]:
@@ -146,15 +190,16 @@ def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[
             except CrawlConfigError as exc:
                 raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         try:
-            result = crawl(
-                target,
-                out_dir,
-                source=opts.source,
-                concurrency=opts.concurrency,
-                timeout=opts.timeout,
-                state_dir=state_dir,
-                progress=opts.progress,
-            )
+            with writing("the snapshot", out_dir.parent):
+                result = crawl(
+                    target,
+                    out_dir,
+                    source=opts.source,
+                    concurrency=opts.concurrency,
+                    timeout=opts.timeout,
+                    state_dir=state_dir,
+                    progress=opts.progress,
+                )
         except (CrawlConfigError, OutDirRefused) as exc:
             raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         except CrawlError as exc:
@@ -321,7 +366,8 @@ def analyse_and_store(
         previous=ctx.previous.report if ctx.previous else None,
     )
     report["run"]["finishedAt"] = iso(utc_now())
-    write_reports(report, out_dir)
+    with writing("the reports", out_dir):
+        write_reports(report, out_dir)
     log.info("reports written to %s", out_dir)
     exit_code = ExitCode.OK
     if opts.fail_on and fail_on_hit(report, opts.fail_on):
@@ -393,9 +439,13 @@ def run_nightly(
         except TenantmapError as exc:
             record_failure(ctx, str(exc))
             raise
-        outcome = analyse_and_store(
-            ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
-        )
+        try:
+            outcome = analyse_and_store(
+                ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
+            )
+        except TenantmapError as exc:
+            record_failure(ctx, str(exc))
+            raise
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None and outcome.mailable:
         outcome = send_mail(outcome, mail)
@@ -409,6 +459,8 @@ def analyse_existing(
     started = utc_now()
     inventory = load_inventory_or_fail(opts.inventory)
     snap = load_snapshot_or_fail(snapshot_dir)
+    if out_dir is not None:
+        check_writable(out_dir / "report.json")
     source = {"kind": snap.manifest.get("source", {}).get("kind"), "snapshot": str(snapshot_dir)}
     with open_run(
         opts,
