@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tenantmap import logs
+from tenantmap import interrupts, logs
 from tenantmap.config import (
     check_config_keys,
     defaults_for,
@@ -133,6 +133,7 @@ def handle_errors(f: F) -> F:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.get("debug"))
+        interrupts.install()
         logs.configure(
             kwargs.get("log_format") or "text", quiet=bool(kwargs.get("quiet")), debug=debug
         )
@@ -151,8 +152,9 @@ def handle_errors(f: F) -> F:
             say(f"a file could not be read or written{where}: {exc.strerror or exc}")
             sys.exit(int(ExitCode.PARTIAL))
         except KeyboardInterrupt:
-            click.echo(
-                "tenantmap: interrupted; nothing after the last completed step was kept", err=True
+            say(
+                f"interrupted ({interrupts.received()}); nothing after the last completed step "
+                "was kept"
             )
             sys.exit(int(ExitCode.PARTIAL))
         except Exception as exc:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from graph.inventory import Inventory
     from graph.snapshot import Snapshot
     from graph.stores import Store
+    from graph.stores.common import Outcome
     from reports.mail import MailSettings
 
 log = logging.getLogger("tenantmap.run")
@@ -243,6 +244,7 @@ class RunContext:
     previous: Any  # graph.stores.RunRecord | None
     record: bool
     store_error: str | None = None
+    purged: bool = False  # the store purged its stale items: run folders follow
 
 
 @contextlib.contextmanager
@@ -301,12 +303,42 @@ def open_run(
                 log.error("graph store failed: %s", exc)
                 yield RunContext(None, new_run_id(started), started, None, record, str(exc))
                 return
-            yield RunContext(store, run_id, started, previous, record)
+            ctx = RunContext(store, run_id, started, previous, record)
+            try:
+                yield ctx
+            except KeyboardInterrupt:
+                from tenantmap.interrupts import received
+
+                record_failure(ctx, f"interrupted by {received()}", "interrupted")
+                raise
         finally:
             store.close()
 
 
-def record_failure(ctx: RunContext, message: str) -> None:
+def sweep_dead_runs(state_dir: Path, out: Path) -> None:
+    """Half-written snapshots of runs that were killed go (the lock says none is alive)."""
+    from tenantmap.leftovers import run_folders, sweep_snapshot_debris
+
+    removed = sweep_snapshot_debris([*run_folders(state_dir / "runs"), out])
+    if removed:
+        log.info("removed %d partial snapshot(s) left by runs that died", len(removed))
+
+
+def purge_old_runs(ctx: RunContext, state_dir: Path, days: int) -> None:
+    """Run folders follow the store's retention and are purged when the store is (the run
+    was recorded and stored), so a store that fails keeps every folder for the re-run."""
+    from tenantmap.leftovers import purge_run_folders
+
+    if not ctx.purged:
+        return
+    removed = purge_run_folders(
+        state_dir / "runs", retention_days=days, now=ctx.started, keep=ctx.run_id
+    )
+    if removed:
+        log.info("removed %d run folder(s) older than %d days", len(removed), days)
+
+
+def record_failure(ctx: RunContext, message: str, outcome: Outcome = "failed") -> None:
     """A run that stops part way is recorded as failed, so it never becomes a previous run."""
     from graph.stores import StoreError
 
@@ -316,7 +348,7 @@ def record_failure(ctx: RunContext, message: str) -> None:
         ctx.store.finish_run(
             ctx.run_id,
             finished_at=iso(utc_now()),
-            outcome="failed",
+            outcome=outcome,
             exit_code=int(ExitCode.PARTIAL),
             coverage={"error": message},
             findings=[],
@@ -398,6 +430,7 @@ def analyse_and_store(
                 report=report,
             )
             ctx.store.purge(opts.retention_days)
+            ctx.purged = True
         except StoreError as exc:
             record_failure(ctx, str(exc))
             messages.append(
@@ -431,6 +464,7 @@ def run_nightly(
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
         out.mkdir(parents=True, exist_ok=True)
+        sweep_dead_runs(state_dir, out)
         snapshot_dir = out / "snapshot"
         log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
         try:
@@ -446,6 +480,7 @@ def run_nightly(
         except TenantmapError as exc:
             record_failure(ctx, str(exc))
             raise
+        purge_old_runs(ctx, state_dir, opts.retention_days)
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None and outcome.mailable:
         outcome = send_mail(outcome, mail)
@@ -472,9 +507,11 @@ def analyse_existing(
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
         out.mkdir(parents=True, exist_ok=True)
-        return analyse_and_store(
+        outcome = analyse_and_store(
             ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
         )
+        purge_old_runs(ctx, state_dir, opts.retention_days)
+        return outcome
 
 
 def send_mail(outcome: RunOutcome, settings: MailSettings) -> RunOutcome:

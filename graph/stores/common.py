@@ -34,13 +34,14 @@ from graph.schema import (
     Label,
 )
 
-Outcome = Literal["completed", "failed"]
+# "interrupted": stopped by SIGINT/SIGTERM; like "failed", never a previous run.
+Outcome = Literal["completed", "failed", "interrupted"]
 
 
 def check_outcome(outcome: str) -> None:
     """Both stores refuse the same outcomes, so a caller's mistake fails alike on either."""
-    if outcome not in ("completed", "failed"):
-        raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+    if outcome not in ("completed", "failed", "interrupted"):
+        raise ValueError(f"outcome must be 'completed', 'failed' or 'interrupted', not {outcome!r}")
 
 
 # Attributes the stores set themselves; a graph's own values for them are ignored.
@@ -93,7 +94,7 @@ class RunRecord:
     seq: int
     started_at: str
     finished_at: str | None
-    outcome: str | None  # "completed", "failed", or None while running
+    outcome: str | None  # "completed", "failed", "interrupted", or None while running
     exit_code: int | None
     source: dict[str, Any]
     coverage: dict[str, Any] | None
