@@ -105,6 +105,37 @@ def open_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) ->
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
+def open_existing_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) -> Store:
+    """For commands that only read the history (`query`, `report`): a store that does
+    not exist is named, not created, and an empty one is not answered from (a forgotten
+    --store would otherwise give a confident "(no rows)")."""
+    from graph.stores import StoreError
+    from graph.stores.common import redact_url
+    from graph.stores.sqlite import sqlite_path
+
+    if url.lower().startswith("sqlite://"):
+        with contextlib.suppress(ValueError):  # a bad URL: open_store names it
+            path = sqlite_path(url)
+            if not path.is_file():
+                raise TenantmapError(
+                    f"there is no store at {path}: run `tenantmap run` first, or pass the "
+                    "--store (or --state-dir) the nightly job uses"
+                )
+    store = open_store_or_fail(url, state_dir, neo4j_database)
+    try:
+        empty = store.previous_run() is None and not store.runs()
+    except StoreError as exc:
+        store.close()
+        raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
+    if empty:
+        store.close()
+        raise TenantmapError(
+            f"the store {redact_url(url)} holds no run yet: run `tenantmap run` first, or pass "
+            "the --store (or --state-dir) the nightly job uses"
+        )
+    return store
+
+
 # What a full disk, a read-only mount or a quota looks like: the operator's to fix.
 _LOCAL_WRITE_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
