@@ -319,7 +319,12 @@ def open_run(
         except StoreUrlError as exc:
             raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         except StoreError as exc:
-            log.error("graph store unreachable: %s", exc)
+            # Said before the crawl, so whoever watches knows at once how this night ends.
+            log.error(
+                "the graph store cannot be used (%s); crawling anyway: the snapshot and reports "
+                "will be kept for `tenantmap analyse --record`, and the run will end with exit 3",
+                exc,
+            )
             yield RunContext(None, new_run_id(started), started, None, record, str(exc))
             return
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from graph.stores.common import (
     RunRecord,
     Store,
+    StoreAuthError,
     StoreError,
     StoreLocked,
     StoreQueryError,
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_SQLITE_NAME",
     "RunRecord",
     "Store",
+    "StoreAuthError",
     "StoreError",
     "StoreLocked",
     "StoreQueryError",
@@ -38,7 +40,8 @@ __all__ = [
 
 def open_store(url: str | None, *, state_dir: Path, neo4j_database: str | None = None) -> Store:
     """Open the store ``url`` names; StoreUrlError (a ValueError: exit 2) for a URL we
-    do not understand, StoreError (exit 3) when the store cannot be opened or reached."""
+    do not understand or credentials the store refuses (StoreAuthError), StoreError
+    (exit 3) when the store cannot be opened or reached."""
     state_dir = Path(state_dir)
     if not url:
         from graph.stores.sqlite import SqliteStore

@@ -78,6 +78,10 @@ class StoreUrlError(ValueError):
     A ValueError, not a StoreError: nothing failed part way, the setting is wrong."""
 
 
+class StoreAuthError(StoreUrlError):
+    """The store refused the credentials: a setting to fix, found before anything is read."""
+
+
 class StoreQueryError(StoreError, ValueError):
     """A raw Cypher query the database refused (syntax, unknown function, a write)."""
 

@@ -53,6 +53,7 @@ from graph.stores.common import (
     NodeRow,
     Outcome,
     RunRecord,
+    StoreAuthError,
     StoreError,
     StoreQueryError,
     StoreUrlError,
@@ -142,7 +143,7 @@ class Neo4jStore:
                 self._driver.execute_query(statement, database_=self.database)
         except AuthError:
             self._driver.close()
-            raise StoreError(
+            raise StoreAuthError(
                 f"Neo4j at {self.url} refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD"
             ) from None
         except (Neo4jError, DriverError, OSError) as exc:
