@@ -27,13 +27,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """Log lines for a terminal: a name from Azure inside a message cannot send escapes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from reports.safe_text import safe_text
+
+        return "\n".join(safe_text(line, "terminal") for line in super().format(record).split("\n"))
+
+
 def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = False) -> None:
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -116,3 +116,16 @@ def test_findings_csv_cells_still_read_back_as_one_row_per_finding(
     table = write_reports(steering_report, tmp_path)["findings.csv"].read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(table, newline="")))
     assert len(rows) == len(steering_report["findings"])
+
+
+def test_text_log_lines_show_escapes_instead_of_sending_them() -> None:
+    import logging
+
+    from tenantmap.logs import TextFormatter
+
+    record = logging.makeLogRecord(
+        {"msg": "subscription %s failed", "args": (HOSTILE_NAME,), "levelname": "WARNING"}
+    )
+    line = TextFormatter("%(levelname)s %(message)s").format(record)
+    assert steers(line) == []
+    assert line.startswith("WARNING subscription prod\\x1b[2J")
