@@ -612,59 +612,47 @@ class _AliasGuard:
             )
 
 
-def _to_python(
-    node: yaml.Node,
-    path: tuple[str | int, ...],
-    lines: _Lines,
-    constructor: _Constructor,
-    problems: list[tuple[int, str, str]],
-    guard: _AliasGuard,
-) -> Any:
-    guard.enter(node)
-    lines.values[path] = node.start_mark.line + 1
-    if not isinstance(node, yaml.ScalarNode):
-        guard.open.add(id(node))
+@dataclass
+class _Walk:
+    """Composed YAML nodes to Python values, noting each value's line and the problems."""
+
+    lines: _Lines
+    constructor: _Constructor
+    problems: list[tuple[int, str, str]]
+    guard: _AliasGuard
+
+    def value(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
+        self.guard.enter(node)
+        self.lines.values[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, self.constructor)
+        self.guard.open.add(id(node))
         try:
-            return _collection_to_python(node, path, lines, constructor, problems, guard)
+            return self._collection(node, path)
         finally:
-            guard.open.discard(id(node))
-    return _scalar(node, constructor)
+            self.guard.open.discard(id(node))
 
-
-def _collection_to_python(
-    node: yaml.Node,
-    path: tuple[str | int, ...],
-    lines: _Lines,
-    constructor: _Constructor,
-    problems: list[tuple[int, str, str]],
-    guard: _AliasGuard,
-) -> Any:
-    if isinstance(node, yaml.MappingNode):
+    def _collection(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor) if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            key = (
+                _scalar(key_node, self.constructor)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             if not isinstance(key, str):
-                problems.append(
-                    (
-                        key_node.start_mark.line + 1,
-                        _path_text(path) or "(top)",
-                        "a key must be a text",
-                    )
-                )
+                self.problems.append((line, _path_text(path) or "(top)", "a key must be a text"))
                 continue
             child = (*path, key)
             if key in out:
-                problems.append(
-                    (key_node.start_mark.line + 1, _path_text(child), "the key appears twice")
-                )
-            lines.keys[child] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, child, lines, constructor, problems, guard)
+                self.problems.append((line, _path_text(child), "the key appears twice"))
+            self.lines.keys[child] = line
+            out[key] = self.value(value_node, child)
         return out
-    assert isinstance(node, yaml.SequenceNode)
-    return [
-        _to_python(item, (*path, i), lines, constructor, problems, guard)
-        for i, item in enumerate(node.value)
-    ]
 
 
 def _path_text(path: Iterable[str | int]) -> str:
@@ -800,7 +788,8 @@ def _parse(text: str, name: str, sha: str) -> Inventory:
     lines = _Lines()
     early: list[tuple[int, str, str]] = []
     try:
-        data = _to_python(root, (), lines, _Constructor(), early, _AliasGuard.for_root(root))
+        walk = _Walk(lines, _Constructor(), early, _AliasGuard.for_root(root))
+        data = walk.value(root, ())
     except _AliasRefused as exc:
         raise InventoryError([f"{name}:{exc.line}: {exc}"]) from None
     for section in _LIST_SECTIONS:

@@ -15,12 +15,16 @@ def crawl_into(out: Path, state: Path, estate: Path) -> tuple[int, str]:
     return result.code, one_sentence_error(result) if result.code else ""
 
 
+def folder_with(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / name).write_text(text)
+    return folder
+
+
 def test_a_folder_with_other_files_is_refused_and_kept(
     tmp_path: Path, tmp_state: Path, sample_estate: Path
 ) -> None:
-    out = tmp_path / "documents"
-    out.mkdir()
-    (out / "thesis.txt").write_text("years of work")
+    out = folder_with(tmp_path / "documents", "thesis.txt", "years of work")
     code, error = crawl_into(out, tmp_state, sample_estate)
     assert code == 2
     assert str(out) in error and "not a tenantmap snapshot" in error
@@ -42,9 +46,7 @@ def test_the_state_folder_is_refused_and_its_store_and_key_survive(
 def test_a_link_to_a_folder_is_refused_not_followed(
     tmp_path: Path, tmp_state: Path, sample_estate: Path
 ) -> None:
-    real = tmp_path / "real"
-    real.mkdir()
-    (real / "keep.txt").write_text("mine")
+    real = folder_with(tmp_path / "real", "keep.txt", "mine")
     link = tmp_path / "link"
     link.symlink_to(real)
     code, error = crawl_into(link, tmp_state, sample_estate)
@@ -69,8 +71,7 @@ def test_run_refuses_an_out_folder_whose_snapshot_folder_is_not_a_snapshot(
     tmp_path: Path, tmp_state: Path, sample_estate: Path
 ) -> None:
     out = tmp_path / "report"
-    (out / "snapshot").mkdir(parents=True)
-    (out / "snapshot" / "notes.md").write_text("mine")
+    folder_with(out / "snapshot", "notes.md", "mine")
     result = tenantmap(
         "run",
         "--estate", str(sample_estate),
