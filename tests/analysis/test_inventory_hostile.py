@@ -83,3 +83,21 @@ def test_inventory_check_exits_2_naming_the_line_of_a_recursive_alias(tmp_path: 
     assert result.code == 2
     assert f"{path}:2: an alias refers to" in result.stderr
     one_sentence_error(result)
+
+
+def test_a_draft_from_hostile_names_stays_valid_and_injects_no_line(tmp_path: Path) -> None:
+    from graph.inventory_draft import draft_inventory
+    from tests.analysis.estate import HOME, SUB_A, Estate
+
+    estate = Estate()
+    estate.tenant(HOME, "Contoso\u202e\nversion: 2", "Home")
+    estate.tenants_crawled.append(HOME)
+    estate.subscription(SUB_A, HOME, name="prod\r\napproved_exposures: [x]")
+    snap, graph = estate.load(tmp_path)
+    text = draft_inventory(snap, graph)
+    assert "\r" not in text and "\u202e" not in text
+    assert not any(
+        line.startswith(("version: 2", "approved_exposures: [x]")) for line in text.splitlines()
+    )
+    inventory = parse_inventory(text, "draft.yaml")
+    assert inventory.organization == "Contoso\\u202e\\x0aversion: 2"
