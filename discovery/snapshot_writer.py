@@ -86,13 +86,56 @@ class ResourceSorter:
                 yield entry
 
 
+class OutDirRefused(ValueError):
+    """The target folder holds something tenantmap did not write: it is never replaced."""
+
+
+def _is_snapshot(folder: Path) -> bool:
+    """A folder tenantmap wrote: a snapshot manifest and nothing but its JSON files."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        return False
+    return all(
+        entry.is_file() and not entry.is_symlink() and entry.suffix in (".json", ".jsonl")
+        for entry in folder.iterdir()
+    )
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse a target that replacing would destroy someone's files.
+
+    A new or empty folder, or a snapshot tenantmap wrote, may be replaced;
+    anything else (a home folder, the state folder with its store and key, a
+    symbolic link to either) is refused before anything is read or deleted.
+    """
+    if out_dir.is_symlink():
+        raise OutDirRefused(
+            f"{out_dir} is a symbolic link: give the snapshot folder itself (tenantmap replaces "
+            "the folder it writes, so it never follows a link to replace another one)"
+        )
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise OutDirRefused(f"{out_dir} is a file, not a folder: give a new or empty folder")
+    if any(out_dir.iterdir()) and not _is_snapshot(out_dir):
+        raise OutDirRefused(
+            f"{out_dir} is not empty and is not a tenantmap snapshot: give a new or empty folder "
+            "(tenantmap replaces only a snapshot it wrote, never other files)"
+        )
+
+
 class SnapshotWriter:
     """One snapshot being written; ``commit`` publishes it, ``abort`` discards it."""
 
     def __init__(
         self, out_dir: Path, redactor: Redactor, *, buffer_bytes: int = DEFAULT_BUFFER_BYTES
     ) -> None:
-        self.out_dir = out_dir.resolve()
+        # Absolute but not resolved: a link named as the target is refused, not followed.
+        self.out_dir = Path(os.path.abspath(out_dir))
+        check_replaceable(self.out_dir)
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.partial-", dir=self.out_dir.parent)
@@ -136,6 +179,7 @@ class SnapshotWriter:
         shutil.rmtree(self._tmp / ".runs", ignore_errors=True)
         manifest = {"format": FORMAT, **manifest, "counts": counts}
         self.write_json("manifest.json", manifest)
+        check_replaceable(self.out_dir)  # again: someone may have put files there meanwhile
         old: Path | None = None
         if self.out_dir.exists():
             old = Path(

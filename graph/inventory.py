@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reports.safe_text import first_unsafe
+
 FINDING_KINDS: tuple[str, ...] = (
     "unknown-tenant",
     "unknown-subscription",
@@ -193,17 +195,32 @@ def _check_kind(value: Any) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """Free text goes into mail headers, terminals and reports: no CR/LF, escape or bidi control.
+
+    Surrounding whitespace (the newline a YAML block scalar ends with) is dropped first."""
+    text = text.strip()
+    bad = first_unsafe(text)
+    if bad is not None:
+        raise PydanticCustomError(
+            "bad_value",
+            "the text holds a control character ({c}): write it on one line without it",
+            {"c": bad},
+        )
+    return text
+
+
 def _check_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PydanticCustomError("bad_value", "{v} is not a text", {"v": _text(value)})
-    return str(value)
+    return _one_line(str(value))
 
 
 def _check_name(value: Any) -> str:
     text = _require_str(value, "a name")
     if not text:
         raise PydanticCustomError("bad_value", "the name is empty", {})
-    return text
+    return _one_line(text)
 
 
 SubscriptionGuid = Annotated[str, _guid("a subscription id (a GUID)")]
@@ -541,42 +558,101 @@ def _scalar(node: yaml.ScalarNode, constructor: _Constructor) -> Any:
         return node.value
 
 
-def _to_python(
-    node: yaml.Node,
-    path: tuple[str | int, ...],
-    lines: _Lines,
-    constructor: _Constructor,
-    problems: list[tuple[int, str, str]],
-) -> Any:
-    lines.values[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+# Values reached again through aliases, beyond the file's own: an inventory that
+# reuses a port list a few hundred times stays well under, an alias bomb (a few
+# hundred bytes that expand to gigabytes) stops here.
+ALIAS_BUDGET = 10_000
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return len(seen)
+
+
+@dataclass
+class _AliasGuard:
+    """Counts the values an alias expansion produces and the collections being expanded."""
+
+    limit: int
+    visits: int = 0
+    open: set[int] = field(default_factory=set)
+
+    @classmethod
+    def for_root(cls, root: yaml.Node) -> _AliasGuard:
+        return cls(limit=_distinct_nodes(root) + ALIAS_BUDGET)
+
+    def enter(self, node: yaml.Node) -> None:
+        self.visits += 1
+        line = node.start_mark.line + 1
+        if self.visits > self.limit:
+            raise _AliasRefused(
+                line,
+                f"aliases expand to more than {ALIAS_BUDGET} values beyond the file's own"
+                " (an alias bomb?): write the values out or use fewer aliases",
+            )
+        if id(node) in self.open:
+            raise _AliasRefused(
+                line, "an alias refers to the collection that contains it (a recursive alias)"
+            )
+
+
+@dataclass
+class _Walk:
+    """Composed YAML nodes to Python values, noting each value's line and the problems."""
+
+    lines: _Lines
+    constructor: _Constructor
+    problems: list[tuple[int, str, str]]
+    guard: _AliasGuard
+
+    def value(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
+        self.guard.enter(node)
+        self.lines.values[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, self.constructor)
+        self.guard.open.add(id(node))
+        try:
+            return self._collection(node, path)
+        finally:
+            self.guard.open.discard(id(node))
+
+    def _collection(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor) if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            key = (
+                _scalar(key_node, self.constructor)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             if not isinstance(key, str):
-                problems.append(
-                    (
-                        key_node.start_mark.line + 1,
-                        _path_text(path) or "(top)",
-                        "a key must be a text",
-                    )
-                )
+                self.problems.append((line, _path_text(path) or "(top)", "a key must be a text"))
                 continue
             child = (*path, key)
             if key in out:
-                problems.append(
-                    (key_node.start_mark.line + 1, _path_text(child), "the key appears twice")
-                )
-            lines.keys[child] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, child, lines, constructor, problems)
+                self.problems.append((line, _path_text(child), "the key appears twice"))
+            self.lines.keys[child] = line
+            out[key] = self.value(value_node, child)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(item, (*path, i), lines, constructor, problems)
-            for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, yaml.ScalarNode)
-    return _scalar(node, constructor)
 
 
 def _path_text(path: Iterable[str | int]) -> str:
@@ -693,6 +769,8 @@ def load_inventory(path: Path | str) -> Inventory:
 def _parse(text: str, name: str, sha: str) -> Inventory:
     try:
         root = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:
+        raise InventoryError([f"{name}:1: the YAML is nested too deeply"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -709,7 +787,11 @@ def _parse(text: str, name: str, sha: str) -> Inventory:
         )
     lines = _Lines()
     early: list[tuple[int, str, str]] = []
-    data = _to_python(root, (), lines, _Constructor(), early)
+    try:
+        walk = _Walk(lines, _Constructor(), early, _AliasGuard.for_root(root))
+        data = walk.value(root, ())
+    except _AliasRefused as exc:
+        raise InventoryError([f"{name}:{exc.line}: {exc}"]) from None
     for section in _LIST_SECTIONS:
         if section in data and data[section] is None:
             data[section] = []  # "approved_exposures:" with nothing below: none

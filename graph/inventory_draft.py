@@ -16,11 +16,13 @@ import networkx as nx
 
 from graph.analysis.tenants import Observation, Observed, SnapshotLike, observe
 from graph.schema import Label
+from reports.safe_text import neutralise
 
 
 def _q(value: Any) -> str:
-    """A YAML scalar: JSON's double-quoted strings are valid YAML."""
-    return json.dumps(str(value))
+    """A YAML scalar: JSON's double-quoted strings are valid YAML. Control characters in
+    an Azure name are shown as escapes, which the inventory's free-text check accepts."""
+    return json.dumps(neutralise(str(value)))
 
 
 def _seen(observations: list[Observation]) -> str:
@@ -260,4 +262,5 @@ def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
         "accepted: []             # findings accepted as they are (kind, subject, expires)",
         "",
     ]
-    return "\n".join(lines)
+    # A line break in an Azure name inside a comment would start a YAML line of its own.
+    return "\n".join(neutralise(line) for line in lines)

@@ -22,6 +22,7 @@ import networkx as nx
 
 from graph.listeners import gateway_listeners, on_frontend
 from graph.schema import ALIAS_PREFIX, INTERNET_ID, Label, Rel, node_id
+from reports.safe_text import safe_text
 
 Row = dict[str, Any]
 
@@ -1093,11 +1094,11 @@ def format_rows(rows: Iterable[Row], columns: Iterable[str], fmt: str = "table")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(cols)
         for r in data:
-            writer.writerow([_cell(r.get(c), "; ") for c in cols])
+            writer.writerow([safe_text(_cell(r.get(c), "; "), "csv") for c in cols])
         return out.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown output format {fmt!r}: use table, json or csv")
-    cells = [[_cell(r.get(c)) for c in cols] for r in data]
+    cells = [[safe_text(_cell(r.get(c)), "terminal") for c in cols] for r in data]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

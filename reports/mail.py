@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports.model import Report, parse_report
 from reports.render import NOTE_TEXT, SEVERITY_COLOURS, write_reports
+from reports.safe_text import safe_text, template_finalizer
 from reports.views import ReportView
 
 Security = Literal["starttls", "tls", "none"]
@@ -99,6 +100,7 @@ def _env() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=template_finalizer("html"),
     )
 
 
@@ -109,6 +111,7 @@ def _text_env() -> Environment:
         autoescape=False,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=template_finalizer("mail"),
     )
 
 
@@ -124,7 +127,8 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
         "colours": SEVERITY_COLOURS,
     }
     msg = EmailMessage()
-    msg["Subject"] = view.subject_line()
+    # A CR/LF in an organization or name would otherwise end the header (or inject one).
+    msg["Subject"] = safe_text(view.subject_line(), "mail")
     msg["From"] = settings.from_addr
     msg["To"] = ", ".join(settings.to)
     msg["Date"] = formatdate(usegmt=True)

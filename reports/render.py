@@ -12,7 +12,6 @@ import gc
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reports import topology
 from reports.model import Report, parse_report
+from reports.safe_text import md_code, md_text, safe_text, template_finalizer
 from reports.views import DETAIL_LIMIT, ReportView, change_text, ports_text
 
 SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#c2410c", "medium": "#a16207", "low": "#1d4ed8"}
@@ -56,30 +56,6 @@ CSV_COLUMNS = (
     "worsened",
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
-def md_text(value: Any) -> str:
-    """Text safe for Markdown tables and wikis: one line, markup characters escaped."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def md_code(value: Any) -> str:
-    """An inline code span that no backtick in the value can close, on one line, no pipes."""
-    text = " ".join(str(value).split()).replace("|", "¦")
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
 
 @cache
 def _html_env() -> Environment:
@@ -90,6 +66,7 @@ def _html_env() -> Environment:
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
+        finalize=template_finalizer("html"),
     )
     return env
 
@@ -101,6 +78,7 @@ def _text_env() -> Environment:
         autoescape=False,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=template_finalizer("markdown"),
     )
     env.filters["md"] = md_text
     env.filters["code"] = md_code
@@ -164,7 +142,7 @@ def render_csv(report: Report) -> str:
             "; ".join(d.notes),
             change_text(f.worsened) if f.is_worsened else "",
         ]
-        writer.writerow([csv_cell(c) for c in row])
+        writer.writerow([safe_text(c, "csv") for c in row])
     return buf.getvalue()
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reports.model import Report, parse_report
+from reports.safe_text import safe_text
 from reports.views import ReportView
 
 SEVERITY_STYLES = {
@@ -17,6 +18,11 @@ SEVERITY_STYLES = {
     "medium": "yellow",
     "low": "blue",
 }
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Rich keeps escape sequences inside a Text as they are: neutralise them first."""
+    return Text(safe_text(value, "terminal"), style=style)
 
 
 def render_terminal(
@@ -30,12 +36,12 @@ def render_terminal(
     parsed = report if isinstance(report, Report) else parse_report(report)
     view = ReportView(parsed, detail_limit=0)
     s = parsed.summary
-    console.print(Text(view.subject_line(), style="bold"))
+    console.print(_text(view.subject_line(), style="bold"))
     sev = ", ".join(f"{n} {name}" for name, n in view.severity_rows)
     console.print(
         f"open {s.open} ({sev}) · new {s.new} · worse {s.worsened} · resolved {s.resolved}"
         f" · accepted {s.accepted}"
-        f" · run {parsed.run.id or 'unrecorded'} ({parsed.run.today})",
+        f" · run {safe_text(parsed.run.id or 'unrecorded', 'terminal')} ({parsed.run.today})",
         markup=False,
         highlight=False,
     )
@@ -56,14 +62,19 @@ def render_terminal(
         status = ("worse" if f.is_worsened else f.status) + (
             " (unverified)" if f.unverified else ""
         )
-        title = f.title + (f"\ngrew: {view.change_text(f.worsened)}" if f.is_worsened else "")
+        # Each part made safe alone: the line break between them is the table's own.
+        title = safe_text(f.title, "terminal") + (
+            f"\ngrew: {safe_text(view.change_text(f.worsened), 'terminal')}"
+            if f.is_worsened
+            else ""
+        )
         table.add_row(
-            Text(f.severity, style=SEVERITY_STYLES[f.severity]),
-            Text(status, style="bold magenta" if f.alerts else ""),
-            Text(f.kind),
+            _text(f.severity, style=SEVERITY_STYLES[f.severity]),
+            _text(status, style="bold magenta" if f.alerts else ""),
+            _text(f.kind),
             Text(title),
-            Text(fv.subject.short),
-            Text(f.id),
+            _text(fv.subject.short),
+            _text(f.id),
         )
     console.print(table)
     if len(shown) < len(rows):

@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 
 import click
 
-from tenantmap import logs
+from tenantmap import interrupts, logs
 from tenantmap.config import (
+    check_config_keys,
     default_state_dir,
     defaults_for,
     env_name,
@@ -41,15 +42,55 @@ def opt(*decls: str, **kwargs: Any) -> Callable[[F], F]:
     return click.option(*decls, **kwargs)
 
 
+def option_names(
+    command: click.Command, name: str, *, long_names: bool = True
+) -> dict[str, set[str]]:
+    """Each command's name and the options it takes (as click names them, and with
+    ``long_names`` as their long options too), for --config."""
+    if isinstance(command, click.Group):
+        found: dict[str, set[str]] = {}
+        for sub_name, sub in command.commands.items():
+            found.update(option_names(sub, sub_name, long_names=long_names))
+        return found
+    keys = _config_keys(command)
+    return {name: set(keys) if long_names else set(keys.values())}
+
+
+def _config_keys(command: click.Command) -> dict[str, str]:
+    """TOML key -> click parameter name: the parameter's name and its long option
+    (`format` for `--format`, whose parameter is `fmt`)."""
+    keys: dict[str, str] = {}
+    for p in command.params:
+        if isinstance(p, click.Option) and p.expose_value and p.name:
+            keys[p.name] = p.name
+            for decl in p.opts:
+                if decl.startswith("--"):
+                    keys.setdefault(decl[2:].replace("-", "_"), p.name)
+    return keys
+
+
 def _load_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
         # Raised while click parses, before handle_errors runs: click's own usage
         # error gives the same one line and exit code 2.
         try:
             doc = load_config_file(Path(value))
+            root = ctx.find_root()
+            check_config_keys(doc, option_names(root.command, root.info_name or ""), Path(value))
         except TenantmapError as exc:
             raise click.BadParameter(str(exc)) from None
-        ctx.default_map = defaults_for(ctx.info_name or "", doc)
+        command = ctx.info_name or ""
+        rename = _config_keys(ctx.command)
+        table = doc.get(command)
+        own = {str(k).replace("-", "_") for k in table} if isinstance(table, dict) else set()
+        # A top-level key that is some command's parameter means that parameter for every
+        # command: `out` is the run's report folder, never crawl's snapshot (`--out`,
+        # parameter snapshot_out). Long names apply at the top level only where unshared.
+        params = set().union(*option_names(root.command, "", long_names=False).values())
+        ctx.default_map = {
+            (rename.get(k, k) if k in own or k not in params else k): v
+            for k, v in defaults_for(command, doc).items()
+        }
     return value
 
 
@@ -97,6 +138,7 @@ def handle_errors(f: F) -> F:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.get("debug"))
+        interrupts.install()
         logs.configure(
             kwargs.get("log_format") or "text", quiet=bool(kwargs.get("quiet")), debug=debug
         )
@@ -107,8 +149,21 @@ def handle_errors(f: F) -> F:
                 log.exception("failed")
             logs.say(str(exc), logging.ERROR)
             sys.exit(int(exc.code))
+        except OSError as exc:
+            if debug:
+                raise
+            # A file operation no stage expected to fail (a full disk, a read-only mount).
+            where = f" ({exc.filename})" if exc.filename else ""
+            logs.say(
+                f"a file could not be read or written{where}: {exc.strerror or exc}", logging.ERROR
+            )
+            sys.exit(int(ExitCode.PARTIAL))
         except KeyboardInterrupt:
-            logs.say("interrupted; nothing after the last completed step was kept", logging.ERROR)
+            logs.say(
+                f"interrupted ({interrupts.received()}); nothing after the last completed step "
+                "was kept",
+                logging.ERROR,
+            )
             sys.exit(int(ExitCode.PARTIAL))
         except Exception as exc:
             if debug:

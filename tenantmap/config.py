@@ -7,6 +7,7 @@ serves every command.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -38,6 +39,40 @@ def load_config_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise TenantmapError(f"config file {path} is not valid TOML: {exc}") from None
     return {str(k).replace("-", "_"): v for k, v in doc.items()}
+
+
+def _spelt(key: str) -> str:
+    return key.replace("_", "-")
+
+
+def _unknown(what: str, key: str, candidates: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.6)
+    hint = f' (did you mean "{_spelt(close[0])}"?)' if close else ""
+    return f'unknown {what} "{_spelt(key)}"{hint}'
+
+
+def check_config_keys(doc: dict[str, Any], known: dict[str, set[str]], path: Path) -> None:
+    """Refuse keys no command reads: a misspelt `concurency = 4` would otherwise be
+    silently ignored and the nightly job run with the default.
+
+    ``known`` maps each command name to the option names it takes (underscored);
+    top-level keys may be any command's, a `[command]` table's only that command's.
+    """
+    anywhere = set().union(*known.values()) if known else set()
+    problems: list[str] = []
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            if key not in known:
+                problems.append(_unknown("table", key, set(known)))
+                continue
+            for inner in value:
+                name = str(inner).replace("-", "_")
+                if name not in known[key]:
+                    problems.append(_unknown(f"key in [{key}]", name, known[key]))
+        elif key not in anywhere:
+            problems.append(_unknown("key", key, anywhere))
+    if problems:
+        raise TenantmapError(f"config file {path}: " + "; ".join(problems))
 
 
 def defaults_for(command: str, doc: dict[str, Any]) -> dict[str, Any]:

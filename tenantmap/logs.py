@@ -29,6 +29,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """Log lines for a terminal: a name from Azure inside a message cannot send escapes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _neutralised(super().format(record))
+
+
+def _neutralised(text: str) -> str:
+    """Azure-controlled text shown, never obeyed; a problem list keeps its own line breaks."""
+    from reports.safe_text import safe_text
+
+    return "\n".join(safe_text(line, "terminal") for line in text.split("\n"))
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is when a line is logged: the crawl's progress bar
     (rich) swaps it for a proxy that prints lines above the bar instead of through it."""
@@ -48,7 +62,12 @@ _format = {"json": False}
 def say(message: str, level: int = logging.INFO) -> None:
     """A `tenantmap: ...` line for the person or the log collector reading stderr: plain
     text, or with --log-format json one JSON object like every other line. Shown
-    whatever the log level: these are the run's outcome, not its chatter."""
+    whatever the log level: these are the run's outcome, not its chatter. A password
+    inside a URL is never shown; in text, control characters from Azure-controlled text
+    become visible escapes (JSON escapes them itself, and keeps the exact value)."""
+    from graph.stores.common import redact_url
+
+    message = redact_url(str(message))
     if _format["json"]:
         record = logging.makeLogRecord(
             {"name": "tenantmap", "levelno": level, "levelname": logging.getLevelName(level)}
@@ -56,7 +75,7 @@ def say(message: str, level: int = logging.INFO) -> None:
         record.msg = message
         click.echo(JsonFormatter().format(record), err=True)
     else:
-        click.echo(f"tenantmap: {message}", err=True)
+        click.echo(f"tenantmap: {_neutralised(message)}", err=True)
 
 
 def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = False) -> None:
@@ -66,7 +85,7 @@ def configure(log_format: str = "text", *, quiet: bool = False, debug: bool = Fa
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tenantmap.exitcodes import ExitCode, TenantmapError
+from tenantmap.local_files import check_out_dir, check_writable, writing
 
 if TYPE_CHECKING:
     from discovery.crawl import CrawlTarget
     from graph.inventory import Inventory
     from graph.snapshot import Snapshot
     from graph.stores import Store
+    from graph.stores.common import Outcome
     from reports.mail import MailSettings
 
 log = logging.getLogger("tenantmap.run")
@@ -146,10 +148,43 @@ def azure_target(opts: CrawlOptions) -> CrawlTarget:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
+def open_existing_store_or_fail(url: str, state_dir: Path, neo4j_database: str | None) -> Store:
+    """For commands that only read the history (`query`, `report`): a store that does
+    not exist is named, not created, and an empty one is not answered from (a forgotten
+    --store would otherwise give a confident "(no rows)")."""
+    from graph.stores import StoreError
+    from graph.stores.common import redact_url
+    from graph.stores.sqlite import sqlite_path
+
+    if url.lower().startswith("sqlite://"):
+        with contextlib.suppress(ValueError):  # a bad URL: open_store names it
+            path = sqlite_path(url)
+            if not path.is_file():
+                raise TenantmapError(
+                    f"there is no store at {path}: run `tenantmap run` first, or pass the "
+                    "--store (or --state-dir) the nightly job uses"
+                )
+    store = open_store_or_fail(url, state_dir, neo4j_database)
+    try:
+        empty = store.previous_run() is None and not store.runs()
+    except StoreError as exc:
+        store.close()
+        raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
+    if empty:
+        store.close()
+        raise TenantmapError(
+            f"the store {redact_url(url)} holds no run yet: run `tenantmap run` first, or pass "
+            "the --store (or --state-dir) the nightly job uses"
+        )
+    return store
+
+
 def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[bool, list[str]]:
     """Crawl into out_dir; returns (complete, messages). Raises TenantmapError when nothing could be read."""
     from discovery.crawl import CrawlConfigError, CrawlError, CrawlTarget, crawl
+    from discovery.snapshot_writer import OutDirRefused
 
+    check_out_dir(out_dir, state_dir)
     with contextlib.ExitStack() as stack:
         if opts.estate is not None:
             from discovery.emulator import EstateError, running_emulator
@@ -162,16 +197,17 @@ def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[
         else:
             target = azure_target(opts)
         try:
-            result = crawl(
-                target,
-                out_dir,
-                source=opts.source,
-                concurrency=opts.concurrency,
-                timeout=opts.timeout,
-                state_dir=state_dir,
-                progress=opts.progress,
-            )
-        except CrawlConfigError as exc:
+            with writing("the snapshot", out_dir.parent):
+                result = crawl(
+                    target,
+                    out_dir,
+                    source=opts.source,
+                    concurrency=opts.concurrency,
+                    timeout=opts.timeout,
+                    state_dir=state_dir,
+                    progress=opts.progress,
+                )
+        except (CrawlConfigError, OutDirRefused) as exc:
             raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         except CrawlError as exc:
             raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
@@ -214,6 +250,7 @@ class RunContext:
     previous: Any  # graph.stores.RunRecord | None
     record: bool
     store_error: str | None = None
+    purged: bool = False  # the store purged its stale items: run folders follow
 
 
 @contextlib.contextmanager
@@ -257,7 +294,12 @@ def open_run(
         except StoreUrlError as exc:
             raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
         except StoreError as exc:
-            log.error("graph store unreachable: %s", exc)
+            # Said before the crawl, so whoever watches knows at once how this night ends.
+            log.error(
+                "the graph store cannot be used (%s); crawling anyway: the snapshot and reports "
+                "will be kept for `tenantmap analyse --record`, and the run will end with exit 3",
+                exc,
+            )
             yield RunContext(None, new_run_id(started), started, None, record, str(exc))
             return
         try:
@@ -272,12 +314,42 @@ def open_run(
                 log.error("graph store failed: %s", exc)
                 yield RunContext(None, new_run_id(started), started, None, record, str(exc))
                 return
-            yield RunContext(store, run_id, started, previous, record)
+            ctx = RunContext(store, run_id, started, previous, record)
+            try:
+                yield ctx
+            except KeyboardInterrupt:
+                from tenantmap.interrupts import received
+
+                record_failure(ctx, f"interrupted by {received()}", "interrupted")
+                raise
         finally:
             store.close()
 
 
-def record_failure(ctx: RunContext, message: str) -> None:
+def sweep_dead_runs(state_dir: Path, out: Path) -> None:
+    """Half-written snapshots of runs that were killed go (the lock says none is alive)."""
+    from tenantmap.leftovers import run_folders, sweep_snapshot_debris
+
+    removed = sweep_snapshot_debris([*run_folders(state_dir / "runs"), out])
+    if removed:
+        log.info("removed %d partial snapshot(s) left by runs that died", len(removed))
+
+
+def purge_old_runs(ctx: RunContext, state_dir: Path, days: int) -> None:
+    """Run folders follow the store's retention and are purged when the store is (the run
+    was recorded and stored), so a store that fails keeps every folder for the re-run."""
+    from tenantmap.leftovers import purge_run_folders
+
+    if not ctx.purged:
+        return
+    removed = purge_run_folders(
+        state_dir / "runs", retention_days=days, now=ctx.started, keep=ctx.run_id
+    )
+    if removed:
+        log.info("removed %d run folder(s) older than %d days", len(removed), days)
+
+
+def record_failure(ctx: RunContext, message: str, outcome: Outcome = "failed") -> None:
     """A run that stops part way is recorded as failed, so it never becomes a previous run."""
     from graph.stores import StoreError
 
@@ -287,7 +359,7 @@ def record_failure(ctx: RunContext, message: str) -> None:
         ctx.store.finish_run(
             ctx.run_id,
             finished_at=iso(utc_now()),
-            outcome="failed",
+            outcome=outcome,
             exit_code=int(ExitCode.PARTIAL),
             coverage={"error": message},
             findings=[],
@@ -337,7 +409,8 @@ def analyse_and_store(
         previous=ctx.previous.report if ctx.previous else None,
     )
     report["run"]["finishedAt"] = iso(utc_now())
-    write_reports(report, out_dir)
+    with writing("the reports", out_dir):
+        write_reports(report, out_dir)
     log.info("reports written to %s", out_dir)
     exit_code = ExitCode.OK
     if opts.fail_on and fail_on_hit(report, opts.fail_on):
@@ -368,6 +441,7 @@ def analyse_and_store(
                 report=report,
             )
             ctx.store.purge(opts.retention_days)
+            ctx.purged = True
         except StoreError as exc:
             record_failure(ctx, str(exc))
             messages.append(
@@ -392,6 +466,8 @@ def run_nightly(
     inventory = load_inventory_or_fail(opts.inventory)
     if crawl_opts.estate is None:
         azure_target(crawl_opts)
+    if out_dir is not None:
+        check_out_dir(out_dir / "snapshot", state_dir)
     source = {
         "kind": crawl_opts.source,
         "estate": str(crawl_opts.estate) if crawl_opts.estate else None,
@@ -404,14 +480,20 @@ def run_nightly(
         log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
         try:
             with run_folder(out):
+                sweep_dead_runs(state_dir, out)
                 crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
                 snap = load_snapshot_or_fail(snapshot_dir)
         except TenantmapError as exc:
             record_failure(ctx, str(exc))
             raise
-        outcome = analyse_and_store(
-            ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
-        )
+        try:
+            outcome = analyse_and_store(
+                ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
+            )
+        except TenantmapError as exc:
+            record_failure(ctx, str(exc))
+            raise
+        purge_old_runs(ctx, state_dir, opts.retention_days)
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None and outcome.mailable:
         outcome = send_mail(outcome, mail)
@@ -425,6 +507,8 @@ def analyse_existing(
     started = utc_now()
     inventory = load_inventory_or_fail(opts.inventory)
     snap = load_snapshot_or_fail(snapshot_dir)
+    if out_dir is not None:
+        check_writable(out_dir / "report.json")
     source = {"kind": snap.manifest.get("source", {}).get("kind"), "snapshot": str(snapshot_dir)}
     with open_run(
         opts,
@@ -436,9 +520,11 @@ def analyse_existing(
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
         out.mkdir(parents=True, exist_ok=True)
-        return analyse_and_store(
+        outcome = analyse_and_store(
             ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
         )
+        purge_old_runs(ctx, state_dir, opts.retention_days)
+        return outcome
 
 
 def send_mail(outcome: RunOutcome, settings: MailSettings) -> RunOutcome:

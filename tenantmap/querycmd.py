@@ -33,7 +33,7 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
     from graph.stores import StoreError
     from graph.stores.common import StoreQueryError
     from tenantmap.config import default_store_url
-    from tenantmap.pipeline import open_store_or_fail
+    from tenantmap.pipeline import open_existing_store_or_fail, open_store_or_fail
 
     if kw.get("list_"):
         return _list_queries(bool(kw.get("show_cypher")))
@@ -47,7 +47,12 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
         raise TenantmapError("name a query (see `tenantmap query --list`) or pass --cypher")
     elif kw["name"] not in QUERIES:
         raise TenantmapError(f"no query named {kw['name']!r}: see `tenantmap query --list`")
-    store = open_store_or_fail(url, state_dir, kw.get("neo4j_database"))
+    elif len(kw["params"]) != len(QUERIES[kw["name"]].params):
+        want = " ".join(p.upper() for p in QUERIES[kw["name"]].params) or "no parameters"
+        raise TenantmapError(f"query {kw['name']} takes {want}")
+    # Raw Cypher may read what another tool put in Neo4j; named queries need tenantmap's runs.
+    opener = open_store_or_fail if kw.get("cypher") else open_existing_store_or_fail
+    store = opener(url, state_dir, kw.get("neo4j_database"))
     try:
         if kw.get("cypher"):
             # Only the Neo4j store speaks Cypher; the scheme check above made sure it is one.
@@ -55,9 +60,6 @@ def run_query(kw: dict[str, Any], state_dir: Path) -> int:
             columns = list(rows[0].keys()) if rows else []
         else:
             q = QUERIES[kw["name"]]
-            if len(kw["params"]) != len(q.params):
-                want = " ".join(p.upper() for p in q.params) or "no parameters"
-                raise TenantmapError(f"query {q.name} takes {want}")
             rows = q.run_on_store(store, *kw["params"], include_stale=bool(kw.get("include_stale")))
             columns = list(q.columns)
     except (QueryError, StoreQueryError) as exc:

@@ -28,9 +28,9 @@ def _read_report(path: Path) -> dict[str, Any]:
 
 def _last_report(kw: dict[str, Any], state_dir: Path) -> dict[str, Any]:
     from tenantmap.config import default_store_url
-    from tenantmap.pipeline import open_store_or_fail
+    from tenantmap.pipeline import open_existing_store_or_fail
 
-    store = open_store_or_fail(
+    store = open_existing_store_or_fail(
         kw.get("store") or default_store_url(state_dir), state_dir, kw.get("neo4j_database")
     )
     try:
@@ -75,6 +75,11 @@ def run_report(kw: dict[str, Any], state_dir: Path, mail: Any) -> int:
                 logs.say(message, logging.WARNING)
             return int(outcome.exit_code)
         return ExitCode.OK
+    if mail is not None:
+        raise TenantmapError(
+            "--mail-to needs the report to send: give the path of its report.json "
+            "(tenantmap report runs/<run id>/report.json --mail-to ...)"
+        )
     report = _last_report(kw, state_dir)
     if not kw.get("quiet"):
         render_terminal(report, _console())

@@ -14,10 +14,12 @@ from pathlib import Path
 from graph.stores.common import (
     RunRecord,
     Store,
+    StoreAuthError,
     StoreError,
     StoreLocked,
     StoreQueryError,
     StoreUrlError,
+    redact_url,
 )
 
 DEFAULT_SQLITE_NAME = "tenantmap.db"
@@ -27,6 +29,7 @@ __all__ = [
     "DEFAULT_SQLITE_NAME",
     "RunRecord",
     "Store",
+    "StoreAuthError",
     "StoreError",
     "StoreLocked",
     "StoreQueryError",
@@ -37,7 +40,8 @@ __all__ = [
 
 def open_store(url: str | None, *, state_dir: Path, neo4j_database: str | None = None) -> Store:
     """Open the store ``url`` names; StoreUrlError (a ValueError: exit 2) for a URL we
-    do not understand, StoreError (exit 3) when the store cannot be opened or reached."""
+    do not understand or credentials the store refuses (StoreAuthError), StoreError
+    (exit 3) when the store cannot be opened or reached."""
     state_dir = Path(state_dir)
     if not url:
         from graph.stores.sqlite import SqliteStore
@@ -63,6 +67,6 @@ def open_store(url: str | None, *, state_dir: Path, neo4j_database: str | None =
 
 def _bad_url(url: str) -> str:
     return (
-        f"unsupported store URL {url!r}: use sqlite:///relative/path.db, "
+        f"unsupported store URL {redact_url(url)!r}: use sqlite:///relative/path.db, "
         "sqlite:////absolute/path.db, or neo4j://, bolt://, neo4j+s://, bolt+s:// HOST:PORT"
     )

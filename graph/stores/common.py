@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,13 +34,14 @@ from graph.schema import (
     Label,
 )
 
-Outcome = Literal["completed", "failed"]
+# "interrupted": stopped by SIGINT/SIGTERM; like "failed", never a previous run.
+Outcome = Literal["completed", "failed", "interrupted"]
 
 
 def check_outcome(outcome: str) -> None:
     """Both stores refuse the same outcomes, so a caller's mistake fails alike on either."""
-    if outcome not in ("completed", "failed"):
-        raise ValueError(f"outcome must be 'completed' or 'failed', not {outcome!r}")
+    if outcome not in ("completed", "failed", "interrupted"):
+        raise ValueError(f"outcome must be 'completed', 'failed' or 'interrupted', not {outcome!r}")
 
 
 # Attributes the stores set themselves; a graph's own values for them are ignored.
@@ -54,6 +56,18 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
+_URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/@\s:]*):[^/@\s]*@", re.IGNORECASE)
+
+
+def redact_url(text: str) -> str:
+    """Every password inside a URL in ``text`` shown as *** (``neo4j://user:***@host``)."""
+    return _URL_PASSWORD.sub(r"\1:***@", text)
+
+
+def has_url_password(url: str) -> bool:
+    return redact_url(url) != url
+
+
 class StoreError(Exception):
     """The store could not do what was asked (unreachable, died, corrupt): exit 3."""
 
@@ -62,6 +76,10 @@ class StoreUrlError(ValueError):
     """The store URL or its settings are wrong: a configuration problem (exit 2).
 
     A ValueError, not a StoreError: nothing failed part way, the setting is wrong."""
+
+
+class StoreAuthError(StoreUrlError):
+    """The store refused the credentials: a setting to fix, found before anything is read."""
 
 
 class StoreQueryError(StoreError, ValueError):
@@ -80,7 +98,7 @@ class RunRecord:
     seq: int
     started_at: str
     finished_at: str | None
-    outcome: str | None  # "completed", "failed", or None while running
+    outcome: str | None  # "completed", "failed", "interrupted", or None while running
     exit_code: int | None
     source: dict[str, Any]
     coverage: dict[str, Any] | None

@@ -53,6 +53,7 @@ from graph.stores.common import (
     NodeRow,
     Outcome,
     RunRecord,
+    StoreAuthError,
     StoreError,
     StoreQueryError,
     StoreUrlError,
@@ -60,9 +61,11 @@ from graph.stores.common import (
     check_outcome,
     dumps,
     edge_rows,
+    has_url_password,
     make_run_id,
     node_rows,
     parse_json,
+    redact_url,
     replay_to,
     to_graph,
 )
@@ -106,7 +109,13 @@ class Neo4jStore:
         batch_size: int = BATCH_SIZE,
         workers: int = WRITERS,
     ) -> None:
-        self.url = url
+        # Only the redacted form is ever shown: messages land in logs, mails and tickets.
+        self.url = redact_url(url)
+        if has_url_password(url):
+            raise StoreUrlError(
+                f"store URL {self.url} carries a password: give the URL without it and set "
+                "NEO4J_USERNAME and NEO4J_PASSWORD (a URL ends up in shell history and `ps`)"
+            )
         self.workers = max(1, workers)
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
@@ -125,20 +134,22 @@ class Neo4jStore:
                 notifications_min_severity="OFF",
             )
         except (ValueError, DriverError) as exc:
-            raise StoreUrlError(f"store URL {url!r} is not a valid Neo4j URL: {exc}") from None
+            raise StoreUrlError(
+                f"store URL {self.url!r} is not a valid Neo4j URL: {redact_url(str(exc))}"
+            ) from None
         try:
             self._driver.verify_connectivity()
             for statement in _SCHEMA:
                 self._driver.execute_query(statement, database_=self.database)
         except AuthError:
             self._driver.close()
-            raise StoreError(
-                f"Neo4j at {url} refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD"
+            raise StoreAuthError(
+                f"Neo4j at {self.url} refused the credentials: set NEO4J_USERNAME and NEO4J_PASSWORD"
             ) from None
         except (Neo4jError, DriverError, OSError) as exc:
             self._driver.close()
             raise StoreError(
-                f"cannot reach Neo4j at {url}: {_one_line(exc)}; check --store and that Neo4j "
+                f"cannot reach Neo4j at {self.url}: {_one_line(exc)}; check --store and that Neo4j "
                 "is running"
             ) from None
 
@@ -922,5 +933,5 @@ def _run_record(props: dict[str, Any]) -> RunRecord:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    text = redact_url(str(exc)).strip() or type(exc).__name__
     return " ".join(text.split())[:300]

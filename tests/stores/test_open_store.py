@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.stores import DEFAULT_SQLITE_NAME, StoreError, StoreUrlError, open_store
+from graph.stores import (
+    DEFAULT_SQLITE_NAME,
+    StoreAuthError,
+    StoreError,
+    StoreUrlError,
+    open_store,
+)
 from graph.stores.sqlite import SqliteStore
 
 
@@ -68,7 +74,7 @@ def test_wrong_neo4j_password_says_which_variables_to_set(
     monkeypatch.setenv("NEO4J_USERNAME", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password")
 
-    with pytest.raises(StoreError) as raised:
+    with pytest.raises(StoreAuthError) as raised:
         open_store(neo4j_uri, state_dir=tmp_state)
 
     assert str(raised.value) == (
