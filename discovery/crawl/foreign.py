@@ -51,8 +51,9 @@ class ForeignResolver:
         try:
             async with self._pacer.semaphore:
                 self._pacer.requests += 1
-                response = (await self._pipeline.run(request)).http_response
-                await response.read()
+                # only the status and the challenge header matter: the body is never read
+                response = (await self._pipeline.run(request, stream=True)).http_response
+                await response.close()
         except (TimeoutError, AzureError, OSError):
             return {**entry, "status": "error"}
         if response.status_code == 404:
