@@ -110,6 +110,10 @@ def _token_claims(token: str) -> dict[str, Any]:
         return {}
 
 
+def _no_id() -> ArmCallError:
+    return ArmCallError(200, "MalformedPage", "An item has no string 'id' and 'type'.")
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
@@ -254,7 +258,7 @@ class _Crawl:
     def emit(self, resource: dict[str, Any]) -> None:
         if not (isinstance(resource.get("id"), str) and isinstance(resource.get("type"), str)):
             # a line without them would make the whole snapshot unreadable
-            raise ArmCallError(200, "MalformedPage", "An item has no string 'id' and 'type'.")
+            raise _no_id()
         if not cat.keep_resource(resource):
             return
         line = self.writer.add_resource(resource)
@@ -306,6 +310,12 @@ class _Crawl:
             raise CrawlConfigError(
                 f"The credentials are incomplete: {_first_line(str(exc))}"
             ) from None
+        self.progress.step(
+            "crawling %s in %s mode, %s",
+            self.arm,
+            self.source,
+            f"stopping after {timeout:g} s" if timeout else "without a timeout",
+        )
         try:
             main = asyncio.create_task(self.main())
             finished, _ = await asyncio.wait({main}, timeout=timeout)
@@ -346,7 +356,12 @@ class _Crawl:
                             group.create_task(self.arm_subscription(clients, subscription_id))
                 for entity in self.entities:
                     if str(entity.get("type", "")).lower() == _MANAGEMENT_GROUP:
-                        tenant_id = str((entity.get("properties") or {}).get("tenantId") or "")
+                        properties = entity.get("properties")
+                        tenant_id = (
+                            str(properties.get("tenantId") or "")
+                            if isinstance(properties, dict)
+                            else ""
+                        )
                         tenant = tenant_id.lower() if tenant_id.lower() in self._clients else None
                         group.create_task(
                             self.group_connections(tenant or self.home_tenants[0], entity)
@@ -652,9 +667,13 @@ class _Crawl:
         collection, operation = cat.CHILD_COLLECTIONS[str(parent.get("type", "")).lower()]
         items: list[dict[str, Any]] = []
 
+        parent_id = parent.get("id")
+
         async def call() -> None:
+            if not isinstance(parent_id, str):
+                raise _no_id()
             async for page in self.pages(
-                clients.network, f"{parent['id']}/{collection}", {"api-version": cat.NETWORK_API}
+                clients.network, f"{parent_id}/{collection}", {"api-version": cat.NETWORK_API}
             ):
                 items.extend(page)
 
@@ -662,7 +681,8 @@ class _Crawl:
             f"/subscriptions/{subscription_id}", operation, call, subscription_id
         ):
             merge_children(parent, collection, items)
-        self.emit(parent)
+        if isinstance(parent_id, str):
+            self.emit(parent)
 
     # -- ARM mode ------------------------------------------------------------
 
