@@ -14,26 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.cli.helpers import Result, tenantmap
-
-
-def nightly(estate: Path, state: Path, out: Path, *extra: str) -> Result:
-    return tenantmap(
-        "run",
-        "--estate",
-        str(estate),
-        "--inventory",
-        str(estate / "inventory.yaml"),
-        "--state-dir",
-        str(state),
-        "--out",
-        str(out),
-        "--now",
-        "2026-11-27",
-        "--log-format",
-        "json",
-        *extra,
-    )
+from tests.cli.helpers import Result
+from tests.cli.test_nightly_run import nightly
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +25,7 @@ def nights(
     base = tmp_path_factory.mktemp("short-read")
     estate = base / "estate"
     shutil.copytree(sample_estate, estate)
-    first = nightly(estate, base / "state", base / "night1")
+    first = nightly(estate, base / "state", base / "night1", "--log-format", "json")
     settings = json.loads((estate / "emulator.json").read_text())
     settings["tamper"] = [
         {
@@ -53,7 +35,9 @@ def nights(
         }
     ]
     (estate / "emulator.json").write_text(json.dumps(settings))
-    second = nightly(estate, base / "state", base / "night2", "--timeout", "600")
+    second = nightly(
+        estate, base / "state", base / "night2", "--log-format", "json", "--timeout", "600"
+    )
     reports = [json.loads((base / n / "report.json").read_text()) for n in ("night1", "night2")]
     return first, second, reports[0], reports[1]
 
