@@ -805,7 +805,9 @@ class _Crawl:
         return sorted(s for s in self.refs if s not in crawled)
 
     async def resolve_foreign(self) -> None:
-        resolver = ForeignResolver(self.arm, self.transport, self.pacer)
+        resolver = ForeignResolver(
+            self.arm, self.transport, self.pacer, self.bounds.max_retry_after
+        )
         answers = await asyncio.gather(*(resolver.resolve(s) for s in self.unresolved()))
         self.foreign = [
             {**answer, "referencedBy": sorted(self.refs[answer["subscriptionId"]], key=str.lower)}

@@ -163,6 +163,9 @@ class Emulator:
         ):
             return await self.identity.handle(request, segments, self.base_url)
         method = request.method
+        stall = self.tamper.stall(lower)
+        if stall is not None:  # before any check: a throttling front answers without one
+            return stall
         is_graph = lower == GRAPH_PATH
         is_entities = lower == ENTITIES_PATH
         if method != "GET" and not (method == "POST" and (is_graph or is_entities)):

@@ -76,6 +76,14 @@ class Tamper:
                 return rule
         return None
 
+    def stall(self, lower: str) -> Reply | None:
+        """A `retryAfter` rule (without `query`) answers every request for its path, with
+        or without a token, as a throttling front would."""
+        for path, rule in self.rules:
+            if path == lower and rule.fault == "retryAfter" and rule.query is None:
+                return _retry_after(rule)
+        return None
+
     @staticmethod
     def prepare(
         rule: TamperRule, query: dict[str, str], body: bytes, is_graph: bool
@@ -106,12 +114,7 @@ class Tamper:
         if fault == "gzipBomb":
             return Reply(200, gzip_bomb(rule.bombMegabytes), {"Content-Encoding": "gzip"})
         if fault == "retryAfter":
-            return error_reply(
-                429,
-                "TooManyRequests",
-                "The request is being throttled; retry after the time in Retry-After.",
-                **{"Retry-After": str(rule.retryAfter)},
-            )
+            return _retry_after(rule)
         page = orjson.loads(reply.body) if reply.body else {}
         if fault == "notList":
             page[key] = {"id": "not-a-list"}
@@ -131,6 +134,15 @@ class Tamper:
         elif fault == "foreignNextLink":
             page["nextLink"] = rule.target or elsewhere
         return Reply(200, orjson.dumps(page), reply.headers)
+
+
+def _retry_after(rule: TamperRule) -> Reply:
+    return error_reply(
+        429,
+        "TooManyRequests",
+        "The request is being throttled; retry after the time in Retry-After.",
+        **{"Retry-After": str(rule.retryAfter)},
+    )
 
 
 def _elsewhere(url: str) -> str:

@@ -131,3 +131,14 @@ def test_a_list_longer_than_the_page_cap_fails_its_scope(
     listing = next(e for e in errors if e["operation"] == "Subscriptions_List")
     assert (listing["scope"], listing["code"]) == (f"/tenants/{TENANT}", "TooManyPages")
     assert not result.complete
+
+
+def test_the_tokenless_tenant_probe_does_not_wait_for_a_huge_retry_after(
+    sample_estate: Path, tmp_path: Path, tmp_state: Path
+) -> None:
+    foreign = "0d1e2f3a-0000-4000-8000-00000000000a"  # a partner's, named by a peering
+    rule = {"path": f"/subscriptions/{foreign}", "fault": "retryAfter"}
+    result, _, _, _ = crawl_tampered(sample_estate, tmp_path, tmp_state, "arm", rule, timeout=60)
+    answers = {f["subscriptionId"]: f for f in read_json(tmp_path / "snap", "foreign.json")}
+    assert not result.timed_out
+    assert answers[foreign]["status"] == "error"
