@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+from graph.shapes import Note, drop_misshapen
+from graph.shapes import kind_of as _kind
+
 SNAPSHOT_FORMAT = "tenantmap.snapshot/1"
 
 MANIFEST = "manifest.json"
@@ -47,6 +50,8 @@ class Snapshot:
     foreign: list[dict[str, Any]]
     errors: list[dict[str, Any]]
     emulator: dict[str, Any] = field(default_factory=dict)
+    # fields dropped for their JSON type (graph/shapes.py), as reading goes
+    shape_notes: list[Note] = field(default_factory=list)
 
     @property
     def resources_path(self) -> Path:
@@ -61,8 +66,36 @@ class Snapshot:
         return [str(s).lower() for s in self.manifest.get("subscriptionsCrawled") or []]
 
     def iter_resources(self) -> Iterator[dict[str, Any]]:
-        """Stream resources.jsonl, one parsed top-level ARM resource per line."""
-        return iter_resources_file(self.resources_path)
+        """Stream resources.jsonl, one parsed top-level ARM resource per line,
+        with fields of the wrong JSON type dropped and noted."""
+        for item in iter_resources_file(self.resources_path):
+            self.check_shape(item, item["id"])
+            yield item
+
+    def check_shape(self, document: dict[str, Any], where: str) -> None:
+        """Drop misshapen fields of one document; its subscription is then not fully read.
+
+        A field we could not read may have held what a finding rests on (a
+        peering, a delegation): findings there become unverified, not resolved.
+        """
+        found = len(self.shape_notes)
+        arm_type = document.get("type")
+        drop_misshapen(
+            document,
+            where,
+            self.shape_notes,
+            arm_type=arm_type.lower() if isinstance(arm_type, str) else "",
+        )
+        if len(self.shape_notes) == found:
+            return
+        parts = where.split("/")
+        if len(parts) > 2 and parts[1].lower() == "subscriptions":
+            subscription = parts[2].lower()
+            crawled = self.manifest.get("subscriptionsCrawled")
+            if isinstance(crawled, list):
+                self.manifest["subscriptionsCrawled"] = [
+                    s for s in crawled if str(s).lower() != subscription
+                ]
 
 
 def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
@@ -117,20 +150,34 @@ def load_snapshot(directory: str | Path) -> Snapshot:
         foreign = _read_json(root / FOREIGN, list)
     else:
         foreign = _foreign_from_emulator(emulator)
-    return Snapshot(
+    notes: list[Note] = []
+    snap = Snapshot(
         path=root,
         manifest=manifest,
-        tenants=_objects(root / TENANTS, _read_json(root / TENANTS, list)),
-        subscriptions=_objects(root / SUBSCRIPTIONS, _read_json(root / SUBSCRIPTIONS, list)),
+        tenants=_objects(TENANTS, _read_json(root / TENANTS, list), notes),
+        subscriptions=_objects(SUBSCRIPTIONS, _read_json(root / SUBSCRIPTIONS, list), notes),
         management_groups=_objects(
-            root / MANAGEMENT_GROUPS, _read_json(root / MANAGEMENT_GROUPS, list)
+            MANAGEMENT_GROUPS, _read_json(root / MANAGEMENT_GROUPS, list), notes
         ),
-        foreign=_objects(root / FOREIGN, foreign),
-        errors=_objects(root / ERRORS, _read_json(root / ERRORS, list))
+        foreign=_objects(FOREIGN, foreign, notes),
+        errors=_objects(ERRORS, _read_json(root / ERRORS, list), notes)
         if (root / ERRORS).is_file()
         else [],
         emulator=emulator,
+        shape_notes=notes,
     )
+    snap.check_shape(snap.manifest, MANIFEST)
+    for name, documents in (
+        (TENANTS, snap.tenants),
+        (SUBSCRIPTIONS, snap.subscriptions),
+        (MANAGEMENT_GROUPS, snap.management_groups),
+        (FOREIGN, snap.foreign),
+        (ERRORS, snap.errors),
+    ):
+        for index, document in enumerate(documents):
+            where = document.get("id")
+            snap.check_shape(document, where if isinstance(where, str) else f"{name}[{index}]")
+    return snap
 
 
 def _foreign_from_emulator(emulator: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,11 +204,19 @@ def _read_json(path: Path, kind: type) -> Any:
     return data
 
 
-def _objects(path: Path, items: list[Any]) -> list[dict[str, Any]]:
+def _objects(name: str, items: list[Any], notes: list[Note]) -> list[dict[str, Any]]:
+    """The items that are objects; any other is dropped, with a note."""
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            raise SnapshotError(f"{path} item {index} must be a JSON object.")
-    return items
+            notes.append(
+                {
+                    "document": name,
+                    "field": f"[{index}]",
+                    "expected": "object",
+                    "found": _kind(item),
+                }
+            )
+    return [item for item in items if isinstance(item, dict)]
 
 
 def _reason(exc: orjson.JSONDecodeError) -> str:

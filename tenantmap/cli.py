@@ -178,6 +178,11 @@ def handle_errors(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# A nightly job that never ends holds its lock and the next night's run with it:
+# `run` always has a timeout, overridable with --timeout (crawl keeps none).
+RUN_TIMEOUT_SECONDS = 14400
+
+
 def crawl_options(f: F) -> F:
     return apply_in_order(
         f,
@@ -204,7 +209,8 @@ def crawl_options(f: F) -> F:
             opt(
                 "--timeout",
                 type=click.FloatRange(min=1),
-                help="Stop the crawl after this many seconds (exit 3).",
+                help="Stop the crawl after this many seconds (exit 3). "
+                f"`run` stops after {RUN_TIMEOUT_SECONDS} (4 h) unless told otherwise.",
             ),
             opt(
                 "--cloud",
@@ -436,7 +442,7 @@ def run(**kw: Any) -> int:
     from tenantmap.pipeline import run_nightly
 
     state_dir = resolve_state_dir(kw.get("state_dir"))
-    crawl = _crawl_opts(kw)
+    crawl = _crawl_opts({**kw, "timeout": kw.get("timeout") or RUN_TIMEOUT_SECONDS})
     opts = _analyse_opts(kw, record=True)
     mail = _mail_settings(kw)
     outcome = run_nightly(

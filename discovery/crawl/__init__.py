@@ -16,10 +16,11 @@ round-trip equality, for tests and checks), ``progress``.
 from discovery.crawl.engine import CrawlResult, crawl
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.target import CLOUDS, CrawlTarget, TenantCredential
-from discovery.crawl.transport import RetrySettings
+from discovery.crawl.transport import Bounds, RetrySettings
 
 __all__ = [
     "CLOUDS",
+    "Bounds",
     "CrawlConfigError",
     "CrawlError",
     "CrawlResult",

@@ -44,10 +44,13 @@ from discovery.crawl.target import CrawlTarget, CredentialSource, TenantCredenti
 from discovery.crawl.transport import (
     READ_POST_RETRY,
     ArmCallError,
+    Bounds,
     Pacer,
     RetrySettings,
     get_pages,
+    items_of,
     make_session,
+    next_marker,
     pipeline_policies,
     send,
     shared_transport,
@@ -107,6 +110,10 @@ def _token_claims(token: str) -> dict[str, Any]:
         return {}
 
 
+def _no_id() -> ArmCallError:
+    return ArmCallError(200, "MalformedPage", "An item has no string 'id' and 'type'.")
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
@@ -122,6 +129,7 @@ class TenantClients:
         transport: AioHttpTransport,
         pacer: Pacer,
         retry: RetrySettings,
+        bounds: Bounds,
     ) -> None:
         self.tenant_id = tenant_id
         self.credential = TenantCredential(credential, tenant_id)
@@ -132,7 +140,13 @@ class TenantClients:
                 "credential_scopes": [target.scope],
                 "transport": transport,
                 "policies": pipeline_policies(
-                    self.credential, target.scope, pacer, tenant_id, retry
+                    self.credential,
+                    target.scope,
+                    pacer,
+                    tenant_id,
+                    retry,
+                    arm_url=target.arm_url,
+                    bounds=bounds,
                 ),
             }
 
@@ -171,6 +185,7 @@ class _Crawl:
         concurrency: int,
         retry: RetrySettings,
         progress: Progress,
+        bounds: Bounds,
     ) -> None:
         self.target = target
         self.arm = target.arm_url.rstrip("/")
@@ -180,7 +195,8 @@ class _Crawl:
         self.concurrency = concurrency
         self.retry = retry
         self.progress = progress
-        self.pacer = Pacer(concurrency)
+        self.bounds = bounds
+        self.pacer = Pacer(concurrency, max_wait=bounds.max_retry_after)
         self.started_at = _now()
         self.errors: list[dict[str, Any]] = []
         self.principal: dict[str, Any] = {}
@@ -232,7 +248,17 @@ class _Crawl:
             len(self.chosen),
         )
 
+    def pages(
+        self, client: Any, path: str, params: dict[str, str]
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        return get_pages(
+            client, HttpRequest("GET", f"{self.arm}{path}", params=params), self.bounds
+        )
+
     def emit(self, resource: dict[str, Any]) -> None:
+        if not (isinstance(resource.get("id"), str) and isinstance(resource.get("type"), str)):
+            # a line without them would make the whole snapshot unreadable
+            raise _no_id()
         if not cat.keep_resource(resource):
             return
         line = self.writer.add_resource(resource)
@@ -243,7 +269,13 @@ class _Crawl:
     def clients(self, tenant_id: str) -> TenantClients:
         if tenant_id not in self._clients:
             self._clients[tenant_id] = TenantClients(
-                tenant_id, self.credential, self.target, self.transport, self.pacer, self.retry
+                tenant_id,
+                self.credential,
+                self.target,
+                self.transport,
+                self.pacer,
+                self.retry,
+                self.bounds,
             )
         return self._clients[tenant_id]
 
@@ -278,6 +310,12 @@ class _Crawl:
             raise CrawlConfigError(
                 f"The credentials are incomplete: {_first_line(str(exc))}"
             ) from None
+        self.progress.step(
+            "crawling %s in %s mode, %s",
+            self.arm,
+            self.source,
+            f"stopping after {timeout:g} s" if timeout else "without a timeout",
+        )
         try:
             main = asyncio.create_task(self.main())
             finished, _ = await asyncio.wait({main}, timeout=timeout)
@@ -319,7 +357,12 @@ class _Crawl:
                             group.create_task(self.arm_subscription(clients, subscription_id))
                 for entity in self.entities:
                     if str(entity.get("type", "")).lower() == _MANAGEMENT_GROUP:
-                        tenant_id = str((entity.get("properties") or {}).get("tenantId") or "")
+                        properties = entity.get("properties")
+                        tenant_id = (
+                            str(properties.get("tenantId") or "")
+                            if isinstance(properties, dict)
+                            else ""
+                        )
                         tenant = tenant_id.lower() if tenant_id.lower() in self._clients else None
                         group.create_task(
                             self.group_connections(tenant or self.home_tenants[0], entity)
@@ -367,8 +410,8 @@ class _Crawl:
     async def list_tenants(self) -> None:
         clients = self.clients(self.home_tenant)
         try:
-            async for page in get_pages(
-                clients.subscriptions, f"{self.arm}/tenants", {"api-version": cat.SUBSCRIPTIONS_API}
+            async for page in self.pages(
+                clients.subscriptions, "/tenants", {"api-version": cat.SUBSCRIPTIONS_API}
             ):
                 self.tenants.extend(page)
         except ArmCallError as exc:
@@ -400,10 +443,8 @@ class _Crawl:
         entities: list[dict[str, Any]] = []
 
         async def list_subscriptions() -> None:
-            async for page in get_pages(
-                clients.subscriptions,
-                f"{self.arm}/subscriptions",
-                {"api-version": cat.SUBSCRIPTIONS_API},
+            async for page in self.pages(
+                clients.subscriptions, "/subscriptions", {"api-version": cat.SUBSCRIPTIONS_API}
             ):
                 subscriptions.extend(page)
 
@@ -413,13 +454,10 @@ class _Crawl:
                 f"{self.arm}/providers/Microsoft.Management/getEntities",
                 params={"api-version": cat.MANAGEMENT_GROUPS_API},
             )
-            while True:
-                page = await send(clients.management_groups, request, **READ_POST_RETRY)
-                entities.extend(page.get("value") or [])
-                if not page.get("nextLink"):
-                    return
-                # the SDK follows this nextLink with a GET, as Azure answers it
-                request = HttpRequest("GET", page["nextLink"])
+            async for page in get_pages(
+                clients.management_groups, request, self.bounds, **READ_POST_RETRY
+            ):
+                entities.extend(page)
 
         listed, grouped = await asyncio.gather(
             self.guarded(scope, "Subscriptions_List", list_subscriptions),
@@ -448,6 +486,7 @@ class _Crawl:
         self, clients: TenantClients, subscriptions: list[str], query: str
     ) -> AsyncIterator[list[dict[str, Any]]]:
         skip_token: str | None = None
+        seen: set[str] = set()
         while True:
             options: dict[str, Any] = {"$top": cat.RG_PAGE_SIZE, "resultFormat": "objectArray"}
             if skip_token:
@@ -458,10 +497,19 @@ class _Crawl:
                 params={"api-version": cat.RESOURCE_GRAPH_API},
                 json={"subscriptions": subscriptions, "query": query, "options": options},
             )
-            page = await send(clients.resource_graph, request, **READ_POST_RETRY)
-            yield list(page.get("data") or [])
-            skip_token = page.get("$skipToken")
-            if not skip_token:
+            page = await send(clients.resource_graph, request, self.bounds, **READ_POST_RETRY)
+            rows = items_of(page, "data")
+            skip_token = next_marker(page, "$skipToken", seen, self.bounds)
+            if skip_token is None and str(page.get("resultTruncated", "")).lower() == "true":
+                # Resource Graph cut the answer short and gave no way to read the rest
+                raise ArmCallError(
+                    200,
+                    "TruncatedResult",
+                    "Resource Graph marked the answer truncated (resultTruncated) and gave "
+                    "no $skipToken for the rest.",
+                )
+            yield rows
+            if skip_token is None:
                 return
 
     async def graph_tenant(self, clients: TenantClients, subscription_ids: list[str]) -> None:
@@ -585,7 +633,7 @@ class _Crawl:
     ) -> None:
         async def call() -> None:
             params = {"api-version": api_version, **(extra or {})}
-            async for page in get_pages(client, f"{self.arm}{path}", params):
+            async for page in self.pages(client, path, params):
                 for item in page:
                     if (
                         parents is not None
@@ -622,11 +670,13 @@ class _Crawl:
         collection, operation = cat.CHILD_COLLECTIONS[str(parent.get("type", "")).lower()]
         items: list[dict[str, Any]] = []
 
+        parent_id = parent.get("id")
+
         async def call() -> None:
-            async for page in get_pages(
-                clients.network,
-                f"{self.arm}{parent['id']}/{collection}",
-                {"api-version": cat.NETWORK_API},
+            if not isinstance(parent_id, str):
+                raise _no_id()
+            async for page in self.pages(
+                clients.network, f"{parent_id}/{collection}", {"api-version": cat.NETWORK_API}
             ):
                 items.extend(page)
 
@@ -634,7 +684,8 @@ class _Crawl:
             f"/subscriptions/{subscription_id}", operation, call, subscription_id
         ):
             merge_children(parent, collection, items)
-        self.emit(parent)
+        if isinstance(parent_id, str):
+            self.emit(parent)
 
     # -- ARM mode ------------------------------------------------------------
 
@@ -647,10 +698,8 @@ class _Crawl:
         groups: list[str] = []
 
         async def list_groups() -> None:
-            async for page in get_pages(
-                clients.resources,
-                f"{self.arm}{scope}/resourcegroups",
-                {"api-version": cat.RESOURCES_API},
+            async for page in self.pages(
+                clients.resources, f"{scope}/resourcegroups", {"api-version": cat.RESOURCES_API}
             ):
                 groups.extend(str(g["name"]) for g in page if g.get("name"))
 
@@ -710,9 +759,9 @@ class _Crawl:
         ids: list[str] = []
 
         async def call() -> None:
-            async for page in get_pages(
+            async for page in self.pages(
                 clients.resources,
-                f"{self.arm}{scope}/resources",
+                f"{scope}/resources",
                 {"api-version": cat.RESOURCES_API, "$filter": f"resourceType eq '{listed.type}'"},
             ):
                 ids.extend(str(item["id"]) for item in page if item.get("id"))
@@ -726,7 +775,7 @@ class _Crawl:
                 request = HttpRequest(
                     "GET", f"{self.arm}{resource_id}", params={"api-version": listed.api_version}
                 )
-                self.emit(await send(clients.resources, request))
+                self.emit(await send(clients.resources, request, self.bounds))
 
             await self.guarded(scope, f"{provider}_Get", call_one, subscription_id)
 
@@ -740,9 +789,9 @@ class _Crawl:
         self.groups_pending.add(scope)
 
         async def call() -> None:
-            async for page in get_pages(
+            async for page in self.pages(
                 self.clients(tenant_id).network,
-                f"{self.arm}{scope}/providers/{cat.NETWORK_MANAGER_CONNECTIONS}",
+                f"{scope}/providers/{cat.NETWORK_MANAGER_CONNECTIONS}",
                 {"api-version": cat.NETWORK_API},
             ):
                 for item in page:
@@ -759,7 +808,9 @@ class _Crawl:
         return sorted(s for s in self.refs if s not in crawled)
 
     async def resolve_foreign(self) -> None:
-        resolver = ForeignResolver(self.arm, self.transport, self.pacer)
+        resolver = ForeignResolver(
+            self.arm, self.transport, self.pacer, self.bounds.max_retry_after
+        )
         answers = await asyncio.gather(*(resolver.resolve(s) for s in self.unresolved()))
         self.foreign = [
             {**answer, "referencedBy": sorted(self.refs[answer["subscriptionId"]], key=str.lower)}
@@ -825,6 +876,7 @@ def crawl(
     state_dir: Path,
     progress: bool = False,
     retry: RetrySettings | None = None,
+    bounds: Bounds | None = None,
 ) -> CrawlResult:
     """Crawl ``target`` into a snapshot folder at ``out_dir`` (snapshot.md).
 
@@ -840,7 +892,16 @@ def crawl(
     redactor = Redactor(Path(state_dir))
     writer = SnapshotWriter(Path(out_dir), redactor)
     reporter = Progress(progress)
-    run = _Crawl(target, writer, redactor, source, concurrency, retry or RetrySettings(), reporter)
+    run = _Crawl(
+        target,
+        writer,
+        redactor,
+        source,
+        concurrency,
+        retry or RetrySettings(),
+        reporter,
+        bounds or Bounds(),
+    )
     try:
         asyncio.run(run.run(timeout))
         run.write()

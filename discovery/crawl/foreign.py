@@ -13,12 +13,12 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 from azure.core.pipeline import AsyncPipeline
-from azure.core.pipeline.policies import AsyncRetryPolicy, UserAgentPolicy
+from azure.core.pipeline.policies import UserAgentPolicy
 from azure.core.pipeline.transport import AsyncHttpTransport
 from azure.core.rest import HttpRequest
 
 from discovery.crawl.catalogue import SUBSCRIPTIONS_API
-from discovery.crawl.transport import USER_AGENT, Pacer
+from discovery.crawl.transport import USER_AGENT, BoundedRetryPolicy, Pacer
 
 _AUTHORIZATION_URI = re.compile(
     r'authorization_uri="?https?://[^/"\s]+/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-'
@@ -33,12 +33,21 @@ def tenant_from_challenge(header: str | None) -> str | None:
 
 
 class ForeignResolver:
-    def __init__(self, arm_url: str, transport: AsyncHttpTransport, pacer: Pacer) -> None:
+    def __init__(
+        self,
+        arm_url: str,
+        transport: AsyncHttpTransport,
+        pacer: Pacer,
+        max_retry_after: float = 60.0,
+    ) -> None:
         self._arm_url = arm_url.rstrip("/")
         self._pacer = pacer
         self._pipeline: AsyncPipeline[Any, Any] = AsyncPipeline(
             transport=transport,
-            policies=[UserAgentPolicy(base_user_agent=USER_AGENT), AsyncRetryPolicy(retry_total=5)],
+            policies=[
+                UserAgentPolicy(base_user_agent=USER_AGENT),
+                BoundedRetryPolicy(max_retry_after, retry_total=5),
+            ],
         )
 
     async def resolve(self, subscription_id: str) -> dict[str, Any]:
@@ -51,8 +60,9 @@ class ForeignResolver:
         try:
             async with self._pacer.semaphore:
                 self._pacer.requests += 1
-                response = (await self._pipeline.run(request)).http_response
-                await response.read()
+                # only the status and the challenge header matter: the body is never read
+                response = (await self._pipeline.run(request, stream=True)).http_response
+                await response.close()
         except (TimeoutError, AzureError, OSError):
             return {**entry, "status": "error"}
         if response.status_code == 404:

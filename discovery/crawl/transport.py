@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -36,6 +37,7 @@ from azure.core.pipeline.policies import (
     HeadersPolicy,
     ProxyPolicy,
     RequestIdPolicy,
+    SansIOHTTPPolicy,
     UserAgentPolicy,
 )
 from azure.core.pipeline.transport import AioHttpTransport
@@ -62,6 +64,22 @@ class RetrySettings:
     backoff_max: int = 60
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """What one answer may cost before it counts as a failure of its scope.
+
+    A nightly job reads answers from tenants other people control: none of them
+    may hold the crawl for hours or fill the machine's memory.
+    """
+
+    # pages per list: 5,000 pages are 250,000 ARM items or 5,000,000 Resource Graph rows
+    max_pages: int = 5000
+    # one answer, decompressed: the largest real pages are a few MB
+    max_body_bytes: int = 64 * 1024 * 1024
+    # a longer Retry-After (or Resource Graph quota reset) fails the scope instead of waiting
+    max_retry_after: float = 60.0
+
+
 def ssl_context(ca_file: Path | None) -> ssl.SSLContext:
     """Built once: azure-core would build one per request from a CA path."""
     context = ssl.create_default_context()
@@ -80,10 +98,76 @@ def make_session(ca_file: Path | None, concurrency: int) -> aiohttp.ClientSessio
 
 def shared_transport(session: aiohttp.ClientSession) -> AioHttpTransport:
     # azure-core waits 300 s for a connection by default; an endpoint that
-    # does not answer should fail the crawl in well under a minute
+    # does not answer should fail the crawl in well under a minute. Bodies are
+    # streamed (to cap their size), in blocks larger than azure-core's 4 KB.
     return AioHttpTransport(
-        session=session, session_owner=False, connection_timeout=20, read_timeout=120
+        session=session,
+        session_owner=False,
+        connection_timeout=20,
+        read_timeout=120,
+        connection_data_block_size=256 * 1024,
     )
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of a URL, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(scheme)
+    except ValueError:  # a port that is not a number
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def show_origin(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+class SameOriginPolicy(SansIOHTTPPolicy[Any, Any]):
+    """Every request goes to the configured ARM endpoint, or nowhere.
+
+    URLs arrive in answers (``nextLink``, ids the crawler appends to the
+    endpoint) and the bearer policy would attach the crawl's token to any of
+    them: a list page of a subscription someone else controls could name their
+    own host and collect it. The check sits before the bearer policy, so a
+    token never leaves for another scheme, host or port.
+    """
+
+    def __init__(self, arm_url: str) -> None:
+        super().__init__()
+        self._arm_url = arm_url
+        self._origin = origin(arm_url)
+
+    def on_request(self, request: PipelineRequest[Any]) -> None:
+        url = request.http_request.url
+        if origin(url) != self._origin:
+            raise ArmCallError(
+                None,
+                "ForeignLink",
+                f"An answer pointed the crawl at {show_origin(url)}, which is not the ARM "
+                f"endpoint {show_origin(self._arm_url)}: it was not followed (the token is "
+                "only ever sent to the ARM endpoint), so this list is incomplete.",
+            )
+
+
+class BoundedRetryPolicy(AsyncRetryPolicy):
+    """azure-core's retry policy, which obeys any Retry-After: above the cap it gives up.
+
+    ``is_retry`` is the policy's own decision point; refusing there hands the
+    429 back unchanged, and ``send`` turns it into an error of its scope.
+    """
+
+    def __init__(self, max_retry_after: float, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.max_retry_after = max_retry_after
+
+    def is_retry(self, settings: dict[str, Any], response: PipelineResponse[Any, Any]) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return False
+        return bool(super().is_retry(settings, response))
 
 
 class _Bucket:
@@ -109,8 +193,11 @@ class Pacer:
     azure-core's retry policy.
     """
 
-    def __init__(self, concurrency: int, *, refill_per_second: float = 25.0) -> None:
+    def __init__(
+        self, concurrency: int, *, refill_per_second: float = 25.0, max_wait: float = 60.0
+    ) -> None:
         self.semaphore = asyncio.Semaphore(concurrency)
+        self.max_wait = max_wait
         self.refill = refill_per_second
         self.reserve = float(max(8, concurrency))
         self.requests = 0
@@ -178,7 +265,9 @@ class Pacer:
             hours, minutes, seconds = (float(part) for part in resets.split(":"))
         except ValueError:
             return
-        self._quota_blocked_until[key] = time.monotonic() + hours * 3600 + minutes * 60 + seconds
+        # a reset hours away is not waited for: the next query's 429 then fails its scope
+        wait = min(hours * 3600 + minutes * 60 + seconds, self.max_wait)
+        self._quota_blocked_until[key] = time.monotonic() + wait
 
 
 class PacingPolicy(AsyncHTTPPolicy):
@@ -221,15 +310,24 @@ class PacingPolicy(AsyncHTTPPolicy):
 
 
 def pipeline_policies(
-    credential: Any, scope: str, pacer: Pacer, tenant_id: str, retry: RetrySettings
+    credential: Any,
+    scope: str,
+    pacer: Pacer,
+    tenant_id: str,
+    retry: RetrySettings,
+    *,
+    arm_url: str,
+    bounds: Bounds,
 ) -> list[Any]:
     """A fresh policy list per client (policies are chained and cannot be shared)."""
     return [
+        SameOriginPolicy(arm_url),
         RequestIdPolicy(),
         HeadersPolicy(),
         UserAgentPolicy(base_user_agent=USER_AGENT),
         ProxyPolicy(),
-        AsyncRetryPolicy(
+        BoundedRetryPolicy(
+            bounds.max_retry_after,
             retry_total=retry.total,
             retry_status=retry.total,
             retry_connect=3,
@@ -307,23 +405,128 @@ class ArmCallError(Exception):
         return cls(status, code, message)
 
 
-async def send(client: Any, request: HttpRequest, **options: Any) -> Any:
-    """Send through the client's pipeline and return the parsed JSON body."""
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None  # an HTTP date: azure-core's policy judged it already
+
+
+def _malformed(message: str) -> ArmCallError:
+    return ArmCallError(200, "MalformedPage", message)
+
+
+async def _read_capped(response: Any, limit: int) -> bytes:
+    """The (decompressed) body, read in blocks and given up past ``limit`` bytes.
+
+    aiohttp inflates gzip as it streams, so a small compressed answer that
+    would grow to gigabytes is stopped after ``limit`` bytes, not held whole.
+    """
+    parts: list[bytes] = []
+    size = 0
+    async for part in response.iter_raw():
+        size += len(part)
+        if size > limit:
+            raise ArmCallError(
+                response.status_code,
+                "AnswerTooLarge",
+                f"The answer grew past {limit // (1024 * 1024)} MB (decompressed) and was "
+                "not read further.",
+            )
+        parts.append(part)
+    return b"".join(parts)
+
+
+async def send(client: Any, request: HttpRequest, bounds: Bounds, **options: Any) -> dict[str, Any]:
+    """Send through the client's pipeline and return the JSON object Azure answered.
+
+    Anything but a 200 with a JSON object is an error of the call's scope: a
+    redirect is not followed (it could lead anywhere), and a 204, an empty or
+    a malformed body is not an answer that can be taken as complete.
+    """
     sender = getattr(client, "send_request", None) or client._send_request
-    response = await sender(request, **options)
-    body = response.content
-    if response.status_code >= 400:
-        raise ArmCallError.from_body(response.status_code, body)
-    return parse_json(body) if body else {}
+    response = await sender(request, stream=True, **options)
+    try:
+        body = await _read_capped(response, bounds.max_body_bytes)
+    finally:
+        await response.close()
+    status = response.status_code
+    retry_after = _seconds(response.headers.get("Retry-After"))
+    if status == 429 and retry_after is not None and retry_after > bounds.max_retry_after:
+        raise ArmCallError(
+            status,
+            "RetryAfterTooLong",
+            f"Azure asked to wait {retry_after:g} s before asking again (Retry-After), "
+            f"more than the {bounds.max_retry_after:g} s the crawl waits.",
+        )
+    if status >= 400:
+        raise ArmCallError.from_body(status, body)
+    if status != 200:
+        where = response.headers.get("Location")
+        raise ArmCallError(
+            status,
+            "UnexpectedStatus",
+            f"Azure answered {status} where a page was expected"
+            + (f" (a redirect to {show_origin(where)}, not followed)" if where else "")
+            + ".",
+        )
+    if not body.strip():
+        raise ArmCallError(status, "EmptyAnswer", "Azure answered 200 with an empty body.")
+    try:
+        page = parse_json(body)
+    except ValueError:
+        raise _malformed("The answer is not valid JSON.") from None
+    if not isinstance(page, dict):
+        raise _malformed("The answer is not a JSON object.")
+    return page
 
 
-async def get_pages(client: Any, url: str, params: dict[str, str]) -> AsyncIterator[list[Any]]:
-    """Each page's ``value`` of an ARM list, following ``nextLink`` as given."""
-    request = HttpRequest("GET", url, params=params)
+def items_of(page: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """``page[key]`` as a list of objects, or a MalformedPage error naming what is wrong."""
+    items = page.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _malformed(f"'{key}' is {type(items).__name__}, not a list.")
+    for item in items:
+        if not isinstance(item, dict):
+            raise _malformed(f"'{key}' holds a {type(item).__name__}, not an object.")
+    return items
+
+
+def next_marker(page: dict[str, Any], key: str, seen: set[str], bounds: Bounds) -> str | None:
+    """The page's ``nextLink`` / ``$skipToken``, refused when it repeats or the list is too long."""
+    marker = page.get(key)
+    if marker is None or marker == "":
+        return None
+    if not isinstance(marker, str):
+        raise _malformed(f"'{key}' is {type(marker).__name__}, not a string.")
+    if marker in seen:
+        raise ArmCallError(
+            200, "PagingLoop", f"The '{key}' of a page named a page already read: the list loops."
+        )
+    if len(seen) + 1 >= bounds.max_pages:
+        raise ArmCallError(
+            200,
+            "TooManyPages",
+            f"The list went on past {bounds.max_pages} pages and was not read further.",
+        )
+    seen.add(marker)
+    return marker
+
+
+async def get_pages(
+    client: Any, first: HttpRequest, bounds: Bounds, **options: Any
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Each page's ``value`` of an ARM list, following ``nextLink`` (on the ARM endpoint only)."""
+    request = first
+    seen = {first.url}
     while True:
-        page = await send(client, request)
-        yield list(page.get("value") or [])
-        next_link = page.get("nextLink")
-        if not next_link:
+        page = await send(client, request, bounds, **options)
+        yield items_of(page, "value")
+        next_link = next_marker(page, "nextLink", seen, bounds)
+        if next_link is None:
             return
+        # the SDKs follow nextLink with a GET, as Azure answers it (getEntities included)
         request = HttpRequest("GET", next_link)
+        options = {}

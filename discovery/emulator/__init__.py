@@ -96,6 +96,14 @@ Throttling, latency, faults
     the draw hashes the seed with the request and how often it was seen, so
     a run is reproducible whatever the concurrency, and a retry draws anew.
 
+Broken and hostile answers
+    `tamper`: a list of rules, each a request path and a fault (redirect,
+    noContent, empty, malformed, notList, notObjects, truncated, loop,
+    gzipBomb, foreignNextLink, retryAfter), limited to the first or the next
+    pages and, for Resource Graph, to queries containing a text (tamper.py).
+    Requests that arrive under another host name (a tampered link followed)
+    are kept for `EmulatorHandle.foreign_requests()`.
+
 Every request is logged in memory (`EmulatorHandle.request_log()`: method,
 path, query, status, tenant) and, with `request_log_file` or emulator.json
 `requestLogFile`, as JSON lines.

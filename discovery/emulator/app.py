@@ -30,6 +30,7 @@ from discovery.emulator.management_groups import ManagementGroups
 from discovery.emulator.paging import PageTokens
 from discovery.emulator.replies import LogEntry, Reply, challenge, error_reply, log_entry, page_body
 from discovery.emulator.settings import EmulatorSettings
+from discovery.emulator.tamper import Tamper
 from discovery.emulator.tokens import TokenAuthority
 
 DEFAULT_CLIENT_ID = "6a2ac4d1-3c8e-4f34-9a4b-5d9e0c7f1b20"
@@ -65,6 +66,9 @@ class Emulator:
         self.throttle = ReadThrottle(settings.throttle)
         self.graph_quota = GraphQuota(settings.resourceGraphQuota)
         self.faults = FaultInjector(settings.faults)
+        self.tamper = Tamper(settings.tamper)
+        # (Host header, path, whether a token came) of requests sent to another host name
+        self.foreign_requests: list[tuple[str, str, bool]] = []
         self.latency = settings.latencyMs / 1000.0
         self.log: list[LogEntry] = []
         self._log_file: IO[bytes] | None = None
@@ -121,6 +125,10 @@ class Emulator:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if self.latency:
             await asyncio.sleep(self.latency)
+        if self.base_url and request.host != self.base_url.split("://", 1)[-1]:
+            self.foreign_requests.append(
+                (request.host, request.path, "Authorization" in request.headers)
+            )
         try:
             reply = await self.dispatch(request)
         except Exception as exc:  # a bug here must not look like a dropped connection
@@ -155,6 +163,9 @@ class Emulator:
         ):
             return await self.identity.handle(request, segments, self.base_url)
         method = request.method
+        stall = self.tamper.stall(lower)
+        if stall is not None:  # before any check: a throttling front answers without one
+            return stall
         is_graph = lower == GRAPH_PATH
         is_entities = lower == ENTITIES_PATH
         if method != "GET" and not (method == "POST" and (is_graph or is_entities)):
@@ -301,9 +312,17 @@ class Emulator:
             return error_reply(
                 fault, code, "The server encountered an internal error (injected fault)."
             )
+        rule = self.tamper.match(lower, query, body, is_graph)
+        if rule is None:
+            if is_graph:
+                return self.resource_graph(body, tenant)
+            return self.read(request, path, lower, segments, sub, tenant, query, body)
+        query, body = self.tamper.prepare(rule, query, body, is_graph)
         if is_graph:
-            return self.resource_graph(body, tenant)
-        return self.read(request, path, lower, segments, sub, tenant, query, body)
+            reply = self.resource_graph(body, tenant)
+        else:
+            reply = self.read(request, path, lower, segments, sub, tenant, query, body)
+        return self.tamper.apply(rule, reply, self.base_url + request.path_qs, is_graph)
 
     def _forbidden(self, path: str, status: int = 403) -> Reply:
         return error_reply(

@@ -39,6 +39,14 @@ class EmulatorHandle:
         """Every request so far: method, path, query, status, tenant (a copy)."""
         return [log_entry(e) for e in list(self._emulator.log)]
 
+    def foreign_requests(self) -> list[dict[str, Any]]:
+        """Requests that reached the emulator under another host name (a tampered link
+        followed): host, path, and whether they carried an Authorization header."""
+        return [
+            {"host": host, "path": path, "authorization": token}
+            for host, path, token in list(self._emulator.foreign_requests)
+        ]
+
     def clear_request_log(self) -> None:
         self._emulator.log.clear()
 

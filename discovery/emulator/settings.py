@@ -41,6 +41,30 @@ class Faults(_Strict):
     rate5xx: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
 
 
+class TamperRule(_Strict):
+    """One broken or hostile answer to serve (tamper.py lists the faults)."""
+
+    path: str
+    fault: Literal[
+        "redirect",
+        "noContent",
+        "empty",
+        "malformed",
+        "notList",
+        "notObjects",
+        "truncated",
+        "loop",
+        "gzipBomb",
+        "foreignNextLink",
+        "retryAfter",
+    ]
+    page: Literal["first", "next", "every"] = "every"
+    query: str | None = None
+    target: str | None = None
+    bombMegabytes: Annotated[int, Field(gt=0)] = 256
+    retryAfter: Annotated[int, Field(ge=0)] = 100000
+
+
 class EmulatorSettings(_Strict):
     principal: Principal = Principal()
     foreignSubscriptions: dict[str, str] = {}
@@ -58,6 +82,7 @@ class EmulatorSettings(_Strict):
     # which is how a crawler's refresh on ExpiredAuthenticationToken is tested.
     tokenReportedLifetimeSeconds: Annotated[int | None, Field(gt=0)] = None
     requestLogFile: str | None = None
+    tamper: list[TamperRule] = []
 
 
 _NESTED = ("principal", "throttle", "resourceGraphQuota", "faults")

@@ -62,6 +62,10 @@ def run_section(
     }
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else value if isinstance(value, str) else str(value)
+
+
 def coverage_section(snap: SnapshotLike, observed: Observed) -> dict[str, Any]:
     known_subs = {
         sid for sid, info in observed.subscription_info.items() if info.listed or info.in_tree
@@ -74,16 +78,26 @@ def coverage_section(snap: SnapshotLike, observed: Observed) -> dict[str, Any]:
     failed: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for err in snap.errors:
-        key = (err.get("scope"), err.get("status"), err.get("code"), err.get("operation"))
+        status = err.get("status")
+        item = {
+            "scope": _text(err.get("scope")),
+            # an errors.json written by hand may hold anything: only an HTTP status is one
+            "status": status if isinstance(status, int) and not isinstance(status, bool) else None,
+            "code": _text(err.get("code")),
+        }
+        if err.get("operation"):
+            item["operation"] = _text(err.get("operation"))
+        key = (item["scope"], item["status"], item["code"], item.get("operation"))
         if key in seen:
             continue
         seen.add(key)
-        item = {"scope": err.get("scope"), "status": err.get("status"), "code": err.get("code")}
-        if err.get("operation"):
-            item["operation"] = err.get("operation")
         failed.append(item)
+    notes = list(getattr(snap, "shape_notes", None) or [])
     return {
-        "complete": complete,
+        "complete": complete and not notes,
+        # fields dropped for their JSON type (graph/shapes.py): the first 200, and how many
+        "misshapen": notes[:200],
+        "misshapenCount": len(notes),
         "outOfScope": list(OUT_OF_SCOPE),
         "tenantsCrawled": sorted(observed.tenants_crawled),
         "subscriptionsCrawled": sorted(observed.subscriptions_crawled),

@@ -1,0 +1,402 @@
+"""Fields of the wrong JSON type are dropped (with a note) before anything reads a snapshot.
+
+Azure's answers, or a hand-edited snapshot, can carry any JSON where a field
+is expected: a peering's ``remoteVirtualNetwork`` as a string, ``"sku":
+"Standard"``, ``peerings: [1]``, ``managedByTenants: "x"``. Rather than a type
+check at every place the build and the analyses read a field, every document
+passes here once: a field the tables below name whose value has another JSON
+type is removed (treated as absent, as if Azure had not sent it), list items
+of the wrong type are removed from their list, and each removal is noted
+(which document, which field). The tables hold the fields graph/ and reports/
+read, with the type ARM gives them (tests/graph/test_shapes.py keeps them
+honest against the bundled estates).
+
+A field that holds a list of strings also accepts a single string, as ARM
+sometimes sends one (context.str_list reads both). Names that hold different
+types at different places (``frontendPort``: a port or a reference) are left
+to the code that reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OBJECTS = frozenset(
+    {
+        "addressSpace",
+        "backendAddressPool",
+        "backendIPConfiguration",
+        "basePolicy",
+        "bgpSettings",
+        "dnsSettings",
+        "expressRouteCircuitPeering",
+        "firewallPolicy",
+        "foreignSubscriptions",
+        "frontendIPConfiguration",
+        "hardwareProfile",
+        "ipConfiguration",
+        "localNetworkAddressSpace",
+        "localNetworkGateway2",
+        "networkManagerScopes",
+        "networkProfile",
+        "networkSecurityGroup",
+        "osDisk",
+        "parent",
+        "peer",
+        "peerExpressRouteCircuitPeering",
+        "policySettings",
+        "principal",
+        "privateEndpoint",
+        "privateLinkServiceConnectionState",
+        "properties",
+        "publicIPAddress",
+        "registrationDefinition",
+        "remoteAddressSpace",
+        "remoteVirtualNetwork",
+        "remoteVirtualNetworkAddressSpace",
+        "remoteVpnSite",
+        "routeTable",
+        "serviceProviderProperties",
+        "source",
+        "storageProfile",
+        "subnet",
+        "virtualHub",
+        "virtualMachine",
+        "virtualNetworkGateway1",
+        "virtualNetworkGateway2",
+        "virtualWan",
+    }
+)
+
+LISTS_OF_OBJECTS = frozenset(
+    {
+        "applicationSecurityGroups",
+        "authorizations",
+        "backendAddressPools",
+        "backendIPConfigurations",
+        "connections",
+        "defaultSecurityRules",
+        "destinationApplicationSecurityGroups",
+        "expressRouteConnections",
+        "frontendIPConfigurations",
+        "frontendPorts",
+        "gatewayIPConfigurations",
+        "httpListeners",
+        "hubVirtualNetworkConnections",
+        "inboundNatRules",
+        "ipConfigurations",
+        "loadBalancerBackendAddressPools",
+        "loadBalancerInboundNatRules",
+        "loadBalancingRules",
+        "managedByTenants",
+        "manualPrivateLinkServiceConnections",
+        "networkInterfaces",
+        "peerings",
+        "privateEndpointConnections",
+        "privateLinkServiceConnections",
+        "routes",
+        "ruleCollectionGroups",
+        "ruleCollections",
+        "rules",
+        "securityRules",
+        "subnets",
+        "virtualNetworkPeerings",
+        "vpnSiteLinks",
+    }
+)
+
+LISTS_OF_STRINGS = frozenset(
+    {
+        "addressPrefixes",
+        "destinationAddresses",
+        "destinationPortRanges",
+        "destinationPorts",
+        "groupIds",
+        "ipAddresses",
+        "ipProtocols",
+        "labels",
+        "managementGroups",
+        "parentNameChain",
+        "referencedBy",
+        "sourceAddressPrefixes",
+        "sourceAddresses",
+        "sourceIpGroups",
+        "subscriptions",
+        "subscriptionsCrawled",
+        "tenantsCrawled",
+    }
+)
+
+LISTS = frozenset(
+    {
+        "destinationAddressPrefixes",
+        "inboundNatPools",
+        "natRuleCollections",
+        "peeredConnections",
+        "servers",
+        "sourcePortRanges",
+    }
+)
+
+STRINGS = frozenset(
+    {
+        "access",
+        "addressPrefix",
+        "alias",
+        "authorizationUseStatus",
+        "circuitConnectionStatus",
+        "circuitProvisioningState",
+        "code",
+        "connectionResourceUri",
+        "connectionState",
+        "connectionStatus",
+        "connectionType",
+        "createdAt",
+        "defaultDomain",
+        "destinationAddressPrefix",
+        "destinationPortRange",
+        "direction",
+        "displayName",
+        "endpoint",
+        "format",
+        "fqdn",
+        "gatewayIpAddress",
+        "gatewayType",
+        "id",
+        "ipAddress",
+        "kind",
+        "location",
+        "managedByTenantId",
+        "managedByTenantName",
+        "mode",
+        "name",
+        "networkManagerId",
+        "nextHopType",
+        "operation",
+        "osType",
+        "peeringLocation",
+        "peeringState",
+        "peeringSyncLevel",
+        "privateIPAddress",
+        "privateLinkServiceId",
+        "protocol",
+        "provisioningState",
+        "publicIPAllocationMethod",
+        "publicNetworkAccess",
+        "registrationDefinitionId",
+        "registrationDefinitionName",
+        "ruleCollectionType",
+        "scope",
+        "serviceProviderName",
+        "serviceProviderProvisioningState",
+        "site",
+        "sourceAddressPrefix",
+        "sourcePortRange",
+        "state",
+        "subscriptionId",
+        "tenantCategory",
+        "tenantId",
+        "tier",
+        "translatedAddress",
+        "translatedPort",
+        "type",
+        "vmSize",
+        "vpnType",
+    }
+)
+
+NUMBERS = frozenset(
+    {
+        "backendPort",
+        "bandwidthInMbps",
+        "port",
+        "priority",
+    }
+)
+
+BOOLEANS = frozenset(
+    {
+        "activeActive",
+        "allowForwardedTraffic",
+        "allowGatewayTransit",
+        "allowVirtualNetworkAccess",
+        "disableBgpRoutePropagation",
+        "enableBgp",
+        "enableIPForwarding",
+        "enabled",
+        "primary",
+        "useRemoteGateways",
+    }
+)
+
+# Without these an item of a list means nothing (a security rule without its
+# priority cannot be placed among the others): the item is dropped whole.
+ITEM_REQUIRED = frozenset({"priority"})
+
+# Names that hold different types at different places: the first rule whose path
+# (list indexes as []) ends the field's path decides ("*": anywhere else; a plain
+# name: that top-level field only); no rule, no check. Found in real recordings.
+BY_PATH: dict[str, tuple[tuple[str, str], ...]] = {
+    "sku": (
+        ("imageReference.sku", "string"),
+        ("properties.sku", "object"),  # virtual hubs: see BY_TYPE
+        ("sku", "object"),
+    ),
+    "frontendPort": (
+        ("httpListeners[].properties.frontendPort", "object"),
+        ("Rules[].properties.frontendPort", "number"),
+    ),
+    "status": (("privateLinkServiceConnectionState.status", "string"),),
+    # WAF disabledRuleGroups list rule numbers; NAT rule mappings give a prefix
+    "rules": (("disabledRuleGroups[].rules", "list"), ("*", "objects")),
+    "addressSpace": (("Mappings[].addressSpace", "string"), ("*", "object")),
+}
+BY_TYPE = {("microsoft.network/virtualhubs", "properties.sku"): "string"}
+
+Note = dict[str, str]
+
+
+_BY_NAME: dict[str, str] = {
+    **{key: "object" for key in OBJECTS},
+    **{key: "objects" for key in LISTS_OF_OBJECTS},
+    **{key: "strings" for key in LISTS_OF_STRINGS},
+    **{key: "list" for key in LISTS},
+    **{key: "string" for key in STRINGS},
+    **{key: "number" for key in NUMBERS},
+    **{key: "boolean" for key in BOOLEANS},
+}
+# which JSON kinds each expectation accepts (a list of strings may come as one
+# string: context.str_list reads both), and what a note calls it
+_ACCEPTS = {
+    "object": frozenset({"object"}),
+    "objects": frozenset({"list"}),
+    "strings": frozenset({"list", "string"}),
+    "list": frozenset({"list"}),
+    "string": frozenset({"string"}),
+    "number": frozenset({"number"}),
+    "boolean": frozenset({"boolean"}),
+}
+_CALLED = {"objects": "list", "strings": "list of strings"}
+# one lookup per key on the hot path: a kind, or "look at the path" for BY_PATH names
+_BY_PATH_NAME = "by path"
+_WANTED: dict[str, str] = {**_BY_NAME, **dict.fromkeys(BY_PATH, _BY_PATH_NAME)}
+# the Python types each name accepts without a closer look (BY_PATH names: none)
+_PY_TYPES = {"object": (dict,), "list": (list,), "string": (str,), "number": (int, float)}
+_PY_TYPES["boolean"] = (bool,)
+_BY_PATH_TYPES: tuple[type, ...] = (type(None),)  # never the type of a checked value
+_ACCEPTED: dict[str, tuple[type, ...]] = {
+    key: _BY_PATH_TYPES
+    if wanted == _BY_PATH_NAME
+    else tuple(t for kind in _ACCEPTS[wanted] for t in _PY_TYPES[kind])
+    for key, wanted in _WANTED.items()
+}
+_KINDS = {
+    dict: "object",
+    list: "list",
+    str: "string",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+}
+
+
+def kind_of(value: Any) -> str:
+    return _KINDS.get(type(value)) or type(value).__name__
+
+
+def _shape(path: tuple[str | int, ...], key: str) -> str:
+    """``properties.rules[].name``-style path, list indexes as []."""
+    out = ""
+    for step in path:
+        out += "[]" if isinstance(step, int) else (f".{step}" if out else step)
+    return f"{out}.{key}" if out else key
+
+
+def _field(path: tuple[str | int, ...], key: str | int | None = None) -> str:
+    out = ""
+    for step in (*path, key) if key is not None else path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def _by_path(key: str, path: tuple[str | int, ...], arm_type: str) -> str | None:
+    shape = _shape(path, key)
+    wanted = BY_TYPE.get((arm_type, shape))
+    if wanted is not None:
+        return wanted
+    for suffix, kind in BY_PATH[key]:
+        # a plain name is a top-level field; a dotted one ends the path
+        if suffix == "*" or shape == suffix or ("." in suffix and shape.endswith(suffix)):
+            return kind
+    return None
+
+
+def _note(where: str, field: str, expected: str, found: str) -> Note:
+    return {"document": where, "field": field, "expected": expected, "found": found}
+
+
+def drop_misshapen(document: Any, where: str, notes: list[Note], *, arm_type: str = "") -> None:
+    """Remove, in place, what has the wrong JSON type; one note per removal."""
+    if isinstance(document, dict):
+        _walk(document, where, notes, (), arm_type)
+    elif isinstance(document, list):
+        _walk_list(document, where, notes, (), arm_type)
+
+
+def _walk(
+    document: dict[str, Any],
+    where: str,
+    notes: list[Note],
+    path: tuple[str | int, ...],
+    arm_type: str,
+) -> bool:
+    """True when ``document`` lost a field it cannot be read without (ITEM_REQUIRED).
+
+    Built for speed (every resource passes here): paths are tuples, turned into
+    text only for a note or one of the few BY_PATH names.
+    """
+    unreadable = False
+    misfits: list[tuple[str, str]] = []
+    for key, value in document.items():
+        kind = type(value)
+        accepted = _ACCEPTED.get(key)
+        if accepted is not None and kind not in accepted and value is not None:
+            wanted = _by_path(key, path, arm_type) if accepted is _BY_PATH_TYPES else _WANTED[key]
+            if wanted is not None and _KINDS.get(kind) not in _ACCEPTS[wanted]:
+                misfits.append((key, _CALLED.get(wanted, wanted)))
+                continue
+        if kind is dict:
+            if _walk(value, where, notes, (*path, key), arm_type) and key == "properties":
+                unreadable = True  # an item's properties lost what the item needs
+        elif kind is list:
+            wanted = _WANTED.get(key)
+            if wanted == "objects" or wanted == "strings":
+                item_kind = "object" if wanted == "objects" else "string"
+                kept = [item for item in value if _KINDS.get(type(item)) == item_kind]
+                if len(kept) != len(value):
+                    found = sorted({kind_of(i) for i in value if kind_of(i) != item_kind})
+                    notes.append(
+                        _note(where, _field(path, key) + "[]", item_kind, ", ".join(found))
+                    )
+                    value[:] = kept
+            _walk_list(value, where, notes, (*path, key), arm_type)
+    for key, expected in misfits:
+        notes.append(_note(where, _field(path, key), expected, kind_of(document.pop(key))))
+        unreadable = unreadable or key in ITEM_REQUIRED
+    return unreadable
+
+
+def _walk_list(
+    items: list[Any], where: str, notes: list[Note], path: tuple[str | int, ...], arm_type: str
+) -> None:
+    dropped: list[int] = []
+    for index, item in enumerate(items):
+        kind = type(item)
+        if kind is dict:
+            if _walk(item, where, notes, (*path, index), arm_type):
+                dropped.append(index)
+        elif kind is list:
+            _walk_list(item, where, notes, (*path, index), arm_type)
+    for index in reversed(dropped):
+        notes.append(_note(where, _field(path, index), "a readable item", "dropped"))
+        del items[index]

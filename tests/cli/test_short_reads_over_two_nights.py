@@ -1,0 +1,73 @@
+"""A night whose crawl met a short read leaves last night's findings unverified, not resolved.
+
+Two real `tenantmap run` processes over the sample estate: the second night's
+emulator cuts Resource Graph's answer in half and marks it truncated
+(`resultTruncated: "true"`, no `$skipToken`), as Azure does past its limits.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.helpers import Result
+from tests.cli.test_nightly_run import nightly
+
+
+@pytest.fixture(scope="module")
+def nights(
+    tmp_path_factory: pytest.TempPathFactory, sample_estate: Path
+) -> tuple[Result, Result, dict[str, Any], dict[str, Any]]:
+    base = tmp_path_factory.mktemp("short-read")
+    estate = base / "estate"
+    shutil.copytree(sample_estate, estate)
+    first = nightly(estate, base / "state", base / "night1", "--log-format", "json")
+    settings = json.loads((estate / "emulator.json").read_text())
+    settings["tamper"] = [
+        {
+            "path": "/providers/microsoft.resourcegraph/resources",
+            "query": "resources | where type in~",
+            "fault": "truncated",
+        }
+    ]
+    (estate / "emulator.json").write_text(json.dumps(settings))
+    second = nightly(
+        estate, base / "state", base / "night2", "--log-format", "json", "--timeout", "600"
+    )
+    reports = [json.loads((base / n / "report.json").read_text()) for n in ("night1", "night2")]
+    return first, second, reports[0], reports[1]
+
+
+def test_a_truncated_answer_resolves_nothing_and_leaves_findings_unverified(
+    nights: tuple[Result, Result, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, second, first_report, second_report = nights
+    assert "Traceback" not in second.stderr
+    scoped = [f for f in first_report["findings"] if f.get("scope")]
+    assert scoped
+    assert second_report["resolved"] == []
+    again = {f["id"]: f for f in second_report["findings"]}
+    assert {f["id"] for f in scoped} <= set(again)
+    assert any(again[f["id"]]["unverified"] for f in scoped)
+    assert not second_report["coverage"]["complete"]
+    assert any(item["code"] == "TruncatedResult" for item in second_report["coverage"]["failed"])
+
+
+def test_run_stops_after_four_hours_unless_told_otherwise(
+    nights: tuple[Result, Result, dict[str, Any], dict[str, Any]],
+) -> None:
+    first, second, _, _ = nights
+    assert "stopping after 14400 s" in first.stderr
+    assert "stopping after 600 s" in second.stderr
+
+
+def test_every_nightly_recipe_sets_a_timeout() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "nightly.md").read_text()
+    blocks = text.split("```")[1::2]
+    recipes = [b for b in blocks if "tenantmap run" in b or '"run",' in b]
+    assert len(recipes) >= 4
+    assert all("--timeout" in b for b in recipes), recipes

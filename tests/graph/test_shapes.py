@@ -1,0 +1,108 @@
+"""graph/shapes.py drops only what has the wrong JSON type: never a field as Azure sends it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from discovery.estates import SAMPLE_ESTATE
+from graph.shapes import Note, drop_misshapen
+from graph.snapshot import load_snapshot
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def notes_of(document: dict[str, Any]) -> list[Note]:
+    notes: list[Note] = []
+    kind = document.get("type")
+    drop_misshapen(document, "doc", notes, arm_type=kind.lower() if isinstance(kind, str) else "")
+    return notes
+
+
+def test_the_sample_snapshot_has_nothing_misshapen() -> None:
+    snap = load_snapshot(SAMPLE_ESTATE)
+    assert sum(1 for _ in snap.iter_resources()) > 50
+    assert snap.shape_notes == []
+
+
+def _recorded_bodies() -> Iterator[dict[str, Any]]:
+    data = SHARED / "azure-cli-recordings" / "data"
+    for name in ("resources.jsonl.gz", "children.jsonl.gz"):
+        with gzip.open(data / name, "rt") as handle:
+            for line in handle:
+                body = json.loads(line)["body"]
+                if isinstance(body, dict):
+                    yield body
+    for path in (SHARED / "azure-api-examples").rglob("*.json"):
+        for answer in (json.loads(path.read_text()).get("responses") or {}).values():
+            body = answer.get("body")
+            items = body.get("value") if isinstance(body, dict) else None
+            for item in items if isinstance(items, list) else [body]:
+                if isinstance(item, dict):
+                    yield item
+
+
+def test_real_azure_answers_have_nothing_misshapen() -> None:
+    if not (SHARED / "azure-cli-recordings").is_dir():
+        pytest.skip("../shared (real Azure recordings and API examples) is not beside the repo")
+    bodies = list(_recorded_bodies())
+    assert len(bodies) > 2000
+    found = [note for body in bodies for note in notes_of(body)]
+    assert found == []
+
+
+def test_a_field_of_the_wrong_type_is_removed_and_noted() -> None:
+    peering = {
+        "id": "/subscriptions/s/x",
+        "type": "Microsoft.Network/virtualNetworks",
+        "sku": "Standard",
+        "properties": {
+            "virtualNetworkPeerings": [
+                1,
+                {"name": "p", "properties": {"remoteVirtualNetwork": "not-an-object"}},
+            ]
+        },
+    }
+    notes = notes_of(peering)
+    assert peering == {
+        "id": "/subscriptions/s/x",
+        "type": "Microsoft.Network/virtualNetworks",
+        "properties": {"virtualNetworkPeerings": [{"name": "p", "properties": {}}]},
+    }
+    assert {(n["field"], n["expected"], n["found"]) for n in notes} == {
+        ("sku", "object", "string"),
+        ("properties.virtualNetworkPeerings[]", "object", "number"),
+        (
+            "properties.virtualNetworkPeerings[0].properties.remoteVirtualNetwork",
+            "object",
+            "string",
+        ),
+    }
+
+
+def test_a_security_rule_without_a_readable_priority_is_dropped_whole() -> None:
+    nsg = {
+        "type": "Microsoft.Network/networkSecurityGroups",
+        "properties": {
+            "securityRules": [
+                {"name": "a", "properties": {"priority": [1], "access": "Allow"}},
+                {"name": "b", "properties": {"priority": 200, "access": "Deny"}},
+            ]
+        },
+    }
+    notes = notes_of(nsg)
+    assert [r["name"] for r in nsg["properties"]["securityRules"]] == ["b"]
+    assert [n["field"] for n in notes] == [
+        "properties.securityRules[0].properties.priority",
+        "properties.securityRules[0]",
+    ]
+
+
+def test_a_single_string_where_a_list_of_strings_is_usual_is_kept() -> None:
+    vnet = {"properties": {"addressSpace": {"addressPrefixes": "10.0.0.0/16"}}}
+    assert notes_of(vnet) == []
