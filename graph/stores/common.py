@@ -8,10 +8,21 @@ and undoes, newest first, every change logged by later runs. Items merely seen
 again (only ``lastSeen`` moves) are not logged, which keeps the log as small as
 what changes from night to night; their ``lastSeen`` at an earlier run is that
 run's ``seen_at`` (exact when their scope was crawled completely in that run).
+
+Writes send only what changed. Each item keeps a digest of what was last written
+(its identity, kind, scope and properties); an item whose digest is unchanged and
+which is still present is not written at all. Its ``lastSeen`` is derived instead:
+an item present in a scope that a run read completely was seen by that run (had it
+been missing, that run would have marked it stale), so when read back an item's
+``lastSeen`` is the later of what was last written and the ``seen_at`` of the
+latest run that read its scope completely (``derive_last_seen``). Items seen in a
+scope that was not read completely (or that have no scope) get the cheap "still
+present" mark instead: only ``lastSeen`` and the run move.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -116,6 +127,8 @@ class RunRecord:
 
 class Store(Protocol):
     """The seam every backend implements the same way (docs/dev/interfaces.md)."""
+
+    last_write: WriteCounts  # what the latest write_graph sent
 
     def acquire_lock(self) -> None: ...
     def release_lock(self) -> None: ...
@@ -250,6 +263,59 @@ def _encode_value(value: object) -> object:
     return store_value(value)
 
 
+def digest(identity: str, kind: str, scope: str | None, props_text: str) -> int:
+    """What was written, as a signed 64-bit integer (an integer property is the
+    cheapest to store and to read back): equal items give equal digests."""
+    text = f"{identity}\0{kind}\0{scope or ''}\0{props_text}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
+
+
+def edge_identity(source: str, key: str, target: str) -> str:
+    return f"{source}\0{key}\0{target}"
+
+
+@dataclass
+class WriteCounts:
+    """What one graph write sent to the store, per kind of write (the rest was unchanged
+    and not written at all)."""
+
+    written: int = 0  # created, changed, or present again
+    marked: int = 0  # seen again in a scope not read completely: lastSeen moves
+    stale: int = 0  # gone from a scope read completely
+
+    @property
+    def total(self) -> int:
+        return self.written + self.marked + self.stale
+
+
+ScopeReads = dict[str, tuple[int, str]]
+
+
+def scope_reads(
+    runs: Iterable[tuple[int, str | None, Iterable[str] | None]], upto: int | None = None
+) -> ScopeReads:
+    """Per scope, the latest run (seq, seen_at) up to ``upto`` that read it completely,
+    from (seq, seen_at, complete scopes) per run whose write finished."""
+    reads: ScopeReads = {}
+    for seq, seen_at, scopes in sorted(runs, key=lambda run: run[0]):
+        if seen_at is None or scopes is None or (upto is not None and seq > upto):
+            continue
+        for scope in scopes:
+            reads[scope] = (seq, seen_at)
+    return reads
+
+
+def derive_last_seen(items: Iterable[ItemState], reads: Mapping[str, tuple[int, str]]) -> None:
+    """An item present in a scope read completely by a later run than its last write
+    was seen by that run (in place)."""
+    for item in items:
+        if not item.present or item.scope is None:
+            continue
+        read = reads.get(item.scope)
+        if read is not None and (item.last_run is None or read[0] > item.last_run):
+            item.last_run, item.last_seen = read
+
+
 def props_json(props: Mapping[str, object]) -> str:
     """The canonical text of a property map: equal maps give equal text."""
     return _dumps(props)
@@ -265,6 +331,7 @@ class NodeRow:
     props: dict[str, object]
     props_text: str
     scope: str | None
+    digest: int
 
 
 @dataclass(frozen=True)
@@ -276,6 +343,7 @@ class EdgeRow:
     props: dict[str, object]
     props_text: str
     scope: str | None
+    digest: int
 
 
 def scope_of(attrs: Mapping[str, object]) -> str | None:
@@ -294,7 +362,8 @@ def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
     for node_id, attrs in graph.nodes(data=True):
         label = str(attrs.get(PROP_LABEL) or Label.RESOURCE)
         props = encode_props(attrs, NODE_RESERVED)
-        yield NodeRow(str(node_id), label, props, props_json(props), scope_of(attrs))
+        text, scope, ident = props_json(props), scope_of(attrs), str(node_id)
+        yield NodeRow(ident, label, props, text, scope, digest(ident, label, scope, text))
 
 
 def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
@@ -302,15 +371,17 @@ def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         edge_type = str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0])
         props = encode_props(attrs, EDGE_RESERVED)
+        text = props_json(props)
+        # an edge seen from its target's side (inbound private link) names its own scope
+        scope = scope_of(attrs) or scopes.get(source)
+        ends = (str(source), str(key), str(target))
         yield EdgeRow(
-            str(source),
-            str(key),
-            str(target),
+            *ends,
             edge_type,
             props,
-            props_json(props),
-            # an edge seen from its target's side (inbound private link) names its own scope
-            scope_of(attrs) or scopes.get(source),
+            text,
+            scope,
+            digest(edge_identity(*ends), edge_type, scope, text),
         )
 
 

@@ -28,12 +28,12 @@ by id and creates no duplicates.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,12 +53,15 @@ from graph.stores.common import (
     NodeRow,
     Outcome,
     RunRecord,
+    ScopeReads,
     StoreAuthError,
     StoreError,
     StoreQueryError,
     StoreUrlError,
+    WriteCounts,
     check_identifier,
     check_outcome,
+    derive_last_seen,
     dumps,
     edge_rows,
     has_url_password,
@@ -67,6 +70,7 @@ from graph.stores.common import (
     parse_json,
     redact_url,
     replay_to,
+    scope_reads,
     to_graph,
 )
 from graph.stores.lock import StateLock
@@ -87,15 +91,10 @@ _SCHEMA = (
     f"CREATE CONSTRAINT tenantmap_run_id IF NOT EXISTS FOR (r:{RUN_LABEL}) REQUIRE r.id IS UNIQUE",
     f"CREATE CONSTRAINT tenantmap_meta_name IF NOT EXISTS FOR (m:{META_LABEL}) "
     "REQUIRE m.name IS UNIQUE",
-    f"CREATE INDEX tenantmap_node_scope IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._scope)",
     f"CREATE INDEX tenantmap_node_present IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.present)",
     f"CREATE INDEX tenantmap_run_seq IF NOT EXISTS FOR (r:{RUN_LABEL}) ON (r.seq)",
     f"CREATE INDEX tenantmap_change_run IF NOT EXISTS FOR (c:{CHANGE_LABEL}) ON (c.run)",
 )
-
-
-def _hash(kind: str, props_text: str) -> str:
-    return hashlib.blake2b(f"{kind}\0{props_text}".encode(), digest_size=8).hexdigest()
 
 
 class Neo4jStore:
@@ -119,6 +118,7 @@ class Neo4jStore:
         self.workers = max(1, workers)
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
+        self.last_write = WriteCounts()
         self._lock = StateLock(Path(state_dir))
         password = os.environ.get("NEO4J_PASSWORD")
         user = os.environ.get("NEO4J_USERNAME") or "neo4j"
@@ -314,28 +314,38 @@ class Neo4jStore:
         complete_scopes: set[str],
         seen_at: str,
     ) -> None:
+        """Send only what changed: items whose digest the store does not hold (new,
+        changed, present again), a "still present" mark for items seen where the run
+        did not read completely, and the gone ones. The run's seenAt and complete
+        scopes are recorded last: only a finished write lets readers derive that the
+        present items of those scopes were seen (common.derive_last_seen)."""
         with collector_paused():
             run, _ = self._run_seq(run_id)
             scopes = sorted({scope.lower() for scope in complete_scopes})
-
-            def mark_run(tx: neo4j.ManagedTransaction) -> None:
-                tx.run(
-                    f"MATCH (r:{RUN_LABEL} {{seq: $run}}) SET r.seenAt = $seen, "
-                    "r.completeScopes = $scopes",
-                    run=run,
-                    seen=seen_at,
-                    scopes=scopes,
-                ).consume()
-
-            self._write(mark_run)
+            complete = frozenset(scopes)
+            stored_nodes, stored_edges = self._read(_read_digests)
+            prior = scope_reads(self._read(_scope_runs))
+            counts = WriteCounts()
+            element_ids: dict[str, str] = {}
+            changed_nodes: list[NodeRow] = []
+            marks: list[str] = []
+            for row in node_rows(graph):
+                element_id = stored_nodes.take(row.digest)
+                if element_id is None:
+                    changed_nodes.append(row)
+                    continue
+                element_ids[row.id] = element_id
+                if row.scope not in complete:
+                    marks.append(element_id)
             written = self._in_parallel(
                 (self._write, _write_nodes, batch, run, seen_at)
-                for batch in _batches(node_rows(graph), self.batch_size)
+                for batch in _batches(changed_nodes, self.batch_size)
             )
+            counts.written += len(changed_nodes)
+            del changed_nodes
             # Where each node now is: edges find their ends by element id, far cheaper
             # than two unique-index seeks on long ARM ids (checked against the id, as an
             # element id is only certain within one transaction).
-            element_ids: dict[str, str] = {}
             created: set[str] = set()
             for ids, born in written:
                 element_ids.update(ids)
@@ -343,10 +353,16 @@ class Neo4jStore:
             # A node created just now has no relationships yet: edges at it are new.
             new_nodes = frozenset(created)
             by_type: dict[str, list[EdgeRow]] = defaultdict(list)
-            for row in edge_rows(graph):
-                by_type[row.type].append(row)
+            edge_marks: list[str] = []
+            for edge in edge_rows(graph):
+                element_id = stored_edges.take(edge.digest)
+                if element_id is None:
+                    by_type[edge.type].append(edge)
+                elif edge.scope not in complete:
+                    edge_marks.append(element_id)
             for edge_type in by_type:
                 check_identifier(edge_type, "relationship type")
+            counts.written += sum(len(rows) for rows in by_type.values())
             self._in_parallel(
                 (
                     self._write_edge_batch,
@@ -360,18 +376,60 @@ class Neo4jStore:
                 for edge_type, rows in sorted(by_type.items())
                 for start in range(0, len(rows), self.batch_size)
             )
+            del by_type
+            for work, eids in ((_mark_nodes_seen, marks), (_mark_edges_seen, edge_marks)):
+                for start in range(0, len(eids), self.batch_size):
+                    self._write(work, eids[start : start + self.batch_size], run, seen_at)
+            counts.marked = len(marks) + len(edge_marks)
+            # Stored items whose digest no current item has: changed (written above) or,
+            # in a scope read completely, gone.
             if scopes:
-                while self._write(_mark_stale_nodes, scopes, run, self.batch_size):
-                    pass
-                while self._write(_mark_stale_edges, scopes, run, self.batch_size):
-                    pass
+                counts.stale = self._mark_gone(
+                    graph, stored_nodes, stored_edges, complete, prior, run
+                )
+
+            def record_run(tx: neo4j.ManagedTransaction) -> None:
+                tx.run(
+                    f"MATCH (r:{RUN_LABEL} {{seq: $run}}) SET r.seenAt = $seen, "
+                    "r.completeScopes = $scopes",
+                    run=run,
+                    seen=seen_at,
+                    scopes=scopes,
+                ).consume()
+
+            self._write(record_run)
+            self.last_write = counts
+
+    def _mark_gone(
+        self,
+        graph: nx.MultiDiGraph,
+        stored_nodes: _Digests,
+        stored_edges: _Digests,
+        complete: frozenset[str],
+        prior: ScopeReads,
+        run: int,
+    ) -> int:
+        gone = 0
+        for work, leftover, present in (
+            (_gone_nodes, stored_nodes.leftover(), lambda item: graph.has_node(item[0])),
+            (
+                _gone_edges,
+                stored_edges.leftover(),
+                lambda item: graph.has_edge(item[0], item[2], item[1]),
+            ),
+        ):
+            for start in range(0, len(leftover), self.batch_size):
+                gone += self._write(
+                    work, leftover[start : start + self.batch_size], present, complete, prior, run
+                )
+        return gone
 
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
         with collector_paused():
             target: tuple[int, str | None] | None = None
             if run_id is not None:
                 target = self._run_seq(run_id)
-            nodes, edges, changes, oldest = self._read(_read_everything, target)
+            nodes, edges, changes, oldest, runs = self._read(_read_everything, target)
             if target is not None:
                 seq, seen_at = target
                 if oldest is not None and seq < oldest:
@@ -380,6 +438,9 @@ class Neo4jStore:
                         "longer kept"
                     )
                 replay_to(nodes, edges, changes, seq, seen_at)
+            reads = scope_reads(runs, upto=None if target is None else target[0])
+            derive_last_seen(nodes.values(), reads)
+            derive_last_seen(edges.values(), reads)
             return to_graph(nodes, edges, include_stale)
 
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
@@ -463,15 +524,9 @@ class Neo4jStore:
 # --- transaction functions (each may be retried whole by execute_write) -----------------
 
 
-def _batches(rows: Iterable[NodeRow], size: int) -> Iterable[list[NodeRow]]:
-    batch: list[NodeRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _write_nodes(
@@ -479,7 +534,7 @@ def _write_nodes(
 ) -> tuple[dict[str, str], list[str]]:
     """Write one batch of nodes; return each node's element id, and the ids of those
     created (none existed before)."""
-    hashes = {row.id: _hash(row.label, row.props_text) for row in rows}
+    hashes = {row.id: row.digest for row in rows}
     existing: dict[str, tuple[str | None, bool | None]] = {}
     element_ids: dict[str, str] = {}
     # One record holding a list: far less driver work per row than one record per row.
@@ -507,7 +562,11 @@ def _write_nodes(
         _log_changes(
             tx,
             run,
-            [{"node": node, "before": before} for node, before in befores.items()],
+            [
+                {"node": row.id, "before": befores[row.id]}
+                for row in changed
+                if row.id in befores and _differs(befores[row.id], row.label, row.props)
+            ],
         )
         created: dict[str, list[dict[str, Any]]] = defaultdict(list)
         updated: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -590,7 +649,7 @@ def _write_edges(
             "target": row.target,
             "props": row.props,
             "scope": row.scope,
-            "hash": _hash(row.type, row.props_text),
+            "hash": row.digest,
         }
         for row in rows
     ]
@@ -627,6 +686,7 @@ def _write_edges(
         else:
             changed.append(row)
     if changed:
+        keyed_by = {(r["source"], r["key"], r["target"]): r for r in changed}
         befores = _edge_states(
             tx,
             edge_type,
@@ -642,6 +702,7 @@ def _write_edges(
             [
                 {"source": ident[0], "key": ident[1], "target": ident[2], "before": before}
                 for ident, before in befores.items()
+                if _differs(before, edge_type, keyed_by[ident]["props"])
             ],
         )
         created: list[dict[str, Any]] = []
@@ -716,69 +777,154 @@ def _match_ends(element_ids: dict[str, str] | None) -> str:
     )
 
 
-def _mark_stale_nodes(tx: neo4j.ManagedTransaction, scopes: list[str], run: int, limit: int) -> int:
-    records = list(
-        tx.run(
-            f"MATCH (n:{NODE_LABEL}) WHERE n._scope IN $scopes AND n.present = true "
-            "AND n._lastRun < $run WITH n LIMIT $limit "
-            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-            scopes=scopes,
-            run=run,
-            limit=limit,
+class _Digests:
+    """The store's present items by digest: ``take`` the one a current item matches;
+    what is left over was changed or is gone. Digests that are not integers (written
+    by an earlier tenantmap) or not unique never match."""
+
+    def __init__(self, pairs: list[list[Any]]) -> None:
+        self._by_digest: dict[Any, str] = dict(pairs)
+        self._extra: list[str] = []
+        if len(self._by_digest) != len(pairs):
+            self._by_digest = {}
+            for item_digest, element_id in pairs:
+                if item_digest is None or item_digest in self._by_digest:
+                    self._extra.append(element_id)
+                else:
+                    self._by_digest[item_digest] = element_id
+
+    def take(self, item_digest: int) -> str | None:
+        return self._by_digest.pop(item_digest, None)
+
+    def leftover(self) -> list[str]:
+        return [*self._by_digest.values(), *self._extra]
+
+
+def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests]:
+    """Every present item's digest and element id, each kind as one record holding a
+    list (far less driver work than a record per item)."""
+    nodes = tx.run(
+        f"MATCH (n:{NODE_LABEL}) WHERE n.present = true "
+        "RETURN collect([n._hash, elementId(n)]) AS items"
+    ).single(strict=True)["items"]
+    edges = tx.run(
+        f"MATCH (:{NODE_LABEL})-[r]->() WHERE r.present = true "
+        "RETURN collect([r._hash, elementId(r)]) AS items"
+    ).single(strict=True)["items"]
+    return _Digests(nodes), _Digests(edges)
+
+
+def _scope_runs(tx: neo4j.ManagedTransaction) -> list[tuple[int, str | None, list[str] | None]]:
+    """(seq, seenAt, completeScopes) of every run whose graph write finished."""
+    return [
+        (int(record["seq"]), record["seen"], record["scopes"])
+        for record in tx.run(
+            f"MATCH (r:{RUN_LABEL}) WHERE r.completeScopes IS NOT NULL "
+            "RETURN r.seq AS seq, r.seenAt AS seen, r.completeScopes AS scopes"
         )
-    )
-    if not records:
-        return 0
-    _log_changes(
-        tx,
-        run,
-        [{"node": r["id"], "before": _state(_kind_of(r["labels"]), r["props"])} for r in records],
-    )
+    ]
+
+
+def _mark_nodes_seen(tx: neo4j.ManagedTransaction, eids: list[str], run: int, seen: str) -> None:
     tx.run(
-        f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
-        "SET n.present = false, n._staleRun = $run",
-        ids=[r["id"] for r in records],
+        "UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid "
+        "SET n.lastSeen = $seen, n._lastRun = $run",
+        eids=eids,
+        seen=seen,
         run=run,
     ).consume()
-    return len(records)
 
 
-def _mark_stale_edges(tx: neo4j.ManagedTransaction, scopes: list[str], run: int, limit: int) -> int:
-    records = list(
-        tx.run(
-            f"MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) "
-            "WHERE r._lastRun < $run AND r.present = true "
-            # Checked only for the few not seen this run (a list test per edge is slow).
-            "WITH a, r, b WHERE r._scope IN $scopes WITH a, r, b LIMIT $limit "
-            "RETURN a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
-            "properties(r) AS props, elementId(r) AS eid",
-            scopes=scopes,
-            run=run,
-            limit=limit,
-        )
-    )
-    if not records:
-        return 0
-    _log_changes(
-        tx,
-        run,
-        [
-            {
-                "source": r["source"],
-                "key": r["key"],
-                "target": r["target"],
-                "before": _state(r["type"], r["props"], edge=True),
-            }
-            for r in records
-        ],
-    )
+def _mark_edges_seen(tx: neo4j.ManagedTransaction, eids: list[str], run: int, seen: str) -> None:
     tx.run(
         "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
-        "SET r.present = false, r._staleRun = $run",
-        eids=[r["eid"] for r in records],
+        "SET r.lastSeen = $seen, r._lastRun = $run",
+        eids=eids,
+        seen=seen,
         run=run,
     ).consume()
-    return len(records)
+
+
+def _gone_nodes(
+    tx: neo4j.ManagedTransaction,
+    eids: list[str],
+    in_graph: Callable[[tuple[str, ...]], bool],
+    complete: frozenset[str],
+    prior: ScopeReads,
+    run: int,
+) -> int:
+    records = tx.run(
+        f"UNWIND $eids AS eid MATCH (n:{NODE_LABEL}) WHERE elementId(n) = eid "
+        "AND n.present = true RETURN eid, n.id AS id, labels(n) AS labels, properties(n) AS props",
+        eids=eids,
+    )
+    gone = [
+        (record["eid"], {"node": record["id"]}, _state(_kind_of(record["labels"]), record["props"]))
+        for record in records
+        if not in_graph((record["id"],)) and record["props"].get("_scope") in complete
+    ]
+    return _set_stale(tx, "MATCH (x) WHERE elementId(x) = row.eid", gone, prior, run)
+
+
+def _gone_edges(
+    tx: neo4j.ManagedTransaction,
+    eids: list[str],
+    in_graph: Callable[[tuple[str, ...]], bool],
+    complete: frozenset[str],
+    prior: ScopeReads,
+    run: int,
+) -> int:
+    records = tx.run(
+        f"UNWIND $eids AS eid MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) "
+        "WHERE elementId(r) = eid AND r.present = true "
+        "RETURN eid, a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
+        "properties(r) AS props",
+        eids=eids,
+    )
+    gone = [
+        (
+            record["eid"],
+            {"source": record["source"], "key": record["key"], "target": record["target"]},
+            _state(record["type"], record["props"], edge=True),
+        )
+        for record in records
+        if not in_graph((record["source"], record["key"], record["target"]))
+        and record["props"].get("_scope") in complete
+    ]
+    return _set_stale(tx, "MATCH ()-[x]->() WHERE elementId(x) = row.eid", gone, prior, run)
+
+
+def _set_stale(
+    tx: neo4j.ManagedTransaction,
+    match: str,
+    gone: list[tuple[str, dict[str, Any], ItemState]],
+    prior: ScopeReads,
+    run: int,
+) -> int:
+    """Log and mark stale the gone items (element id, change-log key, state). Their
+    lastSeen may be derived (the latest complete read of their scope before this
+    run): it is made explicit, as stale items derive nothing."""
+    if not gone:
+        return 0
+    _log_changes(tx, run, [{**key, "before": before} for _, key, before in gone])
+    rows = []
+    for element_id, _, before in gone:
+        after = replace(before)
+        derive_last_seen([after], prior)
+        rows.append({"eid": element_id, "lastRun": after.last_run, "lastSeen": after.last_seen})
+    tx.run(
+        f"UNWIND $rows AS row {match} SET x.present = false, x._staleRun = $run, "
+        "x.lastSeen = row.lastSeen, x._lastRun = row.lastRun",
+        rows=rows,
+        run=run,
+    ).consume()
+    return len(rows)
+
+
+def _differs(before: ItemState, kind: str, props: dict[str, object]) -> bool:
+    """A change worth logging: kind, properties or presence (not only the digest's
+    format or the scope)."""
+    return not before.present or before.kind != kind or before.props != props
 
 
 def _node_states(tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[NodeKey, ItemState]:
@@ -834,7 +980,13 @@ def _log_changes(tx: neo4j.ManagedTransaction, run: int, entries: list[dict[str,
 
 def _read_everything(
     tx: neo4j.ManagedTransaction, target: tuple[int, str | None] | None
-) -> tuple[dict[NodeKey, ItemState], dict[EdgeKey, ItemState], list[Change], int | None]:
+) -> tuple[
+    dict[NodeKey, ItemState],
+    dict[EdgeKey, ItemState],
+    list[Change],
+    int | None,
+    list[tuple[int, str | None, list[str] | None]],
+]:
     # Read in pages of nodes (by id, through the unique index), each page one record
     # holding a list: per-record driver overhead dominated reading a large graph.
     nodes: dict[NodeKey, ItemState] = {}
@@ -884,7 +1036,7 @@ def _read_everything(
         ).single()
         if meta is not None and meta["oldest"] is not None:
             oldest = int(meta["oldest"])
-    return nodes, edges, changes, oldest
+    return nodes, edges, changes, oldest, _scope_runs(tx)
 
 
 def _kind_of(labels: list[str]) -> str:

@@ -9,9 +9,10 @@ previous state stays readable.
 from __future__ import annotations
 
 import contextlib
-import logging
 import sqlite3
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,18 +27,20 @@ from graph.stores.common import (
     NodeKey,
     Outcome,
     RunRecord,
+    ScopeReads,
     StoreError,
+    WriteCounts,
     check_outcome,
+    derive_last_seen,
     dumps,
     make_run_id,
     parse_json,
     replay_to,
+    scope_reads,
     to_graph,
 )
 from graph.stores.lock import StateLock
 from graph.stores.sqlite_stage import Staged
-
-log = logging.getLogger("tenantmap.store")
 
 PURGE_BATCH = 10_000
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -118,14 +121,19 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_run ON changes (run);
 """.format(nodes=_nodes_table("nodes"), edges=_edges_table("edges"))
 
+# Stale rows only (none on most nights, a few per night otherwise): purge finds them
+# without reading the live ones, and a write that marks nothing stale pays nothing.
+_STALE_INDEXES = """
+CREATE INDEX IF NOT EXISTS nodes_stale ON nodes (last_seen) WHERE present = 0;
+CREATE INDEX IF NOT EXISTS edges_stale ON edges (last_seen) WHERE present = 0;
+"""
+
 # The state of a stored row in the change log's JSON form (common.ItemState.to_json).
 _BEFORE = """json_object(
   'kind', {t}.{kind}, 'props', json({t}.props), 'scope', {t}.scope,
   'firstSeen', {t}.first_seen, 'lastSeen', {t}.last_seen,
   'present', json(CASE WHEN {t}.present THEN 'true' ELSE 'false' END),
   'firstRun', {t}.first_run, 'lastRun', {t}.last_run)"""
-_NODE_BEFORE = _BEFORE.format(t="n", kind="label")
-_EDGE_BEFORE = _BEFORE.format(t="e", kind="type")
 
 # The merge's upserts log the state of each row they change (present again, new
 # label/type or new properties) as they update it: one pass instead of a join first.
@@ -144,6 +152,87 @@ _CHANGE_TRIGGERS = (
     + _BEFORE.format(t="old", kind="type")
     + "); END",
 )
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The statements a graph write runs on one of the two item tables."""
+
+    upsert: str
+    mark: str
+    present_per_scope: str
+    staged_per_scope: str
+    log_stale: str
+    set_stale: str
+
+
+def _table(name: str, kind: str, key: tuple[str, ...], columns: str, log: str) -> _Table:
+    stage = f"stage_{name}.{name}"
+    keys = ", ".join(key)
+    joined = " AND ".join(f"s.{column} = t.{column}" for column in key)
+    in_complete = "IN (SELECT scope FROM temp.stage_scopes)"
+    gone = (
+        f"t.present = 1 AND t.scope IN (SELECT scope FROM temp.lost_scopes) AND t.last_run < :run "
+        f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {joined})"
+    )
+    prior = (
+        "(SELECT p.{column} FROM temp.prior_reads p WHERE p.scope = t.scope AND p.seq > t.last_run)"
+    )
+    return _Table(
+        upsert=(
+            f"INSERT INTO main.{name} ({columns}, first_seen, last_seen, present, first_run, "
+            f"last_run, stale_run) SELECT {columns}, :seen, :seen, 1, :run, :run, NULL "
+            f"FROM {stage} WHERE true ORDER BY {keys} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {kind} = excluded.{kind}, "
+            "props = excluded.props, scope = excluded.scope, last_seen = excluded.last_seen, "
+            "present = 1, last_run = excluded.last_run, stale_run = NULL "
+            f"WHERE {name}.present = 0 OR {name}.{kind} IS NOT excluded.{kind} "
+            f"OR {name}.props IS NOT excluded.props OR {name}.scope IS NOT excluded.scope"
+        ),
+        mark=(
+            f"UPDATE main.{name} AS t SET last_seen = :seen, last_run = :run FROM {stage} AS s "
+            f"WHERE {joined} AND t.last_run < :run "
+            f"AND (s.scope IS NULL OR s.scope NOT {in_complete})"
+        ),
+        present_per_scope=(
+            f"SELECT scope, count(*) FROM main.{name} WHERE present = 1 AND scope {in_complete} "
+            "GROUP BY scope"
+        ),
+        staged_per_scope=f"SELECT scope, count(*) FROM {stage} WHERE scope {in_complete} GROUP BY scope",
+        log_stale=(
+            f"INSERT INTO changes (run, {'node' if name == 'nodes' else keys}, before) "
+            f"SELECT :run, {', '.join(f't.{c}' for c in key)}, {log} FROM main.{name} AS t "
+            f"WHERE {gone}"
+        ),
+        # A row's lastSeen may be derived (the latest complete read of its scope): it is
+        # made explicit as it goes stale, since stale rows derive nothing.
+        set_stale=(
+            f"UPDATE main.{name} AS t SET present = 0, stale_run = :run, "
+            f"last_seen = coalesce({prior.format(column='seen')}, t.last_seen), "
+            f"last_run = coalesce({prior.format(column='seq')}, t.last_run) WHERE {gone}"
+        ),
+    )
+
+
+_NODES = _table(
+    "nodes", "label", ("id",), "id, label, props, scope", _BEFORE.format(t="t", kind="label")
+)
+_EDGES = _table(
+    "edges",
+    "type",
+    ("source", "key", "target"),
+    "source, key, target, type, props, scope",
+    _BEFORE.format(t="t", kind="type"),
+)
+
+
+def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """A temporary table ``name`` holding just ``rows``."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} {columns}")
+    db.execute(f"DELETE FROM temp.{name}")
+    marks = ", ".join("?" * (columns.count(",") + 1))
+    db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+
 
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
@@ -170,6 +259,7 @@ class SqliteStore:
         self.path = Path(path)
         self._lock = StateLock(Path(state_dir))
         self._checkpointer: threading.Thread | None = None
+        self.last_write = WriteCounts()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -193,6 +283,7 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
             )
             self._upgrade()
+            self._db.executescript(_STALE_INDEXES)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from exc
 
@@ -292,7 +383,6 @@ class SqliteStore:
         complete_scopes: set[str],
         seen_at: str,
     ) -> None:
-        # Staging forks only while this is the sole thread: a running checkpoint ends first.
         self._finish_checkpoint()
         with collector_paused():
             self._write_graph(run_id, graph, complete_scopes, seen_at)
@@ -315,15 +405,7 @@ class SqliteStore:
     ) -> None:
         db = self._db
         try:
-            with Staged(graph, self.path.parent) as staged:
-                nodes, edges = staged.finish()
-                if log.isEnabledFor(logging.DEBUG):  # counting edges walks them all
-                    log.debug(
-                        "staged %d nodes and %d edges %s",
-                        graph.number_of_nodes(),
-                        graph.number_of_edges(),
-                        "with the edges in a forked child" if staged.forked else "in this process",
-                    )
+            with Staged(graph, self.path.parent) as (nodes, edges):
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))
                 try:
@@ -340,82 +422,69 @@ class SqliteStore:
     def _merge(self, run_id: str, complete_scopes: set[str], seen_at: str) -> None:
         db = self._db
         scopes = sorted({scope.lower() for scope in complete_scopes})
+        counts = WriteCounts()
         with self._transaction():
             run = self._run_seq(run_id)
-            db.execute(
-                "UPDATE runs SET seen_at = ?, complete_scopes = ? WHERE seq = ?",
-                (seen_at, dumps(scopes), run),
-            )
             # Nothing stored yet (a first write): nothing can have gone stale either.
             had_items = db.execute(
                 "SELECT EXISTS (SELECT 1 FROM nodes) OR EXISTS (SELECT 1 FROM edges)"
             ).fetchone()[0]
+            prior = scope_reads(self._scope_runs()) if had_items else {}
+            db.execute(
+                "UPDATE runs SET seen_at = ?, complete_scopes = ? WHERE seq = ?",
+                (seen_at, dumps(scopes), run),
+            )
+            _fill(db, "stage_scopes", "(scope TEXT PRIMARY KEY)", ((s,) for s in scopes))
             params = {"run": run, "seen": seen_at}
             for trigger in _CHANGE_TRIGGERS:
                 db.execute(trigger)
-            # Both read in key order (the scratch rows were written sorted): the store's
-            # primary-key B-trees grow at their end instead of splitting pages all over.
-            db.execute(
-                "INSERT INTO nodes (id, label, props, scope, first_seen, last_seen, present, "
-                "first_run, last_run, stale_run) "
-                "SELECT id, label, props, scope, :seen, :seen, 1, :run, :run, NULL "
-                "FROM stage_nodes.nodes WHERE true ORDER BY rowid "
-                "ON CONFLICT (id) DO UPDATE SET label = excluded.label, props = excluded.props, "
-                "scope = excluded.scope, last_seen = excluded.last_seen, present = 1, "
-                "last_run = excluded.last_run, stale_run = NULL",
-                params,
-            )
-            db.execute(
-                "INSERT INTO edges (source, key, target, type, props, scope, first_seen, "
-                "last_seen, present, first_run, last_run, stale_run) "
-                "SELECT source, key, target, type, props, scope, :seen, :seen, 1, :run, :run, NULL "
-                "FROM stage_edges.edges WHERE true ORDER BY rowid "
-                "ON CONFLICT (source, key, target) DO UPDATE SET type = excluded.type, "
-                "props = excluded.props, scope = excluded.scope, last_seen = excluded.last_seen, "
-                "present = 1, last_run = excluded.last_run, stale_run = NULL",
-                params,
-            )
+            for table in (_NODES, _EDGES):
+                # New, changed and present-again rows only (an unchanged row is not
+                # written): both read in key order (the scratch tables are keyed), so the
+                # store's primary-key B-trees grow at their end instead of splitting pages.
+                counts.written += db.execute(table.upsert, params).rowcount
+                # Seen again where the run did not read completely: only lastSeen moves
+                # (elsewhere a present row's lastSeen is derived from the run's scopes).
+                counts.marked += db.execute(table.mark, params).rowcount
             db.execute("DROP TRIGGER temp.log_node_change")
             db.execute("DROP TRIGGER temp.log_edge_change")
             if had_items and scopes:
-                self._mark_stale(scopes, params)
+                counts.stale = self._mark_stale(prior, params)
+        self.last_write = counts
 
-    def _mark_stale(self, scopes: list[str], params: dict[str, object]) -> None:
-        """Stale: not seen by this run, in a scope this run read completely."""
+    def _scope_runs(self) -> list[tuple[int, str | None, list[str] | None]]:
+        """(seq, seen_at, complete scopes) of every run whose graph write finished."""
+        return [
+            (seq, seen, parse_json(scopes, None))
+            for seq, seen, scopes in self._db.execute(
+                "SELECT seq, seen_at, complete_scopes FROM runs WHERE complete_scopes IS NOT NULL"
+            )
+        ]
+
+    def _mark_stale(self, prior: ScopeReads, params: dict[str, object]) -> int:
+        """Stale: not seen by this run, in a scope this run read completely.
+
+        A scope's present rows are those written or seen this run plus the gone ones,
+        so counting both per scope finds the few scopes that lost something; only
+        their rows are looked up in the scratch table."""
         db = self._db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS stage_scopes (scope TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM temp.stage_scopes")
-        db.executemany("INSERT INTO temp.stage_scopes VALUES (?)", ((s,) for s in scopes))
-        stale_nodes = (
-            "FROM nodes n WHERE n.present = 1 AND n.last_run < :run "
-            "AND n.scope IN (SELECT scope FROM temp.stage_scopes)"
-        )
-        db.execute(
-            f"INSERT INTO changes (run, node, before) SELECT :run, n.id, {_NODE_BEFORE} "
-            + stale_nodes,
-            params,
-        )
-        db.execute(
-            "UPDATE nodes SET present = 0, stale_run = :run WHERE id IN (SELECT n.id "
-            + stale_nodes
-            + ")",
-            params,
-        )
-        stale_edges = (
-            "FROM edges e WHERE e.present = 1 AND e.last_run < :run "
-            "AND e.scope IN (SELECT scope FROM temp.stage_scopes)"
-        )
-        db.execute(
-            "INSERT INTO changes (run, source, key, target, before) "
-            f"SELECT :run, e.source, e.key, e.target, {_EDGE_BEFORE} " + stale_edges,
-            params,
-        )
-        db.execute(
-            "UPDATE edges SET present = 0, stale_run = :run WHERE (source, key, target) IN "
-            "(SELECT e.source, e.key, e.target " + stale_edges + ")",
-            params,
-        )
-        db.execute("DELETE FROM temp.stage_scopes")
+        stale = 0
+        for table in (_NODES, _EDGES):
+            stored = dict(db.execute(table.present_per_scope))
+            seen = dict(db.execute(table.staged_per_scope))
+            lost = [scope for scope, count in stored.items() if count > seen.get(scope, 0)]
+            if not lost:
+                continue
+            _fill(db, "lost_scopes", "(scope TEXT PRIMARY KEY)", ((s,) for s in lost))
+            _fill(
+                db,
+                "prior_reads",
+                "(scope TEXT PRIMARY KEY, seq INTEGER, seen TEXT)",
+                ((s, *prior[s]) for s in lost if s in prior),
+            )
+            db.execute(table.log_stale, params)
+            stale += db.execute(table.set_stale, params).rowcount
+        return stale
 
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
         with collector_paused():
@@ -438,6 +507,7 @@ class SqliteStore:
                     "present, first_run, last_run FROM edges"
                 )
             }
+            seq: int | None = None
             if run_id is not None:
                 seq = self._run_seq(run_id)
                 oldest = self._meta("oldest_readable_run")
@@ -458,6 +528,9 @@ class SqliteStore:
                     )
                 ]
                 replay_to(nodes, edges, changes, seq, seen_rows[0][0] if seen_rows else None)
+            reads = scope_reads(self._scope_runs(), upto=seq)
+            derive_last_seen(nodes.values(), reads)
+            derive_last_seen(edges.values(), reads)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -468,39 +541,49 @@ class SqliteStore:
         return to_graph(nodes, edges, include_stale)
 
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
-        """Delete items stale for longer than ``retention_days``, in bounded batches."""
+        """Delete items stale for longer than ``retention_days``, in bounded batches.
+
+        Stale rows are found through partial indexes that hold only stale rows, so a
+        night with nothing stale costs two empty index lookups; edges go with their
+        stale ends (as DETACH DELETE does in Neo4j) or on their own."""
         cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=retention_days))
-        deleted = 0
-        while True:
-            with self._transaction():
-                ids = [
-                    row[0]
-                    for row in self._db.execute(
-                        "SELECT id FROM nodes WHERE present = 0 AND last_seen < ? LIMIT ?",
-                        (cutoff, PURGE_BATCH),
+        db = self._db
+        try:
+            db.execute("BEGIN")  # one consistent read; the state lock keeps writers out
+            nodes = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM nodes WHERE present = 0 AND last_seen < ?", (cutoff,)
+                )
+            ]
+            edges = set(
+                db.execute(
+                    "SELECT source, key, target FROM edges WHERE present = 0 AND last_seen < ?",
+                    (cutoff,),
+                )
+            )
+            if nodes:
+                _fill(db, "purged_nodes", "(id TEXT PRIMARY KEY)", ((i,) for i in nodes))
+                # One pass over the edges, only on a night that deletes nodes.
+                edges.update(
+                    db.execute(
+                        "SELECT source, key, target FROM edges "
+                        "WHERE source IN (SELECT id FROM temp.purged_nodes) "
+                        "OR target IN (SELECT id FROM temp.purged_nodes)"
                     )
-                ]
-                self._db.executemany("DELETE FROM nodes WHERE id = ?", ((i,) for i in ids))
-            deleted += len(ids)
-            if len(ids) < PURGE_BATCH:
-                break
-        # Edges go with their stale ends (as DETACH DELETE does in Neo4j) or on their own.
-        condition = (
-            "(e.present = 0 AND e.last_seen < :cutoff) "
-            "OR NOT EXISTS (SELECT 1 FROM nodes WHERE id = e.source) "
-            "OR NOT EXISTS (SELECT 1 FROM nodes WHERE id = e.target)"
-        )
-        while True:
-            with self._transaction():
-                count = self._db.execute(
-                    "DELETE FROM edges WHERE (source, key, target) IN "
-                    "(SELECT e.source, e.key, e.target FROM edges e WHERE "
-                    f"{condition} LIMIT :limit)",
-                    {"cutoff": cutoff, "limit": PURGE_BATCH},
-                ).rowcount
-            deleted += count
-            if count < PURGE_BATCH:
-                break
+                )
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc
+        for statement, keys in (
+            ("DELETE FROM edges WHERE source = ? AND key = ? AND target = ?", sorted(edges)),
+            ("DELETE FROM nodes WHERE id = ?", [(i,) for i in nodes]),
+        ):
+            for start in range(0, len(keys), PURGE_BATCH):
+                with self._transaction():
+                    db.executemany(statement, keys[start : start + PURGE_BATCH])
+        deleted = len(nodes) + len(edges)
         with self._transaction():
             rows = self._db.execute(
                 "SELECT max(seq) FROM runs WHERE started_at < ?", (cutoff,)
