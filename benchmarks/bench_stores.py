@@ -1,14 +1,22 @@
 """Store write/read speed on a synthetic estate graph (default 500k nodes + 500k edges).
 
 Each store runs in its own child process (so peak RSS is that store's), and does:
-a first write (everything new), a nightly rewrite of the same graph (everything
-merged, nothing changed) and a read back of the latest graph. Neo4j is the
-test launcher's embedded Community server (neo4j-launcher/, started here) unless
-NEO4J_URI (with NEO4J_USERNAME/NEO4J_PASSWORD) names one.
+a first write (everything new), a nightly rewrite of the same graph (nothing
+changed), a night in which 1% of the nodes changed and 0.1% of the edges went,
+and a read back of the latest graph. Neo4j is the test launcher's embedded
+Community server (neo4j-launcher/, started here) unless NEO4J_URI (with
+NEO4J_USERNAME/NEO4J_PASSWORD) names one.
+
+Then (unless --rounds 0) tenantmap's Neo4j store and a Cartography-style loader
+(benchmarks/cartography_style.py) each do a first write and a rewrite of the same
+graph on the same server, alternately, --rounds times: min and median of each,
+and of the paired ratios (Cartography-style time / tenantmap time: above 1 means
+tenantmap is faster).
 
     .venv/bin/python benchmarks/bench_stores.py [--nodes 500000] [--edges 500000]
-                                                 [--stores sqlite,neo4j]
-Targets: SQLite >= 200,000 elements/s, Neo4j >= 50,000 elements/s (first write).
+                                                 [--stores sqlite,neo4j] [--rounds 3]
+Targets (issue 17): Neo4j first write >= 1.5x and rewrite >= 2x the
+Cartography-style loader; a 1%-changed night writes < 5% of the elements.
 """
 
 from __future__ import annotations
@@ -16,16 +24,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 import networkx as nx  # noqa: E402
 
@@ -90,6 +102,18 @@ def synthetic_graph(nodes: int, edges: int, subscriptions: int = 1000) -> nx.Mul
     return graph
 
 
+def change_a_night(graph: nx.MultiDiGraph, nodes: float, edges: float) -> None:
+    """Change the properties of a fraction of the nodes and drop a fraction of the
+    edges (in place), picked at random with a fixed seed."""
+    pick = random.Random(17)
+    ids = list(graph.nodes)
+    for node in pick.sample(ids, int(len(ids) * nodes)):
+        graph.nodes[node]["tags"] = {"env": "test", "changed": "tonight"}
+    every = list(graph.edges(keys=True))
+    for source, target, key in pick.sample(every, int(len(every) * edges)):
+        graph.remove_edge(source, target, key)
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -150,6 +174,14 @@ def child(
             if settle is not None:
                 settle()
             timings[f"{phase}_checkpoint"] = time.perf_counter() - start
+        change_a_night(graph, 0.01, 0.001)
+        run_id = store.begin_run("2026-11-03T02:00:00Z", {"kind": "bench"}, None)
+        start = time.perf_counter()
+        store.write_graph(
+            run_id, graph, complete_scopes={s for s in scopes if s}, seen_at="2026-11-03T02:00:00Z"
+        )
+        timings["changed"] = time.perf_counter() - start
+        written = store.last_write.total
         start = time.perf_counter()
         read = store.read_graph()
         timings["read"] = time.perf_counter() - start
@@ -159,6 +191,7 @@ def child(
     return {
         "store": store_kind,
         "elements": elements,
+        "changed_written": written,
         **timings,
         "graph_rss_mib": base_rss,
         "peak_rss_mib": peak_rss_mib(),
@@ -175,60 +208,138 @@ def server_peak_rss_mib(pid: int) -> float | None:
     return None
 
 
+def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
+    """tenantmap's Neo4j store and the Cartography-style loader, alternately on one
+    server: a first write and a rewrite each, per round."""
+    import cartography_style
+    import neo4j
+
+    from graph.stores import open_store
+    from tests.neo4j_server import clear_database, environment_auth
+
+    warm_up(url)
+    graph = synthetic_graph(nodes, edges)
+    scopes = {a.get("subscriptionId") or a.get("tenantId") for _, a in graph.nodes(data=True)}
+    auth = environment_auth()
+    times: dict[str, dict[str, list[float]]] = {
+        loader: {"write": [], "rewrite": []} for loader in ("tenantmap", "cartography")
+    }
+    with neo4j.GraphDatabase.driver(url, auth=auth) as driver:
+        for round_ in range(rounds):
+            order = ["tenantmap", "cartography"]
+            for loader in order if round_ % 2 == 0 else order[::-1]:
+                clear_database(url, auth)
+                if loader == "cartography":
+                    cartography_style.create_indexes(driver, graph)
+                    for phase, tag in (("write", 1), ("rewrite", 2)):
+                        start = time.perf_counter()
+                        cartography_style.load(driver, graph, tag)
+                        times[loader][phase].append(time.perf_counter() - start)
+                    cartography_style.drop_indexes(driver)
+                    continue
+                with tempfile.TemporaryDirectory() as tmp:
+                    store = open_store(url, state_dir=Path(tmp))
+                    for phase, night in (
+                        ("write", "2026-11-01T02:00:00Z"),
+                        ("rewrite", "2026-11-02T02:00:00Z"),
+                    ):
+                        run_id = store.begin_run(night, {"kind": "bench"}, None)
+                        start = time.perf_counter()
+                        store.write_graph(
+                            run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night
+                        )
+                        times[loader][phase].append(time.perf_counter() - start)
+                    store.close()
+                print(f"round {round_ + 1} {loader}: " + ", ".join(
+                    f"{phase} {values[-1]:.1f} s" for phase, values in times[loader].items()
+                ), file=sys.stderr, flush=True)  # fmt: skip
+    clear_database(url, auth)
+    return {"elements": graph.number_of_nodes() + graph.number_of_edges(), "times": times}
+
+
+def start_neo4j() -> tuple[Any, str, dict[str, str]]:
+    """The test launcher's server, sized as Neo4j's operations manual advises
+    (initial heap = maximum heap), or the one NEO4J_URI names."""
+    env = dict(os.environ)
+    url = os.environ.get("NEO4J_URI")
+    if url:
+        return None, url, env
+    from tests.neo4j_server import TEST_USER, start_server
+
+    home = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
+    server = start_server(
+        home, heap="4g", jvm_options=["-Xms4g"], extra_conf={"server.memory.pagecache.size": "2g"}
+    )
+    env.update(NEO4J_USERNAME=TEST_USER, NEO4J_PASSWORD=server.password or "")
+    return server, server.uri, env
+
+
+def run_child(command: list[str], env: dict[str, str]) -> Any:
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    sys.stderr.write(output.stderr[-3000:])
+    if output.returncode != 0:
+        raise SystemExit(1)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=500_000)
     parser.add_argument("--edges", type=int, default=500_000)
     parser.add_argument("--stores", default="sqlite,neo4j")
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds against Cartography")
     parser.add_argument(
         "--cold", action="store_true", help="no Neo4j warm-up: time a freshly started JVM"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "paired":
+        print(json.dumps(paired(args.nodes, args.edges, args.url, args.rounds)))
+        return 0
     if args.child:
         print(json.dumps(child(args.child, args.nodes, args.edges, args.url, not args.cold)))
         return 0
 
+    size = ["--nodes", str(args.nodes), "--edges", str(args.edges)]
+    kinds = [kind for kind in args.stores.split(",") if kind]
     results = []
-    for kind in args.stores.split(","):
-        server = None
-        env = dict(os.environ)
-        url = os.environ.get("NEO4J_URI")
-        if kind == "neo4j" and not url:
-            from tests.neo4j_server import TEST_USER, start_server
-
-            home = Path(tempfile.mkdtemp(prefix="bench-neo4j-"))
-            # Sized as Neo4j's operations manual advises: initial heap = maximum heap.
-            server = start_server(
-                home,
-                heap="4g",
-                jvm_options=["-Xms4g"],
-                extra_conf={"server.memory.pagecache.size": "2g"},
+    comparison = None
+    server = None
+    env = dict(os.environ)
+    url = None
+    try:
+        if "neo4j" in kinds or args.rounds > 0:
+            server, url, env = start_neo4j()
+        for kind in kinds:
+            command = [sys.executable, __file__, "--child", kind, *size]
+            command += (["--cold"] if args.cold else []) + (
+                ["--url", url] if kind == "neo4j" and url else []
             )
-            url = server.uri
-            env.update(NEO4J_USERNAME=TEST_USER, NEO4J_PASSWORD=server.password or "")
-        try:
-            command = [sys.executable, __file__, "--child", kind, "--nodes", str(args.nodes),
-                       "--edges", str(args.edges)] + (["--cold"] if args.cold else [])  # fmt: skip
-            if url and kind == "neo4j":
-                command += ["--url", url]
-            output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-            if output.returncode != 0:
-                print(output.stderr[-3000:], file=sys.stderr)
-                return 1
-            result = json.loads(output.stdout.strip().splitlines()[-1])
-            if server is not None:
+            result = run_child(command, env)
+            if server is not None and kind == "neo4j":
                 result["server_rss_mib"] = server_peak_rss_mib(server.process.pid)
             results.append(result)
-        finally:
-            if server is not None:
-                server.stop()
-                shutil.rmtree(server.home, ignore_errors=True)
+        if args.rounds > 0 and url:
+            comparison = run_child(
+                [sys.executable, __file__, "--child", "paired", *size, "--url", url,
+                 "--rounds", str(args.rounds)], env,
+            )  # fmt: skip
+    finally:
+        if server is not None:
+            server.stop()
+            shutil.rmtree(server.home, ignore_errors=True)
+    print_stores(results, args.cold)
+    if comparison is not None:
+        print()
+        print_comparison(comparison)
+    return 0
 
+
+def print_stores(results: list[dict[str, Any]], cold: bool) -> None:
     header = (
         f"{'store':<7} {'elements':>9} {'write s':>8} {'elements/s':>11} {'+ckpt s':>8} "
-        f"{'rewrite s':>10} {'elements/s':>11} {'+ckpt s':>8} {'read s':>7} "
+        f"{'rewrite s':>10} {'+ckpt s':>8} {'1% night s':>11} {'written':>8} {'read s':>7} "
         f"{'peak RSS MiB':>13} {'server RSS MiB':>15}"
     )
     print(header)
@@ -238,17 +349,44 @@ def main() -> int:
         server_rss = r.get("server_rss_mib")
         print(
             f"{r['store']:<7} {elements:>9,} {r['write']:>8.1f} {elements / r['write']:>11,.0f} "
-            f"{r['write_checkpoint']:>8.1f} {r['rewrite']:>10.1f} "
-            f"{elements / r['rewrite']:>11,.0f} {r['rewrite_checkpoint']:>8.1f} {r['read']:>7.1f} "
+            f"{r['write_checkpoint']:>8.1f} {r['rewrite']:>10.1f} {r['rewrite_checkpoint']:>8.1f} "
+            f"{r['changed']:>11.1f} {r['changed_written'] / elements:>8.2%} {r['read']:>7.1f} "
             f"{r['peak_rss_mib']:>13,.0f} "
             f"{'' if server_rss is None else f'{server_rss:,.0f}':>15}"
         )
-    print("(peak RSS is the Python process, graph included: the graph alone took "
+    print("(written: elements the 1% night sent, of all; peak RSS is the Python process, graph")
+    print(" included: the graph alone took "
           + ", ".join(f"{r['store']} {r['graph_rss_mib']:,.0f}" for r in results) + " MiB;")  # fmt: skip
     print(" +ckpt: SQLite's WAL checkpoint, run on a thread after the commit while the run")
-    print(" goes on; " + ("Neo4j timed on a freshly started JVM)" if args.cold else
+    print(" goes on; " + ("Neo4j timed on a freshly started JVM)" if cold else
           "Neo4j warmed up first with a 50,000-element write, as a long-running server is)"))  # fmt: skip
-    return 0
+
+
+def print_comparison(comparison: dict[str, Any]) -> None:
+    times = comparison["times"]
+    rounds = len(times["tenantmap"]["write"])
+    print(f"Neo4j, {comparison['elements']:,} elements, {rounds} paired rounds "
+          "(seconds, min / median)")  # fmt: skip
+    header = f"{'loader':<22} {'first write':>15} {'rewrite':>15}"
+    print(header)
+    print("-" * len(header))
+    for loader, name in (("tenantmap", "tenantmap"), ("cartography", "Cartography-style")):
+        cells = [
+            f"{min(times[loader][phase]):.1f} / {statistics.median(times[loader][phase]):.1f}"
+            for phase in ("write", "rewrite")
+        ]
+        print(f"{name:<22} {cells[0]:>15} {cells[1]:>15}")
+    ratios = []
+    for phase in ("write", "rewrite"):
+        paired_ratios = [
+            theirs / ours
+            for ours, theirs in zip(
+                times["tenantmap"][phase], times["cartography"][phase], strict=True
+            )
+        ]
+        ratios.append(f"{min(paired_ratios):.2f} / {statistics.median(paired_ratios):.2f}")
+    print(f"{'ratio (theirs / ours)':<22} {ratios[0]:>15} {ratios[1]:>15}")
+    print("(targets: first write >= 1.5, rewrite >= 2.0, median of the paired ratios)")
 
 
 if __name__ == "__main__":

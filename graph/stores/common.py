@@ -263,10 +263,19 @@ def _encode_value(value: object) -> object:
     return store_value(value)
 
 
-def digest(identity: str, kind: str, scope: str | None, props_text: str) -> int:
-    """What was written, as a signed 64-bit integer (an integer property is the
-    cheapest to store and to read back): equal items give equal digests."""
-    text = f"{identity}\0{kind}\0{scope or ''}\0{props_text}".encode()
+def digest(identity: str, scope: str | None, attrs: Mapping[str, object]) -> int:
+    """What an item's write holds, as a signed 64-bit integer (an integer property is
+    the cheapest to store and to read back): equal identity, scope and attributes
+    give equal digests. Taken over the graph's attributes as they are (one orjson
+    call), not over the encoded properties the store writes, which cost several
+    times more to make; the stores' own fields are left out."""
+    if not STORE_FIELDS.isdisjoint(attrs):
+        attrs = {name: value for name, value in attrs.items() if name not in STORE_FIELDS}
+    try:
+        body = orjson.dumps(attrs, option=_ORJSON_OPTIONS)
+    except TypeError:  # sets, integers beyond 64 bits: their canonical encoded form
+        body = _dumps(encode_props(attrs, frozenset())).encode()
+    text = b"%s\0%s\0%s" % (identity.encode(), (scope or "").encode(), body)
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
 
 
@@ -358,31 +367,44 @@ def scope_of(attrs: Mapping[str, object]) -> str | None:
     return None
 
 
-def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
+NodeDigest = tuple[str, str | None, int, Mapping[str, object]]  # id, scope, digest, attrs
+EdgeDigest = tuple[str, str, str, str | None, int, Mapping[str, object]]
+
+
+def node_digests(graph: nx.MultiDiGraph) -> Iterator[NodeDigest]:
+    """Each node's id, scope and digest (and its attributes, for node_row): digesting
+    is far cheaper than encoding, so a write encodes only what changed."""
     for node_id, attrs in graph.nodes(data=True):
-        label = str(attrs.get(PROP_LABEL) or Label.RESOURCE)
-        props = encode_props(attrs, NODE_RESERVED)
-        text, scope, ident = props_json(props), scope_of(attrs), str(node_id)
-        yield NodeRow(ident, label, props, text, scope, digest(ident, label, scope, text))
+        ident, scope = str(node_id), scope_of(attrs)
+        yield ident, scope, digest(ident, scope, attrs), attrs
+
+
+def node_row(item: NodeDigest) -> NodeRow:
+    ident, scope, item_digest, attrs = item
+    label = str(attrs.get(PROP_LABEL) or Label.RESOURCE)
+    props = encode_props(attrs, NODE_RESERVED)
+    return NodeRow(ident, label, props, props_json(props), scope, item_digest)
+
+
+def edge_digests(graph: nx.MultiDiGraph) -> Iterator[EdgeDigest]:
+    """Each edge's ends and key, scope and digest (and its attributes, for edge_row)."""
+    scopes = node_scopes(graph)
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        ends = (str(source), str(key), str(target))
+        # an edge seen from its target's side (inbound private link) names its own scope
+        scope = scope_of(attrs) or scopes.get(source)
+        yield *ends, scope, digest(edge_identity(*ends), scope, attrs), attrs
+
+
+def edge_row(item: EdgeDigest) -> EdgeRow:
+    source, key, target, scope, item_digest, attrs = item
+    edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
+    props = encode_props(attrs, EDGE_RESERVED)
+    return EdgeRow(source, key, target, edge_type, props, props_json(props), scope, item_digest)
 
 
 def edge_rows(graph: nx.MultiDiGraph) -> Iterator[EdgeRow]:
-    scopes = node_scopes(graph)
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
-        edge_type = str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0])
-        props = encode_props(attrs, EDGE_RESERVED)
-        text = props_json(props)
-        # an edge seen from its target's side (inbound private link) names its own scope
-        scope = scope_of(attrs) or scopes.get(source)
-        ends = (str(source), str(key), str(target))
-        yield EdgeRow(
-            *ends,
-            edge_type,
-            props,
-            text,
-            scope,
-            digest(edge_identity(*ends), edge_type, scope, text),
-        )
+    return map(edge_row, edge_digests(graph))
 
 
 def node_scopes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
@@ -391,7 +413,7 @@ def node_scopes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
 
 
 def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | None]]:
-    """(id, label, props JSON, scope) per node: node_rows without the objects (SQLite)."""
+    """(id, label, props JSON, scope) per node: node_row without the objects (SQLite)."""
     reserved, resource, dumps_ = NODE_RESERVED, Label.RESOURCE.value, _dumps
     for node_id, attrs in graph.nodes(data=True):
         yield (

@@ -63,10 +63,12 @@ from graph.stores.common import (
     check_outcome,
     derive_last_seen,
     dumps,
-    edge_rows,
+    edge_digests,
+    edge_row,
     has_url_password,
     make_run_id,
-    node_rows,
+    node_digests,
+    node_row,
     parse_json,
     redact_url,
     replay_to,
@@ -329,13 +331,13 @@ class Neo4jStore:
             element_ids: dict[str, str] = {}
             changed_nodes: list[NodeRow] = []
             marks: list[str] = []
-            for row in node_rows(graph):
-                element_id = stored_nodes.take(row.digest)
+            for node in node_digests(graph):
+                element_id = stored_nodes.take(node[2])
                 if element_id is None:
-                    changed_nodes.append(row)
+                    changed_nodes.append(node_row(node))
                     continue
-                element_ids[row.id] = element_id
-                if row.scope not in complete:
+                element_ids[node[0]] = element_id
+                if node[1] not in complete:
                     marks.append(element_id)
             written = self._in_parallel(
                 (self._write, _write_nodes, batch, run, seen_at)
@@ -354,11 +356,12 @@ class Neo4jStore:
             new_nodes = frozenset(created)
             by_type: dict[str, list[EdgeRow]] = defaultdict(list)
             edge_marks: list[str] = []
-            for edge in edge_rows(graph):
-                element_id = stored_edges.take(edge.digest)
+            for edge in edge_digests(graph):
+                element_id = stored_edges.take(edge[4])
                 if element_id is None:
-                    by_type[edge.type].append(edge)
-                elif edge.scope not in complete:
+                    row = edge_row(edge)
+                    by_type[row.type].append(row)
+                elif edge[3] not in complete:
                     edge_marks.append(element_id)
             for edge_type in by_type:
                 check_identifier(edge_type, "relationship type")
