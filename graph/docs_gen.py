@@ -304,6 +304,11 @@ def render_markdown() -> str:
         "`coalesce(n.present, true)`. A node's scope is its `subscriptionId`, else its `tenantId`; an "
         "edge's scope is its own `subscriptionId` when set (edges seen from their target's side), else "
         "its source node's.",
+        "- A night writes only what changed, so in Neo4j an unchanged item's `lastSeen` is the last run "
+        "that wrote it. A present item was also seen by every later run that read its scope completely: "
+        "its true last sighting is the later of `lastSeen` and the `seenAt` of the latest `(:Run)` whose "
+        "`completeScopes` hold its `_scope`. `tenantmap query`, the reports and stale items (whose "
+        "`lastSeen` is written as they go stale) give it exactly.",
         "- In Python, `graph.build.build_graph` returns a `networkx.MultiDiGraph` whose attribute dicts "
         "are read-only: relationships without properties of their own share one dict per type (it "
         "saves hundreds of MB on a large estate). Copy the graph (`g.copy()`) before changing it.",

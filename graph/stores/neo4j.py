@@ -11,16 +11,22 @@ Model, for people who write Cypher:
 * relationships have their schema type and a ``key`` property (unique per
   source/target pair, schema.edge_key).
 * both carry ``firstSeen``, ``lastSeen``, ``present`` and bookkeeping
-  properties starting with ``_`` (``_scope``, ``_hash``, ``_firstRun``,
-  ``_lastRun``, ``_staleRun``).
+  properties starting with ``_`` (``_scope``, ``_hash``: the digest of what was
+  last written, ``_firstRun``, ``_lastRun``, ``_staleRun``). An unchanged item
+  is not rewritten: its ``lastSeen`` is the last run that wrote it, and a
+  present item was also seen by each later run that read its scope completely
+  (common.derive_last_seen; graph-model.md).
 * run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
   with source, coverage, findings and report as JSON strings; the change log that
   lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
 
-Writes are batched ``UNWIND $rows ...`` statements grouped per label and per
-relationship type, each batch one managed transaction (``execute_write``, which
-retries transient errors). Each batch first reads which of its items exist (in
-the same transaction); the rest are CREATEd, the changed ones set by element id.
+A write first reads every present item's digest (two queries, one record
+each); items whose digest the store holds are not sent. The rest are batched
+``UNWIND $rows ...`` statements grouped per label and per relationship type,
+each batch one managed transaction (``execute_write``, which retries transient
+errors). Each batch first reads which of its items exist (in the same
+transaction); the rest are CREATEd, the changed ones set by element id. Stored
+digests that no current item matched are the changed and the gone items.
 A run that dies part way leaves written batches behind; they are logged under
 that run, so earlier runs still read back as they were, and a rerun finds them
 by id and creates no duplicates.
@@ -94,6 +100,9 @@ _SCHEMA = (
     f"CREATE CONSTRAINT tenantmap_meta_name IF NOT EXISTS FOR (m:{META_LABEL}) "
     "REQUIRE m.name IS UNIQUE",
     f"CREATE INDEX tenantmap_node_present IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.present)",
+    # Kept by tenantmap 0.1 for stale scans by scope; gone items are now found from the
+    # digests, and every write paid for the index.
+    "DROP INDEX tenantmap_node_scope IF EXISTS",
     f"CREATE INDEX tenantmap_run_seq IF NOT EXISTS FOR (r:{RUN_LABEL}) ON (r.seq)",
     f"CREATE INDEX tenantmap_change_run IF NOT EXISTS FOR (c:{CHANGE_LABEL}) ON (c.run)",
 )

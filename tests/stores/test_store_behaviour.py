@@ -150,6 +150,27 @@ def test_stale_items_are_deleted_after_the_retention_period_and_not_before(store
     assert not any(spoke in (s, t) for s, t in after.edges())
 
 
+def test_purge_takes_a_present_edge_with_its_deleted_end(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+    # Subscription B is gone; the tenant was not read completely, so its CONTAINS
+    # edge to B stays present while B itself turns stale.
+    without_b = small_estate(vnets_b=())
+    without_b.remove_node(SUB_B)
+    record_run(store, without_b, NIGHT2, scopes={SUB_A, SUB_B})
+    assert store.read_graph(include_stale=True).has_edge(TENANT, SUB_B)
+
+    store.purge(30, now=datetime(2026, 12, 5, tzinfo=UTC))
+    assert SUB_B not in store.read_graph(include_stale=True)
+    # B is back, seen without the tenant's edge: a purged edge cannot come back with it.
+    back = small_estate(vnets_b=())
+    back.remove_edge(TENANT, SUB_B)
+    record_run(store, back, NIGHT3, scopes={SUB_A, SUB_B})
+
+    after = store.read_graph(include_stale=True)
+    assert SUB_B in after
+    assert not after.has_edge(TENANT, SUB_B)
+
+
 def test_purge_never_deletes_items_of_a_failed_scope(store: Store) -> None:
     record_run(store, small_estate(), NIGHT1)
     record_run(store, small_estate(vnets_b=()), NIGHT2, scopes={TENANT, SUB_A})
