@@ -412,34 +412,54 @@ def node_scopes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
     return {node_id: scope_of(attrs) for node_id, attrs in graph.nodes(data=True)}
 
 
-def node_tuples(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str | None]]:
-    """(id, label, props JSON, scope) per node: node_row without the objects (SQLite)."""
-    reserved, resource, dumps_ = NODE_RESERVED, Label.RESOURCE.value, _dumps
-    for node_id, attrs in graph.nodes(data=True):
-        yield (
-            str(node_id),
-            str(attrs.get(PROP_LABEL) or resource),
-            dumps_(encode_props(attrs, reserved)),
-            scope_of(attrs),
-        )
+NodeTuple = tuple[str, str, str, str | None, int]  # id, label, props JSON, scope, digest
+EdgeTuple = tuple[str, str, str, str, str, str | None, int]  # source, key, target, type, ...
 
 
-def edge_tuples(
+@dataclass
+class Delta:
+    """What a write must send, given the digests of the stored present items (SQLite):
+    the rows of new and changed items, the keys of unchanged items to mark seen (in
+    scopes not read completely), and the stored digests no current item matched
+    (changed or gone)."""
+
+    nodes: list[NodeTuple] = field(default_factory=list)
+    edges: list[EdgeTuple] = field(default_factory=list)
+    node_marks: list[tuple[str]] = field(default_factory=list)
+    edge_marks: list[tuple[str, str, str]] = field(default_factory=list)
+    node_leftover: set[int | None] = field(default_factory=set)
+    edge_leftover: set[int | None] = field(default_factory=set)
+
+
+def delta(
     graph: nx.MultiDiGraph,
-) -> Iterator[tuple[str, str, str, str, str, str | None]]:
-    """(source, key, target, type, props JSON, scope) per edge, as edge_rows decides them."""
-    scopes = node_scopes(graph)
-    reserved, dumps_ = EDGE_RESERVED, _dumps
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
-        yield (
-            str(source),
-            str(key),
-            str(target),
-            str(attrs.get(EDGE_TYPE) or str(key).split(":", 1)[0]),
-            dumps_(encode_props(attrs, reserved)),
-            (scope_of(attrs) if PROP_SUBSCRIPTION in attrs or PROP_TENANT in attrs else None)
-            or scopes.get(source),
-        )
+    stored_nodes: set[int | None],
+    stored_edges: set[int | None],
+    complete: frozenset[str],
+) -> Delta:
+    """Compare the graph with the stored digests (both sets are used up: what is
+    left in them is the leftover). Only the rows that must be written are encoded."""
+    out = Delta(node_leftover=stored_nodes, edge_leftover=stored_edges)
+    resource, dumps_ = Label.RESOURCE.value, _dumps
+    for ident, scope, item_digest, attrs in node_digests(graph):
+        if item_digest in stored_nodes:
+            stored_nodes.discard(item_digest)
+            if scope not in complete:
+                out.node_marks.append((ident,))
+            continue
+        props = dumps_(encode_props(attrs, NODE_RESERVED))
+        label = str(attrs.get(PROP_LABEL) or resource)
+        out.nodes.append((ident, label, props, scope, item_digest))
+    for source, key, target, scope, item_digest, attrs in edge_digests(graph):
+        if item_digest in stored_edges:
+            stored_edges.discard(item_digest)
+            if scope not in complete:
+                out.edge_marks.append((source, key, target))
+            continue
+        edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
+        props = dumps_(encode_props(attrs, EDGE_RESERVED))
+        out.edges.append((source, key, target, edge_type, props, scope, item_digest))
+    return out
 
 
 def check_identifier(name: str, what: str) -> str:

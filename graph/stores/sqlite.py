@@ -22,6 +22,7 @@ import networkx as nx
 from graph.collector import collector_paused
 from graph.stores.common import (
     Change,
+    Delta,
     EdgeKey,
     ItemState,
     NodeKey,
@@ -31,6 +32,7 @@ from graph.stores.common import (
     StoreError,
     WriteCounts,
     check_outcome,
+    delta,
     derive_last_seen,
     dumps,
     make_run_id,
@@ -46,7 +48,9 @@ PURGE_BATCH = 10_000
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # 2: nodes and edges are WITHOUT ROWID tables (one B-tree each, keyed by the primary
 # key, instead of a rowid B-tree plus a key index: half the pages to write).
-SCHEMA_VERSION = "2"
+# 3: each row keeps the digest of what was last written (common.digest), so a write
+# stages and merges only what changed.
+SCHEMA_VERSION = "3"
 
 
 def _nodes_table(name: str) -> str:
@@ -60,7 +64,8 @@ def _nodes_table(name: str) -> str:
   present INTEGER NOT NULL,
   first_run INTEGER,
   last_run INTEGER,
-  stale_run INTEGER
+  stale_run INTEGER,
+  digest INTEGER
 ) WITHOUT ROWID;"""
 
 
@@ -78,6 +83,7 @@ def _edges_table(name: str) -> str:
   first_run INTEGER,
   last_run INTEGER,
   stale_run INTEGER,
+  digest INTEGER,
   PRIMARY KEY (source, key, target)
 ) WITHOUT ROWID;"""
 
@@ -158,10 +164,10 @@ _CHANGE_TRIGGERS = (
 class _Table:
     """The statements a graph write runs on one of the two item tables."""
 
+    name: str
+    key: str
     upsert: str
     mark: str
-    present_per_scope: str
-    staged_per_scope: str
     log_stale: str
     set_stale: str
 
@@ -169,36 +175,33 @@ class _Table:
 def _table(name: str, kind: str, key: tuple[str, ...], columns: str, log: str) -> _Table:
     stage = f"stage_{name}.{name}"
     keys = ", ".join(key)
-    joined = " AND ".join(f"s.{column} = t.{column}" for column in key)
-    in_complete = "IN (SELECT scope FROM temp.stage_scopes)"
+    # Gone: present, in a scope read completely, not written this run, and its digest
+    # matched by no current item (or unknown: written before digests were kept).
     gone = (
-        f"t.present = 1 AND t.scope IN (SELECT scope FROM temp.lost_scopes) AND t.last_run < :run "
-        f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {joined})"
+        "t.present = 1 AND t.last_run < :run AND t.scope IN (SELECT scope FROM temp.stage_scopes) "
+        f"AND (t.digest IS NULL OR t.digest IN (SELECT digest FROM temp.leftover_{name}))"
     )
     prior = (
         "(SELECT p.{column} FROM temp.prior_reads p WHERE p.scope = t.scope AND p.seq > t.last_run)"
     )
     return _Table(
+        name=name,
+        key=keys,
         upsert=(
-            f"INSERT INTO main.{name} ({columns}, first_seen, last_seen, present, first_run, "
-            f"last_run, stale_run) SELECT {columns}, :seen, :seen, 1, :run, :run, NULL "
-            f"FROM {stage} WHERE true ORDER BY {keys} "
+            f"INSERT INTO main.{name} ({columns}, digest, first_seen, last_seen, present, "
+            f"first_run, last_run, stale_run) SELECT {columns}, digest, :seen, :seen, 1, :run, "
+            f":run, NULL FROM {stage} WHERE true ORDER BY {keys} "
             f"ON CONFLICT ({keys}) DO UPDATE SET {kind} = excluded.{kind}, "
-            "props = excluded.props, scope = excluded.scope, last_seen = excluded.last_seen, "
-            "present = 1, last_run = excluded.last_run, stale_run = NULL "
-            f"WHERE {name}.present = 0 OR {name}.{kind} IS NOT excluded.{kind} "
-            f"OR {name}.props IS NOT excluded.props OR {name}.scope IS NOT excluded.scope"
+            "props = excluded.props, scope = excluded.scope, digest = excluded.digest, "
+            "last_seen = excluded.last_seen, present = 1, last_run = excluded.last_run, "
+            f"stale_run = NULL WHERE {name}.present = 0 OR {name}.{kind} IS NOT excluded.{kind} "
+            f"OR {name}.props IS NOT excluded.props OR {name}.scope IS NOT excluded.scope "
+            f"OR {name}.digest IS NOT excluded.digest"
         ),
         mark=(
-            f"UPDATE main.{name} AS t SET last_seen = :seen, last_run = :run FROM {stage} AS s "
-            f"WHERE {joined} AND t.last_run < :run "
-            f"AND (s.scope IS NULL OR s.scope NOT {in_complete})"
+            f"UPDATE main.{name} SET last_seen = :seen, last_run = :run "
+            f"WHERE ({keys}) IN (SELECT {keys} FROM temp.marks_{name}) AND last_run < :run"
         ),
-        present_per_scope=(
-            f"SELECT scope, count(*) FROM main.{name} WHERE present = 1 AND scope {in_complete} "
-            "GROUP BY scope"
-        ),
-        staged_per_scope=f"SELECT scope, count(*) FROM {stage} WHERE scope {in_complete} GROUP BY scope",
         log_stale=(
             f"INSERT INTO changes (run, {'node' if name == 'nodes' else keys}, before) "
             f"SELECT :run, {', '.join(f't.{c}' for c in key)}, {log} FROM main.{name} AS t "
@@ -230,8 +233,10 @@ def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[
     """A temporary table ``name`` holding just ``rows``."""
     db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} {columns}")
     db.execute(f"DELETE FROM temp.{name}")
-    marks = ", ".join("?" * (columns.count(",") + 1))
-    db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+    listed = list(rows)
+    if listed:
+        marks = ", ".join("?" * len(listed[0]))
+        db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", listed)
 
 
 _RUN_COLUMNS = (
@@ -293,7 +298,7 @@ class SqliteStore:
         version = self._meta("schema") or SCHEMA_VERSION
         if version == SCHEMA_VERSION:
             return
-        if version != "1":
+        if version not in ("1", "2"):
             raise StoreError(
                 f"the SQLite store {self.path} has schema version {version}, newer than this "
                 f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
@@ -303,12 +308,15 @@ class SqliteStore:
                 ("nodes", _nodes_table, _NODE_COLUMNS),
                 ("edges", _edges_table, _EDGE_COLUMNS),
             ):
-                self._db.execute(ddl(f"{table}_v2"))
+                if version == "2":  # rows without a digest are written once more
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN digest INTEGER")
+                    continue
+                self._db.execute(ddl(f"{table}_v3"))
                 self._db.execute(
-                    f"INSERT INTO {table}_v2 ({columns}) SELECT {columns} FROM {table}"
+                    f"INSERT INTO {table}_v3 ({columns}) SELECT {columns} FROM {table}"
                 )
                 self._db.execute(f"DROP TABLE {table}")
-                self._db.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+                self._db.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     # --- lock ------------------------------------------------------------------------
@@ -404,14 +412,22 @@ class SqliteStore:
         self, run_id: str, graph: nx.MultiDiGraph, complete_scopes: set[str], seen_at: str
     ) -> None:
         db = self._db
+        scopes = sorted({scope.lower() for scope in complete_scopes})
         try:
-            with Staged(graph, self.path.parent) as (nodes, edges):
+            # The digests of the present rows (the state lock keeps other writers out
+            # until the merge): only new, changed and gone items are staged and merged.
+            stored = [
+                {row[0] for row in db.execute(f"SELECT digest FROM {table} WHERE present = 1")}
+                for table in ("nodes", "edges")
+            ]
+            change = delta(graph, stored[0], stored[1], frozenset(scopes))
+            with Staged(change, self.path.parent) as (nodes, edges):
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))
                 try:
                     db.execute("ATTACH DATABASE ? AS stage_edges", (str(edges),))
                     try:
-                        self._merge(run_id, complete_scopes, seen_at)
+                        self._merge(run_id, change, scopes, seen_at)
                     finally:
                         db.execute("DETACH DATABASE stage_edges")
                 finally:
@@ -419,17 +435,13 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"writing the SQLite store {self.path} failed: {exc}") from exc
 
-    def _merge(self, run_id: str, complete_scopes: set[str], seen_at: str) -> None:
+    def _merge(self, run_id: str, change: Delta, scopes: list[str], seen_at: str) -> None:
         db = self._db
-        scopes = sorted({scope.lower() for scope in complete_scopes})
         counts = WriteCounts()
         with self._transaction():
             run = self._run_seq(run_id)
-            # Nothing stored yet (a first write): nothing can have gone stale either.
-            had_items = db.execute(
-                "SELECT EXISTS (SELECT 1 FROM nodes) OR EXISTS (SELECT 1 FROM edges)"
-            ).fetchone()[0]
-            prior = scope_reads(self._scope_runs()) if had_items else {}
+            gone_possible = bool(scopes and (change.node_leftover or change.edge_leftover))
+            prior = scope_reads(self._scope_runs()) if gone_possible else {}
             db.execute(
                 "UPDATE runs SET seen_at = ?, complete_scopes = ? WHERE seq = ?",
                 (seen_at, dumps(scopes), run),
@@ -438,18 +450,19 @@ class SqliteStore:
             params = {"run": run, "seen": seen_at}
             for trigger in _CHANGE_TRIGGERS:
                 db.execute(trigger)
-            for table in (_NODES, _EDGES):
-                # New, changed and present-again rows only (an unchanged row is not
-                # written): both read in key order (the scratch tables are keyed), so the
-                # store's primary-key B-trees grow at their end instead of splitting pages.
+            for table, marks in ((_NODES, change.node_marks), (_EDGES, change.edge_marks)):
+                # New, changed and present-again rows, read in key order (the scratch
+                # tables are keyed), so the store's primary-key B-trees grow at their end
+                # instead of splitting pages all over.
                 counts.written += db.execute(table.upsert, params).rowcount
                 # Seen again where the run did not read completely: only lastSeen moves
                 # (elsewhere a present row's lastSeen is derived from the run's scopes).
+                _fill(db, f"marks_{table.name}", f"({table.key}, PRIMARY KEY ({table.key}))", marks)
                 counts.marked += db.execute(table.mark, params).rowcount
             db.execute("DROP TRIGGER temp.log_node_change")
             db.execute("DROP TRIGGER temp.log_edge_change")
-            if had_items and scopes:
-                counts.stale = self._mark_stale(prior, params)
+            if gone_possible:
+                counts.stale = self._mark_stale(change, prior, params)
         self.last_write = counts
 
     def _scope_runs(self) -> list[tuple[int, str | None, list[str] | None]]:
@@ -461,26 +474,26 @@ class SqliteStore:
             )
         ]
 
-    def _mark_stale(self, prior: ScopeReads, params: dict[str, object]) -> int:
-        """Stale: not seen by this run, in a scope this run read completely.
-
-        A scope's present rows are those written or seen this run plus the gone ones,
-        so counting both per scope finds the few scopes that lost something; only
-        their rows are looked up in the scratch table."""
+    def _mark_stale(self, change: Delta, prior: ScopeReads, params: dict[str, object]) -> int:
+        """Stale: not seen by this run, in a scope this run read completely. Only rows
+        whose digest no current item matched can be (a scan, on nights that lost
+        something or skipped a scope)."""
         db = self._db
+        _fill(
+            db,
+            "prior_reads",
+            "(scope TEXT PRIMARY KEY, seq INTEGER, seen TEXT)",
+            ((scope, *read) for scope, read in prior.items()),
+        )
         stale = 0
-        for table in (_NODES, _EDGES):
-            stored = dict(db.execute(table.present_per_scope))
-            seen = dict(db.execute(table.staged_per_scope))
-            lost = [scope for scope, count in stored.items() if count > seen.get(scope, 0)]
-            if not lost:
+        for table, leftover in ((_NODES, change.node_leftover), (_EDGES, change.edge_leftover)):
+            if not leftover:
                 continue
-            _fill(db, "lost_scopes", "(scope TEXT PRIMARY KEY)", ((s,) for s in lost))
             _fill(
                 db,
-                "prior_reads",
-                "(scope TEXT PRIMARY KEY, seq INTEGER, seen TEXT)",
-                ((s, *prior[s]) for s in lost if s in prior),
+                f"leftover_{table.name}",
+                "(digest INTEGER PRIMARY KEY)",
+                ((item,) for item in leftover if item is not None),
             )
             db.execute(table.log_stale, params)
             stale += db.execute(table.set_stale, params).rowcount

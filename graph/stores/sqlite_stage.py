@@ -21,27 +21,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-import networkx as nx
-
-from graph.stores.common import edge_tuples, node_tuples
+from graph.stores.common import Delta
 
 SCRATCH_PREFIX = ".tenantmap-stage-"
 
 # Keyed like the store's tables: the merge reads them in key order, and the stale
 # check looks rows up by key.
-NODE_COLUMNS = "(id TEXT PRIMARY KEY, label TEXT, props TEXT, scope TEXT) WITHOUT ROWID"
+NODE_COLUMNS = (
+    "(id TEXT PRIMARY KEY, label TEXT, props TEXT, scope TEXT, digest INTEGER) WITHOUT ROWID"
+)
 EDGE_COLUMNS = (
-    "(source TEXT, key TEXT, target TEXT, type TEXT, props TEXT, scope TEXT, "
+    "(source TEXT, key TEXT, target TEXT, type TEXT, props TEXT, scope TEXT, digest INTEGER, "
     "PRIMARY KEY (source, key, target)) WITHOUT ROWID"
 )
 
 
 class Staged:
-    """``with Staged(graph, folder) as (nodes, edges):`` the two scratch files, complete;
-    both are removed on exit."""
+    """``with Staged(delta, folder) as (nodes, edges):`` the two scratch files holding
+    the delta's rows, complete; both are removed on exit."""
 
-    def __init__(self, graph: nx.MultiDiGraph, directory: Path) -> None:
-        self.graph = graph
+    def __init__(self, delta: Delta, directory: Path) -> None:
+        self.delta = delta
         self.directory = directory
         self._scratch: Path | None = None
 
@@ -51,9 +51,9 @@ class Staged:
             tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self.directory)
         )
         nodes, edges = self._scratch / "nodes.db", self._scratch / "edges.db"
-        write_scratch(nodes, "nodes", NODE_COLUMNS, sorted(node_tuples(self.graph)))
-        # (source, key, target) is unique: whole-tuple order is key order.
-        write_scratch(edges, "edges", EDGE_COLUMNS, sorted(edge_tuples(self.graph)))
+        # Keys are unique: whole-tuple order is key order.
+        write_scratch(nodes, "nodes", NODE_COLUMNS, sorted(self.delta.nodes))
+        write_scratch(edges, "edges", EDGE_COLUMNS, sorted(self.delta.edges))
         return nodes, edges
 
     def __exit__(

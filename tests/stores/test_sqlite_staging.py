@@ -8,12 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from graph.stores.common import Delta, delta
 from graph.stores.sqlite_stage import SCRATCH_PREFIX, Staged
 from tests.stores.estate import small_estate
 
 
+def first_write() -> Delta:
+    """Every item of the small estate, as a write into an empty store stages them."""
+    return delta(small_estate(), set(), set(), frozenset())
+
+
 def test_scratch_folders_are_removed_after_the_write(tmp_path: Path) -> None:
-    with Staged(small_estate(), tmp_path) as (nodes, edges):
+    with Staged(first_write(), tmp_path) as (nodes, edges):
         assert nodes.exists() and edges.exists()
     assert not list(tmp_path.glob(f"{SCRATCH_PREFIX}*"))
 
@@ -26,7 +32,7 @@ def test_scratch_folders_of_dead_writers_are_swept_and_live_ones_kept(tmp_path: 
     for folder in (abandoned, in_use):
         folder.mkdir()
         (folder / "edges.db").write_text("x")
-    with Staged(small_estate(), tmp_path):
+    with Staged(first_write(), tmp_path):
         pass
     assert not abandoned.exists()
     assert in_use.exists()

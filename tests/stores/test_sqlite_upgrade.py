@@ -11,7 +11,7 @@ import pytest
 from graph.stores import StoreError, open_store
 from graph.stores.sqlite import SqliteStore
 from tests.stores.estate import small_estate
-from tests.stores.test_store_behaviour import NIGHT1, NIGHT2, as_written, record_run
+from tests.stores.test_store_behaviour import NIGHT1, NIGHT2, NIGHT3, as_written, record_run
 
 # The nodes and edges tables of schema version 1 (tenantmap 0.1): rowid tables.
 V1_TABLES = """
@@ -40,7 +40,8 @@ def as_version_1(path: Path) -> None:
         db.execute("DROP TABLE meta")
         db.executescript(V1_TABLES)
         for table in ("nodes", "edges"):
-            db.execute(f"INSERT INTO {table} SELECT * FROM old_{table}")
+            columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+            db.execute(f"INSERT INTO {table} SELECT {columns} FROM old_{table}")
             db.execute(f"DROP TABLE old_{table}")
     db.close()
 
@@ -87,3 +88,33 @@ def test_a_store_from_a_newer_tenantmap_is_refused_with_the_version_named(
     db.close()
     with pytest.raises(StoreError, match="schema version 9, newer than this tenantmap"):
         SqliteStore(path, state_dir=tmp_state)
+
+
+def test_a_version_2_store_gains_digests_and_writes_each_item_once_without_logging_a_change(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    path = tmp_path / "tenantmap.db"
+    graph = small_estate()
+    store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    record_run(store, graph, NIGHT1)
+    store.close()
+    db = sqlite3.connect(path)
+    with db:  # the version 2 layout: no digest column
+        for table in ("nodes", "edges"):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN digest")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    db.close()
+
+    store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    try:
+        record_run(store, graph, NIGHT2)
+        assert store.last_write.written == graph.number_of_nodes() + graph.number_of_edges()
+        record_run(store, graph, NIGHT3)
+        assert (store.last_write.written, store.last_write.stale) == (0, 0)
+    finally:
+        store.close()
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("SELECT count(*) FROM changes").fetchone()[0] == 0
+    finally:
+        db.close()
