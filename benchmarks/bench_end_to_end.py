@@ -7,8 +7,9 @@ RSS per phase (prints a table).
 Per size, a synthetic estate (discovery.estates.synthetic, one subscription per
 100 resources, one NIC with a public IP per 20) and an inventory declaring two of
 every three subscriptions are generated (not timed). Then, in a child process of
-its own, the real command runs --nights times against one SQLite store: the first
-night writes an empty store, later nights rewrite the same estate. Each phase is
+its own per night (as a nightly job runs), the real command runs --nights times
+against one SQLite store: the first night writes an empty store, later nights
+rewrite the same estate. Each phase is
 timed by wrapping the function the pipeline calls (snapshot load, graph build,
 analysis, reports, store write, finish, purge); "other" is the rest of the
 command. Peak RSS per phase is the process's high-water mark during that phase
@@ -82,8 +83,8 @@ class Phases:
         return timed
 
 
-def child(estate: Path, inventory: Path, state: Path, nights: int) -> list[list[dict[str, Any]]]:
-    """Run the command ``nights`` times in this process, phases wrapped."""
+def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[str, Any]]:
+    """Run the command once in this process, its phases wrapped."""
     import graph.analysis
     import graph.build
     import reports
@@ -102,37 +103,33 @@ def child(estate: Path, inventory: Path, state: Path, nights: int) -> list[list[
         (SqliteStore, "purge", "purge"),
     ):
         setattr(module, name, phases.wrap(phase, getattr(module, name)))
-    results = []
-    for night in NIGHTS[:nights]:
-        phases.rows = []
-        _reset_high_water()
-        wall, cpu = time.perf_counter(), time.process_time()
-        try:  # the command ends with sys.exit(its exit code)
-            main.main(
-                ["analyse", "--snapshot", str(estate), "--inventory", str(inventory), "--record",
-                 "--state-dir", str(state), "--out", str(state / f"out-{night}"), "--now", night,
-                 "--quiet", "--debug"],
-                standalone_mode=False,
-            )  # fmt: skip
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code
-        if code not in (0, 1):
-            raise SystemExit(f"tenantmap analyse exited {code}")
-        total = {
-            "phase": "night",
-            "wall": time.perf_counter() - wall,
-            "cpu": time.process_time() - cpu,
-            "rss": max([_high_water_mib(), *(row["rss"] for row in phases.rows)]),
-        }
-        other = {
-            "phase": "other",
-            "wall": total["wall"] - sum(row["wall"] for row in phases.rows),
-            "cpu": total["cpu"] - sum(row["cpu"] for row in phases.rows),
-            "rss": None,
-        }
-        results.append([*phases.rows, other, total])
-    return results
+    _reset_high_water()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:  # the command ends with sys.exit(its exit code)
+        main.main(
+            ["analyse", "--snapshot", str(estate), "--inventory", str(inventory), "--record",
+             "--state-dir", str(state), "--out", str(state / f"out-{night}"), "--now", night,
+             "--quiet", "--debug"],
+            standalone_mode=False,
+        )  # fmt: skip
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    if code not in (0, 1):
+        raise SystemExit(f"tenantmap analyse exited {code}")
+    total = {
+        "phase": "night",
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "rss": max([_high_water_mib(), *(row["rss"] for row in phases.rows)]),
+    }
+    other = {
+        "phase": "other",
+        "wall": total["wall"] - sum(row["wall"] for row in phases.rows),
+        "cpu": total["cpu"] - sum(row["cpu"] for row in phases.rows),
+        "rss": None,
+    }
+    return [*phases.rows, other, total]
 
 
 def prepare(size: int, folder: Path) -> tuple[Path, Path]:
@@ -160,10 +157,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--nights", type=int, default=2, choices=range(1, len(NIGHTS) + 1))
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the estates in this folder")
-    parser.add_argument("--child", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(*args.child, args.nights)))
+        estate, inventory, state, night = args.child
+        print(json.dumps(child(Path(estate), Path(inventory), Path(state), night)))
         return 0
 
     tables = []
@@ -174,13 +172,16 @@ def main() -> int:
             estate, inventory = prepare(size, folder)
             state = Path(tmp) / f"state-{size}"
             state.mkdir()
-            command = [sys.executable, __file__, "--child", str(estate), str(inventory),
-                       str(state), "--nights", str(args.nights)]  # fmt: skip
-            output = subprocess.run(command, capture_output=True, text=True, check=False)
-            if output.returncode != 0:
-                print(output.stderr[-3000:], file=sys.stderr)
-                return 1
-            tables.append((size, json.loads(output.stdout.strip().splitlines()[-1])))
+            nights = []
+            for night in NIGHTS[: args.nights]:
+                command = [sys.executable, __file__, "--child", str(estate), str(inventory),
+                           str(state), night]  # fmt: skip
+                output = subprocess.run(command, capture_output=True, text=True, check=False)
+                if output.returncode != 0:
+                    print(output.stderr[-3000:], file=sys.stderr)
+                    return 1
+                nights.append(json.loads(output.stdout.strip().splitlines()[-1]))
+            tables.append((size, nights))
     load = os.getloadavg()
     print(f"tenantmap analyse --record, SQLite store (load average {load[0]:.1f} at the end)")
     header = f"{'resources':>10} {'night':<6} {'phase':<14} {'wall s':>8} {'cpu s':>8} {'peak RSS MiB':>13}"
