@@ -1,9 +1,12 @@
 """The embedded store: one SQLite file (stdlib sqlite3, WAL).
 
-A run's graph is written in one transaction: rows are staged in temporary
-tables with ``executemany``, then merged with set-based statements (change log,
-upsert, stale marking). A crash part way rolls the whole write back, so the
-previous state stays readable.
+A run's graph is written in one transaction. Each row keeps the digest of what
+was last written (common.digest): the write reads the present rows' digests, and
+only the new and changed items are encoded and staged in scratch files
+(sqlite_stage), then merged with set-based statements (change log, upsert, marks
+for items seen where the run did not read completely, stale marking of rows
+whose digest no current item matched). A crash part way rolls the whole write
+back, so the previous state stays readable.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
-"""Staging a graph for the SQLite store: its nodes and edges encoded, sorted and
-written to two scratch SQLite files that the store's transaction merges from
-(``ATTACH``).
+"""Staging a write for the SQLite store: the rows of its new and changed nodes and
+edges (common.Delta), sorted and written to two scratch SQLite files that the
+store's transaction merges from (``ATTACH``).
 
 Rows go in sorted by the store's primary keys, into tables keyed like the store's,
 so the merge reads them in key order and appends to the primary-key B-trees
-instead of sorting first or splitting pages all over, and the stale check looks
-rows up by key. (Upserting the sorted rows straight into the store with
+instead of sorting first or splitting pages all over. (Upserting the sorted rows straight into the store with
 ``executemany`` was measured 3x slower than writing the scratch file and merging
 it in one statement. Staging the edges in a forked child beside the nodes saved
 nothing reliable on a shared 2-core machine and was removed: docs/spec/CHANGES.md.)
@@ -25,8 +24,7 @@ from graph.stores.common import Delta
 
 SCRATCH_PREFIX = ".tenantmap-stage-"
 
-# Keyed like the store's tables: the merge reads them in key order, and the stale
-# check looks rows up by key.
+# Keyed like the store's tables: the merge reads them in key order.
 NODE_COLUMNS = (
     "(id TEXT PRIMARY KEY, label TEXT, props TEXT, scope TEXT, digest INTEGER) WITHOUT ROWID"
 )
