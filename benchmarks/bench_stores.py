@@ -122,10 +122,14 @@ def warm_up(url: str) -> None:
     """Write and delete a small graph first: a server that has run for a while has
     compiled its hot paths, a fresh JVM compiles them during the first large write
     (on 2 cores that doubled its server CPU time)."""
+    import neo4j
+
     from graph.stores import open_store
-    from tests.neo4j_server import clear_database, environment_auth
+    from tests.neo4j_server import environment_auth
 
     graph = synthetic_graph(25_000, 25_000)
+    with neo4j.GraphDatabase.driver(url, auth=environment_auth()) as driver:
+        clear(driver)  # what an earlier child left, runs included
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(url, state_dir=Path(tmp))
         for night in ("2026-10-01T02:00:00Z", "2026-10-02T02:00:00Z"):
@@ -133,7 +137,8 @@ def warm_up(url: str) -> None:
             store.write_graph(run_id, graph, complete_scopes=set(), seen_at=night)
         store.read_graph()
         store.close()
-    clear_database(url, environment_auth())
+    with neo4j.GraphDatabase.driver(url, auth=environment_auth()) as driver:
+        clear(driver)
 
 
 def child(
