@@ -416,50 +416,58 @@ NodeTuple = tuple[str, str, str, str | None, int]  # id, label, props JSON, scop
 EdgeTuple = tuple[str, str, str, str, str, str | None, int]  # source, key, target, type, ...
 
 
-@dataclass
 class Delta:
     """What a write must send, given the digests of the stored present items (SQLite):
     the rows of new and changed items, the keys of unchanged items to mark seen (in
     scopes not read completely), and the stored digests no current item matched
-    (changed or gone)."""
+    (changed or gone: the sets passed in are used up, what is left is the leftover).
 
-    nodes: list[NodeTuple] = field(default_factory=list)
-    edges: list[EdgeTuple] = field(default_factory=list)
-    node_marks: list[tuple[str]] = field(default_factory=list)
-    edge_marks: list[tuple[str, str, str]] = field(default_factory=list)
-    node_leftover: set[int | None] = field(default_factory=set)
-    edge_leftover: set[int | None] = field(default_factory=set)
+    Rows are made on demand, nodes and edges apart, so a large write never holds
+    both; the marks and leftovers are complete once both have been made."""
 
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        stored_nodes: set[int | None],
+        stored_edges: set[int | None],
+        complete: frozenset[str],
+    ) -> None:
+        self.graph = graph
+        self.complete = complete
+        self.node_marks: list[tuple[str]] = []
+        self.edge_marks: list[tuple[str, str, str]] = []
+        self.node_leftover = stored_nodes
+        self.edge_leftover = stored_edges
 
-def delta(
-    graph: nx.MultiDiGraph,
-    stored_nodes: set[int | None],
-    stored_edges: set[int | None],
-    complete: frozenset[str],
-) -> Delta:
-    """Compare the graph with the stored digests (both sets are used up: what is
-    left in them is the leftover). Only the rows that must be written are encoded."""
-    out = Delta(node_leftover=stored_nodes, edge_leftover=stored_edges)
-    resource, dumps_ = Label.RESOURCE.value, _dumps
-    for ident, scope, item_digest, attrs in node_digests(graph):
-        if item_digest in stored_nodes:
-            stored_nodes.discard(item_digest)
-            if scope not in complete:
-                out.node_marks.append((ident,))
-            continue
-        props = dumps_(encode_props(attrs, NODE_RESERVED))
-        label = str(attrs.get(PROP_LABEL) or resource)
-        out.nodes.append((ident, label, props, scope, item_digest))
-    for source, key, target, scope, item_digest, attrs in edge_digests(graph):
-        if item_digest in stored_edges:
-            stored_edges.discard(item_digest)
-            if scope not in complete:
-                out.edge_marks.append((source, key, target))
-            continue
-        edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
-        props = dumps_(encode_props(attrs, EDGE_RESERVED))
-        out.edges.append((source, key, target, edge_type, props, scope, item_digest))
-    return out
+    def node_rows(self) -> list[NodeTuple]:
+        """The new and changed nodes (only these are encoded)."""
+        rows: list[NodeTuple] = []
+        stored, complete = self.node_leftover, self.complete
+        resource, dumps_ = Label.RESOURCE.value, _dumps
+        for ident, scope, item_digest, attrs in node_digests(self.graph):
+            if item_digest in stored:
+                stored.discard(item_digest)
+                if scope not in complete:
+                    self.node_marks.append((ident,))
+                continue
+            props = dumps_(encode_props(attrs, NODE_RESERVED))
+            rows.append((ident, str(attrs.get(PROP_LABEL) or resource), props, scope, item_digest))
+        return rows
+
+    def edge_rows(self) -> list[EdgeTuple]:
+        """The new and changed edges (only these are encoded)."""
+        rows: list[EdgeTuple] = []
+        stored, complete, dumps_ = self.edge_leftover, self.complete, _dumps
+        for source, key, target, scope, item_digest, attrs in edge_digests(self.graph):
+            if item_digest in stored:
+                stored.discard(item_digest)
+                if scope not in complete:
+                    self.edge_marks.append((source, key, target))
+                continue
+            edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
+            props = dumps_(encode_props(attrs, EDGE_RESERVED))
+            rows.append((source, key, target, edge_type, props, scope, item_digest))
+        return rows
 
 
 def check_identifier(name: str, what: str) -> str:

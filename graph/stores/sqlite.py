@@ -35,7 +35,6 @@ from graph.stores.common import (
     StoreError,
     WriteCounts,
     check_outcome,
-    delta,
     derive_last_seen,
     dumps,
     make_run_id,
@@ -423,7 +422,7 @@ class SqliteStore:
                 {row[0] for row in db.execute(f"SELECT digest FROM {table} WHERE present = 1")}
                 for table in ("nodes", "edges")
             ]
-            change = delta(graph, stored[0], stored[1], frozenset(scopes))
+            change = Delta(graph, stored[0], stored[1], frozenset(scopes))
             with Staged(change, self.path.parent) as (nodes, edges):
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))

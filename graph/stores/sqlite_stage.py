@@ -49,9 +49,15 @@ class Staged:
             tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self.directory)
         )
         nodes, edges = self._scratch / "nodes.db", self._scratch / "edges.db"
-        # Keys are unique: whole-tuple order is key order.
-        write_scratch(nodes, "nodes", NODE_COLUMNS, sorted(self.delta.nodes))
-        write_scratch(edges, "edges", EDGE_COLUMNS, sorted(self.delta.edges))
+        # One kind at a time, each list freed before the next is made. Keys are
+        # unique: whole-tuple order is key order.
+        node_rows = self.delta.node_rows()
+        node_rows.sort()
+        write_scratch(nodes, "nodes", NODE_COLUMNS, node_rows)
+        del node_rows
+        edge_rows = self.delta.edge_rows()
+        edge_rows.sort()
+        write_scratch(edges, "edges", EDGE_COLUMNS, edge_rows)
         return nodes, edges
 
     def __exit__(

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph.stores.common import Delta, delta
+from graph.stores.common import Delta
 from graph.stores.sqlite_stage import SCRATCH_PREFIX, Staged
 from tests.stores.estate import small_estate
 
 
 def first_write() -> Delta:
     """Every item of the small estate, as a write into an empty store stages them."""
-    return delta(small_estate(), set(), set(), frozenset())
+    return Delta(small_estate(), set(), set(), frozenset())
 
 
 def test_scratch_folders_are_removed_after_the_write(tmp_path: Path) -> None:
