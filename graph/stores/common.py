@@ -22,13 +22,13 @@ present" mark instead: only ``lastSeen`` and the run move.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b as _blake2b
 from typing import Any, Literal, Protocol, TypeVar
 
 import networkx as nx
@@ -269,14 +269,13 @@ def digest(identity: str, scope: str | None, attrs: Mapping[str, object]) -> int
     give equal digests. Taken over the graph's attributes as they are (one orjson
     call), not over the encoded properties the store writes, which cost several
     times more to make; the stores' own fields are left out."""
-    if not STORE_FIELDS.isdisjoint(attrs):
+    if PROP_FIRST_SEEN in attrs or PROP_LAST_SEEN in attrs or PROP_PRESENT in attrs:
         attrs = {name: value for name, value in attrs.items() if name not in STORE_FIELDS}
     try:
-        body = orjson.dumps(attrs, option=_ORJSON_OPTIONS)
+        body = orjson.dumps((identity, scope, attrs), option=_ORJSON_OPTIONS)
     except TypeError:  # sets, integers beyond 64 bits: their canonical encoded form
-        body = _dumps(encode_props(attrs, frozenset())).encode()
-    text = b"%s\0%s\0%s" % (identity.encode(), (scope or "").encode(), body)
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
+        body = _dumps((identity, scope, encode_props(attrs, frozenset()))).encode()
+    return int.from_bytes(_blake2b(body, digest_size=8).digest(), "big", signed=True)
 
 
 def edge_identity(source: str, key: str, target: str) -> str:
