@@ -353,9 +353,10 @@ def main() -> int:
         if server is not None:
             server.stop()
             shutil.rmtree(server.home, ignore_errors=True)
-    print_stores(results, args.cold)
-    if comparison is not None:
+    if results:
+        print_stores(results, args.cold)
         print()
+    if comparison is not None:
         print_comparison(comparison)
     return 0
 
