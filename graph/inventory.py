@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from graph.governance_decl import GovernanceDecl
 from reports.safe_text import first_unsafe
 
 FINDING_KINDS: tuple[str, ...] = (
@@ -40,6 +41,8 @@ FINDING_KINDS: tuple[str, ...] = (
     "expired-approval",
     "missing-declared",
     "coverage-gap",
+    "governance-gap",
+    "tenant-control-gap",
 )
 
 Relationship = Literal["home", "subsidiary", "partner", "service-provider"]
@@ -315,6 +318,7 @@ class _InventoryModel(_Model):
     sites: list[SiteDecl] = []
     approved_exposures: list[ApprovalDecl] = []
     accepted: list[AcceptedDecl] = []
+    governance: GovernanceDecl | None = None
 
 
 # ---------------------------------------------------------------- the typed inventory
@@ -362,6 +366,7 @@ class Inventory:
     sites: tuple[SiteDecl, ...]
     approvals: tuple[ApprovalDecl, ...]
     accepted: tuple[AcceptedDecl, ...]
+    governance: GovernanceDecl | None = None
     _tenants: dict[str, TenantDecl] = field(default_factory=dict, repr=False)
     _subscriptions: dict[str, SubscriptionDecl] = field(default_factory=dict, repr=False)
     _circuits: dict[str, CircuitDecl] = field(default_factory=dict, repr=False)
@@ -382,6 +387,7 @@ class Inventory:
             sites=tuple(model.sites),
             approvals=tuple(model.approved_exposures),
             accepted=tuple(model.accepted),
+            governance=model.governance,
             _tenants={t.id: t for t in model.tenants},
             _subscriptions={s.id: s for s in model.subscriptions},
             _circuits={c.id.lower(): c for c in model.expressroute_circuits},

@@ -601,6 +601,10 @@ def inventory_check(**kw: Any) -> int:
     inv = load_inventory_or_fail(Path(kw["file"]))
     if not kw.get("quiet"):
         click.echo(f"{kw['file']}: valid (sha256 {inv.sha256[:12]})")
+        if inv.governance is not None:
+            click.echo("governance baseline:")
+            for line in inv.governance.summary():
+                click.echo(f"  {line}")
     for index, sub in inv.without_environment():
         named = f" ({sub.name})" if sub.name else ""
         click.echo(
