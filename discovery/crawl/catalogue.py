@@ -104,6 +104,19 @@ CHILD_COLLECTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Governance (docs/spec/governance.md): what is read and the api-versions the SDKs call.
+POLICY_ASSIGNMENTS = "Microsoft.Authorization/policyAssignments"
+ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
+PRICINGS = "Microsoft.Security/pricings"
+SECURITY_CONTACTS = "Microsoft.Security/securityContacts"
+TENANT_SUBSCRIPTION_POLICY = "Microsoft.Subscription/policies"
+MANAGEMENT_GROUP_SETTINGS = "Microsoft.Management/managementGroups/settings"
+POLICY_API = "2026-06-01"
+AUTHORIZATION_API = "2022-04-01"
+PRICINGS_API = "2024-01-01"
+SECURITY_CONTACTS_API = "2023-12-01-preview"
+SUBSCRIPTION_POLICY_API = "2021-10-01"
+
 CANONICAL_TYPES: dict[str, str] = {
     t.lower(): t
     for t in (
@@ -111,6 +124,12 @@ CANONICAL_TYPES: dict[str, str] = {
         NETWORK_MANAGER_CONNECTIONS,
         REGISTRATION_DEFINITIONS,
         REGISTRATION_ASSIGNMENTS,
+        POLICY_ASSIGNMENTS,
+        ROLE_ASSIGNMENTS,
+        PRICINGS,
+        SECURITY_CONTACTS,
+        TENANT_SUBSCRIPTION_POLICY,
+        MANAGEMENT_GROUP_SETTINGS,
     )
 }
 PAAS_TYPES = frozenset(lt.lower for lt in LISTED_TYPES if lt.paas)

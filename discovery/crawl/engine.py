@@ -26,15 +26,20 @@ from azure.core.exceptions import (
 from azure.core.pipeline.transport import AioHttpTransport
 from azure.core.rest import HttpRequest
 from azure.identity import CredentialUnavailableError
+from azure.mgmt.authorization.v2022_04_01.aio import AuthorizationManagementClient
 from azure.mgmt.compute.aio import ComputeManagementClient
 from azure.mgmt.managedservices.aio import ManagedServicesClient
 from azure.mgmt.managementgroups.aio import ManagementGroupsMgmtClient
 from azure.mgmt.network.aio import NetworkManagementClient
+from azure.mgmt.resource.policy.aio import PolicyClient
 from azure.mgmt.resource.resources.aio import ResourceManagementClient
 from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
 from azure.mgmt.resourcegraph.aio import ResourceGraphClient
+from azure.mgmt.security.v2024_01_01.aio import SecurityCenter
+from azure.mgmt.subscription.aio import SubscriptionClient as SubscriptionPolicyClient
 
 from discovery.crawl import catalogue as cat
+from discovery.crawl import governance
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.foreign import ForeignResolver
 from discovery.crawl.links import linked_subscriptions, may_link
@@ -158,6 +163,11 @@ class TenantClients:
         self.compute = ComputeManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
         self.resources = ResourceManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
         self.managed_services = ManagedServicesClient(cred, **kwargs())
+        # governance reads (discovery/crawl/governance.py)
+        self.policy = PolicyClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
+        self.authorization = AuthorizationManagementClient(cred, _UNUSED_SUBSCRIPTION, **kwargs())
+        self.security = SecurityCenter(cred, **kwargs())
+        self.subscription_policy = SubscriptionPolicyClient(cred, **kwargs())
 
     def for_type(self, type_name: str) -> Any:
         return self.compute if type_name.lower().startswith("microsoft.compute/") else self.network
@@ -171,6 +181,10 @@ class TenantClients:
             self.compute,
             self.resources,
             self.managed_services,
+            self.policy,
+            self.authorization,
+            self.security,
+            self.subscription_policy,
         ):
             await client.close()
 
@@ -348,6 +362,8 @@ class _Crawl:
             by_tenant.setdefault(tenant_id, []).append(subscription_id)
         try:
             async with asyncio.TaskGroup() as group:
+                for tenant_id in self.home_tenants:
+                    group.create_task(governance.tenant_reads(self, self.clients(tenant_id)))
                 for tenant_id, subscription_ids in by_tenant.items():
                     clients = self.clients(tenant_id)
                     if self.source == "resource-graph":
@@ -517,7 +533,14 @@ class _Crawl:
             subscription_ids[i : i + cat.RG_MAX_SUBSCRIPTIONS]
             for i in range(0, len(subscription_ids), cat.RG_MAX_SUBSCRIPTIONS)
         ]
-        await asyncio.gather(*(self.graph_batch(clients, batch) for batch in batches))
+        owned = [s for s in subscription_ids if self.owner(s) == clients.tenant_id]
+        await asyncio.gather(
+            *(self.graph_batch(clients, batch) for batch in batches),
+            governance.graph_tenant(self, clients, owned),
+        )
+
+    def owner(self, subscription_id: str) -> str:
+        return str(self.chosen[subscription_id][0].get("tenantId", "")).lower()
 
     async def graph_batch(self, clients: TenantClients, batch: list[str]) -> None:
         readable: set[str] = set()
@@ -614,9 +637,13 @@ class _Crawl:
         lighthouse: Awaitable[None] | None = None,
     ) -> None:
         """Lighthouse registrations and child collections, then the subscription is done."""
+        # Resource Graph mode reads the governance lists per tenant, except for a
+        # subscription another tenant owns: its tenant's root group does not cover it.
+        lists = self.source == "arm" or self.owner(subscription_id) != clients.tenant_id
         await asyncio.gather(
             lighthouse or self.lighthouse(clients, subscription_id),
             *(self.children(clients, subscription_id, parent) for parent in parents),
+            governance.subscription_reads(self, clients, subscription_id, lists=lists),
         )
         self.done(subscription_id)
 

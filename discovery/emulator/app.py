@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 import orjson
 from aiohttp import web
 
+from discovery.emulator import governance
 from discovery.emulator import resource_graph as rg
 from discovery.emulator.errors import EstateError
 from discovery.emulator.estate import MG_PREFIX, UNPAGED_COLLECTIONS, Estate, Record
@@ -422,6 +423,12 @@ class Emulator:
             and (len(segments) == 3 or (len(segments) == 5 and segments[2] == "resourcegroups"))
         ):
             return self._generic_list(request, lower, query)
+        if governance.at_scope(query, segments):
+            return self._page(
+                request, query, lower, governance.inherited(estate, self.groups, lower)
+            )
+        if lower == governance.TENANT_POLICY_PATH:
+            return governance.tenant_policy(estate, tenant)
         listed = estate.collections.get(lower)
         if listed is not None:
             if segments[-1] in UNPAGED_COLLECTIONS:
@@ -582,8 +589,11 @@ class Emulator:
         if result_format not in ("objectArray", "table"):
             return bad("'resultFormat' must be 'objectArray' or 'table'.")
         groups = request.get("managementGroups")
+        group_scopes: tuple[str, ...] = ()
         if subs is None and isinstance(groups, list) and groups:
             candidates = self.groups.subscriptions_under(groups, tenant)
+            if query.table in rg.GOVERNANCE:
+                group_scopes = self.groups.groups_under(groups, tenant)
         elif subs is None:
             candidates = [r.key.split("/")[2] for r in self.visible(tenant)]
         else:
@@ -597,11 +607,11 @@ class Emulator:
             p + "/" for p, _ in self.deny if p.startswith("/subscriptions/") and p.count("/") > 2
         )
         scope = hashlib.sha256(
-            orjson.dumps([query.table, sorted(query.types or ["*"]), readable])
+            orjson.dumps([query.table, sorted(query.types or ["*"]), readable, group_scopes])
         ).hexdigest()
         cached = self._graph_cache.get(scope)
         if cached is None:
-            records = rg.select(self.estate, query, readable, hidden)
+            records = rg.select(self.estate, query, readable, hidden, group_scopes)
             self._graph_cache[scope] = records
             if len(self._graph_cache) > 16:
                 self._graph_cache.popitem(last=False)

@@ -10,6 +10,7 @@ same path a list call names, so a request is a dictionary lookup.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,11 @@ CANONICAL_TYPES: dict[str, str] = {
         "Microsoft.Sql/servers",
         "Microsoft.DocumentDB/databaseAccounts",
         "Microsoft.Resources/resourceGroups",
+        "Microsoft.Authorization/policyAssignments",
+        "Microsoft.Authorization/roleAssignments",
+        "Microsoft.Security/pricings",
+        "Microsoft.Security/securityContacts",
+        "Microsoft.Subscription/policies",
     ]
 }
 
@@ -95,10 +101,27 @@ UNPAGED_COLLECTIONS = frozenset({"expressrouteconnections"})
 
 # Resource Graph keeps these in other tables than `resources`.
 NETWORKRESOURCES_TYPES = frozenset({"microsoft.network/networkmanagerconnections"})
-NOT_IN_RESOURCES_TABLE = NETWORKRESOURCES_TYPES | {
-    "microsoft.managedservices/registrationdefinitions",
-    "microsoft.managedservices/registrationassignments",
+# Governance types: the Resource Graph table of each (securityContacts and the tenant's
+# subscription policy are in none).
+GOVERNANCE_TABLES: dict[str, str] = {
+    "microsoft.authorization/policyassignments": "policyresources",
+    "microsoft.authorization/roleassignments": "authorizationresources",
+    "microsoft.security/pricings": "securityresources",
 }
+NOT_IN_RESOURCES_TABLE = (
+    NETWORKRESOURCES_TYPES
+    | GOVERNANCE_TABLES.keys()
+    | {
+        "microsoft.managedservices/registrationdefinitions",
+        "microsoft.managedservices/registrationassignments",
+        "microsoft.security/securitycontacts",
+        "microsoft.subscription/policies",
+    }
+)
+# A root group's settings (`…/managementGroups/{id}/settings/default`): served by id only.
+_MG_SETTINGS = re.compile(
+    r"^/providers/microsoft\.management/managementgroups/[^/]+/settings/default$"
+)
 
 MG_PREFIX = "/providers/microsoft.management/managementgroups/"
 
@@ -135,6 +158,8 @@ class Estate:
     graph_rows: dict[str, list[Record]] = field(default_factory=dict)
     network_rows: dict[str, list[Record]] = field(default_factory=dict)
     resource_groups: dict[str, list[Record]] = field(default_factory=dict)
+    # Resource Graph governance tables (policyresources, ...): every row, by id.
+    governance_rows: dict[str, list[Record]] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     resource_count: int = 0
 
@@ -258,11 +283,16 @@ class _Builder:
         self.collections: dict[str, list[Record]] = defaultdict(list)
         self.graph_rows: dict[str, list[Record]] = defaultdict(list)
         self.network_rows: dict[str, list[Record]] = defaultdict(list)
+        self.governance_rows: dict[str, list[Record]] = defaultdict(list)
         self.rg_location: dict[tuple[str, str], tuple[str, str]] = {}
         self.first_line: dict[str, int] = {}
 
     def add_resource(self, number: int, obj: dict[str, Any]) -> None:
         rid: str = obj["id"]
+        if _MG_SETTINGS.match(rid.lower()):
+            self.estate.by_id[rid.lower()] = Record(rid.lower(), _dumps(obj))
+            self.estate.resource_count += 1
+            return
         split = split_scope(rid)
         if split is None:
             raise EstateError(
@@ -289,6 +319,8 @@ class _Builder:
         self.estate.resource_count += 1
         sub = subscription_of(key)
         self.collections[f"{scope}/providers/{type_lower}"].append(record)
+        if type_lower in GOVERNANCE_TABLES:
+            self.governance_rows[GOVERNANCE_TABLES[type_lower]].append(record)
         if sub is not None:
             rg = resource_group_of(key)
             sub_scope = f"/subscriptions/{sub}"
@@ -355,6 +387,7 @@ class _Builder:
             (self.collections, estate.collections),
             (self.graph_rows, estate.graph_rows),
             (self.network_rows, estate.network_rows),
+            (self.governance_rows, estate.governance_rows),
         ):
             for key, records in mapping.items():
                 records.sort(key=lambda r: r.key)

@@ -129,3 +129,31 @@ class ManagementGroups:
                 else:
                     stack.append(child_key)
         return sorted(found)
+
+    def groups_under(self, groups: list[Any], tenant: str) -> tuple[str, ...]:
+        """Keys of these management groups of the tenant and of every group below them."""
+        found: list[str] = []
+        stack = [MG_PREFIX + str(g).lower() for g in groups]
+        while stack:
+            key = stack.pop()
+            if self.tenant_of.get(key) != tenant:
+                continue
+            found.append(key)
+            stack.extend(
+                str(c["id"]).lower()
+                for c in self.children.get(key, [])
+                if str(c["id"]).lower().startswith(MG_PREFIX)
+            )
+        return tuple(sorted(found))
+
+    def ancestors(self, key: str) -> list[str]:
+        """Keys of the groups above a subscription or group, nearest first."""
+        out: list[str] = []
+        entity = self.by_key.get(key)
+        while entity is not None:
+            parent = ((entity.get("properties") or {}).get("parent") or {}).get("id")
+            if not parent or str(parent).lower() in out:
+                break
+            out.append(str(parent).lower())
+            entity = self.by_key.get(out[-1])
+        return out

@@ -17,9 +17,10 @@ from typing import Any
 
 import orjson
 
-from discovery.emulator.estate import NOT_IN_RESOURCES_TABLE, Estate, Record
+from discovery.emulator.estate import NOT_IN_RESOURCES_TABLE, Estate, Record, subscription_of
 
-TABLES = ("resources", "networkresources", "resourcecontainers")
+GOVERNANCE = ("policyresources", "securityresources", "authorizationresources")
+TABLES = ("resources", "networkresources", "resourcecontainers", *GOVERNANCE)
 
 COLUMNS: dict[str, str] = {
     "id": "string",
@@ -123,9 +124,16 @@ def parse_query(text: str) -> Query:
 
 
 def select(
-    estate: Estate, query: Query, subscriptions: list[str], hidden_prefixes: tuple[str, ...]
+    estate: Estate,
+    query: Query,
+    subscriptions: list[str],
+    hidden_prefixes: tuple[str, ...],
+    group_scopes: tuple[str, ...] = (),
 ) -> list[Record]:
-    """The records a query matches in these (readable) subscriptions, sorted by id."""
+    """The records a query matches in these (readable) subscriptions, sorted by id; a
+    governance table also gives the rows at these management groups (lower-cased ids)."""
+    if query.table in GOVERNANCE:
+        return _select_governance(estate, query, subscriptions, hidden_prefixes, group_scopes)
     out: list[Record] = []
     for sub in sorted(subscriptions):
         if query.table == "resourcecontainers":
@@ -153,6 +161,24 @@ def select(
             rows = [r for r in rows if not r.key.startswith(hidden_prefixes)]
         out.extend(rows)
     return out
+
+
+def _select_governance(
+    estate: Estate,
+    query: Query,
+    subscriptions: list[str],
+    hidden_prefixes: tuple[str, ...],
+    group_scopes: tuple[str, ...],
+) -> list[Record]:
+    wanted = set(subscriptions)
+    groups = tuple(g + "/" for g in group_scopes)
+    return [
+        r
+        for r in estate.governance_rows.get(query.table, [])
+        if (subscription_of(r.key) in wanted or (groups and r.key.startswith(groups)))
+        and (query.types is None or _type_of(r.key) in query.types)
+        and not (hidden_prefixes and r.key.startswith(hidden_prefixes))
+    ]
 
 
 def _type_of(key: str) -> str:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from discovery.estates import governance_source as gov
 from discovery.estates.arm import (
     SNAPSHOT_FORMAT,
     Json,
@@ -91,11 +92,14 @@ SUBSCRIPTIONS: list[tuple[str, str, str, list[str], dict[str, str]]] = [
 MANAGEMENT_GROUPS: list[tuple[str, str, str | None]] = [
     # name, displayName, parent name
     (HOME, "Tenant Root Group", None),
-    ("contoso-platform", "Platform", HOME),
-    ("contoso-landing-zones", "Landing Zones", HOME),
+    # Contoso's own top group (the landing-zone layout): the organisation's policy and
+    # the security team's access are assigned here; shadow-it-marketing sits beside it.
+    ("contoso", "Contoso", HOME),
+    ("contoso-platform", "Platform", "contoso"),
+    ("contoso-landing-zones", "Landing Zones", "contoso"),
     ("corp", "Corp", "contoso-landing-zones"),
     ("online", "Online", "contoso-landing-zones"),
-    ("sandbox", "Sandbox", HOME),
+    ("sandbox", "Sandbox", "contoso"),
 ]
 
 FOREIGN_SUBSCRIPTIONS = {
@@ -128,6 +132,24 @@ tenants:
     name: Northwind Managed Services
     relationship: service-provider
   # Litware ({LITWARE}) is deliberately not declared: unknown-tenant
+
+# What every connected subscription must have (governance.md); README "Governance" lists
+# where the sample falls short.
+governance:
+  applies_to: connected
+  root_management_group: contoso
+  policy_assignments:
+    - definition: /providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8
+      name: Microsoft cloud security benchmark
+  defender_plans: [VirtualMachines, StorageAccounts, KeyVaults, Arm, CloudPosture]
+  security_contact: true
+  readers:
+    - principal: 9f1b0e1c-0000-4000-8000-0000000000aa
+      name: secops-team
+      roles: [Reader, Security Reader]
+  tenant_controls:
+    block_subscriptions_entering: true
+    default_management_group: sandbox
 
 management_groups:
   - id: contoso-landing-zones     # corp and online below it
@@ -2313,7 +2335,51 @@ def _sample_resources() -> list[Json]:
     )
 
     _fill_back_references(e.resources)
-    return e.resources
+    return e.resources + _governance()
+
+
+SECOPS = "9f1b0e1c-0000-4000-8000-0000000000aa"  # the security team's group (object id)
+
+
+def _governance() -> list[Json]:
+    """The governance mix (governance.md; README "Governance"): most subscriptions governed,
+    one of each gap, the denied one unreadable."""
+    org = f"{MG_PREFIX}contoso"
+    out: list[Json] = [
+        gov.policy_assignment(
+            org,
+            "mcsb",
+            gov.MCSB,
+            "Microsoft cloud security benchmark",
+            not_scopes=(f"{MG_PREFIX}sandbox",),
+        ),
+        gov.policy_assignment(
+            f"/subscriptions/{DEV}",
+            "allowed-locations",
+            "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+            "Allowed locations",
+            enforcement="DoNotEnforce",
+        ),
+        gov.role_assignment(f"{MG_PREFIX}contoso-landing-zones", SECOPS, gov.READER),
+        gov.role_assignment(f"/subscriptions/{CONNECTIVITY}", SECOPS, gov.SECURITY_READER),
+        gov.role_assignment(f"/subscriptions/{VWAN}", SECOPS, gov.SECURITY_READER),
+        # contoso-management: the security team's grant is missing
+        gov.tenant_subscription_policy(HOME, block_entering=False, block_leaving=True),
+        gov.root_group_settings(HOME, "sandbox"),
+    ]
+    for sid, *_ in SUBSCRIPTIONS:
+        if sid == LEGACY:
+            continue  # denied: nothing of it can be read
+        if sid == SHADOW:
+            out += gov.pricings(sid, (), gov.BASELINE_PLANS)
+            continue
+        if sid == WEB:  # Defender for Servers switched off
+            out += gov.pricings(sid, gov.BASELINE_PLANS[1:], gov.BASELINE_PLANS[:1])
+        else:
+            out += gov.pricings(sid, gov.BASELINE_PLANS)
+        if sid != DATA:  # prod-data has no security contact
+            out.append(gov.security_contact(sid, "secops@contoso.example"))
+    return out
 
 
 def _paas_pe_conn(

@@ -22,6 +22,13 @@ LOCATIONLESS_TYPES = {
     "microsoft.managedservices/registrationdefinitions",
     "microsoft.managedservices/registrationassignments",
     "microsoft.network/networkmanagerconnections",
+    # governance documents (governance.md) are proxy resources too
+    "microsoft.authorization/policyassignments",
+    "microsoft.authorization/roleassignments",
+    "microsoft.security/pricings",
+    "microsoft.security/securitycontacts",
+    "microsoft.subscription/policies",
+    "microsoft.management/managementgroups/settings",
 }
 
 

@@ -159,9 +159,10 @@ def test_subscriptions_sit_in_a_management_group_tree_rooted_at_the_tenant() -> 
         n: (g["properties"]["parent"] or {}).get("id", "").rsplit("/", 1)[-1]
         for n, g in groups.items()
     }
-    assert parent["contoso-landing-zones"] == home
+    assert parent["contoso"] == home
+    assert parent["contoso-landing-zones"] == "contoso"
     assert parent["corp"] == parent["online"] == "contoso-landing-zones"
-    assert parent["sandbox"] == home
+    assert parent["sandbox"] == "contoso"
     subs = [e for e in entities if e["type"] == "/subscriptions"]
     assert len(subs) >= 10
     assert {e["name"] for e in subs} == our_subscriptions()
@@ -634,6 +635,7 @@ def test_inventory_is_yaml_with_every_section(inventory: dict[str, Any]) -> None
         "sites",
         "approved_exposures",
         "accepted",
+        "governance",
     }
 
 
