@@ -96,6 +96,18 @@ COLUMNS: tuple[tuple[str, tuple[Label, ...]], ...] = (
             Label.SITE,
         ),
     ),
+    (
+        "governance",
+        (
+            Label.POLICY_ASSIGNMENT,
+            Label.ROLE_ASSIGNMENT,
+            Label.PRINCIPAL,
+            Label.DEFENDER_PRICING,
+            Label.SECURITY_CONTACT,
+            Label.SUBSCRIPTION_POLICY,
+            Label.GROUP_SETTINGS,
+        ),
+    ),
 )
 
 REL_COLOURS: dict[Rel, str] = {
@@ -118,6 +130,9 @@ REL_COLOURS: dict[Rel, str] = {
     Rel.PRIVATE_LINK: "#00897b",
     Rel.SCOPES: "#8e24aa",
     Rel.EXPOSES: "#e53935",
+    Rel.ASSIGNED_AT: "#3949ab",
+    Rel.GRANTS: "#3949ab",
+    Rel.OF: "#3949ab",
 }
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
@@ -159,6 +174,17 @@ RETURN svc.name, svc.type, pe.armId, pe.tenantId, l.status""",
         "Who manages our subscriptions through Lighthouse",
         """MATCH (s:Subscription)-[m:MANAGED_BY]->(t:Tenant)
 RETURN s.name, t.id, t.name, m.via, m.definitionId""",
+    ),
+    (
+        "Defender plans switched off, per subscription",
+        """MATCH (p:DefenderPricing)-[:OF]->(s:Subscription)
+WHERE p.pricingTier = 'Free'
+RETURN s.name, collect(p.name) AS freePlans""",
+    ),
+    (
+        "Policy assignments made at management groups, and where they are assigned",
+        """MATCH (a:PolicyAssignment)-[:ASSIGNED_AT]->(g:ManagementGroup)
+RETURN a.displayName, a.policyDefinitionId, a.enforcementMode, g.name""",
     ),
 )
 

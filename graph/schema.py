@@ -68,6 +68,14 @@ class Label(StrEnum):
     REGISTRATION_ASSIGNMENT = "RegistrationAssignment"
     SITE = "Site"
     RESOURCE = "Resource"
+    # governance (docs/spec/governance.md)
+    POLICY_ASSIGNMENT = "PolicyAssignment"
+    ROLE_ASSIGNMENT = "RoleAssignment"
+    PRINCIPAL = "Principal"
+    DEFENDER_PRICING = "DefenderPricing"
+    SECURITY_CONTACT = "SecurityContact"
+    SUBSCRIPTION_POLICY = "TenantSubscriptionPolicy"
+    GROUP_SETTINGS = "ManagementGroupSettings"
 
 
 LABEL_MEANING: dict[Label, str] = {
@@ -110,6 +118,14 @@ LABEL_MEANING: dict[Label, str] = {
     Label.REGISTRATION_ASSIGNMENT: "a Lighthouse registration assignment (the delegation of a scope)",
     Label.SITE: "a declared site from the inventory (id 'site:<name>'), added by the analysis",
     Label.RESOURCE: "a resource a link names whose type the build does not model",
+    Label.POLICY_ASSIGNMENT: "an Azure Policy assignment at a management group or subscription",
+    Label.ROLE_ASSIGNMENT: "an Azure RBAC role assignment at a management group or subscription",
+    Label.PRINCIPAL: "a principal (user, group, service principal) a role assignment names (id = "
+    "'principal:<object id>')",
+    Label.DEFENDER_PRICING: "a Defender for Cloud plan of a subscription (Microsoft.Security/pricings)",
+    Label.SECURITY_CONTACT: "a subscription's Defender for Cloud security contact",
+    Label.SUBSCRIPTION_POLICY: "a tenant's subscription policy (who may move subscriptions in or out)",
+    Label.GROUP_SETTINGS: "a tenant root group's settings (default management group of new subscriptions)",
 }
 
 
@@ -135,6 +151,9 @@ class Rel(StrEnum):
     PRIVATE_LINK = "PRIVATE_LINK"
     SCOPES = "SCOPES"
     EXPOSES = "EXPOSES"
+    ASSIGNED_AT = "ASSIGNED_AT"
+    GRANTS = "GRANTS"
+    OF = "OF"
 
 
 REL_MEANING: dict[Rel, str] = {
@@ -171,6 +190,11 @@ REL_MEANING: dict[Rel, str] = {
     "seen on our endpoint, inbound when seen on our service's privateEndpointConnections",
     Rel.SCOPES: "(NetworkManager)->(Subscription|ManagementGroup) in its networkManagerScopes",
     Rel.EXPOSES: "(Internet)->(PublicIpAddress): every public IP is an entry point to evaluate",
+    Rel.ASSIGNED_AT: "(PolicyAssignment|RoleAssignment)->(ManagementGroup|Subscription): the scope "
+    "it is assigned at (it applies there and below)",
+    Rel.GRANTS: "(RoleAssignment)->(Principal): the principal that holds the role",
+    Rel.OF: "(DefenderPricing|SecurityContact)->(Subscription), "
+    "(TenantSubscriptionPolicy|ManagementGroupSettings)->(Tenant): whose setting it is",
 }
 
 
@@ -213,6 +237,12 @@ TYPE_LABELS: dict[str, Label] = {
     "microsoft.managedservices/registrationdefinitions": Label.REGISTRATION_DEFINITION,
     "microsoft.managedservices/registrationassignments": Label.REGISTRATION_ASSIGNMENT,
     "microsoft.management/managementgroups": Label.MANAGEMENT_GROUP,
+    "microsoft.authorization/policyassignments": Label.POLICY_ASSIGNMENT,
+    "microsoft.authorization/roleassignments": Label.ROLE_ASSIGNMENT,
+    "microsoft.security/pricings": Label.DEFENDER_PRICING,
+    "microsoft.security/securitycontacts": Label.SECURITY_CONTACT,
+    "microsoft.subscription/policies": Label.SUBSCRIPTION_POLICY,
+    "microsoft.management/managementgroups/settings": Label.GROUP_SETTINGS,
 }
 
 
@@ -385,6 +415,37 @@ NODE_PROPS: dict[str, dict[str, str]] = {
     Label.REGISTRATION_ASSIGNMENT: {"registrationDefinitionId": "the definition it assigns"},
     Label.SITE: {},
     Label.RESOURCE: {},
+    Label.POLICY_ASSIGNMENT: {
+        "scope": "the scope it is assigned at (lower-cased)",
+        "policyDefinitionId": "the policy or initiative (policy set) definition, lower-cased",
+        "enforcementMode": "Default or DoNotEnforce",
+        "notScopes": "scopes excluded from it (lower-cased)",
+        "displayName": "the assignment's display name",
+    },
+    Label.ROLE_ASSIGNMENT: {
+        "scope": "the scope it is granted at (lower-cased)",
+        "roleDefinitionGuid": "the role definition's GUID (the last segment of roleDefinitionId)",
+        "principalId": "the principal's object id",
+        "principalType": "User, Group, ServicePrincipal, ForeignGroup or Device",
+    },
+    Label.PRINCIPAL: {"principalType": "as the role assignment gives it"},
+    Label.DEFENDER_PRICING: {
+        "pricingTier": "Free or Standard",
+        "subPlan": "the plan's sub-plan (P1, P2, ...)",
+    },
+    Label.SECURITY_CONTACT: {
+        "emails": "the contact's addresses (semicolon-separated)",
+        "alertNotifications": "true when alert notifications go to it (isEnabled with an Alert source, "
+        "or the older alertNotifications state On)",
+    },
+    Label.SUBSCRIPTION_POLICY: {
+        "blockSubscriptionsIntoTenant": "bool",
+        "blockSubscriptionsLeavingTenant": "bool",
+    },
+    Label.GROUP_SETTINGS: {
+        "defaultManagementGroup": "the group new subscriptions land in (its name)",
+        "requireAuthorizationForGroupCreation": "bool",
+    },
 }
 
 # Edge properties the build writes ("*": every edge). Absent when unknown, never null.
@@ -474,6 +535,9 @@ EDGE_PROPS: dict[str, dict[str, str]] = {
     },
     Rel.SCOPES: {},
     Rel.EXPOSES: {},
+    Rel.ASSIGNED_AT: {},
+    Rel.GRANTS: {},
+    Rel.OF: {},
 }
 
 
@@ -492,6 +556,13 @@ def subscription_id(guid: str) -> str:
 
 def site_id(name: str) -> str:
     return SITE_PREFIX + name
+
+
+PRINCIPAL_PREFIX = "principal:"
+
+
+def principal_id(object_id: str) -> str:
+    return PRINCIPAL_PREFIX + object_id.strip().lower()
 
 
 def label_for_type(arm_type: str) -> Label:
@@ -593,5 +664,14 @@ MODEL_EDGES: tuple[tuple[Label, Rel, Label], ...] = (
     (L.NETWORK_MANAGER, Rel.SCOPES, L.SUBSCRIPTION),
     (L.NETWORK_MANAGER, Rel.SCOPES, L.MANAGEMENT_GROUP),
     (L.NETWORK_MANAGER_CONNECTION, Rel.CONNECTS_TO, L.NETWORK_MANAGER),
+    (L.POLICY_ASSIGNMENT, Rel.ASSIGNED_AT, L.MANAGEMENT_GROUP),
+    (L.POLICY_ASSIGNMENT, Rel.ASSIGNED_AT, L.SUBSCRIPTION),
+    (L.ROLE_ASSIGNMENT, Rel.ASSIGNED_AT, L.MANAGEMENT_GROUP),
+    (L.ROLE_ASSIGNMENT, Rel.ASSIGNED_AT, L.SUBSCRIPTION),
+    (L.ROLE_ASSIGNMENT, Rel.GRANTS, L.PRINCIPAL),
+    (L.DEFENDER_PRICING, Rel.OF, L.SUBSCRIPTION),
+    (L.SECURITY_CONTACT, Rel.OF, L.SUBSCRIPTION),
+    (L.SUBSCRIPTION_POLICY, Rel.OF, L.TENANT),
+    (L.GROUP_SETTINGS, Rel.OF, L.TENANT),
 )
 del L

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import hybrid, ingress, links, network
+from graph.build import governance, hybrid, ingress, links, network
 from graph.build.context import BuildContext
 from graph.build.directory import (
     add_management_groups,
@@ -59,6 +59,7 @@ HANDLERS: dict[str, Handler] = {
     "microsoft.network/networkmanagers": links.network_manager,
     "microsoft.network/networkmanagerconnections": links.network_manager_connection,
     **{t: links.paas_service for t in links.PAAS_TYPES},
+    **governance.HANDLERS,
 }
 
 
