@@ -712,6 +712,8 @@ class Query:
     answer: Callable[..., list[Row]]
     cypher: str | None = None
     needs_previous: bool = False
+    # answered from the latest completed run's report.json (what the graph alone cannot say)
+    from_report: bool = False
 
     def run(
         self,
@@ -724,6 +726,10 @@ class Query:
         if len(params) != len(self.params):
             want = " ".join(p.upper() for p in self.params) or "no parameters"
             raise QueryError(f"query {self.name} takes {want}.")
+        if self.from_report:
+            raise QueryError(
+                f"query {self.name} reads a run's report: ask a store that recorded runs."
+            )
         g = present_view(graph, include_stale)
         if self.needs_previous:
             prev = present_view(previous, include_stale) if previous is not None else None
@@ -736,6 +742,11 @@ class Query:
         self, store: GraphStore, *params: str, include_stale: bool = False
     ) -> list[Row]:
         """Answer on a store's latest graph (for `changes`: its two latest completed runs)."""
+        if self.from_report:
+            done = [r for r in store.runs() if r.outcome == "completed" and r.report]
+            latest = max(done, key=lambda r: r.seq) if done else None
+            rows = self.answer(latest.report if latest else None)
+            return [{c: r.get(c) for c in self.columns} for r in rows]
         if not self.needs_previous:
             return self.run(
                 store.read_graph(None, include_stale), *params, include_stale=include_stale
@@ -795,6 +806,31 @@ _TENANT_A = "CASE WHEN a:Tenant OR a.id STARTS WITH 'alias:' THEN a.id ELSE a.te
 _TENANT_B = "CASE WHEN b:Tenant OR b.id STARTS WITH 'alias:' THEN b.id ELSE b.tenantId END"
 _SUB_A = "CASE WHEN a:Subscription THEN a.id ELSE a.subscriptionId END"
 _SUB_B = "CASE WHEN b:Subscription THEN b.id ELSE b.subscriptionId END"
+
+
+def governance_rows(report: dict[str, Any] | None) -> list[Row]:
+    """The report's governance matrix as rows: one per subscription in scope."""
+    gov = (report or {}).get("governance") or {}
+    rows: list[Row] = []
+    order = list(gov.get("controls") or [])
+    for row in gov.get("rows") or []:
+        given = row.get("controls") or {}
+        # report.json is written with sorted keys: the baseline's order is the declared one
+        controls = {c: given[c] for c in order if c in given}
+        rows.append(
+            {
+                "tenant": row.get("tenant"),
+                "tenantName": row.get("tenantName"),
+                "subscriptionId": row.get("subscription"),
+                "name": row.get("name"),
+                "inScopeBecause": row.get("reason"),
+                "missing": [c for c, s in controls.items() if s == "missing"],
+                "unknown": [c for c, s in controls.items() if s == "unknown"],
+                "present": [c for c, s in controls.items() if s == "present"],
+            }
+        )
+    return rows
+
 
 QUERIES: dict[str, Query] = {
     q.name: q
@@ -1065,6 +1101,29 @@ ORDER BY managementGroupPath, subscriptionId""",
             answer=changes,
             cypher=None,
             needs_previous=True,
+        ),
+        Query(
+            name="governance",
+            description=(
+                "The governance matrix of the latest completed run (governance.md): every subscription "
+                "in scope, why it is in scope (production, reaches, linked, all), and which declared "
+                "controls are present, missing, or unknown because they could not be read. Empty when "
+                "the inventory declares no governance baseline."
+            ),
+            params=(),
+            columns=(
+                "tenant",
+                "tenantName",
+                "subscriptionId",
+                "name",
+                "inScopeBecause",
+                "missing",
+                "unknown",
+                "present",
+            ),
+            answer=governance_rows,
+            cypher=None,
+            from_report=True,
         ),
     )
 }

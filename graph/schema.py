@@ -443,7 +443,7 @@ NODE_PROPS: dict[str, dict[str, str]] = {
         "blockSubscriptionsLeavingTenant": "bool",
     },
     Label.GROUP_SETTINGS: {
-        "defaultManagementGroup": "the group new subscriptions land in (its name)",
+        "defaultManagementGroup": "the group new subscriptions land in (its name, lower-cased)",
         "requireAuthorizationForGroupCreation": "bool",
     },
 }

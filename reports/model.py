@@ -24,6 +24,8 @@ Kind = Literal[
     "expired-approval",
     "missing-declared",
     "coverage-gap",
+    "governance-gap",
+    "tenant-control-gap",
 ]
 Severity = Literal["critical", "high", "medium", "low"]
 Status = Literal["new", "existing", "accepted"]
@@ -176,6 +178,7 @@ class Change(_Open):
     channels: list[str] = Field(default_factory=list)
     observations: CountChange | None = None
     reaches: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)  # governance controls now missing
 
 
 class Acceptance(_Open):
@@ -225,6 +228,26 @@ class Resolved(_Open):
         return self.title or f"{self.kind} {self.subject}"
 
 
+class GovernanceRow(_Open):
+    subscription: str
+    name: str
+    tenant: str | None = None
+    tenantName: str | None = None
+    connected: bool
+    reason: str
+    controls: dict[str, Literal["present", "missing", "unknown"]]
+
+
+class Governance(_Open):
+    """The governance matrix (governance.md, Report)."""
+
+    controls: list[str]
+    rows: list[GovernanceRow]
+    totals: dict[str, dict[str, int]] = Field(default_factory=dict)
+    tenantControls: list[str] = Field(default_factory=list)
+    tenants: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class Report(_Strict):
     format: Literal["tenantmap.report/1"]
     organization: str | None = None
@@ -234,6 +257,7 @@ class Report(_Strict):
     topology: Topology
     findings: list[Finding]
     resolved: list[Resolved] = Field(default_factory=list)
+    governance: Governance | None = None
 
     @property
     def org(self) -> str:

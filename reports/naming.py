@@ -25,6 +25,8 @@ KIND_TITLES: dict[str, str] = {
     "expired-approval": "Expired approvals",
     "missing-declared": "Declared but not observed",
     "coverage-gap": "Coverage gaps",
+    "governance-gap": "Governance gaps",
+    "tenant-control-gap": "Tenant control gaps",
 }
 
 # Last ARM type segment -> the word people use for it.
@@ -136,7 +138,11 @@ class Namer:
             # reaches name subscriptions, sites and what lies outside Azure, never tenants
             subs.update(r.lower() for r in f.details.reaches if GUID.match(r))
             subject = f.subject.lower()
-            names_subscription = f.kind in ("unknown-subscription", "tenant-mismatch") or (
+            names_subscription = f.kind in (
+                "unknown-subscription",
+                "tenant-mismatch",
+                "governance-gap",
+            ) or (
                 f.kind in ("coverage-gap", "missing-declared")
                 and GUID.match(subject) is not None
                 and subject not in tenants

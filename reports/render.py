@@ -146,6 +146,29 @@ def render_csv(report: Report) -> str:
     return buf.getvalue()
 
 
+GOVERNANCE_CSV_COLUMNS = ("tenant", "subscription", "name", "connected", "reason")
+
+
+def render_governance_csv(report: Report) -> str:
+    """The governance matrix, one row per subscription in scope (governance.md, Report)."""
+    gov = report.governance
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    controls = gov.controls if gov else []
+    writer.writerow([*GOVERNANCE_CSV_COLUMNS, *controls])
+    for row in gov.rows if gov else []:
+        cells = [
+            row.tenant or "",
+            row.subscription,
+            row.name,
+            str(row.connected).lower(),
+            row.reason,
+        ]
+        cells += [row.controls.get(c, "unknown") for c in controls]
+        writer.writerow([csv_cell(c) for c in cells])
+    return buf.getvalue()
+
+
 def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -192,6 +215,8 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
             "report.md": render_markdown(parsed, view=view),
             "findings.csv": render_csv(parsed),
         }
+        if parsed.governance is not None:
+            rendered["governance.csv"] = render_governance_csv(parsed)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}

@@ -127,6 +127,8 @@ def change_text(change: Change | None, name: Callable[[str], str] = str) -> str:
         parts.append(f"links {change.observations.from_} → {change.observations.to}")
     if change.reaches:
         parts.append("reaches " + ", ".join(name(r) for r in change.reaches))
+    if change.missing:
+        parts.append("controls now missing " + ", ".join(change.missing))
     return "; ".join(parts)
 
 
@@ -234,6 +236,19 @@ class ReportView:
             entry_refs=tuple(self.ref(e.entry) for e in d.entries),
             title_parts=tuple(named_parts(f.title, self.namer.name)),
         )
+
+    # -- governance ----------------------------------------------------------
+    @property
+    def governance_groups(self) -> list[tuple[str, list[Any]]]:
+        """The matrix rows by tenant (the analysis already put connected ones first)."""
+        gov = self.report.governance
+        if gov is None:
+            return []
+        groups: dict[str, list[Any]] = {}
+        for row in gov.rows:
+            tenant = row.tenantName or row.tenant or "unknown tenant"
+            groups.setdefault(tenant, []).append(row)
+        return list(groups.items())
 
     def change_text(self, change: Change | None) -> str:
         """What grew or shrank, in one line, with short names for ids."""

@@ -22,6 +22,7 @@ from graph.analysis.findings import (
     is_alerting,
     severity_at_least,
 )
+from graph.analysis.governance import assess, governance_findings, matrix
 from graph.analysis.report import assemble
 from graph.analysis.tenants import SnapshotLike, observe
 from graph.collector import collector_paused
@@ -50,6 +51,7 @@ def all_findings(
         *connected_findings(graph, snap, observed, inventory),
         *exposure_findings(exposures, graph, inventory, today),
         *expired_approval_findings(inventory, today),
+        *governance_findings(assess(graph, snap, observed, inventory)),
     ]
     return findings, observed
 
@@ -98,7 +100,7 @@ def _analyse(
         seen_at=seen_at,
         complete_scopes=complete,
     )
-    return assemble(
+    report = assemble(
         graph=graph,
         snap=snap,
         observed=observed,
@@ -109,6 +111,10 @@ def _analyse(
         findings=documents,
         resolved=resolved,
     )
+    governance = matrix(assess(graph, snap, observed, inventory))
+    if governance is not None:
+        report["governance"] = governance
+    return report
 
 
 def fail_on_hit(report: dict[str, Any], fail_on: str) -> bool:

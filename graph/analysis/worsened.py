@@ -124,6 +124,12 @@ def _one_way(
     reaches = _added(_strings(d_now.get("reaches")), _strings(d_before.get("reaches")))
     if reaches:
         out["reaches"] = reaches
+    # governance-gap: a control that was present before and is missing now (governance.md);
+    # one that was unknown, or newly declared, is not a change of the estate
+    was_present = {c.lower() for c in _strings(d_before.get("present"))}
+    missing = [c for c in _strings(d_now.get("missing")) if c.lower() in was_present]
+    if missing:
+        out["missing"] = missing
     return out
 
 

@@ -137,7 +137,7 @@ def group_settings(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: s
     props = ctx.base_props(res, nid, Label.GROUP_SETTINGS, arm_type)
     default = p.get("defaultManagementGroup")
     props["defaultManagementGroup"] = (
-        str(default).rstrip("/").rsplit("/", 1)[-1]
+        str(default).rstrip("/").rsplit("/", 1)[-1].lower()
         if isinstance(default, str) and default
         else None
     )

@@ -21,6 +21,8 @@ FINDING_KINDS = [
     "expired-approval",
     "missing-declared",
     "coverage-gap",
+    "governance-gap",
+    "tenant-control-gap",
 ]
 
 

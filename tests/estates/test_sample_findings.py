@@ -50,6 +50,22 @@ PROMISED = [
     ("expired-approval", f"{WEB}/microsoft.compute/virtualmachines/web-01", "low", "new"),
     ("missing-declared", "1a2b3c4d-0000-4000-8000-0000000001ee", "low", "new"),
     ("coverage-gap", "1a2b3c4d-0000-4000-8000-000000000108", "medium", "new"),
+    # governance (README "Governance"): every subscription in scope short of the baseline
+    *(
+        ("governance-gap", f"1a2b3c4d-0000-4000-8000-000000000{n}", "high", "new")
+        for n in ("103", "107", "108", "109", "110", "111")
+    ),
+    *(
+        ("governance-gap", sub, "high", "new")
+        for sub in (
+            "0d1e2f3a-0000-4000-8000-00000000000a",
+            "0d1e2f3a-0000-4000-8000-00000000000b",
+            "4e5f6a7b-0000-4000-8000-0000000000c1",
+            "9a8b7c6d-0000-4000-8000-0000000000b1",
+            "deadbeef-0000-4000-8000-0000000000d0",
+        )
+    ),
+    ("tenant-control-gap", "72f988bf-0000-4000-8000-000000000001", "high", "new"),
 ]
 
 
@@ -134,3 +150,57 @@ def test_application_gateways_record_their_waf_state(report: dict[str, Any]) -> 
         for name in ("agw-web", "agw-api")
     }
     assert states == {"agw-web": ["none"], "agw-api": ["detection"]}
+
+
+GOVERNANCE_CASES = {
+    # subscription: (missing, unknown) as README "Governance" lists them
+    "1a2b3c4d-0000-4000-8000-000000000103": (["defender:VirtualMachines"], []),
+    "1a2b3c4d-0000-4000-8000-000000000109": (["security-contact"], []),
+    "1a2b3c4d-0000-4000-8000-000000000110": (["reader:secops-team"], []),
+    "1a2b3c4d-0000-4000-8000-000000000107": (
+        ["policy:Microsoft cloud security benchmark", "reader:secops-team"],
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("subscription", sorted(GOVERNANCE_CASES))
+def test_a_governance_gap_names_exactly_the_missing_controls(
+    report: dict[str, Any], subscription: str
+) -> None:
+    found = findings_of(report)[("governance-gap", subscription)]
+    missing, unknown = GOVERNANCE_CASES[subscription]
+    assert (found["details"]["missing"], found["details"]["unknown"]) == (missing, unknown)
+
+
+def test_a_subscription_outside_the_root_group_shows_its_ancestor_chain(
+    report: dict[str, Any],
+) -> None:
+    found = findings_of(report)[("governance-gap", "1a2b3c4d-0000-4000-8000-000000000111")]
+    assert "placement" in found["details"]["missing"]
+    assert found["details"]["observed"]["placement"] == (
+        "ancestor chain 72f988bf-0000-4000-8000-000000000001"
+    )
+    assert found["details"]["observed"]["defender:VirtualMachines"] == "pricing tier Free"
+
+
+def test_the_denied_subscription_is_unknown_never_missing(report: dict[str, Any]) -> None:
+    found = findings_of(report)[("governance-gap", "1a2b3c4d-0000-4000-8000-000000000108")]
+    assert found["details"]["missing"] == []
+    assert len(found["details"]["unknown"]) == 9
+
+
+def test_a_linked_partner_subscription_carries_the_chain_that_connects_it(
+    report: dict[str, Any],
+) -> None:
+    found = findings_of(report)[("governance-gap", "0d1e2f3a-0000-4000-8000-00000000000a")]
+    assert found["details"]["connected"] == "linked"
+    assert "vnet-peering" in found["details"]["channels"]
+    assert any(e["relation"] == "PEERS_WITH" for e in found["evidence"])
+
+
+def test_the_governed_production_subscription_raises_nothing(report: dict[str, Any]) -> None:
+    payments = "1a2b3c4d-0000-4000-8000-000000000102"
+    assert ("governance-gap", payments) not in findings_of(report)
+    (row,) = [r for r in report["governance"]["rows"] if r["subscription"] == payments]
+    assert set(row["controls"].values()) == {"present"}

@@ -40,7 +40,7 @@ def test_every_query_answers_the_same_from_the_sqlite_store(tmp_path: Path) -> N
     try:
         record(store, snap, graph, "2026-11-27T02:00:00Z")
         for name, query in QUERIES.items():
-            if query.needs_previous:
+            if query.needs_previous or query.from_report:
                 continue
             params = PARAMS.get(name, ())
             assert query.run_on_store(store, *params) == query.run(graph, *params), name
