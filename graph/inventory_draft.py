@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.tenants import Observation, Observed, SnapshotLike, observe
+from graph.governance_draft import draft_governance
 from graph.schema import Label
 from reports.safe_text import neutralise
 
@@ -239,6 +240,13 @@ def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
     created = snap.manifest.get("createdAt") or "unknown time"
     home = next(iter(observed.home_tenants), None)
     organization = observed.tenant_names.get(home, "") if home else ""
+    tags = _subscription_tags(snap)
+    production = {
+        sid
+        for sid, info in observed.subscription_info.items()
+        if info.tenant_id in observed.home_tenants
+        and (suggest_environment(info.name, tags.get(sid)) or ("production", ""))[0] == "production"
+    }
     lines = [
         f"# Draft inventory from a snapshot taken {created} (tenantmap inventory draft).",
         "# Everything below was observed. Prune what your organisation does not own or",
@@ -252,11 +260,13 @@ def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
         "",
         *_management_groups(observed),
         "",
-        *_subscriptions(observed, _subscription_tags(snap)),
+        *_subscriptions(observed, tags),
         "",
         *_circuits(observed, graph),
         "",
         *_sites(observed, graph),
+        "",
+        *draft_governance(observed, graph, production),
         "",
         "approved_exposures: []   # known, accepted internet exposure (resource, ports, expires)",
         "accepted: []             # findings accepted as they are (kind, subject, expires)",

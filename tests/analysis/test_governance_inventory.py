@@ -138,3 +138,51 @@ def test_inventory_check_shows_the_governance_baseline(tmp_path: Path) -> None:
     assert "governance baseline:" in result.stdout
     assert "control: reader:secops-team" in result.stdout
     assert "tenant control: block-subscriptions-entering" in result.stdout
+
+
+# ---------------------------------------------------------------- inventory draft
+
+PAYMENTS = "1a2b3c4d-0000-4000-8000-000000000102"
+CONNECTIVITY = "1a2b3c4d-0000-4000-8000-000000000101"
+DATA = "1a2b3c4d-0000-4000-8000-000000000109"
+
+
+def _sample_draft(production: set[str]) -> list[str]:
+    from discovery.estates import SAMPLE_ESTATE
+    from graph.analysis.tenants import observe
+    from graph.build import build_graph
+    from graph.governance_draft import draft_governance
+    from graph.snapshot import load_snapshot
+
+    snap = load_snapshot(SAMPLE_ESTATE)
+    graph = build_graph(snap)
+    return draft_governance(observe(graph, snap), graph, production)
+
+
+def test_the_draft_proposes_what_all_production_subscriptions_share() -> None:
+    lines = _sample_draft({PAYMENTS, CONNECTIVITY, DATA})
+    gov = parse_inventory("version: 1\n" + "\n".join(lines) + "\n").governance
+    assert gov is not None
+    assert gov.root_management_group == "contoso"
+    assert [p.definition for p in gov.policy_assignments] == [MCSB.lower()]
+    assert gov.defender_plans == [
+        "Arm",
+        "CloudPosture",
+        "KeyVaults",
+        "StorageAccounts",
+        "VirtualMachines",
+    ]
+    assert gov.security_contact is False  # prod-data has none
+    assert gov.readers == []
+
+
+def test_inventory_draft_of_the_sample_is_a_valid_inventory_with_a_governance_section(
+    tmp_path: Path,
+) -> None:
+    from discovery.estates import SAMPLE_ESTATE
+
+    out = tmp_path / "draft.yaml"
+    result = tenantmap("inventory", "draft", "--snapshot", str(SAMPLE_ESTATE), "--out", str(out))
+    assert result.code == 0, result.stderr
+    inventory = parse_inventory(out.read_text())
+    assert inventory.governance is not None
