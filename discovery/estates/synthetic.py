@@ -31,6 +31,7 @@ import ipaddress
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import IO, Any
 
 import orjson
 
+from discovery.estates import synthetic_governance
 from discovery.estates.arm import (
     SNAPSHOT_FORMAT,
     Json,
@@ -871,16 +873,50 @@ def _management_groups(plan: Plan) -> list[Json]:
 
 
 def _write_resources(
-    plan: Plan, handle: IO[bytes], by_type: dict[str, int], foreign_refs: dict[str, set[str]]
-) -> int:
-    count = 0
-    for sub in plan.subscriptions:
+    plan: Plan,
+    handle: IO[bytes],
+    by_type: dict[str, int],
+    foreign_refs: dict[str, set[str]],
+    governance: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """Write every resource; returns (network resources, governance documents)."""
+    count = extra = 0
+    home = [tenant_guid(t, plan.seed) for t in range(plan.tenants)]
+
+    def put(item: Json) -> None:
+        handle.write(orjson.dumps(item))
+        handle.write(b"\n")
+        key = item["type"].lower()
+        by_type[key] = by_type.get(key, 0) + 1
+
+    if governance is not None:
+        holding = {
+            f"platform-t{s.tenant}" if s.hub else f"landing-zones-t{s.tenant}"
+            for s in plan.subscriptions
+        }
+        docs = synthetic_governance.group_documents(home, governance[1], holding)
+        for item in docs:
+            put(item)
+        extra += len(docs)
+        at_groups = Counter(str(d["type"]) for d in docs)
+        policies_left = max(
+            0, governance[1] - at_groups["Microsoft.Authorization/policyAssignments"]
+        )
+        roles_left = max(0, governance[0] - at_groups["Microsoft.Authorization/roleAssignments"])
+    n_subs = len(plan.subscriptions)
+    for position, sub in enumerate(plan.subscriptions):
+        if governance is not None:
+            for item in synthetic_governance.subscription_documents(
+                sub.index,
+                sub.id,
+                synthetic_governance.spread(roles_left, n_subs, position),
+                synthetic_governance.spread(policies_left, n_subs, position),
+            ):
+                put(item)
+                extra += 1
         for batch in _subscription_resources(plan, sub):
             for item in batch:
-                handle.write(orjson.dumps(item))
-                handle.write(b"\n")
-                key = item["type"].lower()
-                by_type[key] = by_type.get(key, 0) + 1
+                put(item)
                 count += 1
         for remote in sub.foreign_peers:
             foreign_refs.setdefault(remote.split("/")[2], set()).add(_vnet_id(sub))
@@ -888,7 +924,11 @@ def _write_resources(
             foreign_refs.setdefault(plan.v2v_target.split("/")[2], set()).add(
                 res_id(sub.id, "rg-net", f"{N}/connections", "cn-partner")
             )
-    return count
+    if governance is not None:
+        for item in synthetic_governance.tenant_documents(home):
+            put(item)
+            extra += 1
+    return count, extra
 
 
 def generate_estate(
@@ -904,12 +944,17 @@ def generate_estate(
     foreign_tenants: int = 2,
     hub_every: int = 25,
     load_balancer_every: int = 10,
+    governance: bool = False,
+    role_assignments: int = 0,
+    policy_assignments: int = 0,
 ) -> Path:
     """Write a synthetic estate into ``out_dir`` (created if needed) and return it.
 
     ``nics_with_public_ip`` defaults to resources // 40; ``peerings`` (links between
     our subscriptions) defaults to one per spoke, to its hub. Raises
-    :class:`EstateSizeError` when the counts cannot all be met.
+    :class:`EstateSizeError` when the counts cannot all be met. With ``governance``,
+    governance documents come on top of ``resources`` (discovery/estates/synthetic_governance.py):
+    ``role_assignments`` and ``policy_assignments`` in all, or a few per subscription.
     """
     plan = make_plan(
         tenants=tenants,
@@ -929,7 +974,13 @@ def generate_estate(
     foreign_refs: dict[str, set[str]] = {}
     partial = out_dir / "resources.jsonl.partial"
     with partial.open("wb") as handle:
-        count = _write_resources(plan, handle, by_type, foreign_refs)
+        count, extra = _write_resources(
+            plan,
+            handle,
+            by_type,
+            foreign_refs,
+            (role_assignments, policy_assignments) if governance else None,
+        )
     partial.replace(out_dir / "resources.jsonl")
     if (
         count != resources
@@ -1005,7 +1056,7 @@ def generate_estate(
             },
             "tenantsCrawled": home,
             "subscriptionsCrawled": [s.id for s in plan.subscriptions],
-            "counts": {"resources": count, "byType": dict(sorted(by_type.items()))},
+            "counts": {"resources": count + extra, "byType": dict(sorted(by_type.items()))},
         },
     )
     write_json(
