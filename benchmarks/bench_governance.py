@@ -1,0 +1,187 @@
+"""Governance crawl and analysis at scale (docs/spec/governance.md), one command, a table:
+
+    .venv/bin/python benchmarks/bench_governance.py [--subscriptions 10000]
+        [--role-assignments 100000] [--policy-assignments 20000] [--resources 20000]
+        [--latency-ms 20] [--concurrency 16]
+
+Two synthetic estates with the same seed, without and with governance data, are
+each served by the emulator (its own process, default quotas) and crawled in
+Resource Graph mode (a fresh process each, as benchmarks/bench_crawl.py does):
+the difference is what governance adds. Then the governance analysis (scope,
+the state of every control, findings and matrix) runs on the governance
+estate's graph. Targets: crawl adds < 30 s, analysis < 5 s, peak < 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_crawl import EMULATOR_CHILD, _peak_rss_mb_of  # noqa: E402
+
+CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 30.0, 5.0, 1024.0
+INVENTORY = """\
+version: 1
+governance:
+  root_management_group: landing-zones-t0
+  policy_assignments:
+    - definition: /providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8
+      name: Microsoft cloud security benchmark
+  defender_plans: [VirtualMachines, StorageAccounts, KeyVaults, Arm, CloudPosture]
+  security_contact: true
+  readers:
+    - principal: 5ec0b5ec-0000-4000-8000-0000000000aa
+      name: secops-team
+      roles: [Reader, Security Reader]
+  tenant_controls:
+    block_subscriptions_entering: true
+"""
+
+
+def _crawl(estate: Path, latency_ms: float, concurrency: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    emulator = subprocess.Popen(
+        [sys.executable, "-c", EMULATOR_CHILD, str(estate), json.dumps({"latencyMs": latency_ms})],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert emulator.stdout is not None
+        handle = emulator.stdout.readline().strip()
+        if not handle:
+            raise SystemExit("the emulator did not start")
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "benchmarks" / "bench_crawl.py"),
+                "--child",
+                "resource-graph",
+                "--child-concurrency",
+                str(concurrency),
+                "--handle",
+                handle,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        stats: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+        stats["emulator_mb"] = _peak_rss_mb_of(emulator.pid)
+        return stats
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+
+
+def _analyse(estate: Path) -> dict[str, Any]:
+    from graph.analysis.governance import assess, governance_findings, matrix
+    from graph.analysis.tenants import observe
+    from graph.build import build_graph
+    from graph.inventory import parse_inventory
+    from graph.snapshot import load_snapshot
+
+    snap = load_snapshot(estate)
+    graph = build_graph(snap)
+    inventory = parse_inventory(INVENTORY)
+    observed = observe(graph, snap)
+    started = time.perf_counter()
+    assessment = assess(graph, snap, observed, inventory)
+    findings = governance_findings(assessment)
+    table = matrix(assessment)
+    seconds = time.perf_counter() - started
+    assert table is not None
+    return {
+        "seconds": seconds,
+        "rows": len(table["rows"]),
+        "findings": len(findings),
+        "nodes": graph.number_of_nodes(),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscriptions", type=int, default=10_000)
+    parser.add_argument("--resources", type=int, default=20_000)
+    parser.add_argument("--tenants", type=int, default=3)
+    parser.add_argument("--role-assignments", type=int, default=100_000)
+    parser.add_argument("--policy-assignments", type=int, default=20_000)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
+    args = parser.parse_args()
+
+    from discovery.estates.synthetic import generate_estate
+
+    with tempfile.TemporaryDirectory(prefix="bench-governance-") as temp:
+        estates = {}
+        for name, governance in (("without", False), ("with", True)):
+            estates[name] = generate_estate(
+                Path(temp) / name,
+                tenants=args.tenants,
+                subscriptions=args.subscriptions,
+                resources=args.resources,
+                seed=1,
+                governance=governance,
+                role_assignments=args.role_assignments,
+                policy_assignments=args.policy_assignments,
+            )
+        print(
+            f"estate: {args.subscriptions} subscriptions, {args.resources} network resources, "
+            f"{args.role_assignments} role and {args.policy_assignments} policy assignments, "
+            f"{args.tenants} tenants; latency {args.latency_ms:g} ms, {args.concurrency} in flight",
+            flush=True,
+        )
+        crawls = {}
+        if not args.skip_crawl:
+            for name, path in estates.items():
+                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
+                print(f"  crawl {name} governance: {crawls[name]['wall']:.1f} s", flush=True)
+        analysis = _analyse(estates["with"])
+
+    print()
+    header = f"{'measure':<44}{'value':>12}{'target':>10}"
+    print(header)
+    print("-" * len(header))
+    if crawls:
+        adds = crawls["with"]["wall"] - crawls["without"]["wall"]
+        extra = crawls["with"]["requests"] - crawls["without"]["requests"]
+        print(
+            f"{'crawl (Resource Graph) without governance, s':<44}{crawls['without']['wall']:>12.1f}"
+        )
+        print(f"{'crawl (Resource Graph) with governance, s':<44}{crawls['with']['wall']:>12.1f}")
+        print(f"{'governance adds, s':<44}{adds:>12.1f}{CRAWL_ADDS_TARGET:>10.0f}")
+        print(f"{'governance adds, requests':<44}{extra:>12}")
+        print(
+            f"{'crawler peak RSS with governance, MB':<44}{crawls['with']['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
+        )
+        print(
+            f"{'emulator peak RSS with governance, MB':<44}{crawls['with']['emulator_mb']:>12.0f}"
+        )
+        print(f"{'crawl errors with governance':<44}{crawls['with']['errors']:>12}")
+    print(f"{'governance analysis, s':<44}{analysis['seconds']:>12.2f}{ANALYSIS_TARGET:>10.0f}")
+    print(f"{'rows in the matrix / findings':<44}{analysis['rows']:>6}/{analysis['findings']:<5}")
+    print(
+        f"{'analysis process peak RSS (build incl.), MB':<44}{analysis['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
+    )
+    print(f"{'graph nodes':<44}{analysis['nodes']:>12}")
+
+
+if __name__ == "__main__":
+    main()
