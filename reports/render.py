@@ -165,7 +165,7 @@ def render_governance_csv(report: Report) -> str:
             row.reason,
         ]
         cells += [row.controls.get(c, "unknown") for c in controls]
-        writer.writerow([csv_cell(c) for c in cells])
+        writer.writerow([safe_text(c, "csv") for c in cells])
     return buf.getvalue()
 
 

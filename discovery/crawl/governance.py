@@ -25,7 +25,13 @@ from azure.core.rest import HttpRequest
 
 from discovery.crawl import catalogue as cat
 from discovery.crawl.shape import row_to_arm
-from discovery.crawl.transport import READ_POST_RETRY, ArmCallError, get_pages, send
+from discovery.crawl.transport import (
+    READ_POST_RETRY,
+    ArmCallError,
+    items_of,
+    next_marker,
+    send,
+)
 
 if TYPE_CHECKING:
     from discovery.crawl.engine import TenantClients, _Crawl
@@ -94,7 +100,7 @@ def _lister(
 ) -> Any:
     async def call() -> None:
         params = {"api-version": api_version, **extra}
-        async for page in get_pages(client, f"{crawl.arm}{scope}/providers/{type_name}", params):
+        async for page in crawl.pages(client, f"{scope}/providers/{type_name}", params):
             for item in page:
                 crawl.emit(item)
 
@@ -136,6 +142,7 @@ async def _graph_rows(
     crawl: _Crawl, clients: TenantClients, tenant: str, query: str
 ) -> AsyncIterator[list[dict[str, Any]]]:
     skip_token: str | None = None
+    seen: set[str] = set()
     while True:
         options: dict[str, Any] = {"$top": cat.RG_PAGE_SIZE, "resultFormat": "objectArray"}
         if skip_token:
@@ -148,10 +155,18 @@ async def _graph_rows(
             # the tenant and the assignments made at management groups.
             json={"managementGroups": [tenant], "query": query, "options": options},
         )
-        page = await send(clients.resource_graph, request, **READ_POST_RETRY)
-        yield list(page.get("data") or [])
-        skip_token = page.get("$skipToken")
-        if not skip_token:
+        page = await send(clients.resource_graph, request, crawl.bounds, **READ_POST_RETRY)
+        rows = items_of(page, "data")
+        skip_token = next_marker(page, "$skipToken", seen, crawl.bounds)
+        if skip_token is None and str(page.get("resultTruncated", "")).lower() == "true":
+            raise ArmCallError(
+                200,
+                "TruncatedResult",
+                "Resource Graph marked the answer truncated (resultTruncated) and gave "
+                "no $skipToken for the rest.",
+            )
+        yield rows
+        if skip_token is None:
             return
 
 
@@ -162,6 +177,7 @@ async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
 
     async def subscription_policy() -> None:
         body = await _get_or_absent(
+            crawl,
             clients.subscription_policy,
             f"{crawl.arm}/providers/{cat.TENANT_SUBSCRIPTION_POLICY}/default",
             cat.SUBSCRIPTION_POLICY_API,
@@ -174,6 +190,7 @@ async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
     async def settings() -> None:
         group = f"/providers/Microsoft.Management/managementGroups/{tenant}"
         body = await _get_or_absent(
+            crawl,
             clients.management_groups,
             f"{crawl.arm}{group}/settings/default",
             cat.MANAGEMENT_GROUPS_API,
@@ -193,10 +210,13 @@ async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
     )
 
 
-async def _get_or_absent(client: Any, url: str, api_version: str) -> dict[str, Any] | None:
+async def _get_or_absent(
+    crawl: _Crawl, client: Any, url: str, api_version: str
+) -> dict[str, Any] | None:
     """A GET whose 404 means "never set" (Azure then applies its defaults), not a failure."""
+    request = HttpRequest("GET", url, params={"api-version": api_version})
     try:
-        body = await send(client, HttpRequest("GET", url, params={"api-version": api_version}))
+        body = await send(client, request, crawl.bounds)
     except ArmCallError as exc:
         if exc.status == 404:
             return None
