@@ -1105,7 +1105,7 @@ ORDER BY managementGroupPath, subscriptionId""",
         Query(
             name="governance",
             description=(
-                "The governance matrix of the latest completed run (governance.md): every subscription "
+                "The governance matrix of the latest completed run: every subscription "
                 "in scope, why it is in scope (production, reaches, linked, all), and which declared "
                 "controls are present, missing, or unknown because they could not be read. Empty when "
                 "the inventory declares no governance baseline."
