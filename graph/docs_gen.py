@@ -377,6 +377,8 @@ def render_markdown() -> str:
             lines += ["Parameters: " + ", ".join(f"`${p}`" for p in q.params) + ".", ""]
         if q.cypher:
             lines += ["```cypher", q.cypher, "```", ""]
+        elif q.from_report:
+            lines += ["Read from the latest completed run's report (it needs the inventory).", ""]
         else:
             lines += ["Compares two runs' graphs; not expressible as one Cypher query.", ""]
     return "\n".join(lines).rstrip() + "\n"
