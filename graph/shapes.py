@@ -209,6 +209,8 @@ NUMBERS = frozenset(
     {
         "backendPort",
         "bandwidthInMbps",
+        "frontendPortRangeEnd",
+        "frontendPortRangeStart",
         "port",
         "priority",
     }

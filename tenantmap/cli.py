@@ -248,7 +248,7 @@ def analyse_options(f: F) -> F:
             opt(
                 "--fail-on",
                 type=click.Choice(["new", "open", "critical", "high", "medium", "low"]),
-                help="Exit 1 when this holds: something new, anything open, or an open finding of this severity or worse.",
+                help="Exit 1 when this holds: new (a new finding, or an open one that got worse: more ports, entries, channels or reach), open (anything open), or a severity (an open finding of it or worse).",
                 show_default="never: findings alone exit 0",
             ),
             opt(

@@ -27,6 +27,8 @@ from graph.analysis.report import assemble
 from graph.analysis.tenants import SnapshotLike, observe
 from graph.collector import collector_paused
 from graph.inventory import Inventory
+from graph.schema import subscription_of
+from graph.shapes import Note
 
 __all__ = ["FAIL_ON_CHOICES", "all_findings", "analyse", "fail_on_hit"]
 
@@ -42,11 +44,20 @@ def all_findings(
     exposures: Iterable[ExposureLike] | None = None,
 ) -> tuple[list[Finding], Any]:
     """Every finding this run raises (before the diff), and the observations behind them."""
+    notes: list[Note] = []
     if exposures is None:
         from graph.analysis.exposure import find_exposures
 
-        exposures = find_exposures(graph)
+        exposures = find_exposures(graph, notes)
     observed = observe(graph, snap)
+    if notes:
+        # A value the analysis could not read leaves its subscription not fully read, as a
+        # field of the wrong type does (graph/shapes.py): findings there that disappear
+        # become unverified, never resolved.
+        observed.value_notes = notes
+        observed.subscriptions_crawled = observed.subscriptions_crawled - {
+            sub for sub in (subscription_of(n["document"]) for n in notes) if sub
+        }
     findings = [
         *connected_findings(graph, snap, observed, inventory),
         *exposure_findings(exposures, graph, inventory, today),

@@ -44,6 +44,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.nsg import (
+    PORTS_EXPECTED,
     Destination,
     Nsg,
     Source,
@@ -52,6 +53,7 @@ from graph.analysis.nsg import (
     internet_inbound,
     networks_of,
     parse_ip,
+    shown,
 )
 from graph.analysis.ports import TCP, UDP, PortSet, parse_ranges
 from graph.analysis.reach import Reach, subscription_of_node, vnet_of_subnet
@@ -60,6 +62,7 @@ from graph.analysis.walk import edges_in, edges_out, label_of
 from graph.collector import collector_paused
 from graph.listeners import LAYER_4, gateway_listeners, on_frontend, waf_mode
 from graph.schema import INTERNET_ID, Label, Rel, node_id
+from graph.shapes import Note
 
 VIA_PUBLIC_IP = "public-ip"
 VIA_LOAD_BALANCER = "load-balancer"
@@ -73,6 +76,7 @@ NOTE_DNAT_UNRESOLVED = "dnat-target-unresolved"
 NOTE_DNAT_FQDN = "dnat-fqdn-target"
 NOTE_IP_POOL = "ip-pool-unresolved"
 NOTE_BROAD_SOURCE = "broad-source"
+NOTE_NSG_RULE_UNREADABLE = "nsg-rule-unreadable"
 
 Hop = dict[str, Any]
 
@@ -233,8 +237,10 @@ class _Found:
 
 
 class _Analysis:
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, notes: list[Note]) -> None:
         self.g = graph
+        # values the analysis could not read (coverage.misshapen): one per field
+        self.notes = notes
         self.reach = Reach(graph)
         self.found: dict[str, _Found] = {}
         self._nsgs: dict[str, Nsg] = {}
@@ -254,7 +260,39 @@ class _Analysis:
                 nsg_id, data.get("securityRules"), data.get("defaultSecurityRules")
             )
             self._nsgs[nsg_id] = compiled
+            for problem in compiled.unreadable:
+                self.notes.append(
+                    {
+                        "document": nsg_id,
+                        "field": f"securityRules[{problem.rule}].{problem.field}",
+                        "expected": problem.expected,
+                        "found": problem.found,
+                    }
+                )
         return compiled
+
+    def unreadable_value(self, document: str, field: str, value: Any, expected: str) -> None:
+        """A value with the right JSON type that says nothing Azure accepts: noted in the
+        report's coverage, and left out of the analysis (never the end of the run)."""
+        self.notes.append(
+            {"document": document, "field": field, "expected": expected, "found": shown(value)}
+        )
+
+    def ports(
+        self, document: str, field: str, protocols: Iterable[str], value: Any
+    ) -> PortSet | None:
+        """``_lb_ports``, or None (noted) when the value is no port or range."""
+        try:
+            return _lb_ports(protocols, value)
+        except (TypeError, ValueError):
+            self.unreadable_value(document, field, value, PORTS_EXPECTED)
+            return None
+
+    def note_unreadable_nsgs(self, subject: str, nsgs: Iterable[Nsg | None]) -> None:
+        """An exposure through an NSG with a rule left out says so: an unreadable deny
+        shadows nothing (the exposure may be smaller), an unreadable allow may open more."""
+        if any(n is not None and n.unreadable for n in nsgs):
+            self.found_for(subject).notes.add(NOTE_NSG_RULE_UNREADABLE)
 
     def nsg_of(self, node: str) -> str | None:
         for nsg, _ in edges_out(self.g, node, Rel.PROTECTED_BY):
@@ -325,6 +363,7 @@ class _Analysis:
         found.vnet = found.vnet or target.vnet
         found.subnet = found.subnet or target.subnet
         found.add(entry, via, None, frontend, ports, [*hops, *target.chain()], via_nodes)
+        self.note_unreadable_nsgs(target.subject, target.nsgs)
 
     def peered_vnets(self, vnet: str) -> set[str]:
         return {
@@ -380,6 +419,7 @@ class _Analysis:
                 default_open,
                 base,
                 floating=bool(edge.get("floatingIP")),
+                edge_rule=edge.get("ruleId"),
             )
             lb_vnet = lb_vnet or (nic.vnet if nic else None)
 
@@ -391,8 +431,14 @@ class _Analysis:
                 props = _item_props(rule)
                 if _same_frontend(_ref(props.get("frontendIPConfiguration")), frontend_id):
                     notes.add(NOTE_IP_POOL)
-                    frontend |= _lb_ports(
-                        _lb_protocols(props.get("protocol")), props.get("frontendPort")
+                    frontend |= (
+                        self.ports(
+                            lb,
+                            f"loadBalancingRules[{_name(rule)}].frontendPort",
+                            _lb_protocols(props.get("protocol")),
+                            props.get("frontendPort"),
+                        )
+                        or PortSet.empty()
                     )
         for pool in _json_list(data.get("inboundNatPools")):
             props = _item_props(pool)
@@ -401,7 +447,15 @@ class _Analysis:
             notes.add(NOTE_NAT_POOL)
             start, end = props.get("frontendPortRangeStart"), props.get("frontendPortRangeEnd")
             if start is not None and end is not None:
-                frontend |= _lb_ports(_lb_protocols(props.get("protocol")), f"{start}-{end}")
+                frontend |= (
+                    self.ports(
+                        lb,
+                        f"inboundNatPools[{_name(pool)}].frontendPortRangeStart",
+                        _lb_protocols(props.get("protocol")),
+                        f"{start}-{end}",
+                    )
+                    or PortSet.empty()
+                )
         if notes:
             found = self.found_for(lb)
             found.notes.update(notes)
@@ -430,6 +484,7 @@ class _Analysis:
         base: list[Hop],
         *,
         floating: bool = False,
+        edge_rule: Any = None,
     ) -> NicTarget | None:
         """One rule onto one backend. With floating IP the packet keeps the frontend address
         as destination ("Azure Load Balancer floating IP configuration"), so the NSG must
@@ -441,7 +496,11 @@ class _Analysis:
         ha_ports = _is_ha_ports(front_port, back_port)
         if back_port in (None, "") and not ha_ports:
             back_port = front_port
-        wanted = _lb_ports(protocols, "*" if ha_ports else back_port)
+        rule = str(edge_rule or lb)
+        wanted = self.ports(rule, "backendPort", protocols, "*" if ha_ports else back_port)
+        front = None if ha_ports else self.ports(rule, "frontendPort", protocols, front_port)
+        if wanted is None or (front is None and not ha_ports):
+            return target
         dest = target.destination
         if floating:
             dest = Destination.for_frontend(_props(self.g, pip).get("ipAddress"))
@@ -451,7 +510,7 @@ class _Analysis:
         ports = open_ports & wanted
         if ports.is_empty():
             return target
-        frontend = ports if ha_ports else _lb_ports(ports.protocols, front_port)
+        frontend = ports if front is None else front & _lb_ports(ports.protocols, "*")
         hops = [*base, hop(lb, Rel.FORWARDS_TO, ipconfig)]
         self.add_nic_entry(target, pip, VIA_LOAD_BALANCER, frontend, ports, hops, [lb])
         self.note_broad(target.subject, ports, broad)
@@ -469,7 +528,12 @@ class _Analysis:
         gateway_waf = str(data.get("wafMode") or "none").lower()
         by_waf: dict[str, tuple[PortSet, list[str]]] = {}
         for listener in gateway_listeners(data):
-            if listener.port is None or not on_frontend(listener, frontend_id):
+            if not on_frontend(listener, frontend_id):
+                continue
+            if listener.port is None:
+                self.unreadable_value(
+                    agw, f"listeners[{listener.name}].frontendPort", None, "a port in 1-65535"
+                )
                 continue
             waf, policy = gateway_waf, None
             if listener.layer == LAYER_4:
@@ -503,6 +567,8 @@ class _Analysis:
                 default_open=True,
                 family=self.family(pip),
             )
+            if nsg.unreadable:
+                self.found_for(agw).notes.add(NOTE_NSG_RULE_UNREADABLE)
             base += [hop(agw, Rel.IN_SUBNET, subnet), hop(subnet, Rel.PROTECTED_BY, nsg_id)]
         gateway_policies = [
             p for p, _ in edges_out(g, agw, Rel.USES_POLICY) if label_of(g, p) == Label.WAF_POLICY
@@ -564,11 +630,20 @@ class _Analysis:
             if not sources.admits(family):
                 continue
             protocols = _dnat_protocols(rule.get("protocols"))
-            try:
-                frontend = _lb_ports(protocols, list(rule.get("destinationPorts") or []))
-                translated = _lb_ports(protocols, rule.get("translatedPort"))
-            except ValueError:
+            where = str(rule.get("policyId") or firewall)
+            named = f"rules[{rule.get('ruleName') or '?'}]"
+            frontend_or_none = self.ports(
+                where,
+                f"{named}.destinationPorts",
+                protocols,
+                list(rule.get("destinationPorts") or []),
+            )
+            translated_or_none = self.ports(
+                where, f"{named}.translatedPort", protocols, rule.get("translatedPort")
+            )
+            if frontend_or_none is None or translated_or_none is None:
                 continue
+            frontend, translated = frontend_or_none, translated_or_none
             frontend = frontend - taken
             if sources.admits(family, broad=False):
                 taken = taken | frontend
@@ -617,14 +692,23 @@ class _Analysis:
             protocols = _lb_protocols(edge.get("protocol"))
             start, end = edge.get("frontendPortStart"), edge.get("frontendPortEnd")
             back = edge.get("backendPort")
+            rule = str(edge.get("ruleId") or lb)
             if _is_ha_ports(start, back):
                 backend = translated & _lb_ports(protocols, "*")
             else:
                 front: Any = start if end in (None, start) else f"{start}-{end}"
-                hit = translated & _lb_ports(protocols, front)
+                listened = self.ports(rule, "frontendPort", protocols, front)
+                if listened is None:
+                    continue
+                hit = translated & listened
                 if hit.is_empty():
                     continue
-                backend = _lb_ports(hit.protocols, back if back not in (None, "") else front)
+                forwarded = self.ports(
+                    rule, "backendPort", hit.protocols, back if back not in (None, "") else front
+                )
+                if forwarded is None:
+                    continue
+                backend = forwarded
             if backend.is_empty():
                 continue
             dest = None
@@ -874,10 +958,15 @@ def _lb_ports(protocols: Iterable[str], port: Any) -> PortSet:
     return out
 
 
-def find_exposures(graph: nx.MultiDiGraph) -> list[Exposure]:
-    """Every internet-exposed target in the graph (exposure.md), sorted by subject."""
+def find_exposures(graph: nx.MultiDiGraph, notes: list[Note] | None = None) -> list[Exposure]:
+    """Every internet-exposed target in the graph (exposure.md), sorted by subject.
+
+    Values the analysis cannot read (an NSG rule's port range ``":"``, a DNAT port
+    ``"abc"``) are left out and appended to ``notes``, in the shape of the report's
+    ``coverage.misshapen``.
+    """
     with collector_paused():
-        return _Analysis(graph).run()
+        return _Analysis(graph, [] if notes is None else notes).run()
 
 
 __all__ = [
@@ -885,6 +974,10 @@ __all__ = [
     "ExposureEntry",
     "find_exposures",
 ]
+
+
+def _name(item: Any) -> str:
+    return str(item.get("name") or "?") if isinstance(item, dict) else "?"
 
 
 def _same_frontend(value: Any, frontend_id: str | None) -> bool:

@@ -91,8 +91,40 @@ DEFAULT_INBOUND_RULES: tuple[dict[str, Any], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """One security rule that cannot be read: which field, what it holds, what it should.
+
+    ``allow`` is None when the access itself is unreadable: the rule may allow.
+    """
+
+    rule: str
+    field: str
+    found: str
+    expected: str
+    allow: bool | None
+
+
 class NsgRuleError(ValueError):
     """A security rule that cannot be read (names the rule and what to fix)."""
+
+    def __init__(self, problem: Unreadable) -> None:
+        super().__init__(
+            f"security rule {problem.rule!r} cannot be read: {problem.field} is "
+            f"{problem.found}, not {problem.expected}"
+        )
+        self.problem = problem
+
+
+# Microsoft Learn, "Network security groups overview", "Security rules": the protocols
+# are TCP, UDP, ICMP, ESP, AH or Any. A custom rule's priority lies in 100-4096 there, but
+# any whole number in 0-65535 still says where the rule stands (the defaults use 65000
+# on), so only a priority that places the rule nowhere is unreadable.
+PRIORITIES = range(0, 65536)
+_PROTOCOLS = frozenset({"tcp", "udp", "icmp", "esp", "ah", "*", "any"})
+_ACCESS = {"allow": True, "deny": False}
+_DIRECTIONS = frozenset({"inbound", "outbound"})
+PORTS_EXPECTED = "a port, a range 'a-b' or '*' within 0-65535"
 
 
 @lru_cache(maxsize=65536)
@@ -162,21 +194,55 @@ class Rule:
     destination_vnet: bool  # 'VirtualNetwork': matches every address inside the VNet
 
 
+def shown(value: Any) -> str:
+    """A field's value as a note shows it (short; the writers make it safe per medium)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
-    """The inbound rule of an ARM security rule, or None for an outbound one."""
+    """The inbound rule of an ARM security rule, or None for an outbound one.
+
+    Raises NsgRuleError when a field that places the rule or says what it matches
+    (direction, access, priority, protocol, port ranges) holds no value Azure accepts.
+    """
     props: Mapping[str, Any] = rule.get("properties", rule)
     name = str(rule.get("name") or props.get("name") or "?")
-    if str(props.get("direction", "")).lower() != "inbound":
+    access = _ACCESS.get(str(props.get("access", "")).strip().lower())
+
+    def unreadable(field: str, expected: str) -> NsgRuleError:
+        return NsgRuleError(Unreadable(name, field, shown(props.get(field)), expected, access))
+
+    direction = str(props.get("direction", "")).strip().lower()
+    if direction not in _DIRECTIONS:
+        raise unreadable("direction", "Inbound or Outbound")
+    if direction != "inbound":
         return None
+    if access is None:
+        raise unreadable("access", "Allow or Deny")
+    priority = _priority(props.get("priority"))
+    if priority is None:
+        raise unreadable("priority", "a whole number in 100-4096")
+    protocol = str(props.get("protocol", "*"))
+    if protocol.strip().lower() not in _PROTOCOLS:
+        raise unreadable("protocol", "Tcp, Udp, Icmp, Esp, Ah or *")
     try:
-        priority = int(props["priority"])
         ports = PortSet.parse(
-            str(props.get("protocol", "*")),
-            _both(props, "destinationPortRange", "destinationPortRanges"),
+            protocol, _both(props, "destinationPortRange", "destinationPortRanges")
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise NsgRuleError(f"security rule {name!r} cannot be read: {exc}") from None
+    except ValueError:
+        field = (
+            "destinationPortRanges"
+            if props.get("destinationPortRanges")
+            else "destinationPortRange"
+        )
+        raise unreadable(field, PORTS_EXPECTED) from None
     source_ports = _both(props, "sourcePortRange", "sourcePortRanges")
+    try:
+        parse_ranges(list(source_ports))
+    except ValueError:
+        field = "sourcePortRanges" if props.get("sourcePortRanges") else "sourcePortRange"
+        raise unreadable(field, PORTS_EXPECTED) from None
     sources = tuple(p.lower() for p in _both(props, "sourceAddressPrefix", "sourceAddressPrefixes"))
     destinations = tuple(
         p.lower() for p in _both(props, "destinationAddressPrefix", "destinationAddressPrefixes")
@@ -184,7 +250,7 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
     return Rule(
         name=name,
         priority=priority,
-        allow=str(props.get("access", "")).lower() == "allow",
+        allow=access,
         ports=ports,
         sources=sources,
         source_internet=coverage(sources),
@@ -195,6 +261,19 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         destination_any=any(d in _ANY for d in destinations),
         destination_vnet=_VNET_TAG in destinations,
     )
+
+
+def _priority(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not number.is_integer():
+        return None
+    priority = int(number)
+    return priority if priority in PRIORITIES else None
 
 
 def _as_list(value: str | list[Any] | None) -> list[Any]:
@@ -213,6 +292,9 @@ class Nsg:
     id: str
     rules: tuple[Rule, ...]
     has_broad: bool = False  # an allow admits the internet only through a broad source
+    # rules left out of the evaluation because a field cannot be read: an unreadable
+    # allow may open ports no one can name, an unreadable deny shadows nothing
+    unreadable: tuple[Unreadable, ...] = ()
     # (source, which rules match) -> allowed ports: the NICs behind one NSG mostly
     # share the answer, so it is computed once per distinct pattern.
     cache: dict[tuple[Source, tuple[bool, ...]], PortSet] = field(
@@ -227,14 +309,27 @@ def compile_nsg(
 ) -> Nsg:
     """Compile an NSG from its ``securityRules`` and ``defaultSecurityRules`` (JSON or lists).
 
-    Azure's default inbound rules stand in when the payload has none.
+    Azure's default inbound rules stand in when the payload has none. A rule that
+    cannot be read is left out and kept in ``unreadable``: one broken rule must not
+    cost the analysis of the whole estate.
     """
     custom = _as_list(security_rules)
     defaults = _as_list(default_rules) or list(DEFAULT_INBOUND_RULES)
-    compiled = [r for r in (compile_rule(x) for x in [*custom, *defaults]) if r is not None]
+    compiled: list[Rule] = []
+    unreadable: list[Unreadable] = []
+    for item in [*custom, *defaults]:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            compiled_rule = compile_rule(item)
+        except NsgRuleError as exc:
+            unreadable.append(exc.problem)
+            continue
+        if compiled_rule is not None:
+            compiled.append(compiled_rule)
     compiled.sort(key=lambda r: r.priority)
     has_broad = any(r.allow and r.source_internet.broad for r in compiled)
-    return Nsg(id=nsg_id, rules=tuple(compiled), has_broad=has_broad)
+    return Nsg(id=nsg_id, rules=tuple(compiled), has_broad=has_broad, unreadable=tuple(unreadable))
 
 
 class Destination:

@@ -92,10 +92,11 @@ def coverage_section(snap: SnapshotLike, observed: Observed) -> dict[str, Any]:
             continue
         seen.add(key)
         failed.append(item)
-    notes = list(getattr(snap, "shape_notes", None) or [])
+    notes = [*(getattr(snap, "shape_notes", None) or []), *observed.value_notes]
     return {
         "complete": complete and not notes,
-        # fields dropped for their JSON type (graph/shapes.py): the first 200, and how many
+        # fields dropped for their JSON type (graph/shapes.py) and values the analyses
+        # could not read (an NSG rule's port range ":"): the first 200, and how many
         "misshapen": notes[:200],
         "misshapenCount": len(notes),
         "outOfScope": list(OUT_OF_SCOPE),

@@ -127,6 +127,8 @@ class Observed:
     aliases: dict[str, list[Observation]] = field(default_factory=dict)
     links: list[Observation] = field(default_factory=list)
     mg_tenants: dict[str, str] = field(default_factory=dict)  # management group name -> tenant
+    # values the analyses could not read (coverage.misshapen, beside the shape notes)
+    value_notes: list[dict[str, str]] = field(default_factory=list)
 
     def tenant_of(self, subscription_id: str | None) -> str | None:
         if not subscription_id:

@@ -131,9 +131,12 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
             floating,
         ) in lb.nat_rules:
             if pool and range_start is not None:
-                # A NAT rule with a frontend port range onto a pool maps each port in order.
-                port = int(range_start)
-                end = int(range_end) if range_end is not None else port
+                # A NAT rule with a frontend port range onto a pool maps each port in order;
+                # a range that is no port (the shape check let a number through) maps none.
+                port = _port_number(range_start)
+                end = _port_number(range_end) if range_end is not None else port
+                if port is None or end is None:
+                    continue
                 for target in members(pool):
                     if port > end:
                         break
@@ -173,6 +176,14 @@ def resolve_load_balancers(ctx: BuildContext, index: PrivateIpIndex | None) -> N
                 )
         if unresolved:
             ctx.g.nodes[lb.lb]["unresolvedBackendAddresses"] = _dedupe(unresolved)
+
+
+def _port_number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value != value or not 0 <= value <= 65535:  # NaN, or no port
+        return None
+    return int(value)
 
 
 def _policy_chain(ctx: BuildContext, policy: str | None) -> list[str]:

@@ -58,6 +58,13 @@ def test_run_help_shows_the_default_state_folder():
     assert f"default: ({default_state_dir()})" in help_text("run")
 
 
+@pytest.mark.parametrize("path", [("run",), ("analyse",)], ids=" ".join)
+def test_fail_on_help_says_new_counts_findings_that_got_worse(path: tuple[str, ...]):
+    """findings.md: a worsened finding is counted by `--fail-on new`; the help says so."""
+    shown = help_text(*path)
+    assert "an open one that got worse" in shown
+
+
 @pytest.mark.parametrize("group", [(), ("inventory",)], ids=["tenantmap", "inventory"])
 def test_the_command_list_shows_each_description_whole(group: tuple[str, ...]):
     shown = help_text(*group).split("Commands:")[1]

@@ -18,6 +18,7 @@ from graph.analysis.nsg import (
     Source,
     allowed_ports,
     compile_nsg,
+    compile_rule,
     evaluate_inbound,
 )
 from graph.analysis.ports import PortSet
@@ -337,6 +338,53 @@ def test_private_source_matches_prefixes_containing_it(
     assert allowed_ports(nsg, Destination.for_ip(NIC_IP), source).to_report() == expected
 
 
-def test_unreadable_rule_names_the_rule() -> None:
-    with pytest.raises(NsgRuleError, match="'broken'"):
-        compile_nsg("nsg", [rule("broken", 100, destinationPortRange="http")])
+def test_unreadable_rule_names_the_rule_and_the_field() -> None:
+    with pytest.raises(NsgRuleError, match=r"'broken'.*destinationPortRange"):
+        compile_rule(rule("broken", 100, destinationPortRange="http"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("destinationPortRange", ":"),
+        ("destinationPortRange", "abc"),
+        ("destinationPortRange", "443-80"),
+        ("destinationPortRange", "70000"),
+        ("sourcePortRange", "x-y"),
+        ("priority", -1),
+        ("priority", 70000),
+        ("priority", 100.5),
+        ("priority", "high"),
+        ("protocol", "Tcpp"),
+        ("access", "Alow"),
+        ("direction", "Inbund"),
+    ],
+)
+def test_an_unreadable_rule_is_left_out_and_kept_for_the_report(field: str, value: Any) -> None:
+    """One broken rule must not end the run: the NSG compiles without it and says which
+    rule and field could not be read ("Network security groups overview", "Security rules",
+    lists the values each field accepts)."""
+    broken = rule("broken", 100, destinationPortRange="22")
+    broken["properties"][field] = value
+    nsg = compile_nsg("nsg", [broken, rule("web", 200, destinationPortRange="443")])
+    assert [r.name for r in nsg.rules if r.priority < 65000] == ["web"]
+    assert [(u.rule, u.field) for u in nsg.unreadable] == [("broken", field)]
+
+
+def test_an_unreadable_deny_shadows_nothing() -> None:
+    """A deny we cannot read is not taken as closing anything: the allow behind it still
+    counts ("How network security groups filter network traffic": a deny only stops what it
+    matches, and what this one matches is unknown)."""
+    deny = rule("deny-all", 100, "Deny", destinationPortRange=":", sourceAddressPrefix="*")
+    assert open_ports(deny, rule("rdp", 200, destinationPortRange="3389")) == tcp("3389")
+
+
+def test_an_unreadable_allow_opens_nothing_it_cannot_name_but_is_recorded_as_an_allow() -> None:
+    nsg = compile_nsg("nsg", [rule("odd", 100, destinationPortRange="abc")])
+    assert allowed_ports(nsg, Destination.for_ip(NIC_IP)).is_empty()
+    assert [u.allow for u in nsg.unreadable] == [True]
+
+
+def test_a_rule_whose_access_is_unreadable_may_allow() -> None:
+    nsg = compile_nsg("nsg", [rule("odd", 100, "Permit", destinationPortRange="22")])
+    assert [u.allow for u in nsg.unreadable] == [None]
