@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -172,3 +173,44 @@ def test_a_misshapen_field_is_absent_noted_and_its_subscription_unverified(
     assert any(field == "managedByTenants" for _, field in fields)
     assert not coverage["complete"]
     assert "1a2b3c4d-0000-4000-8000-000000000102" not in coverage["subscriptionsCrawled"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (("remoteVirtualNetwork",), "a string"),
+        (("sku",), "Standard"),
+        (("serviceProviderProperties",), "a string"),
+        (("peerings", 0), 1),  # peerings: [1]
+        (("managedByTenants",), "x"),
+    ],
+    ids=[
+        "remoteVirtualNetwork",
+        "sku",
+        "serviceProviderProperties",
+        "peerings",
+        "managedByTenants",
+    ],
+)
+def test_each_shape_that_crashed_the_build_now_gives_every_report_and_a_note(
+    tmp_path: Path, field: tuple[Any, ...], value: Any
+) -> None:
+    """Issue 10, item 5: each of these gave AttributeError, exit 3 and no reports."""
+    paths = field_paths()
+    index = next(
+        i
+        for i, (name, path) in enumerate(paths)
+        if path[-len(field) :] == field and kind_of(_value_at(path, name)) != kind_of(value)
+    )
+    write_mutated(tmp_path / "snap", [(index, value)])
+    report = run_pipeline(tmp_path / "snap", tmp_path / "out")
+    assert all((tmp_path / "out" / name).is_file() for name in REPORTS)
+    noted = [n["field"] for n in report["coverage"]["misshapen"]]
+    assert any(field[0] in n for n in noted), noted
+
+
+def _value_at(path: tuple[Any, ...], name: str) -> Any:
+    target = documents()[name]
+    for step in path:
+        target = target[step]
+    return target
