@@ -8,8 +8,8 @@ emulator cuts Resource Graph's answer in half and marks it truncated
 from __future__ import annotations
 
 import json
-import sqlite3
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 

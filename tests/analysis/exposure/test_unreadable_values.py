@@ -4,8 +4,8 @@ end of the night (issue 10: one hostile or broken resource must not cost the run
 Each case goes through the whole pipeline: snapshot -> build -> analyse -> every report.
 A careful engineer's reading: an unreadable allow may open ports nobody can name, so its
 subscription is not fully read (findings there that disappear are unverified, not
-resolved); an unreadable deny is not taken as shadowing anything (Microsoft Learn, "How network security
-groups filter network traffic": a deny only stops what it matches).
+resolved); an unreadable deny is not taken as shadowing anything (Microsoft Learn, "How
+network security groups filter network traffic": a deny only stops what it matches).
 """
 
 from __future__ import annotations
