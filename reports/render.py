@@ -36,6 +36,7 @@ NOTE_TEXT = {
     "dnat-fqdn-target": "the DNAT rule translates to an FQDN, which is not resolved",
     "ip-pool-unresolved": "a backend pool defined by IP address could not be resolved to NICs",
     "broad-source": "a rule admits a broad public source (at least a /8's worth), not all of the internet",
+    "nsg-rule-unreadable": "an NSG on the way has a rule that cannot be read (see coverage): it was left out, so a deny there was not taken as closing anything",
     "not-found": "the linked subscription's tenant could not be found (404)",
     "unresolved": "the linked subscription's tenant could not be resolved",
 }

@@ -11,7 +11,7 @@ from typing import Any
 
 from reports import parse_report, write_reports
 from reports.naming import GUID
-from reports.render import render_html
+from reports.render import NOTE_TEXT, render_html
 from reports.topology import MAX_PER_SIDE
 from tests.reports.conftest import BREAKOUT, IMG, SCRIPT
 from tests.reports.synthetic import synthetic_report
@@ -411,3 +411,25 @@ def test_every_link_is_also_listed_as_a_table_row(
     assert sum("UNDECLARED" in row for row in rows) == sum(
         not x["declared"] for x in full_report["topology"]["links"]
     )
+
+
+def test_every_note_the_schema_allows_has_a_sentence_for_people() -> None:
+    """An exposure note shown as its bare code (``nsg-rule-unreadable``) tells a reader nothing."""
+    schema = json.loads(
+        (Path(__file__).parents[2] / "graph" / "analysis" / "report.schema.json").read_text()
+    )
+    found: list[str] = []
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, dict):
+            if key == "notes" and "enum" in node.get("items", {}):
+                found.extend(node["items"]["enum"])
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+
+    walk(schema)
+    assert "nsg-rule-unreadable" in found
+    assert sorted(set(found) - set(NOTE_TEXT)) == []
