@@ -1,8 +1,7 @@
 """PortSet: parsing ARM port specs, set algebra and the report form (findings.md).
 
 The spec forms are Azure's: a port, a range ``a-b``, ``*`` or a list of them, within
-0-65535 (Microsoft Learn, "Network security groups overview", "Security rules"; "Azure
-Firewall Policy rule sets" for comma-separated DNAT ports).
+0-65535 (Microsoft Learn, "Network security groups overview", "Security rules").
 """
 
 from __future__ import annotations
