@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,7 @@ import pytest
 from discovery.estates import SAMPLE_ESTATE
 from graph.shapes import Note, drop_misshapen
 from graph.snapshot import load_snapshot
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from tests.conftest import SHARED
 
 
 def notes_of(document: dict[str, Any]) -> list[Note]:
