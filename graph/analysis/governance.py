@@ -70,6 +70,17 @@ class TenantRow:
     observed: dict[str, str]
 
 
+def _row_order(row: Row) -> tuple[bool, bool, str, str, bool, str]:
+    """Our own tenants first, then foreign ones by name (unnamed last); in each, connected first.
+
+    The report groups rows by tenant in this order, so an operator reads their own estate
+    before the partners' subscriptions that connect to it.
+    """
+    named = bool(row.tenant_name) and row.tenant_name != row.tenant
+    label = (row.tenant_name or "").lower() if named else ""
+    return (row.foreign, not named, label, row.tenant or "~", not row.connected, row.name.lower())
+
+
 @dataclass
 class Assessment:
     rows: list[Row]
@@ -193,7 +204,7 @@ class _Assessor:
             for sid in sorted(self.observed.subscription_info):
                 if sid not in rows:
                     rows[sid] = self.row(sid, "all", False)
-        return sorted(rows.values(), key=lambda r: (not r.connected, r.tenant or "~", r.name))
+        return sorted(rows.values(), key=_row_order)
 
     # -- one subscription -------------------------------------------------------
 
