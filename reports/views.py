@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,8 @@ from reports.readable import file_name, named_parts, named_text, readable_lines,
 # compact row each, so a report of 10,000 findings stays small enough to open
 # and mail; report.json, report.md and findings.csv keep every detail.
 DETAIL_LIMIT = 500
+# Where a CamelCase control name may wrap: 'VirtualMachines' -> 'Virtual', 'Machines'.
+CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -240,15 +243,28 @@ class ReportView:
     # -- governance ----------------------------------------------------------
     @property
     def governance_groups(self) -> list[tuple[str, list[Any]]]:
-        """The matrix rows by tenant (the analysis already put connected ones first)."""
+        """The matrix rows by tenant, in the analysis's order (our tenants first, connected first)."""
         gov = self.report.governance
         if gov is None:
             return []
-        groups: dict[str, list[Any]] = {}
+        groups: dict[str | None, tuple[str, list[Any]]] = {}
         for row in gov.rows:
-            tenant = row.tenantName or row.tenant or "unknown tenant"
-            groups.setdefault(tenant, []).append(row)
-        return list(groups.items())
+            label = row.tenantName or row.tenant or "Unknown tenant"
+            groups.setdefault(row.tenant, (label, []))[1].append(row)
+        return list(groups.values())
+
+    @property
+    def governance_columns(self) -> list[tuple[str, str, list[str]]]:
+        """(control, kind, name pieces) per column: the kind on a small line, the name below.
+
+        The pieces split CamelCase ('Virtual', 'Machines') so a narrow column can wrap there.
+        """
+        gov = self.report.governance
+        out = []
+        for control in gov.controls if gov is not None else []:
+            kind, _, name = control.partition(":") if ":" in control else ("", "", control)
+            out.append((control, kind, CAMEL_BREAK.split(name)))
+        return out
 
     def change_text(self, change: Change | None) -> str:
         """What grew or shrank, in one line, with short names for ids."""
