@@ -443,7 +443,10 @@ class Delta:
         rows: list[NodeTuple] = []
         stored, complete = self.node_leftover, self.complete
         resource, dumps_ = Label.RESOURCE.value, _dumps
-        for ident, scope, item_digest, attrs in node_digests(self.graph):
+        for node_id, attrs in self.graph.nodes(data=True):
+            # node_digests inline: one loop for digest and row (every first-write item)
+            ident, scope = str(node_id), scope_of(attrs)
+            item_digest = digest(ident, scope, attrs)
             if item_digest in stored:
                 stored.discard(item_digest)
                 if scope not in complete:
