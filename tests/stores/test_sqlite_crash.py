@@ -72,3 +72,28 @@ def test_killed_writer_leaves_the_previous_run_readable_and_unchanged(
         assert reopened.read_graph(include_stale=True).number_of_nodes() == len(small_estate())
     finally:
         reopened.close()
+
+
+def test_killed_first_writer_leaves_an_empty_store(tmp_path: Path, tmp_state: Path) -> None:
+    # A first write inserts straight into the store's tables (no scratch file): the
+    # nodes are in the open transaction when the edges hang.
+    url = f"sqlite:///{tmp_path / 'tenantmap.db'}"
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, str(tmp_state)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    finally:
+        child.kill()
+        child.wait()
+
+    reopened = open_store(url, state_dir=tmp_state)
+    try:
+        reopened.acquire_lock()
+        assert reopened.read_graph(include_stale=True).number_of_nodes() == 0
+        assert reopened.previous_run() is None
+    finally:
+        reopened.close()
