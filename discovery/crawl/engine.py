@@ -498,9 +498,16 @@ class _Crawl:
 
     # -- Resource Graph mode -----------------------------------------------
 
-    async def graph_rows(
+    def graph_rows(
         self, clients: TenantClients, subscriptions: list[str], query: str
     ) -> AsyncIterator[list[dict[str, Any]]]:
+        return self.graph_rows_at(clients, {"subscriptions": subscriptions}, query)
+
+    async def graph_rows_at(
+        self, clients: TenantClients, scope: dict[str, list[str]], query: str
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every page of a Resource Graph query over `scope` (its `subscriptions` or
+        `managementGroups`), failing the read when an answer is cut short."""
         skip_token: str | None = None
         seen: set[str] = set()
         while True:
@@ -511,7 +518,7 @@ class _Crawl:
                 "POST",
                 f"{self.arm}/providers/Microsoft.ResourceGraph/resources",
                 params={"api-version": cat.RESOURCE_GRAPH_API},
-                json={"subscriptions": subscriptions, "query": query, "options": options},
+                json={**scope, "query": query, "options": options},
             )
             page = await send(clients.resource_graph, request, self.bounds, **READ_POST_RETRY)
             rows = items_of(page, "data")

@@ -18,7 +18,6 @@ does not fail the subscription's network crawl.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from azure.core.rest import HttpRequest
@@ -26,10 +25,7 @@ from azure.core.rest import HttpRequest
 from discovery.crawl import catalogue as cat
 from discovery.crawl.shape import row_to_arm
 from discovery.crawl.transport import (
-    READ_POST_RETRY,
     ArmCallError,
-    items_of,
-    next_marker,
     send,
 )
 
@@ -116,7 +112,10 @@ async def graph_tenant(crawl: _Crawl, clients: TenantClients, subscription_ids: 
     tenant = clients.tenant_id
 
     async def query(type_name: str) -> None:
-        async for rows in _graph_rows(crawl, clients, tenant, graph_query(type_name)):
+        # The tenant root group (named by the tenant id) covers every subscription of the
+        # tenant and the assignments made at management groups.
+        scope = {"managementGroups": [tenant]}
+        async for rows in crawl.graph_rows_at(clients, scope, graph_query(type_name)):
             for row in rows:
                 resource = row_to_arm(row)
                 if resource.get("location") == "":
@@ -136,38 +135,6 @@ async def graph_tenant(crawl: _Crawl, clients: TenantClients, subscription_ids: 
             crawl.error(f"/subscriptions/{subscription_id}", operation, failed)
 
     await asyncio.gather(*(one(t, op) for t, op, _v, _c in _LISTS))
-
-
-async def _graph_rows(
-    crawl: _Crawl, clients: TenantClients, tenant: str, query: str
-) -> AsyncIterator[list[dict[str, Any]]]:
-    skip_token: str | None = None
-    seen: set[str] = set()
-    while True:
-        options: dict[str, Any] = {"$top": cat.RG_PAGE_SIZE, "resultFormat": "objectArray"}
-        if skip_token:
-            options["$skipToken"] = skip_token
-        request = HttpRequest(
-            "POST",
-            f"{crawl.arm}/providers/Microsoft.ResourceGraph/resources",
-            params={"api-version": cat.RESOURCE_GRAPH_API},
-            # The tenant root group (named by the tenant id) covers every subscription of
-            # the tenant and the assignments made at management groups.
-            json={"managementGroups": [tenant], "query": query, "options": options},
-        )
-        page = await send(clients.resource_graph, request, crawl.bounds, **READ_POST_RETRY)
-        rows = items_of(page, "data")
-        skip_token = next_marker(page, "$skipToken", seen, crawl.bounds)
-        if skip_token is None and str(page.get("resultTruncated", "")).lower() == "true":
-            raise ArmCallError(
-                200,
-                "TruncatedResult",
-                "Resource Graph marked the answer truncated (resultTruncated) and gave "
-                "no $skipToken for the rest.",
-            )
-        yield rows
-        if skip_token is None:
-            return
 
 
 async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
