@@ -11,14 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from graph.build.context import BuildContext
+from graph.build.ids import props_of
 from graph.schema import Label, Rel, principal_id, subscription_of, tenant_id
 
 _MG = "/providers/microsoft.management/managementgroups/"
-
-
-def _props(res: dict[str, Any]) -> dict[str, Any]:
-    p = res.get("properties")
-    return p if isinstance(p, dict) else {}
 
 
 def _scope_node(scope: str) -> str | None:
@@ -39,7 +35,7 @@ def _assignment_scope(nid: str, p: dict[str, Any]) -> str:
 
 
 def policy_assignment(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.POLICY_ASSIGNMENT, arm_type)
     scope = _assignment_scope(nid, p)
     definition = p.get("policyDefinitionId")
@@ -55,7 +51,7 @@ def policy_assignment(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type
 
 
 def role_assignment(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.ROLE_ASSIGNMENT, arm_type)
     scope = _assignment_scope(nid, p)
     role = str(p.get("roleDefinitionId") or "").rstrip("/").rsplit("/", 1)[-1].lower()
@@ -97,7 +93,7 @@ def alert_notifications(p: dict[str, Any]) -> bool:
 
 
 def defender_pricing(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.DEFENDER_PRICING, arm_type)
     props["pricingTier"] = p.get("pricingTier")
     props["subPlan"] = p.get("subPlan")
@@ -108,7 +104,7 @@ def defender_pricing(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type:
 
 
 def security_contact(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.SECURITY_CONTACT, arm_type)
     emails = p.get("emails") if isinstance(p.get("emails"), str) else p.get("email")
     props["emails"] = emails if isinstance(emails, str) and emails.strip() else None
@@ -120,7 +116,7 @@ def security_contact(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type:
 
 
 def subscription_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.SUBSCRIPTION_POLICY, arm_type)
     for key in ("blockSubscriptionsIntoTenant", "blockSubscriptionsLeavingTenant"):
         props[key] = p.get(key) if isinstance(p.get(key), bool) else None
@@ -133,7 +129,7 @@ def subscription_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_ty
 
 
 def group_settings(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.GROUP_SETTINGS, arm_type)
     default = p.get("defaultManagementGroup")
     props["defaultManagementGroup"] = (

@@ -6,16 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from graph.build.context import BuildContext, str_list
-from graph.build.ids import last_segment, parent_id, ref, top_level_id
+from graph.build.ids import last_segment, parent_id, props_of, ref, top_level_id
 from graph.build.network import attach_ip_configuration
 from graph.schema import Label, Rel, node_id
 
 AUTHORIZATION_TYPE = "microsoft.network/expressroutecircuits/authorizations"
-
-
-def _props(res: Any) -> dict[str, Any]:
-    p = res.get("properties") if isinstance(res, dict) else None
-    return p if isinstance(p, dict) else {}
 
 
 def _name(item: dict[str, Any]) -> str:
@@ -25,7 +20,7 @@ def _name(item: dict[str, Any]) -> str:
 def virtual_network_gateway(
     ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
 ) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VNET_GATEWAY, arm_type)
     props["gatewayType"] = p.get("gatewayType")
     props["vpnType"] = p.get("vpnType")
@@ -41,7 +36,7 @@ def virtual_network_gateway(
 
 
 def local_network_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.LOCAL_NETWORK_GATEWAY, arm_type)
     props["gatewayIpAddress"] = p.get("gatewayIpAddress")
     props["fqdn"] = p.get("fqdn")
@@ -62,7 +57,7 @@ CONNECTION_ENDS = (
 
 
 def connection(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.CONNECTION, arm_type)
     props["connectionType"] = p.get("connectionType")
     props["connectionStatus"] = p.get("connectionStatus")
@@ -86,7 +81,7 @@ def connection(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) 
 
 
 def expressroute_circuit(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     provider = p.get("serviceProviderProperties") or {}
     props = ctx.base_props(res, nid, Label.EXPRESSROUTE_CIRCUIT, arm_type)
     props["serviceProviderName"] = provider.get("serviceProviderName")
@@ -101,7 +96,7 @@ def expressroute_circuit(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
         if isinstance(auth, dict) and auth.get("id"):
             _authorization(ctx, auth, nid, props.get("location"))
     for peering in p.get("peerings") or []:
-        pp = _props(peering)
+        pp = props_of(peering)
         for conn in pp.get("connections") or []:
             _global_reach(ctx, nid, conn, "connections")
         for conn in pp.get("peeredConnections") or []:
@@ -110,7 +105,7 @@ def expressroute_circuit(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
 
 def _authorization(ctx: BuildContext, auth: dict[str, Any], circuit: str, location: Any) -> None:
     aid = node_id(auth["id"])
-    ap = _props(auth)
+    ap = props_of(auth)
     props = ctx.base_props(
         auth, aid, Label.EXPRESSROUTE_AUTHORIZATION, AUTHORIZATION_TYPE, location=location
     )
@@ -127,7 +122,7 @@ def _authorization(ctx: BuildContext, auth: dict[str, Any], circuit: str, locati
 
 
 def _global_reach(ctx: BuildContext, circuit: str, conn: Any, via: str) -> None:
-    cp = _props(conn)
+    cp = props_of(conn)
     candidates = [ref(cp, "peerExpressRouteCircuitPeering"), ref(cp, "expressRouteCircuitPeering")]
     peer = next(
         (top_level_id(c) for c in candidates if c and top_level_id(c) != circuit),
@@ -149,13 +144,13 @@ def _global_reach(ctx: BuildContext, circuit: str, conn: Any, via: str) -> None:
 
 def virtual_wan(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
     props = ctx.base_props(res, nid, Label.VIRTUAL_WAN, arm_type)
-    props["wanType"] = _props(res).get("type")
+    props["wanType"] = props_of(res).get("type")
     ctx.add(nid, props)
     ctx.contain(nid)
 
 
 def virtual_hub(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VIRTUAL_HUB, arm_type)
     props["addressPrefix"] = p.get("addressPrefix")
     props["sku"] = p.get("sku")
@@ -167,7 +162,7 @@ def virtual_hub(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
     for conn in p.get("hubVirtualNetworkConnections") or []:
         if not isinstance(conn, dict):
             continue
-        cp = _props(conn)
+        cp = props_of(conn)
         remote = ref(cp, "remoteVirtualNetwork")
         if remote:
             ctx.edge(
@@ -181,7 +176,7 @@ def virtual_hub(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
 
 
 def vpn_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VPN_GATEWAY, arm_type)
     public = [
         c.get("publicIpAddress")
@@ -197,7 +192,7 @@ def vpn_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
     for conn in p.get("connections") or []:
         if not isinstance(conn, dict):
             continue
-        cp = _props(conn)
+        cp = props_of(conn)
         site = ref(cp, "remoteVpnSite")
         if site:
             ctx.edge(
@@ -211,7 +206,7 @@ def vpn_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
 
 
 def expressroute_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.EXPRESSROUTE_GATEWAY, arm_type)
     ctx.add(nid, props)
     ctx.contain(nid)
@@ -221,7 +216,7 @@ def expressroute_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
     for conn in p.get("expressRouteConnections") or []:
         if not isinstance(conn, dict):
             continue
-        cp = _props(conn)
+        cp = props_of(conn)
         peering = ref(cp, "expressRouteCircuitPeering")
         if peering:
             ctx.edge(
@@ -235,14 +230,14 @@ def expressroute_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
 
 
 def vpn_site(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VPN_SITE, arm_type)
     ips: list[str] = []
     fqdns: list[str] = []
     if isinstance(p.get("ipAddress"), str) and p["ipAddress"]:
         ips.append(p["ipAddress"])
     for link in p.get("vpnSiteLinks") or []:
-        lp = _props(link)
+        lp = props_of(link)
         if isinstance(lp.get("ipAddress"), str) and lp["ipAddress"] and lp["ipAddress"] not in ips:
             ips.append(lp["ipAddress"])
         if isinstance(lp.get("fqdn"), str) and lp["fqdn"]:

@@ -7,6 +7,12 @@ from typing import Any
 from graph.schema import ALIAS_PREFIX, node_id
 
 
+def props_of(res: Any) -> dict[str, Any]:
+    """A resource's `properties`, or an empty dict when it is missing or not an object."""
+    p = res.get("properties") if isinstance(res, dict) else None
+    return p if isinstance(p, dict) else {}
+
+
 def ref(obj: Any, key: str) -> str | None:
     """The lower-cased id an ARM reference names: `{"id": ...}` or a bare id string."""
     if not isinstance(obj, dict):

@@ -14,23 +14,17 @@ from graph.build.context import (
     as_json,
     str_list,
 )
-from graph.build.ids import parent_id, ref, refs
+from graph.build.ids import parent_id, props_of, ref, refs
 from graph.build.links import inbound_private_links
 from graph.build.network import attach_ip_configuration
 from graph.listeners import gateway_listeners
 from graph.schema import Label, Rel, node_id
 
-
-def _props(res: dict[str, Any]) -> dict[str, Any]:
-    p = res.get("properties")
-    return p if isinstance(p, dict) else {}
-
-
 # -- load balancers -----------------------------------------------------------
 
 
 def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.LOAD_BALANCER, arm_type)
     sku = (res.get("sku") or {}).get("name")
     props["sku"] = sku
@@ -52,7 +46,7 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
         if not subnet or not isinstance(frontend.get("id"), str):
             continue
         # An internal frontend: a DNAT translating to its address reaches the rules' backends.
-        private_ip = _props(frontend).get("privateIPAddress")
+        private_ip = props_of(frontend).get("privateIPAddress")
         if isinstance(private_ip, str) and private_ip:
             ctx.lb_frontends.setdefault(private_ip, []).append(
                 (nid, node_id(frontend["id"]), parent_id(subnet))
@@ -64,7 +58,7 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
     for rule in p.get("loadBalancingRules") or []:
         if not isinstance(rule, dict) or not rule.get("id"):
             continue
-        rp = _props(rule)
+        rp = props_of(rule)
         pools = refs(rp, "backendAddressPools")
         single = ref(rp, "backendAddressPool")
         if single and single not in pools:
@@ -84,7 +78,7 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
     for rule in p.get("inboundNatRules") or []:
         if not isinstance(rule, dict) or not rule.get("id"):
             continue
-        rp = _props(rule)
+        rp = props_of(rule)
         nat_rules.append(
             (
                 node_id(rule["id"]),
@@ -105,11 +99,11 @@ def load_balancer(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: st
 
 def _pool(ctx: BuildContext, pool: dict[str, Any]) -> None:
     pid = node_id(pool["id"])
-    pp = _props(pool)
+    pp = props_of(pool)
     members = ctx.pool_members.setdefault(pid, [])
     members.extend(refs(pp, "backendIPConfigurations"))
     for address in pp.get("loadBalancerBackendAddresses") or []:
-        ap = _props(address)
+        ap = props_of(address)
         ipc = ref(ap, "networkInterfaceIPConfiguration")
         if ipc:
             members.append(ipc)
@@ -127,7 +121,7 @@ def _pool(ctx: BuildContext, pool: dict[str, Any]) -> None:
 
 
 def application_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.APPLICATION_GATEWAY, arm_type)
     sku = p.get("sku") or res.get("sku") or {}
     props["sku"] = sku.get("name")
@@ -159,7 +153,7 @@ def application_gateway(ctx: BuildContext, res: dict[str, Any], nid: str, arm_ty
 
 
 def waf_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    settings = _props(res).get("policySettings") or {}
+    settings = props_of(res).get("policySettings") or {}
     props = ctx.base_props(res, nid, Label.WAF_POLICY, arm_type)
     props["mode"] = settings.get("mode")
     props["state"] = settings.get("state")
@@ -172,13 +166,13 @@ def waf_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) 
 
 
 def firewall(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.FIREWALL, arm_type)
     props["ipConfigurations"] = as_json(p.get("ipConfigurations") or [])
     props["natRuleCollections"] = as_json(p.get("natRuleCollections") or [])
     private_ip = None
     for ipc in p.get("ipConfigurations") or []:
-        private_ip = private_ip or _props(ipc).get("privateIPAddress")
+        private_ip = private_ip or props_of(ipc).get("privateIPAddress")
     hub = p.get("hubIPAddresses") or {}
     private_ip = private_ip or hub.get("privateIPAddress")
     props["privateIPAddress"] = private_ip
@@ -209,12 +203,12 @@ def firewall(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) ->
     # Collections by priority, lower first ("Azure Firewall rule processing logic").
     collections = sorted(
         (c for c in p.get("natRuleCollections") or [] if isinstance(c, dict)),
-        key=lambda c: _priority(_props(c)),
+        key=lambda c: _priority(props_of(c)),
     )
     classic = [
         (str(coll.get("name") or ""), rule)
         for coll in collections
-        for rule in _props(coll).get("rules") or []
+        for rule in props_of(coll).get("rules") or []
         if isinstance(rule, dict)
     ]
     if classic or policy:
@@ -260,7 +254,7 @@ def _hub_public_ip(ctx: BuildContext, firewall: str, address: str, fw: dict[str,
 
 
 def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.FIREWALL_POLICY, arm_type)
     groups = p.get("ruleCollectionGroups") or []
     props["ruleCollectionGroups"] = as_json(groups)
@@ -272,10 +266,12 @@ def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
     # Groups by priority, then their collections by priority, lower first ("Azure Firewall
     # rule processing logic"); sorted() is stable, so equal numbers keep ARM's order.
     rules: list[tuple[str, str, dict[str, Any]]] = []
-    ordered = sorted((g for g in groups if isinstance(g, dict)), key=lambda g: _priority(_props(g)))
+    ordered = sorted(
+        (g for g in groups if isinstance(g, dict)), key=lambda g: _priority(props_of(g))
+    )
     for group in ordered:
         collections = sorted(
-            (c for c in _props(group).get("ruleCollections") or [] if isinstance(c, dict)),
+            (c for c in props_of(group).get("ruleCollections") or [] if isinstance(c, dict)),
             key=_priority,
         )
         for coll in collections:
@@ -289,6 +285,6 @@ def firewall_policy(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
 
 def ip_group(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
     props = ctx.base_props(res, nid, Label.IP_GROUP, arm_type)
-    props["ipAddresses"] = str_list(_props(res).get("ipAddresses"))
+    props["ipAddresses"] = str_list(props_of(res).get("ipAddresses"))
     ctx.add(nid, props)
     ctx.contain(nid)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.build.context import BuildContext, str_list
-from graph.build.ids import alias_id, management_group_of, ref, refs, top_level_id
+from graph.build.ids import alias_id, management_group_of, props_of, ref, refs, top_level_id
 from graph.build.network import attach_ip_configuration
 from graph.schema import Label, Rel, node_id, subscription_id, subscription_of, tenant_id
 
@@ -20,13 +20,8 @@ PAAS_TYPES = frozenset(
 )
 
 
-def _props(res: Any) -> dict[str, Any]:
-    p = res.get("properties") if isinstance(res, dict) else None
-    return p if isinstance(p, dict) else {}
-
-
 def private_endpoint(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.PRIVATE_ENDPOINT, arm_type)
     ctx.add(nid, props)
     ctx.contain(nid)
@@ -44,7 +39,7 @@ def private_endpoint(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type:
 
 
 def _outbound(ctx: BuildContext, pe: str, conn: Any, manual: bool) -> None:
-    cp = _props(conn)
+    cp = props_of(conn)
     target_raw = cp.get("privateLinkServiceId")
     if not isinstance(target_raw, str) or not target_raw.strip():
         return
@@ -76,7 +71,7 @@ def inbound_private_links(ctx: BuildContext, nid: str, p: dict[str, Any]) -> Non
     """
     own_sub = subscription_of(nid)
     for conn in p.get("privateEndpointConnections") or []:
-        cp = _props(conn)
+        cp = props_of(conn)
         pe_raw = (cp.get("privateEndpoint") or {}).get("id")
         if not isinstance(pe_raw, str) or not pe_raw.strip():
             continue
@@ -97,7 +92,7 @@ def inbound_private_links(ctx: BuildContext, nid: str, p: dict[str, Any]) -> Non
 
 
 def paas_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.PAAS_SERVICE, arm_type)
     props["publicNetworkAccess"] = p.get("publicNetworkAccess")
     props["kind"] = res.get("kind")
@@ -107,7 +102,7 @@ def paas_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
 
 
 def private_link_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.PRIVATE_LINK_SERVICE, arm_type)
     props["alias"] = p.get("alias")
     ctx.add(nid, props)
@@ -134,7 +129,7 @@ def private_link_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_t
 def registration_definition(
     ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
 ) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.REGISTRATION_DEFINITION, arm_type)
     managing = p.get("managedByTenantId")
     props["managedByTenantId"] = tenant_id(managing) if isinstance(managing, str) else None
@@ -149,7 +144,7 @@ def registration_definition(
 def registration_assignment(
     ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
 ) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.REGISTRATION_ASSIGNMENT, arm_type)
     definition = ref(p, "registrationDefinitionId")
     props["registrationDefinitionId"] = definition
@@ -158,7 +153,7 @@ def registration_assignment(
     sub = subscription_of(nid)
     if not definition or not sub:
         return
-    embedded = _props(p.get("registrationDefinition"))
+    embedded = props_of(p.get("registrationDefinition"))
     managing = embedded.get("managedByTenantId")
     ctx.registration_assignments.append(
         (sub, definition, tenant_id(managing) if isinstance(managing, str) and managing else None)
@@ -169,7 +164,7 @@ def registration_assignment(
 
 
 def network_manager(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    scopes = _props(res).get("networkManagerScopes") or {}
+    scopes = props_of(res).get("networkManagerScopes") or {}
     subs = [
         subscription_id(s.rstrip("/").rsplit("/", 1)[-1])
         for s in str_list(scopes.get("subscriptions"))
@@ -191,7 +186,7 @@ def network_manager(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
 def network_manager_connection(
     ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
 ) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.NETWORK_MANAGER_CONNECTION, arm_type)
     manager = ref(p, "networkManagerId")
     props["networkManagerId"] = manager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.build.context import BuildContext, as_json, str_list
-from graph.build.ids import arm_type_of, last_segment, parent_id, ref, refs, top_level_id
+from graph.build.ids import arm_type_of, last_segment, parent_id, props_of, ref, refs, top_level_id
 from graph.schema import Label, Rel, node_id
 
 SUBNET_TYPE = "microsoft.network/virtualnetworks/subnets"
@@ -14,11 +14,6 @@ IPCONFIG_TYPE = "microsoft.network/networkinterfaces/ipconfigurations"
 FRONTEND_HOLDERS = ("microsoft.network/loadbalancers", "microsoft.network/applicationgateways")
 HUB_PEERING_PREFIX = "remotevnettohubpeering_"
 HUB_VNET_PREFIX = "hv_"
-
-
-def _props(res: dict[str, Any]) -> dict[str, Any]:
-    p = res.get("properties")
-    return p if isinstance(p, dict) else {}
 
 
 def _prefixes(p: dict[str, Any]) -> list[str]:
@@ -37,7 +32,7 @@ def is_hub_managed_peering(peering_name: str, remote_vnet: str) -> bool:
 
 
 def virtual_network(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VIRTUAL_NETWORK, arm_type)
     props["addressPrefixes"] = str_list((p.get("addressSpace") or {}).get("addressPrefixes"))
     ctx.add(nid, props)
@@ -52,7 +47,7 @@ def virtual_network(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
 
 def _subnet(ctx: BuildContext, subnet: dict[str, Any], vnet: str, location: Any) -> None:
     sid = node_id(subnet["id"])
-    sp = _props(subnet)
+    sp = props_of(subnet)
     props = ctx.base_props(subnet, sid, Label.SUBNET, SUBNET_TYPE, location=location)
     props["addressPrefixes"] = _prefixes(sp)
     ctx.add(sid, props)
@@ -66,7 +61,7 @@ def _subnet(ctx: BuildContext, subnet: dict[str, Any], vnet: str, location: Any)
 
 
 def _peering(ctx: BuildContext, peering: dict[str, Any], vnet: str) -> None:
-    pp = _props(peering)
+    pp = props_of(peering)
     remote_raw = (pp.get("remoteVirtualNetwork") or {}).get("id")
     if not isinstance(remote_raw, str) or not remote_raw:
         return
@@ -103,7 +98,7 @@ def _peering(ctx: BuildContext, peering: dict[str, Any], vnet: str) -> None:
 
 
 def network_interface(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.NETWORK_INTERFACE, arm_type)
     props["enableIPForwarding"] = bool(p.get("enableIPForwarding", False))
     ctx.add(nid, props)
@@ -124,7 +119,7 @@ def network_interface(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type
 
 def _ip_configuration(ctx: BuildContext, ipc: dict[str, Any], nic: str, location: Any) -> None:
     cid = node_id(ipc["id"])
-    cp = _props(ipc)
+    cp = props_of(ipc)
     props = ctx.base_props(ipc, cid, Label.IP_CONFIGURATION, IPCONFIG_TYPE, location=location)
     props["privateIPAddress"] = cp.get("privateIPAddress")
     props["primary"] = bool(cp.get("primary", False))
@@ -145,7 +140,7 @@ def _ip_configuration(ctx: BuildContext, ipc: dict[str, Any], nic: str, location
 
 
 def virtual_machine(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.VIRTUAL_MACHINE, arm_type)
     props["vmSize"] = (p.get("hardwareProfile") or {}).get("vmSize")
     props["osType"] = ((p.get("storageProfile") or {}).get("osDisk") or {}).get("osType")
@@ -166,7 +161,7 @@ def holder_of(ip_configuration_id: str) -> tuple[str, str | None]:
 
 
 def public_ip(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.PUBLIC_IP, arm_type)
     props["sku"] = (res.get("sku") or {}).get("name")
     props["ipAddress"] = p.get("ipAddress")
@@ -182,7 +177,7 @@ def public_ip(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -
 
 
 def network_security_group(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.NSG, arm_type)
     props["securityRules"] = as_json(p.get("securityRules") or [])
     props["defaultSecurityRules"] = as_json(p.get("defaultSecurityRules") or [])
@@ -198,7 +193,7 @@ def application_security_group(
 
 
 def route_table(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.ROUTE_TABLE, arm_type)
     props["routes"] = as_json(p.get("routes") or [])
     props["disableBgpRoutePropagation"] = p.get("disableBgpRoutePropagation")
@@ -207,7 +202,7 @@ def route_table(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
 
 
 def bastion_host(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = _props(res)
+    p = props_of(res)
     props = ctx.base_props(res, nid, Label.BASTION, arm_type)
     props["sku"] = (res.get("sku") or {}).get("name")
     ctx.add(nid, props)
@@ -228,7 +223,7 @@ def attach_ip_configuration(
     """
     if not isinstance(ipc, dict):
         return None
-    cp = _props(ipc)
+    cp = props_of(ipc)
     subnet = ref(cp, "subnet")
     if subnet:
         ctx.edge(holder, subnet, Rel.IN_SUBNET)
