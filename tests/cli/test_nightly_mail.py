@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import Result, one_sentence_error, tenantmap
+from tests.cli.helpers import Result, one_sentence_error, sample_night
 from tests.reports.smtp_server import (
     PASSWORD,
     USER,
@@ -26,15 +26,9 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
 def mailed_run(
     sample_estate: Path, state: Path, out: Path, port: int, ca_file: Path, *extra: str
 ) -> Result:
-    return tenantmap(
-        "run",
-        *extra,
-        "--estate",
-        str(sample_estate),
-        "--inventory",
-        str(sample_estate / "inventory.yaml"),
-        "--state-dir",
-        str(state),
+    return sample_night(
+        sample_estate,
+        state,
         "--out",
         str(out),
         "--now",
@@ -51,6 +45,7 @@ def mailed_run(
         USER,
         "--smtp-ca-file",
         str(ca_file),
+        *extra,
         env={"TENANTMAP_SMTP_PASSWORD": PASSWORD},
     )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import Result, one_sentence_error, tenantmap
+from tests.cli.helpers import Result, one_sentence_error, sample_night, tenantmap
 
 FINDING_KINDS = [
     "unknown-tenant",
@@ -38,20 +38,7 @@ class TwoNights:
 
 
 def nightly(sample_estate: Path, state: Path, out: Path, *extra: str) -> Result:
-    return tenantmap(
-        "run",
-        "--estate",
-        str(sample_estate),
-        "--inventory",
-        str(sample_estate / "inventory.yaml"),
-        "--state-dir",
-        str(state),
-        "--out",
-        str(out),
-        "--now",
-        "2026-11-27",
-        *extra,
-    )
+    return sample_night(sample_estate, state, "--out", str(out), "--now", "2026-11-27", *extra)
 
 
 @pytest.fixture(scope="module")
