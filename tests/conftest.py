@@ -21,8 +21,8 @@ def tmp_state(tmp_path: Path) -> Path:
 
 
 # Microsoft's example responses live beside the repository in CI (../shared), never in it:
-# a fresh clone skips the tests that read them, with this one reason; CI sets
-# TENANTMAP_REQUIRE_SHARED=1 so that a missing ../shared fails there instead.
+# a fresh clone skips the tests that read them, with this one reason; .ci/run sets
+# TENANTMAP_REQUIRE_SHARED=1 where ../shared is there, so that a lookup missing it fails.
 SHARED_MISSING = (
     "needs ../shared/azure-api-examples beside the repository (only the project's CI has it)"
 )
