@@ -29,11 +29,12 @@ def _list_queries(show_cypher: bool) -> int:
 
 
 def run_query(kw: dict[str, Any], state_dir: Path) -> int:
-    from graph.queries import QUERIES, QueryError, format_rows
+    from graph.queries import QUERIES, QueryError
     from graph.stores import StoreError
     from graph.stores.common import StoreQueryError
     from tenantmap.config import default_store_url
     from tenantmap.pipeline import open_existing_store_or_fail, open_store_or_fail
+    from tenantmap.rows import format_rows
 
     if kw.get("list_"):
         return _list_queries(bool(kw.get("show_cypher")))

@@ -10,8 +10,9 @@ import json
 import networkx as nx
 import pytest
 
-from graph.queries import QUERIES, QueryError, format_rows
+from graph.queries import QUERIES, QueryError
 from graph.schema import node_id
+from tenantmap.rows import format_rows
 from tests.graph.handmade import (
     AUDITOR,
     CIRCUIT,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from graph.queries import format_rows
+from tenantmap.rows import format_rows
 
 COLUMNS = ["tenantId", "displayName"]
 

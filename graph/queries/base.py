@@ -1,0 +1,161 @@
+"""What every named query shares: the Query record, how it runs on a graph or a store,
+and the few node look-ups the answers use.
+
+Named queries are the questions architects ask of the graph, answered on a networkx graph.
+
+Both stores' `read_graph()` return the same networkx graph, so every answer is the same
+on SQLite and Neo4j. Each query has a name, a description, parameters, fixed result
+columns and, where Cypher can say it, the Cypher text for Neo4j users
+(`tenantmap query --list --cypher`). Rows are lists of dicts with exactly `columns`.
+Only present items are considered unless `include_stale`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import networkx as nx
+
+from graph.schema import ALIAS_PREFIX, Label
+
+Row = dict[str, Any]
+
+
+class GraphStore(Protocol):
+    """What the named queries need of a store (graph.stores.Store has it)."""
+
+    def read_graph(
+        self, run_id: str | None = None, include_stale: bool = False
+    ) -> nx.MultiDiGraph: ...
+
+    def runs(self) -> list[Any]: ...
+
+
+def present_view(g: nx.MultiDiGraph, include_stale: bool = False) -> nx.MultiDiGraph:
+    """The graph without stale items (present=false), unless include_stale."""
+    if include_stale:
+        return g
+
+    def node_ok(n: str) -> bool:
+        return g.nodes[n].get("present", True) is not False
+
+    def edge_ok(u: str, v: str, k: str) -> bool:
+        return g[u][v][k].get("present", True) is not False
+
+    return nx.subgraph_view(g, filter_node=node_ok, filter_edge=edge_ok)
+
+
+def name_of(g: nx.MultiDiGraph, n: str) -> str:
+    return str(g.nodes[n].get("name") or n) if n in g else n
+
+
+def tenant_of_node(g: nx.MultiDiGraph, n: str) -> str | None:
+    """The tenant a node belongs to; alias:<...> for a private link service known by alias."""
+    if n.startswith(ALIAS_PREFIX):
+        return n
+    if n not in g:
+        return None
+    data = g.nodes[n]
+    if data.get("label") == Label.TENANT.value:
+        return n
+    tenant = data.get("tenantId")
+    return str(tenant) if tenant else None
+
+
+def subscription_of_node(g: nx.MultiDiGraph, n: str) -> str | None:
+    if n not in g:
+        return None
+    data = g.nodes[n]
+    if data.get("label") == Label.SUBSCRIPTION.value:
+        return n
+    sub = data.get("subscriptionId")
+    return str(sub) if sub else None
+
+
+class QueryError(Exception):
+    """A query's parameter names nothing in the graph; the message says what to give instead."""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    answer: Callable[..., list[Row]]
+    cypher: str | None = None
+    needs_previous: bool = False
+    # answered from the latest completed run's report.json (what the graph alone cannot say)
+    from_report: bool = False
+
+    def run(
+        self,
+        graph: nx.MultiDiGraph,
+        *params: str,
+        include_stale: bool = False,
+        previous: nx.MultiDiGraph | None = None,
+    ) -> list[Row]:
+        """Answer on a graph (for `changes`, `previous` is the previous run's graph)."""
+        if len(params) != len(self.params):
+            want = " ".join(p.upper() for p in self.params) or "no parameters"
+            raise QueryError(f"query {self.name} takes {want}.")
+        if self.from_report:
+            raise QueryError(
+                f"query {self.name} reads a run's report: ask a store that recorded runs."
+            )
+        g = present_view(graph, include_stale)
+        if self.needs_previous:
+            prev = present_view(previous, include_stale) if previous is not None else None
+            rows = self.answer(g, prev)
+        else:
+            rows = self.answer(g, *params)
+        return [{c: r.get(c) for c in self.columns} for r in rows]
+
+    def run_on_store(
+        self, store: GraphStore, *params: str, include_stale: bool = False
+    ) -> list[Row]:
+        """Answer on a store's latest graph (for `changes`: its two latest completed runs)."""
+        if self.from_report:
+            done = [r for r in store.runs() if r.outcome == "completed" and r.report]
+            latest = max(done, key=lambda r: r.seq) if done else None
+            rows = self.answer(latest.report if latest else None)
+            return [{c: r.get(c) for c in self.columns} for r in rows]
+        if not self.needs_previous:
+            return self.run(
+                store.read_graph(None, include_stale), *params, include_stale=include_stale
+            )
+        latest, before = _two_latest_runs(store)
+        current = store.read_graph(latest, include_stale) if latest else nx.MultiDiGraph()
+        previous = store.read_graph(before, include_stale) if before else None
+        return self.run(current, *params, include_stale=include_stale, previous=previous)
+
+
+def _run_id(run: Any) -> str | None:
+    if isinstance(run, dict):
+        return run.get("id")
+    return getattr(run, "id", None)
+
+
+def _completed(run: Any) -> bool:
+    """A run whose graph counts: completed with exit 0 or 1 (the stores' RunRecord says so)."""
+    flag = getattr(run, "counts_as_previous", None)
+    if flag is not None:
+        return bool(flag)
+    outcome = run.get("outcome") if isinstance(run, dict) else getattr(run, "outcome", None)
+    return outcome == "completed"
+
+
+def _order(run: Any) -> tuple[int, str]:
+    if isinstance(run, dict):
+        return int(run.get("seq") or 0), str(run.get("started_at") or run.get("startedAt") or "")
+    return int(getattr(run, "seq", 0) or 0), str(getattr(run, "started_at", "") or "")
+
+
+def _two_latest_runs(store: GraphStore) -> tuple[str | None, str | None]:
+    done = sorted((r for r in store.runs() if _completed(r)), key=_order)
+    ids = [_run_id(r) for r in done]
+    latest = ids[-1] if ids else None
+    before = ids[-2] if len(ids) > 1 else None
+    return latest, before
