@@ -6,15 +6,17 @@
     result.complete, result.timed_out, result.errors, result.requests, result.counts
 
 Modules: ``target`` (clouds, credentials, the per-tenant credential adapter),
-``transport`` (SDK client pipelines, pacing, raw JSON paging), ``engine``
-(the crawl), ``catalogue`` (types, list paths, api-versions), ``shape``
+``transport`` (SDK client pipelines, pacing, raw JSON paging), ``run`` (the
+entry: session and credential, then the mode's engine), ``engine`` (what both
+modes share), ``resource_graph_mode`` and ``arm_mode`` (how each reads resources),
+``clients`` (a tenant's SDK clients), ``catalogue`` (types, list paths, api-versions), ``shape``
 (Resource Graph rows to ARM shape, child merge), ``links`` and ``foreign``
 (foreign subscriptions and their tenants), ``roundtrip`` (snapshot.md's
 round-trip equality, for tests and checks), ``progress``.
 """
 
-from discovery.crawl.engine import CrawlResult, crawl
 from discovery.crawl.errors import CrawlConfigError, CrawlError
+from discovery.crawl.run import CrawlResult, crawl
 from discovery.crawl.target import CLOUDS, CrawlTarget, TenantCredential
 from discovery.crawl.transport import Bounds, RetrySettings
 

@@ -30,7 +30,9 @@ from discovery.crawl.transport import (
 )
 
 if TYPE_CHECKING:
-    from discovery.crawl.engine import TenantClients, _Crawl
+    from discovery.crawl.clients import TenantClients
+    from discovery.crawl.engine import CrawlEngine
+    from discovery.crawl.resource_graph_mode import ResourceGraphCrawl
 
 POLICY_OPERATION = "PolicyAssignments_List"
 ROLE_OPERATION = "RoleAssignments_ListForScope"
@@ -65,7 +67,7 @@ def tenant_policy_id(tenant_id: str) -> str:
 
 
 async def subscription_reads(
-    crawl: _Crawl, clients: TenantClients, subscription_id: str, *, lists: bool
+    crawl: CrawlEngine, clients: TenantClients, subscription_id: str, *, lists: bool
 ) -> None:
     """The security contact, and with ``lists`` the atScope() lists, of one subscription."""
     scope = f"/subscriptions/{subscription_id}"
@@ -92,7 +94,12 @@ async def subscription_reads(
 
 
 def _lister(
-    crawl: _Crawl, client: Any, scope: str, type_name: str, api_version: str, extra: dict[str, str]
+    crawl: CrawlEngine,
+    client: Any,
+    scope: str,
+    type_name: str,
+    api_version: str,
+    extra: dict[str, str],
 ) -> Any:
     async def call() -> None:
         params = {"api-version": api_version, **extra}
@@ -103,7 +110,9 @@ def _lister(
     return call
 
 
-async def graph_tenant(crawl: _Crawl, clients: TenantClients, subscription_ids: list[str]) -> None:
+async def graph_tenant(
+    crawl: ResourceGraphCrawl, clients: TenantClients, subscription_ids: list[str]
+) -> None:
     """One Resource Graph query per governance table over the tenant's root management group.
 
     A failed query is an entry for the tenant and one per subscription it covered, under
@@ -137,7 +146,7 @@ async def graph_tenant(crawl: _Crawl, clients: TenantClients, subscription_ids: 
     await asyncio.gather(*(one(t, op) for t, op, _v, _c in _LISTS))
 
 
-async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
+async def tenant_reads(crawl: CrawlEngine, clients: TenantClients) -> None:
     """The tenant's subscription policy and its root group's settings (default group)."""
     tenant = clients.tenant_id
     scope = f"/tenants/{tenant}"
@@ -178,7 +187,7 @@ async def tenant_reads(crawl: _Crawl, clients: TenantClients) -> None:
 
 
 async def _get_or_absent(
-    crawl: _Crawl, client: Any, url: str, api_version: str
+    crawl: CrawlEngine, client: Any, url: str, api_version: str
 ) -> dict[str, Any] | None:
     """A GET whose 404 means "never set" (Azure then applies its defaults), not a failure."""
     request = HttpRequest("GET", url, params={"api-version": api_version})
