@@ -18,7 +18,6 @@ In memory the graph is a ``networkx.MultiDiGraph``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 INTERNET_ID = "internet"
@@ -246,20 +245,14 @@ TYPE_LABELS: dict[str, Label] = {
 }
 
 
-# Common node properties (every node has the first three; resources have all).
+# The common node properties the stores key on (NODE_PROPS below documents them all).
 PROP_ID = "id"  # the node key, see id rules
 PROP_LABEL = "label"
-PROP_NAME = "name"  # display name, original casing
-PROP_ARM_ID = "armId"  # the ARM id in its original spelling (resources only)
-PROP_TYPE = "type"  # the ARM type, lower-cased (resources only)
 PROP_SUBSCRIPTION = "subscriptionId"  # lower-cased GUID, or absent
 PROP_TENANT = "tenantId"  # lower-cased GUID, or absent when unknown
-PROP_FOREIGN = "foreign"  # true for placeholders the crawl could not read
-PROP_LOCATION = "location"
 PROP_FIRST_SEEN = "firstSeen"  # set by the stores
 PROP_LAST_SEEN = "lastSeen"  # set by the stores
 PROP_PRESENT = "present"  # set by the stores: false = stale
-PROP_PLACEHOLDER = "placeholder"  # true for a node only a link names
 
 
 # Node properties the build writes. A property whose value is unknown is absent,
@@ -580,26 +573,6 @@ def subscription_of(arm_id: str) -> str | None:
 def edge_key(rel: Rel, discriminator: str = "") -> str:
     """Edge key in the MultiDiGraph and the stores: the type, plus what tells parallel edges apart."""
     return f"{rel.value}:{discriminator}" if discriminator else rel.value
-
-
-@dataclass(frozen=True)
-class NodeRecord:
-    """A node as the stores exchange it."""
-
-    id: str
-    label: str
-    props: dict[str, object]
-
-
-@dataclass(frozen=True)
-class EdgeRecord:
-    """An edge as the stores exchange it; (source, key, target) is unique."""
-
-    source: str
-    target: str
-    key: str
-    type: str
-    props: dict[str, object]
 
 
 # Which labels each relationship joins, (from, relationship, to): the picture in

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -230,10 +230,3 @@ def write_resources(path: Path, resources: Iterable[Json]) -> dict[str, int]:
             key = str(item["type"]).lower()
             by_type[key] = by_type.get(key, 0) + 1
     return dict(sorted(by_type.items()))
-
-
-def iter_jsonl(path: Path) -> Iterator[Json]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)

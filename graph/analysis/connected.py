@@ -18,7 +18,6 @@ from graph.analysis.findings import (
     UNKNOWN_SUBSCRIPTION,
     UNKNOWN_TENANT,
     Finding,
-    last_segment,
 )
 from graph.analysis.sites import covering_site
 from graph.analysis.tenants import (
@@ -28,6 +27,7 @@ from graph.analysis.tenants import (
     SnapshotLike,
     iter_evidence,
 )
+from graph.build.ids import last_segment
 from graph.inventory import OWN_RELATIONSHIPS, Inventory
 from graph.schema import subscription_of
 

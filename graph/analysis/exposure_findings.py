@@ -13,9 +13,10 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from graph.analysis.findings import EXPIRED_APPROVAL, INTERNET_EXPOSURE, Finding, last_segment
+from graph.analysis.findings import EXPIRED_APPROVAL, INTERNET_EXPOSURE, Finding
 from graph.analysis.ports import PortSet
 from graph.analysis.sites import covering_site
+from graph.build.ids import last_segment
 from graph.inventory import ApprovalDecl, Inventory
 from graph.schema import SITE_PREFIX, Label, site_id
 

@@ -7,13 +7,12 @@ unverified, against the previous run.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from graph.inventory import FINDING_KINDS, Inventory
+from graph.inventory import FINDING_KINDS
 
 UNKNOWN_TENANT = "unknown-tenant"
 UNKNOWN_SUBSCRIPTION = "unknown-subscription"
@@ -83,11 +82,3 @@ def sort_key(finding: dict[str, Any]) -> tuple[int, int, str]:
         _KIND_ORDER.get(str(finding.get("kind")), 99),
         str(finding.get("subject")),
     )
-
-
-def accepted_by(inventory: Inventory, kind: str, subject: str, today: dt.date) -> bool:
-    return inventory.accepted_entry(kind, subject, today) is not None
-
-
-def last_segment(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]

@@ -216,11 +216,3 @@ def vnet_of_subnet(graph: nx.MultiDiGraph, subnet: str) -> str | None:
         if label_of(graph, vnet) == Label.VIRTUAL_NETWORK:
             return vnet
     return None
-
-
-def find_reach(graph: nx.MultiDiGraph, vnet: str, own_subscription: str | None) -> list[str]:
-    """Sorted reach of one VNet, the target's own subscription included."""
-    out = set(Reach(graph).from_vnet(vnet))
-    if own_subscription:
-        out.add(own_subscription)
-    return sorted(out)

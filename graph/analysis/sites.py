@@ -38,14 +38,3 @@ def covering_site(graph: nx.MultiDiGraph, node: str, inventory: Inventory) -> Si
             prefixes=_strings(data.get("addressPrefixes")),
         )
     return None
-
-
-def site_map(
-    graph: nx.MultiDiGraph, nodes: list[str] | set[str], inventory: Inventory
-) -> dict[str, str | None]:
-    """Node id -> covering site name (or None) for each local network gateway or VPN site."""
-    out: dict[str, str | None] = {}
-    for node in nodes:
-        site = covering_site(graph, node, inventory)
-        out[node] = site.name if site else None
-    return out
