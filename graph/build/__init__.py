@@ -8,7 +8,6 @@ placeholders for what links name but the crawl could not read, internet exposure
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ from graph.build.directory import (
     index_directory,
 )
 from graph.build.resolve import resolve
+from graph.collector import collector_paused
 from graph.schema import label_for_type, node_id, subscription_id, tenant_id
 from graph.snapshot import Snapshot
 
@@ -97,13 +97,8 @@ def build_graph(snap: Snapshot) -> nx.MultiDiGraph:
     """The graph of one snapshot; see docs/graph-model.md for every label and relationship."""
     # Millions of small dicts and no reference cycles: the cyclic collector would rescan
     # the growing heap again and again, so it pauses for the build.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _build(snap)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(snap: Snapshot) -> nx.MultiDiGraph:
