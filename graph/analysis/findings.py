@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from graph.inventory import FINDING_KINDS
+from reports.model import KINDS, SEVERITIES
 
 UNKNOWN_TENANT = "unknown-tenant"
 UNKNOWN_SUBSCRIPTION = "unknown-subscription"
@@ -24,8 +24,6 @@ EXPIRED_APPROVAL = "expired-approval"
 MISSING_DECLARED = "missing-declared"
 COVERAGE_GAP = "coverage-gap"
 
-KINDS: tuple[str, ...] = FINDING_KINDS
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 OPEN_STATUSES = frozenset({"new", "existing"})
 
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}

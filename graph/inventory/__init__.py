@@ -5,7 +5,6 @@ line-keeping YAML loader that reports every problem at once, ``lookups`` the val
 ``Inventory`` the analyses ask. The names below are the package's public face.
 """
 
-from graph.inventory.fields import FINDING_KINDS
 from graph.inventory.loader import ALIAS_BUDGET, InventoryError, load_inventory, parse_inventory
 from graph.inventory.lookups import Inventory, Network
 from graph.inventory.model import (
@@ -25,7 +24,6 @@ from graph.inventory.model import (
 
 __all__ = [
     "ALIAS_BUDGET",
-    "FINDING_KINDS",
     "FOREIGN_RELATIONSHIPS",
     "OWN_RELATIONSHIPS",
     "AcceptedDecl",

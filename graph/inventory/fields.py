@@ -11,21 +11,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from reports.model import KINDS as FINDING_KINDS
 from reports.safe_text import first_unsafe
-
-FINDING_KINDS: tuple[str, ...] = (
-    "unknown-tenant",
-    "unknown-subscription",
-    "tenant-mismatch",
-    "undeclared-circuit",
-    "undeclared-site",
-    "internet-exposure",
-    "expired-approval",
-    "missing-declared",
-    "coverage-gap",
-    "governance-gap",
-    "tenant-control-gap",
-)
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 # /subscriptions/<guid>/resourceGroups/<rg>/providers/<Namespace>/<type>/<name>[/<type>/<name>]...

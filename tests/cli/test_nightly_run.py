@@ -9,21 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reports.model import KINDS as FINDING_KINDS
 from tests.cli.helpers import Result, one_sentence_error, sample_night, tenantmap
-
-FINDING_KINDS = [
-    "unknown-tenant",
-    "unknown-subscription",
-    "tenant-mismatch",
-    "undeclared-circuit",
-    "undeclared-site",
-    "internet-exposure",
-    "expired-approval",
-    "missing-declared",
-    "coverage-gap",
-    "governance-gap",
-    "tenant-control-gap",
-]
 
 
 @dataclass
