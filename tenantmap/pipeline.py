@@ -75,10 +75,12 @@ def iso(ts: datetime) -> str:
 
 
 def new_run_id(started: datetime) -> str:
-    """The id of a run no store numbered (store down, or not recorded): shaped like the
-    stores' ids (graph.stores.common.make_run_id), so run folders sort and read alike;
-    six hex digits in place of the sequence keep it unique across workers."""
-    return started.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
+    """The id of a run no store numbered (store down, or not recorded): the stores' one
+    format, so run folders sort and read alike; six hex digits in place of the sequence
+    keep it unique across workers."""
+    from graph.stores.common import make_run_id
+
+    return make_run_id(iso(started), secrets.token_hex(3))
 
 
 @contextlib.contextmanager

@@ -163,10 +163,12 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def make_run_id(started_at: str, seq: int) -> str:
-    """A readable, sortable, unique run id: the start time (digits only) and the sequence."""
+def make_run_id(started_at: str, seq: int | str) -> str:
+    """A readable, sortable, unique run id: the start time (digits only), then the store's
+    sequence, or for a run no store numbered a random suffix that keeps it unique."""
     digits = "".join(ch for ch in started_at if ch.isdigit())[:14]
-    return f"{digits}-{seq:06d}" if digits else f"run-{seq:06d}"
+    tail = f"{seq:06d}" if isinstance(seq, int) else seq
+    return f"{digits}-{tail}" if digits else f"run-{tail}"
 
 
 # --- property values -------------------------------------------------------------
