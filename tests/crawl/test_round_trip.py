@@ -9,6 +9,8 @@ import pytest
 from discovery.crawl.catalogue import CANONICAL_TYPES
 from discovery.crawl.roundtrip import compare_snapshots, iter_resources, resource_view
 from discovery.emulator import running_emulator
+from discovery.estates.examples import build_examples_estate
+from discovery.estates.synthetic import generate_estate
 from discovery.redact import Redactor
 from tests.crawl.helpers import MODES, crawl_emulator, read_json
 
@@ -71,11 +73,8 @@ def test_hub_connections_and_rule_collection_groups_are_merged_into_their_parent
 
 
 def _synthetic(tmp_path: Path) -> Path:
-    synthetic = pytest.importorskip("discovery.estates.synthetic")
     return Path(
-        synthetic.generate_estate(
-            tmp_path / "estate", tenants=2, subscriptions=12, resources=400, seed=7
-        )
+        generate_estate(tmp_path / "estate", tenants=2, subscriptions=12, resources=400, seed=7)
     )
 
 
@@ -89,8 +88,7 @@ def test_small_synthetic_estate_round_trips(tmp_path: Path, tmp_state: Path, mod
 
 @pytest.mark.parametrize("mode", MODES)
 def test_examples_estate_round_trips(tmp_path: Path, tmp_state: Path, mode: str) -> None:
-    examples = pytest.importorskip("discovery.estates.examples")
-    estate = Path(examples.build_examples_estate(tmp_path / "estate"))
+    estate = Path(build_examples_estate(tmp_path / "estate"))
     with running_emulator(estate) as emu:
         result = crawl_emulator(emu, tmp_path / "snap", tmp_state, mode)
     assert result.counts["resources"] > 0
@@ -100,11 +98,8 @@ def test_examples_estate_round_trips(tmp_path: Path, tmp_state: Path, mode: str)
 def test_more_than_a_thousand_subscriptions_are_queried_in_batches(
     tmp_path: Path, tmp_state: Path
 ) -> None:
-    synthetic = pytest.importorskip("discovery.estates.synthetic")
     estate = Path(
-        synthetic.generate_estate(
-            tmp_path / "estate", tenants=1, subscriptions=1001, resources=2500, seed=2
-        )
+        generate_estate(tmp_path / "estate", tenants=1, subscriptions=1001, resources=2500, seed=2)
     )
     with running_emulator(estate) as emu:
         result = crawl_emulator(emu, tmp_path / "snap", tmp_state, "resource-graph", concurrency=32)

@@ -8,6 +8,10 @@ from typing import Any
 import pytest
 
 from discovery.estates import SAMPLE_ESTATE
+from graph.analysis import analyse
+from graph.build import build_graph
+from graph.inventory import load_inventory
+from graph.snapshot import load_snapshot
 
 WEB = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000103/resourcegroups/rg-web/providers"
 PAY = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000102/resourcegroups/rg-payments-app/providers"
@@ -71,22 +75,18 @@ PROMISED = [
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    snapshot = pytest.importorskip("graph.snapshot")
-    build = pytest.importorskip("graph.build")
-    inventory = pytest.importorskip("graph.inventory")
-    analysis = pytest.importorskip("graph.analysis")
-    snap = snapshot.load_snapshot(SAMPLE_ESTATE)
-    graph = build.build_graph(snap)
+    snap = load_snapshot(SAMPLE_ESTATE)
+    graph = build_graph(snap)
     run = {
         "id": "sample",
         "startedAt": "2026-11-27T02:00:00Z",
         "finishedAt": "2026-11-27T02:01:00Z",
         "source": {"kind": "handmade"},
     }
-    result: dict[str, Any] = analysis.analyse(
+    result: dict[str, Any] = analyse(
         graph,
         snap,
-        inventory.load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
+        load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run=run,
         previous=None,

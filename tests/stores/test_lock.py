@@ -39,11 +39,13 @@ def test_second_acquirer_gets_store_locked_naming_the_folder_and_pid(
 
 
 def test_released_lock_can_be_taken_by_the_next_run(open_test_store: Callable[[], Store]) -> None:
-    first, second = open_test_store(), open_test_store()
+    first, second, third = open_test_store(), open_test_store(), open_test_store()
     first.acquire_lock()
     first.release_lock()
 
     second.acquire_lock()
+    with pytest.raises(StoreLocked):
+        third.acquire_lock()
 
 
 def test_lock_of_a_killed_holder_is_taken_over(tmp_state: Path) -> None:
