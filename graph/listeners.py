@@ -11,12 +11,12 @@ the gateway's for that listener.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graph.schema import node_id
+from graph.stored_values import item_props, json_list
 
 LAYER_7 = "http"
 LAYER_4 = "tcp"
@@ -31,22 +31,6 @@ class Listener:
     protocol: str  # as ARM spells it: Http, Https, Tcp, Tls
     layer: str  # LAYER_7 or LAYER_4
     firewall_policy: str | None  # the listener's own WAF policy (node id form)
-
-
-def _items(value: Any) -> list[Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if value else []
-        except ValueError:
-            return []
-    return value if isinstance(value, list) else []
-
-
-def _props(item: Any) -> dict[str, Any]:
-    if not isinstance(item, dict):
-        return {}
-    props = item.get("properties")
-    return props if isinstance(props, dict) else item
 
 
 def _ref(value: Any) -> str | None:
@@ -69,14 +53,14 @@ def gateway_listeners(data: Mapping[str, Any]) -> list[Listener]:
     """The listeners of a gateway, from its ARM properties or its graph node (where the
     collections are JSON strings): ``frontendPorts``, ``httpListeners``, ``listeners``."""
     ports = {
-        node_id(str(p["id"])): _port(_props(p).get("port"))
-        for p in _items(data.get("frontendPorts"))
+        node_id(str(p["id"])): _port(item_props(p).get("port"))
+        for p in json_list(data.get("frontendPorts"))
         if isinstance(p, dict) and isinstance(p.get("id"), str)
     }
     out: list[Listener] = []
     for key, layer in (("httpListeners", LAYER_7), ("listeners", LAYER_4)):
-        for item in _items(data.get(key)):
-            props = _props(item)
+        for item in json_list(data.get(key)):
+            props = item_props(item)
             if not props:
                 continue
             port_ref = _ref(props.get("frontendPort"))

@@ -3,7 +3,6 @@ evaluated on, what is found per subject, and the look-ups every entry point uses
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,29 +80,10 @@ def props_of(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     return graph.nodes.get(node) or {}
 
 
-def json_list(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        try:
-            loaded = json.loads(value)
-        except json.JSONDecodeError:
-            return []
-        return loaded if isinstance(loaded, list) else []
-    return list(value) if isinstance(value, list | tuple) else []
-
-
 def ref_of(value: Any) -> str | None:
     if isinstance(value, dict) and value.get("id"):
         return node_id(str(value["id"]))
     return None
-
-
-def item_props(item: Any) -> dict[str, Any]:
-    if not isinstance(item, dict):
-        return {}
-    props = item.get("properties")
-    return props if isinstance(props, dict) else item
 
 
 def sku_name(value: Any) -> str:

@@ -15,8 +15,6 @@ from graph.analysis.exposure.core import (
     NicTarget,
     hop,
     is_ha_ports,
-    item_props,
-    json_list,
     lb_protocols,
     port_set,
     props_of,
@@ -30,6 +28,7 @@ from graph.analysis.nsg import (
 from graph.analysis.ports import PortSet
 from graph.analysis.walk import edges_out, label_of
 from graph.schema import INTERNET_ID, Label, Rel, node_id
+from graph.stored_values import item_props, json_list
 
 
 def enter(a: Analysis, pip: str, lb: str, frontend_id: str | None) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import networkx as nx
 
 from graph.analysis.exposure.core import (
-    item_props,
-    json_list,
     props_of,
 )
 from graph.analysis.walk import edges_out, label_of
 from graph.schema import Label, Rel, node_id
+from graph.stored_values import item_props, json_list
 
 
 def route_none(g: nx.MultiDiGraph, subnet: str | None) -> bool:
