@@ -230,13 +230,6 @@ def load_snapshot_or_fail(path: Path) -> Snapshot:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
-def complete_scopes(snap: Snapshot) -> set[str]:
-    manifest = snap.manifest
-    scopes = {str(t).lower() for t in manifest.get("tenantsCrawled", [])}
-    scopes |= {str(s).lower() for s in manifest.get("subscriptionsCrawled", [])}
-    return scopes
-
-
 @dataclass
 class RunContext:
     """What a run carries from the moment it holds the lock to the end.
@@ -386,10 +379,12 @@ def analyse_and_store(
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
+    from graph.crawl_record import crawl_record
     from graph.stores import StoreError
     from reports import write_reports
 
     graph = build_graph(snap)
+    crawl = crawl_record(snap)  # after the build, which notes misshapen resources
     # The graph lives until the process ends: moving it out of the collector's
     # reach spares every later full collection a walk over millions of objects.
     gc.freeze()
@@ -404,7 +399,7 @@ def analyse_and_store(
     }
     report = analyse(
         graph,
-        snap,
+        crawl,
         inventory,
         today=today,
         run=run_doc,
@@ -431,7 +426,7 @@ def analyse_and_store(
     if ctx.record:
         try:
             ctx.store.write_graph(
-                ctx.run_id, graph, complete_scopes=complete_scopes(snap), seen_at=iso(ctx.started)
+                ctx.run_id, graph, complete_scopes=set(crawl.scopes_read()), seen_at=iso(ctx.started)
             )
             ctx.store.finish_run(
                 ctx.run_id,

@@ -75,6 +75,8 @@ def report() -> dict[str, Any]:
     build = pytest.importorskip("graph.build")
     inventory = pytest.importorskip("graph.inventory")
     analysis = pytest.importorskip("graph.analysis")
+    from graph.crawl_record import crawl_record
+
     snap = snapshot.load_snapshot(SAMPLE_ESTATE)
     graph = build.build_graph(snap)
     run = {
@@ -85,7 +87,7 @@ def report() -> dict[str, Any]:
     }
     result: dict[str, Any] = analysis.analyse(
         graph,
-        snap,
+        crawl_record(snap),
         inventory.load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run=run,
