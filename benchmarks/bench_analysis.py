@@ -46,6 +46,7 @@ from graph.analysis.reach import Reach
 from graph.analysis.report import assemble
 from graph.analysis.tenants import observe
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import parse_inventory
 from graph.schema import Label
 from graph.snapshot import Snapshot, load_snapshot
@@ -119,7 +120,7 @@ def bench_inventory(ctx: Context) -> str:
 
 def bench_tenants(ctx: Context) -> str:
     """Every observation channel (findings.md) over the graph and the listings."""
-    observed = observe(ctx.graph, ctx.snapshot)
+    observed = observe(ctx.graph, crawl_record(ctx.snapshot))
     ctx.results["observed"] = observed
     return (
         f"{len(observed.tenants):,} tenants, {len(observed.subscriptions):,} subscriptions, "
@@ -131,7 +132,7 @@ def bench_findings(ctx: Context) -> str:
     """Connected-tenant, circuit, site, coverage, exposure (approvals) and expired findings."""
     inv, observed = ctx.results["inventory"], ctx.results["observed"]
     findings = [
-        *connected_findings(ctx.graph, ctx.snapshot, observed, inv),
+        *connected_findings(ctx.graph, crawl_record(ctx.snapshot), observed, inv),
         *exposure_findings(ctx.results["exposures"], ctx.graph, inv, TODAY),
         *expired_approval_findings(inv, TODAY),
     ]

@@ -92,15 +92,16 @@ def _analyse(estate: Path) -> dict[str, Any]:
     from graph.analysis.governance import assess, governance_findings, matrix
     from graph.analysis.tenants import observe
     from graph.build import build_graph
+    from graph.crawl_record import crawl_record
     from graph.inventory import parse_inventory
     from graph.snapshot import load_snapshot
 
     snap = load_snapshot(estate)
     graph = build_graph(snap)
     inventory = parse_inventory(INVENTORY)
-    observed = observe(graph, snap)
+    observed = observe(graph, crawl_record(snap))
     started = time.perf_counter()
-    assessment = assess(graph, snap, observed, inventory)
+    assessment = assess(graph, crawl_record(snap), observed, inventory)
     findings = governance_findings(assessment)
     table = matrix(assessment)
     seconds = time.perf_counter() - started

@@ -14,9 +14,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.tenants import Observation, Observed, SnapshotLike, observe
+from graph.analysis.tenants import Observation, Observed, observe
+from graph.crawl_record import crawl_record
 from graph.governance_draft import draft_governance
 from graph.schema import Label
+from graph.snapshot import Snapshot
 from reports.safe_text import neutralise
 
 
@@ -226,7 +228,7 @@ def _sites(observed: Observed, graph: nx.MultiDiGraph) -> list[str]:
     return lines
 
 
-def _subscription_tags(snap: SnapshotLike) -> dict[str, Any]:
+def _subscription_tags(snap: Snapshot) -> dict[str, Any]:
     return {
         str(item.get("subscriptionId", "")).lower(): item.get("tags")
         for item in snap.subscriptions
@@ -234,9 +236,9 @@ def _subscription_tags(snap: SnapshotLike) -> dict[str, Any]:
     }
 
 
-def draft_inventory(snap: SnapshotLike, graph: nx.MultiDiGraph) -> str:
+def draft_inventory(snap: Snapshot, graph: nx.MultiDiGraph) -> str:
     """YAML text of a version-1 inventory declaring everything the snapshot observed."""
-    observed = observe(graph, snap)
+    observed = observe(graph, crawl_record(snap))
     created = snap.manifest.get("createdAt") or "unknown time"
     home = next(iter(observed.home_tenants), None)
     organization = observed.tenant_names.get(home, "") if home else ""

@@ -489,9 +489,14 @@ def crawl(**kw: Any) -> int:
 @click.option(
     "--snapshot",
     type=click.Path(file_okay=False),
-    required=True,
     envvar=env_name("--snapshot"),
     help="Snapshot folder to analyse.",
+)
+@click.option(
+    "--run",
+    "run_id",
+    envvar=env_name("--run"),
+    help="A run in the store to analyse again from the store alone (its graph and crawl record).",
 )
 @analyse_options
 @click.option(
@@ -499,22 +504,28 @@ def crawl(**kw: Any) -> int:
 )
 @handle_errors
 def analyse(**kw: Any) -> int:
-    """Analyse an existing snapshot: the same as `run` without any Azure call.
+    """Analyse an existing snapshot, or a stored run again: the same as `run` without any Azure call.
 
     \b
-    Example:
+    Examples:
       tenantmap analyse --snapshot snapshot/ --inventory inventory.yaml --out report/
+      tenantmap analyse --run 20261127020000-000042 --inventory inventory.yaml --out report/
     """
-    from tenantmap.pipeline import analyse_existing
+    from tenantmap.pipeline import analyse_existing, analyse_stored
 
+    if bool(kw.get("snapshot")) == bool(kw.get("run_id")):
+        raise TenantmapError("pass either --snapshot DIR or --run RUN_ID (one of them)")
+    if kw.get("run_id") and kw.get("record"):
+        raise TenantmapError(
+            "--record cannot be used with --run: the run is already in the history"
+        )
     state_dir = resolve_state_dir(kw.get("state_dir"))
     opts = _analyse_opts(kw, record=bool(kw.get("record")))
-    outcome = analyse_existing(
-        Path(kw["snapshot"]),
-        opts,
-        state_dir=state_dir,
-        out_dir=Path(kw["out"]) if kw.get("out") else None,
-    )
+    out_dir = Path(kw["out"]) if kw.get("out") else None
+    if kw.get("run_id"):
+        outcome = analyse_stored(kw["run_id"], opts, state_dir=state_dir, out_dir=out_dir)
+    else:
+        outcome = analyse_existing(Path(kw["snapshot"]), opts, state_dir=state_dir, out_dir=out_dir)
     return _finish(outcome, kw.get("quiet", False))
 
 

@@ -24,10 +24,11 @@ from tenantmap.local_files import check_out_dir, check_writable, writing
 
 if TYPE_CHECKING:
     from discovery.crawl import CrawlTarget
+    from graph.crawl_record import CrawlRecord
     from graph.inventory import Inventory
     from graph.snapshot import Snapshot
     from graph.stores import Store
-    from graph.stores.common import Outcome
+    from graph.stores.common import Outcome, RunRecord
     from reports.mail import MailSettings
 
 log = logging.getLogger("tenantmap.run")
@@ -230,13 +231,6 @@ def load_snapshot_or_fail(path: Path) -> Snapshot:
         raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
 
 
-def complete_scopes(snap: Snapshot) -> set[str]:
-    manifest = snap.manifest
-    scopes = {str(t).lower() for t in manifest.get("tenantsCrawled", [])}
-    scopes |= {str(s).lower() for s in manifest.get("subscriptionsCrawled", [])}
-    return scopes
-
-
 @dataclass
 class RunContext:
     """What a run carries from the moment it holds the lock to the end.
@@ -386,10 +380,12 @@ def analyse_and_store(
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
+    from graph.crawl_record import crawl_record
     from graph.stores import StoreError
     from reports import write_reports
 
     graph = build_graph(snap)
+    crawl = crawl_record(snap)  # after the build, which notes misshapen resources
     # The graph lives until the process ends: moving it out of the collector's
     # reach spares every later full collection a walk over millions of objects.
     gc.freeze()
@@ -404,7 +400,7 @@ def analyse_and_store(
     }
     report = analyse(
         graph,
-        snap,
+        crawl,
         inventory,
         today=today,
         run=run_doc,
@@ -431,7 +427,10 @@ def analyse_and_store(
     if ctx.record:
         try:
             ctx.store.write_graph(
-                ctx.run_id, graph, complete_scopes=complete_scopes(snap), seen_at=iso(ctx.started)
+                ctx.run_id,
+                graph,
+                complete_scopes=set(crawl.scopes_read()),
+                seen_at=iso(ctx.started),
             )
             ctx.store.finish_run(
                 ctx.run_id,
@@ -441,6 +440,7 @@ def analyse_and_store(
                 coverage=report["coverage"],
                 findings=report["findings"],
                 report=report,
+                crawl=crawl.to_json(),
             )
             ctx.store.purge(opts.retention_days)
             ctx.purged = True
@@ -527,6 +527,115 @@ def analyse_existing(
         )
         purge_old_runs(ctx, state_dir, opts.retention_days)
         return outcome
+
+
+@dataclass
+class StoredRun:
+    """What `analyse --run` reads of one run in the store: its graph, its crawl
+    record and the run it was compared with."""
+
+    record: RunRecord
+    crawl: CrawlRecord
+    graph: Any  # networkx.MultiDiGraph
+    previous: RunRecord | None
+
+
+def read_stored_run(store: Store, run_id: str) -> StoredRun:
+    """The graph of ``run_id`` as the store kept it after that run, its crawl record,
+    and the run before it that counted as previous (the one it was compared with)."""
+    from graph.crawl_record import CrawlRecord, CrawlRecordError
+    from graph.stores import StoreError
+
+    try:
+        runs = store.runs()
+        record = next((r for r in runs if r.id == run_id), None)
+        if record is None:
+            raise TenantmapError(
+                f"the store holds no run {run_id!r}: pass --run with the id of a recorded run "
+                "(its folder name under <state dir>/runs)"
+            )
+        if record.crawl is None or record.seen_at is None:
+            raise TenantmapError(
+                f"run {run_id} has no graph and crawl record in the store (it failed before "
+                "storing them, or an earlier tenantmap recorded it): analyse its snapshot "
+                "with --snapshot DIR instead"
+            )
+        try:
+            crawl = CrawlRecord.from_json(record.crawl)
+        except CrawlRecordError as exc:
+            raise TenantmapError(f"run {run_id} cannot be analysed again: {exc}") from None
+        graph = store.read_graph(run_id)
+    except StoreError as exc:
+        raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
+    keep_seen_by(graph, record.seen_at)
+    earlier = [r for r in runs if r.seq < record.seq and r.counts_as_previous]
+    return StoredRun(record, crawl, graph, earlier[-1] if earlier else None)
+
+
+def keep_seen_by(graph: Any, seen_at: str) -> None:
+    """Leave in a stored graph only what the run of ``seen_at`` saw (in place).
+
+    Where that run read a scope short, the store still holds what earlier runs saw
+    there (nothing is deleted because a call failed); the run's own analysis did not
+    see it, so its findings there became unverified, and so do they again."""
+    from graph.schema import PROP_LAST_SEEN
+
+    graph.remove_edges_from(
+        [
+            (u, v, k)
+            for u, v, k, seen in graph.edges(keys=True, data=PROP_LAST_SEEN)
+            if seen != seen_at
+        ]
+    )
+    graph.remove_nodes_from([n for n, seen in graph.nodes(data=PROP_LAST_SEEN) if seen != seen_at])
+
+
+def analyse_stored(
+    run_id: str, opts: AnalyseOptions, *, state_dir: Path, out_dir: Path | None
+) -> RunOutcome:
+    """`tenantmap analyse --run ID`: one stored run analysed again from the store alone
+    (its graph and crawl record; no snapshot, no Azure call), with the inventory given,
+    against the run it was compared with. The history is not changed."""
+    from graph.analysis import analyse, fail_on_hit
+    from reports import write_reports
+    from tenantmap.config import default_store_url
+
+    inventory = load_inventory_or_fail(opts.inventory)
+    if out_dir is not None:
+        check_writable(out_dir / "report.json")
+    url = opts.store_url or default_store_url(state_dir)
+    store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
+    try:
+        stored = read_stored_run(store, run_id)
+    finally:
+        store.close()
+    gc.freeze()  # as after a build: the graph lives until the process ends
+    record, crawl = stored.record, stored.crawl
+    kept = (record.report or {}).get("run") or {}
+    today = opts.now or date.fromisoformat(str(kept.get("today") or record.started_at[:10]))
+    run_doc = {
+        "id": record.id,
+        "startedAt": record.started_at,
+        "finishedAt": record.finished_at,
+        "source": {"kind": crawl.source.get("kind"), "endpoint": crawl.source.get("endpoint")},
+        "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
+        "previousRun": stored.previous.id if stored.previous else None,
+    }
+    report = analyse(
+        stored.graph,
+        crawl,
+        inventory,
+        today=today,
+        run=run_doc,
+        previous=stored.previous.report if stored.previous else None,
+    )
+    out = out_dir or state_dir / "runs" / record.id / f"reanalysed-{new_run_id(utc_now())}"
+    with writing("the reports", out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_reports(report, out)
+    log.info("run %s analysed again; reports written to %s", record.id, out)
+    failed = bool(opts.fail_on and fail_on_hit(report, opts.fail_on))
+    return RunOutcome(ExitCode.FAIL_ON if failed else ExitCode.OK, out, report)
 
 
 def send_mail(outcome: RunOutcome, settings: MailSettings) -> RunOutcome:

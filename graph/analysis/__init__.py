@@ -1,4 +1,7 @@
-"""Analyses over the graph: internet exposure and reach, tenants, findings, diff, report."""
+"""Analyses over the graph: internet exposure and reach, tenants, findings, diff, report.
+
+They read the graph and the run's crawl record (graph.crawl_record), never the snapshot.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +27,9 @@ from graph.analysis.findings import (
 )
 from graph.analysis.governance import assess, governance_findings, matrix
 from graph.analysis.report import assemble
-from graph.analysis.tenants import SnapshotLike, observe
+from graph.analysis.tenants import observe
 from graph.collector import collector_paused
+from graph.crawl_record import CrawlRecord
 from graph.inventory import Inventory
 from graph.schema import subscription_of
 from graph.shapes import Note
@@ -37,7 +41,7 @@ FAIL_ON_CHOICES: tuple[str, ...] = ("new", "open", *SEVERITIES)
 
 def all_findings(
     graph: nx.MultiDiGraph,
-    snap: SnapshotLike,
+    crawl: CrawlRecord,
     inventory: Inventory,
     *,
     today: dt.date,
@@ -49,7 +53,7 @@ def all_findings(
         from graph.analysis.exposure import find_exposures
 
         exposures = find_exposures(graph, notes)
-    observed = observe(graph, snap)
+    observed = observe(graph, crawl)
     if notes:
         # A value the analysis could not read leaves its subscription not fully read, as a
         # field of the wrong type does (graph/shapes.py): findings there that disappear
@@ -59,17 +63,17 @@ def all_findings(
             sub for sub in (subscription_of(n["document"]) for n in notes) if sub
         }
     findings = [
-        *connected_findings(graph, snap, observed, inventory),
+        *connected_findings(graph, crawl, observed, inventory),
         *exposure_findings(exposures, graph, inventory, today),
         *expired_approval_findings(inventory, today),
-        *governance_findings(assess(graph, snap, observed, inventory)),
+        *governance_findings(assess(graph, crawl, observed, inventory)),
     ]
     return findings, observed
 
 
 def analyse(
     graph: nx.MultiDiGraph,
-    snap: SnapshotLike,
+    crawl: CrawlRecord,
     inventory: Inventory,
     *,
     today: dt.date,
@@ -79,18 +83,21 @@ def analyse(
 ) -> dict[str, Any]:
     """The full `tenantmap.report/1` document of one run (findings.md).
 
-    ``previous`` is the previous completed run's report.json (or None);
-    ``exposures`` defaults to ``find_exposures(graph)``.
+    It reads the graph and the run's crawl record and nothing else: the graph as
+    ``build_graph`` made it, or as a store gives it back (``Store.read_graph``), so a
+    stored run can be analysed again without its snapshot. ``previous`` is the
+    previous completed run's report.json (or None); ``exposures`` defaults to
+    ``find_exposures(graph)``.
     """
     with collector_paused():
         return _analyse(
-            graph, snap, inventory, today=today, run=run, previous=previous, exposures=exposures
+            graph, crawl, inventory, today=today, run=run, previous=previous, exposures=exposures
         )
 
 
 def _analyse(
     graph: nx.MultiDiGraph,
-    snap: SnapshotLike,
+    crawl: CrawlRecord,
     inventory: Inventory,
     *,
     today: dt.date,
@@ -98,7 +105,7 @@ def _analyse(
     previous: dict[str, Any] | None,
     exposures: Iterable[ExposureLike] | None,
 ) -> dict[str, Any]:
-    findings, observed = all_findings(graph, snap, inventory, today=today, exposures=exposures)
+    findings, observed = all_findings(graph, crawl, inventory, today=today, exposures=exposures)
     if not run.get("startedAt"):
         run = {**run, "startedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     seen_at = str(run["startedAt"])
@@ -113,7 +120,7 @@ def _analyse(
     )
     report = assemble(
         graph=graph,
-        snap=snap,
+        crawl=crawl,
         observed=observed,
         inventory=inventory,
         today=today,
@@ -122,7 +129,7 @@ def _analyse(
         findings=documents,
         resolved=resolved,
     )
-    governance = matrix(assess(graph, snap, observed, inventory))
+    governance = matrix(assess(graph, crawl, observed, inventory))
     if governance is not None:
         report["governance"] = governance
     return report

@@ -24,10 +24,10 @@ from graph.analysis.tenants import (
     NETWORK_CHANNELS,
     Observation,
     Observed,
-    SnapshotLike,
     iter_evidence,
 )
 from graph.build.ids import last_segment
+from graph.crawl_record import CrawlRecord
 from graph.inventory import OWN_RELATIONSHIPS, Inventory
 from graph.schema import subscription_of
 
@@ -337,7 +337,7 @@ def _error_subject(observed: Observed, scope: str) -> tuple[str, str] | None:
     return None
 
 
-def coverage_gaps(snap: SnapshotLike, observed: Observed, inventory: Inventory) -> list[Finding]:
+def coverage_gaps(crawl: CrawlRecord, observed: Observed, inventory: Inventory) -> list[Finding]:
     gaps: dict[str, dict[str, Any]] = {}
 
     def gap(subject: str, what: str) -> dict[str, Any]:
@@ -345,7 +345,7 @@ def coverage_gaps(snap: SnapshotLike, observed: Observed, inventory: Inventory) 
             gaps[subject] = {"what": what, "errors": [], "notes": []}
         return gaps[subject]
 
-    for err in snap.errors:
+    for err in crawl.errors:
         found = _error_subject(observed, str(err.get("scope") or ""))
         if found is None:
             continue
@@ -406,7 +406,7 @@ def coverage_gaps(snap: SnapshotLike, observed: Observed, inventory: Inventory) 
 
 
 def connected_findings(
-    graph: nx.MultiDiGraph, snap: SnapshotLike, observed: Observed, inventory: Inventory
+    graph: nx.MultiDiGraph, crawl: CrawlRecord, observed: Observed, inventory: Inventory
 ) -> list[Finding]:
     return [
         *unknown_tenants(observed, inventory),
@@ -415,5 +415,5 @@ def connected_findings(
         *undeclared_circuits(observed, inventory, graph),
         *undeclared_sites(observed, inventory, graph),
         *missing_declared(observed, inventory, graph),
-        *coverage_gaps(snap, observed, inventory),
+        *coverage_gaps(crawl, observed, inventory),
     ]

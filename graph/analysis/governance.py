@@ -19,7 +19,8 @@ import networkx as nx
 
 from graph.analysis.findings import EVIDENCE_LIMIT, Finding
 from graph.analysis.reach import Reach
-from graph.analysis.tenants import NETWORK_CHANNELS, Observation, Observed, SnapshotLike, step
+from graph.analysis.tenants import NETWORK_CHANNELS, Observation, Observed, step
+from graph.crawl_record import CrawlRecord
 from graph.governance_decl import GovernanceDecl
 from graph.inventory import Inventory
 from graph.schema import Label
@@ -89,10 +90,10 @@ class Assessment:
     tenant_controls: list[str]
 
 
-def _failures(snap: SnapshotLike) -> set[tuple[str, str]]:
+def _failures(crawl: CrawlRecord) -> set[tuple[str, str]]:
     """(scope subject, control family) of every governance read that failed."""
     out: set[tuple[str, str]] = set()
-    for err in snap.errors:
+    for err in crawl.errors:
         family = _OPERATIONS.get(str(err.get("operation") or ""))
         parts = str(err.get("scope") or "").strip("/").lower().split("/")
         if family and len(parts) >= 2:
@@ -137,7 +138,7 @@ def _vnets(graph: nx.MultiDiGraph, sub: str) -> Iterable[str]:
 
 class _Assessor:
     def __init__(
-        self, graph: nx.MultiDiGraph, snap: SnapshotLike, observed: Observed, inventory: Inventory
+        self, graph: nx.MultiDiGraph, crawl: CrawlRecord, observed: Observed, inventory: Inventory
     ) -> None:
         assert inventory.governance is not None
         self.g = graph
@@ -145,7 +146,7 @@ class _Assessor:
         self.inventory = inventory
         self.decl: GovernanceDecl = inventory.governance
         self.index = _Index(graph)
-        self.failed = _failures(snap)
+        self.failed = _failures(crawl)
         self.own_tenants = inventory.own_tenant_ids() or set(observed.home_tenants)
         self.reach = Reach(graph)
 
@@ -366,11 +367,11 @@ class _Assessor:
 
 
 def assess(
-    graph: nx.MultiDiGraph, snap: SnapshotLike, observed: Observed, inventory: Inventory
+    graph: nx.MultiDiGraph, crawl: CrawlRecord, observed: Observed, inventory: Inventory
 ) -> Assessment | None:
     if inventory.governance is None:
         return None
-    assessor = _Assessor(graph, snap, observed, inventory)
+    assessor = _Assessor(graph, crawl, observed, inventory)
     return Assessment(
         rows=assessor.rows(),
         tenants=assessor.tenant_rows(),

@@ -16,8 +16,8 @@ from graph.analysis.tenants import (
     SUBSCRIPTION,
     Observation,
     Observed,
-    SnapshotLike,
 )
+from graph.crawl_record import CrawlRecord
 from graph.inventory import Inventory
 from graph.schema import Label, site_id
 
@@ -37,14 +37,14 @@ def _iso_now() -> str:
 def run_section(
     run: dict[str, Any],
     *,
-    snap: SnapshotLike,
+    crawl: CrawlRecord,
     inventory: Inventory,
     today: dt.date,
     previous: dict[str, Any] | None,
 ) -> dict[str, Any]:
     source = run.get("source") or {
-        "kind": (snap.manifest.get("source") or {}).get("kind"),
-        "endpoint": (snap.manifest.get("source") or {}).get("endpoint"),
+        "kind": crawl.source.get("kind"),
+        "endpoint": crawl.source.get("endpoint"),
     }
     previous_run = run.get("previousRun")
     if previous_run is None and previous:
@@ -66,18 +66,18 @@ def _text(value: Any) -> str | None:
     return None if value is None else value if isinstance(value, str) else str(value)
 
 
-def coverage_section(snap: SnapshotLike, observed: Observed) -> dict[str, Any]:
+def coverage_section(crawl: CrawlRecord, observed: Observed) -> dict[str, Any]:
     known_subs = {
         sid for sid, info in observed.subscription_info.items() if info.listed or info.in_tree
     }
     complete = (
-        not snap.errors
+        not crawl.errors
         and set(observed.home_tenants) <= observed.tenants_crawled
         and known_subs <= observed.subscriptions_crawled
     )
     failed: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in snap.errors:
+    for err in crawl.errors:
         status = err.get("status")
         item = {
             "scope": _text(err.get("scope")),
@@ -92,7 +92,7 @@ def coverage_section(snap: SnapshotLike, observed: Observed) -> dict[str, Any]:
             continue
         seen.add(key)
         failed.append(item)
-    notes = [*(getattr(snap, "shape_notes", None) or []), *observed.value_notes]
+    notes = [*crawl.shape_notes, *observed.value_notes]
     return {
         "complete": complete and not notes,
         # fields dropped for their JSON type (graph/shapes.py) and values the analyses
@@ -191,7 +191,7 @@ def topology_section(
 def assemble(
     *,
     graph: nx.MultiDiGraph,
-    snap: SnapshotLike,
+    crawl: CrawlRecord,
     observed: Observed,
     inventory: Inventory,
     today: dt.date,
@@ -203,8 +203,8 @@ def assemble(
     return {
         "format": FORMAT,
         "organization": inventory.organization,
-        "run": run_section(run, snap=snap, inventory=inventory, today=today, previous=previous),
-        "coverage": coverage_section(snap, observed),
+        "run": run_section(run, crawl=crawl, inventory=inventory, today=today, previous=previous),
+        "coverage": coverage_section(crawl, observed),
         "summary": summary_section(findings, resolved),
         "topology": topology_section(graph, observed, inventory),
         "findings": findings,

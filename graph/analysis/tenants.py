@@ -3,8 +3,9 @@
 Every observation names its channel (findings.md) and carries the chain of
 evidence from our estate to the foreign thing, as graph edges with the
 schema's relationship names. Listing data (tenants, subscriptions, the
-management-group tree, foreign.json) comes from the snapshot, which the
-graph was built from; links come from the graph's edges.
+management-group tree, foreign.json) comes from the nodes the build made of
+them, links from the graph's edges, and what belongs to the run (who crawled,
+what was read completely) from its crawl record: nothing here reads the snapshot.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
 
+from graph.crawl_record import CrawlRecord
 from graph.schema import ALIAS_PREFIX, Label, Rel, subscription_of
 
 TENANT_LIST = "tenant-list"
@@ -55,17 +57,6 @@ _CHANNEL_ORDER = {c: i for i, c in enumerate((*CHANNELS, SITE_TO_SITE, EXPRESSRO
 # private endpoint connection states that no longer link anything (findings.md)
 _DEAD_PRIVATE_LINK = frozenset({"rejected", "disconnected"})
 _MG_PREFIX = "/providers/microsoft.management/managementgroups/"
-
-
-class SnapshotLike(Protocol):
-    """What the analyses read from a snapshot (graph.snapshot.Snapshot)."""
-
-    manifest: dict[str, Any]
-    tenants: list[dict[str, Any]]
-    subscriptions: list[dict[str, Any]]
-    management_groups: list[dict[str, Any]]
-    foreign: list[dict[str, Any]]
-    errors: list[dict[str, Any]]
 
 
 def step(src: str, rel: str | None, dst: str, channel: str | None, **extra: Any) -> dict[str, Any]:
@@ -148,7 +139,14 @@ def _add(index: dict[str, list[Observation]], key: str, obs: Observation) -> Non
 # ------------------------------------------------------------------ listings
 
 
-def _listings(snap: SnapshotLike, graph: nx.MultiDiGraph, out: Observed) -> None:
+def _of_label(graph: nx.MultiDiGraph, label: Label) -> list[tuple[str, dict[str, Any]]]:
+    """The nodes of one label, in id order (a stored graph and a built one alike)."""
+    return sorted((str(n), d) for n, d in graph.nodes(data=True) if d.get("label") == label)
+
+
+def _listings(graph: nx.MultiDiGraph, out: Observed) -> None:
+    """Tenants_List, Subscriptions_List, the management-group tree and foreign.json,
+    as the build made them into Tenant and Subscription nodes."""
     principal = out.principal_tenant
     info = out.subscription_info
 
@@ -157,37 +155,39 @@ def _listings(snap: SnapshotLike, graph: nx.MultiDiGraph, out: Observed) -> None
             info[sid] = SubscriptionInfo(id=sid)
         return info[sid]
 
-    for item in snap.tenants:
-        tid = _lower(item.get("tenantId")) or _lower(str(item.get("id", "")).rsplit("/", 1)[-1])
-        if not tid:
-            continue
-        out.tenant_names[tid] = item.get("displayName") or item.get("defaultDomain") or tid
-        category = item.get("tenantCategory")
+    subscriptions = _of_label(graph, Label.SUBSCRIPTION)
+    for ten, data in _of_label(graph, Label.TENANT):
+        if data.get("foreign"):
+            continue  # not in Tenants_List: a tenant only links or listings name
+        name = data.get("name")
+        # the build names a tenant without displayName by its id: the domain reads better
+        out.tenant_names[ten] = name if name and name != ten else data.get("defaultDomain") or ten
+        category = data.get("category")
         if category:
-            out.tenant_categories[tid] = str(category)
-        near = principal or tid
+            out.tenant_categories[ten] = str(category)
+        near = principal or ten
         obs = Observation(
             channel=TENANT_LIST,
             near=near,
-            far=tid,
-            evidence=(step(near, None, tid, TENANT_LIST, state=category, note="Tenants_List"),),
+            far=ten,
+            evidence=(step(near, None, ten, TENANT_LIST, state=category, note="Tenants_List"),),
             scope=frozenset({near}),
             near_tenant=near,
-            far_tenant=tid,
+            far_tenant=ten,
             state=category,
         )
-        _add(out.tenants, tid, obs)
+        _add(out.tenants, ten, obs)
 
-    for item in snap.subscriptions:
-        sid = _lower(item.get("subscriptionId")) or subscription_of(str(item.get("id", "")))
-        if not sid:
+    for sid, data in subscriptions:
+        if not data.get("listed"):
             continue
-        tid = _lower(item.get("tenantId"))
+        tid = _lower(data.get("tenantId"))
         record = sub(sid)
         record.listed = True
         record.tenant_id = tid or record.tenant_id
-        record.name = item.get("displayName") or record.name
-        record.state = item.get("state") or record.state
+        name = data.get("name")
+        record.name = name if name and name != sid else record.name
+        record.state = data.get("state") or record.state
         lister = tid if tid in out.tenants_crawled else (principal or tid)
         scope = frozenset({lister}) if lister else frozenset()
         obs = Observation(
@@ -204,35 +204,18 @@ def _listings(snap: SnapshotLike, graph: nx.MultiDiGraph, out: Observed) -> None
         _add(out.subscriptions, sid, obs)
         if tid:
             _add(out.tenants, tid, obs)
-        for managed in item.get("managedByTenants") or []:
-            mtid = _lower(managed.get("tenantId")) if isinstance(managed, dict) else None
+        for managing in data.get("managedByTenants") or []:
+            mtid = _lower(managing)
             if mtid:
                 _lighthouse(out, sid, tid, mtid, "managedByTenants")
 
-    _tree(snap, out, sub)
+    _tree(graph, out, sub, subscriptions)
 
-    for item in snap.foreign:
-        sid = _lower(item.get("subscriptionId"))
-        if not sid:
-            continue
+    for sid, data in subscriptions:
         record = sub(sid)
-        status = str(item.get("status") or "")
-        record.resolution = status or None
-        if status == "resolved" and item.get("tenantId") and not record.tenant_id:
-            record.tenant_id = _lower(item.get("tenantId"))
-        elif status == "not-found":
-            record.note = "not-found"
-        elif status and status != "resolved":
-            record.note = "unresolved"
-
-    # placeholders the build made for subscriptions only links name
-    for node, data in graph.nodes(data=True):
-        if data.get("label") != Label.SUBSCRIPTION:
-            continue
-        record = sub(str(node))
         if not record.tenant_id and data.get("tenantId"):
             record.tenant_id = _lower(data.get("tenantId"))
-        if not record.name and data.get("name") and data.get("name") != node:
+        if not record.name and data.get("name") and data.get("name") != sid:
             record.name = str(data["name"])
         if not record.state and data.get("state"):
             record.state = str(data["state"])
@@ -244,44 +227,41 @@ def _listings(snap: SnapshotLike, graph: nx.MultiDiGraph, out: Observed) -> None
                 record.note = "unresolved"
 
 
-def _tree(snap: SnapshotLike, out: Observed, sub: Any) -> None:
-    parents: dict[str, str | None] = {}
-    entities: list[dict[str, Any]] = []
-    for item in snap.management_groups:
-        ident = _lower(item.get("id"))
-        if not ident:
-            continue
-        props = item.get("properties") or {}
-        parent = _lower((props.get("parent") or {}).get("id"))
-        parents[ident] = parent
-        tid = _lower(props.get("tenantId"))
+def _parent_group(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The management group holding a node (its CONTAINS edge from the tree)."""
+    for parent, _, data in graph.in_edges(node, data=True):
+        if data.get("type") == Rel.CONTAINS and str(parent).startswith(_MG_PREFIX):
+            return str(parent)
+    return None
+
+
+def _tree(
+    graph: nx.MultiDiGraph,
+    out: Observed,
+    sub: Any,
+    subscriptions: list[tuple[str, dict[str, Any]]],
+) -> None:
+    for ident, data in _of_label(graph, Label.MANAGEMENT_GROUP):
+        tid = _lower(data.get("tenantId"))
         if ident.startswith(_MG_PREFIX) and tid:
             out.mg_tenants[ident.rsplit("/", 1)[-1]] = tid
-        entities.append(item)
-    for item in entities:
-        ident = _lower(item.get("id")) or ""
-        if not ident.startswith("/subscriptions/"):
+    for sid, data in subscriptions:
+        if not data.get("inManagementGroupTree"):
             continue
-        sid = ident.split("/")[2]
-        props = item.get("properties") or {}
-        tid = _lower(props.get("tenantId"))
+        tid = _lower(data.get("managementGroupTenantId"))
         chain: list[str] = []
-        seen: set[str] = set()
-        cursor = parents.get(ident)
-        while cursor and cursor not in seen:
-            seen.add(cursor)
+        cursor = _parent_group(graph, sid)
+        while cursor and cursor not in chain:
             chain.append(cursor)
-            cursor = parents.get(cursor)
+            cursor = _parent_group(graph, cursor)
         names = tuple(c.rsplit("/", 1)[-1] for c in chain)
-        extra = tuple(str(n).lower() for n in props.get("parentNameChain") or [])
+        extra = tuple(str(n).lower() for n in data.get("parentNameChain") or [])
         record = sub(sid)
         record.in_tree = True
         record.tree_tenant = tid
         record.ancestors = tuple(dict.fromkeys((*names, *extra)))
         if not record.tenant_id:
             record.tenant_id = tid
-        if not record.name and props.get("displayName"):
-            record.name = str(props["displayName"])
         path = [tid or "", *reversed(chain), sid]
         evidence = tuple(
             step(a, Rel.CONTAINS.value, b, MANAGEMENT_GROUP_TREE) for a, b in pairwise(path)
@@ -547,26 +527,23 @@ def _dedupe(index: dict[str, list[Observation]]) -> None:
         index[key] = sorted(unique.values(), key=Observation.sort_key)
 
 
-def observe(graph: nx.MultiDiGraph, snap: SnapshotLike) -> Observed:
+def observe(graph: nx.MultiDiGraph, crawl: CrawlRecord) -> Observed:
     """Every tenant, subscription, circuit, site and alias the run observed, with evidence."""
-    manifest = snap.manifest or {}
-    principal = _lower((manifest.get("principal") or {}).get("tenantId"))
+    principal = crawl.principal_tenant
     home = [
-        str(t.get("tenantId")).lower()
-        for t in snap.tenants
-        if t.get("tenantId") and str(t.get("tenantCategory") or "Home") == "Home"
+        tid
+        for tid, data in _of_label(graph, Label.TENANT)
+        if not data.get("foreign") and str(data.get("category") or "Home") == "Home"
     ]
     if principal and principal not in home:
         home.insert(0, principal)
     out = Observed(
         principal_tenant=principal,
-        tenants_crawled=frozenset(str(t).lower() for t in manifest.get("tenantsCrawled") or []),
-        subscriptions_crawled=frozenset(
-            str(s).lower() for s in manifest.get("subscriptionsCrawled") or []
-        ),
+        tenants_crawled=crawl.tenants_crawled,
+        subscriptions_crawled=crawl.subscriptions_crawled,
         home_tenants=home,
     )
-    _listings(snap, graph, out)
+    _listings(graph, out)
     _nodes(graph, out)
     _links(graph, out)
     for index in (out.tenants, out.subscriptions, out.circuits, out.sites, out.aliases):

@@ -20,6 +20,7 @@ from graph.build.directory import (
     add_subscriptions,
     add_tenants,
     index_directory,
+    mark_resolutions,
 )
 from graph.build.resolve import resolve
 from graph.collector import collector_paused
@@ -107,6 +108,7 @@ def _build(snap: Snapshot) -> nx.MultiDiGraph:
     add_tenants(ctx)
     add_subscriptions(ctx, snap.subscriptions)
     add_management_groups(ctx, snap.management_groups)
+    mark_resolutions(ctx)
     for res in snap.iter_resources():
         nid = node_id(res["id"])
         arm_type = res["type"].lower()

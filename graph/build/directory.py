@@ -137,6 +137,10 @@ def add_management_groups(ctx: BuildContext, entities: list[dict[str, Any]]) -> 
                     },
                 )
             nid = sub
+            # what the analyses read of the tree beside its edges (the run's listing
+            # may name another tenant, and a chain may name groups not listed)
+            chain = [str(n).lower() for n in props.get("parentNameChain") or []]
+            ctx.add(sub, {"managementGroupTenantId": ten, "parentNameChain": chain or None})
         else:
             nid = node_id(str(entity.get("id")))
             ctx.add(
@@ -160,6 +164,15 @@ def add_management_groups(ctx: BuildContext, entities: list[dict[str, Any]]) -> 
             ctx.edge(ten, nid, Rel.CONTAINS)
         if ten and _is_subscription_entity(entity):
             ctx.edge(ten, nid, Rel.CONTAINS)
+
+
+def mark_resolutions(ctx: BuildContext) -> None:
+    """foreign.json's status on the subscriptions the listings or the tree made (the
+    placeholders links make get it from ensure_subscription)."""
+    for sub, item in ctx.foreign_subs.items():
+        node = ctx.g.nodes.get(sub)
+        if node is not None and "label" in node:
+            ctx.add(sub, {"resolution": item.get("status")})
 
 
 def ensure_subscription(ctx: BuildContext, sub: str) -> None:

@@ -118,6 +118,7 @@ class RunRecord:
     report: dict[str, Any] | None = None
     seen_at: str | None = None
     complete_scopes: tuple[str, ...] = ()
+    crawl: dict[str, Any] | None = None  # graph.crawl_record.CrawlRecord.to_json()
 
     @property
     def counts_as_previous(self) -> bool:
@@ -153,6 +154,7 @@ class Store(Protocol):
         coverage: dict[str, Any],
         findings: list[dict[str, Any]],
         report: dict[str, Any] | None,
+        crawl: dict[str, Any] | None = None,
     ) -> None: ...
     def previous_run(self) -> RunRecord | None: ...
     def read_graph(

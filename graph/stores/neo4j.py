@@ -17,7 +17,7 @@ Model, for people who write Cypher:
   present item was also seen by each later run that read its scope completely
   (common.derive_last_seen; graph-model.md).
 * run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
-  with source, coverage, findings and report as JSON strings; the change log that
+  with source, coverage, findings, report and crawl record as JSON strings; the change log that
   lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
 
 A write first reads every present item's digest (two queries, one record
@@ -264,6 +264,7 @@ class Neo4jStore:
         coverage: dict[str, Any],
         findings: list[dict[str, Any]],
         report: dict[str, Any] | None,
+        crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
 
@@ -271,7 +272,8 @@ class Neo4jStore:
             record = tx.run(
                 f"MATCH (r:{RUN_LABEL} {{id: $id}}) SET r.finishedAt = $finished, "
                 "r.outcome = $outcome, r.exitCode = $exit, r.coverage = $coverage, "
-                "r.findings = $findings, r.report = $report RETURN count(r) AS n",
+                "r.findings = $findings, r.report = $report, r.crawl = $crawl "
+                "RETURN count(r) AS n",
                 id=run_id,
                 finished=finished_at,
                 outcome=outcome,
@@ -279,6 +281,7 @@ class Neo4jStore:
                 coverage=dumps(coverage),
                 findings=dumps(findings),
                 report=None if report is None else dumps(report),
+                crawl=None if crawl is None else dumps(crawl),
             ).single(strict=True)
             return int(record["n"])
 
@@ -1093,6 +1096,7 @@ def _run_record(props: dict[str, Any]) -> RunRecord:
         report=parse_json(props.get("report"), None),
         seen_at=props.get("seenAt"),
         complete_scopes=tuple(props.get("completeScopes") or ()),
+        crawl=parse_json(props.get("crawl"), None),
     )
 
 

@@ -52,7 +52,9 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # key, instead of a rowid B-tree plus a key index: half the pages to write).
 # 3: each row keeps the digest of what was last written (common.digest), so a write
 # stages and merges only what changed.
-SCHEMA_VERSION = "3"
+# 4: each run keeps its crawl record (graph.crawl_record), so it can be analysed again
+# from the store alone.
+SCHEMA_VERSION = "4"
 
 
 def _nodes_table(name: str) -> str:
@@ -113,7 +115,8 @@ CREATE TABLE IF NOT EXISTS runs (
   findings TEXT,
   report TEXT,
   seen_at TEXT,
-  complete_scopes TEXT
+  complete_scopes TEXT,
+  crawl TEXT
 );
 {nodes}
 {edges}
@@ -248,7 +251,7 @@ def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[
 
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
-    "inventory_sha256, findings, report, seen_at, complete_scopes"
+    "inventory_sha256, findings, report, seen_at, complete_scopes, crawl"
 )
 
 
@@ -305,16 +308,20 @@ class SqliteStore:
         version = self._meta("schema") or SCHEMA_VERSION
         if version == SCHEMA_VERSION:
             return
-        if version not in ("1", "2"):
+        if version not in ("1", "2", "3"):
             raise StoreError(
                 f"the SQLite store {self.path} has schema version {version}, newer than this "
                 f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
             )
         with self._transaction():
+            if "crawl" not in {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}:
+                self._db.execute("ALTER TABLE runs ADD COLUMN crawl TEXT")
             for table, ddl, columns in (
                 ("nodes", _nodes_table, _NODE_COLUMNS),
                 ("edges", _edges_table, _EDGE_COLUMNS),
             ):
+                if version == "3":
+                    break
                 if version == "2":  # rows without a digest are written once more
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN digest INTEGER")
                     continue
@@ -359,13 +366,14 @@ class SqliteStore:
         coverage: dict[str, Any],
         findings: list[dict[str, Any]],
         report: dict[str, Any] | None,
+        crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
         with self._transaction():
             self._run_seq(run_id)
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, coverage = ?, "
-                "findings = ?, report = ? WHERE id = ?",
+                "findings = ?, report = ?, crawl = ? WHERE id = ?",
                 (
                     finished_at,
                     outcome,
@@ -373,6 +381,7 @@ class SqliteStore:
                     dumps(coverage),
                     dumps(findings),
                     None if report is None else dumps(report),
+                    None if crawl is None else dumps(crawl),
                     run_id,
                 ),
             )
@@ -755,7 +764,7 @@ def _change(row: tuple[Any, ...]) -> Change:
 
 def _run_record(row: tuple[Any, ...]) -> RunRecord:
     (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
-     report, seen_at, scopes) = row  # fmt: skip
+     report, seen_at, scopes, crawl) = row  # fmt: skip
     return RunRecord(
         id=run_id,
         seq=seq,
@@ -770,6 +779,7 @@ def _run_record(row: tuple[Any, ...]) -> RunRecord:
         report=parse_json(report, None),
         seen_at=seen_at,
         complete_scopes=tuple(parse_json(scopes, [])),
+        crawl=parse_json(crawl, None),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import Inventory, parse_inventory
 from graph.snapshot import Snapshot, load_snapshot
 
@@ -245,7 +246,7 @@ def report_of(
     snap, graph = estate.load(folder)
     return analyse(
         graph,
-        snap,
+        crawl_record(snap),
         inv,
         today=today,
         run={"id": run_id, "startedAt": started},

@@ -12,6 +12,7 @@ from graph.analysis import all_findings
 from graph.analysis.exposure import Exposure, ExposureEntry
 from graph.analysis.findings import Finding
 from graph.analysis.ports import PortSet
+from graph.crawl_record import crawl_record
 from graph.inventory import Inventory
 from tests.analysis.estate import (
     HOME,
@@ -69,7 +70,7 @@ def _exposures(
     tmp_path: Path, inv: Inventory, *exposures: Exposure, today: dt.date = TODAY
 ) -> dict[str, Finding]:
     snap, graph = _graph(tmp_path)
-    found, _ = all_findings(graph, snap, inv, today=today, exposures=list(exposures))
+    found, _ = all_findings(graph, crawl_record(snap), inv, today=today, exposures=list(exposures))
     return {f.kind: f for f in found if f.kind in ("internet-exposure", "expired-approval")}
 
 

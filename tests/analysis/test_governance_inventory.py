@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.crawl_record import crawl_record
 from graph.inventory import InventoryError, parse_inventory
 from tests.cli.helpers import tenantmap
 
@@ -156,7 +157,7 @@ def _sample_draft(production: set[str]) -> list[str]:
 
     snap = load_snapshot(SAMPLE_ESTATE)
     graph = build_graph(snap)
-    return draft_governance(observe(graph, snap), graph, production)
+    return draft_governance(observe(graph, crawl_record(snap)), graph, production)
 
 
 def test_the_draft_proposes_what_all_production_subscriptions_share() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.snapshot import load_snapshot
 from tests.crawl.helpers import copy_estate
@@ -22,7 +23,7 @@ def _report(estate: Path, previous: dict[str, Any] | None, night: int) -> dict[s
     run = {"id": f"night{night}", "startedAt": f"2026-11-2{night}T02:00:00Z"}
     return analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         load_inventory(estate / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run=run,

@@ -9,6 +9,7 @@ import pytest
 
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import parse_inventory
 from graph.inventory_draft import draft_inventory, suggest_environment
 from graph.snapshot import load_snapshot
@@ -24,7 +25,7 @@ def test_the_draft_of_the_sample_estate_is_a_valid_inventory_declaring_what_was_
     inv = parse_inventory(text, "draft.yaml")
     report = analyse(
         graph,
-        snap,
+        crawl_record(snap),
         inv,
         today=dt.date(2026, 11, 27),
         run={"id": "draft", "startedAt": "2026-11-27T02:00:00Z"},

@@ -16,6 +16,7 @@ import graph.analysis
 from graph.analysis import analyse, fail_on_hit
 from graph.analysis.findings import KINDS, sort_key
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.snapshot import load_snapshot
 from tests.analysis.estate import HOME, OTHER, SUB_A, SUB_B, Estate, inventory, report_of
@@ -45,7 +46,7 @@ def sample_report(sample_estate: Path) -> dict[str, Any]:
     inv = load_inventory(sample_estate / "inventory.yaml")
     return analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         inv,
         today=SAMPLE_TODAY,
         run={"id": "sample-1", "startedAt": "2026-11-27T02:00:00Z"},
@@ -66,7 +67,7 @@ def test_the_sample_report_is_the_same_twice(sample_estate: Path, sample_report:
     snap = load_snapshot(sample_estate)
     again = analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         load_inventory(sample_estate / "inventory.yaml"),
         today=SAMPLE_TODAY,
         run={"id": "sample-1", "startedAt": "2026-11-27T02:00:00Z"},
@@ -82,7 +83,7 @@ def test_a_second_sample_run_keeps_every_finding_as_existing(
     snap = load_snapshot(sample_estate)
     second = analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         load_inventory(sample_estate / "inventory.yaml"),
         today=SAMPLE_TODAY,
         run={"id": "sample-2", "startedAt": "2026-11-28T02:00:00Z"},

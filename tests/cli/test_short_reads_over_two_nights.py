@@ -15,15 +15,19 @@ from typing import Any
 
 import pytest
 
-from tests.cli.helpers import Result
+from tests.cli.helpers import Result, tenantmap
 from tests.cli.test_nightly_run import nightly
 
 
 @pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("short-read")
+
+
+@pytest.fixture(scope="module")
 def nights(
-    tmp_path_factory: pytest.TempPathFactory, sample_estate: Path
+    base: Path, sample_estate: Path
 ) -> tuple[Result, Result, dict[str, Any], dict[str, Any]]:
-    base = tmp_path_factory.mktemp("short-read")
     estate = base / "estate"
     shutil.copytree(sample_estate, estate)
     first = nightly(estate, base / "state", base / "night1", "--log-format", "json")
@@ -56,6 +60,30 @@ def test_a_truncated_answer_resolves_nothing_and_leaves_findings_unverified(
     assert any(again[f["id"]]["unverified"] for f in scoped)
     assert not second_report["coverage"]["complete"]
     assert any(item["code"] == "TruncatedResult" for item in second_report["coverage"]["failed"])
+
+
+def test_the_short_night_analysed_again_from_the_store_alone_gives_its_own_reports(
+    nights: tuple[Result, Result, dict[str, Any], dict[str, Any]], base: Path
+) -> None:
+    """The store still holds what night 1 read where night 2 read short (nothing is
+    deleted because a call failed), but the analysis sees only what night 2 saw."""
+    _, _, _, second_report = nights
+    shutil.rmtree(base / "night2" / "snapshot")
+    again = base / "night2-again"
+    result = tenantmap(
+        "analyse",
+        "--run",
+        second_report["run"]["id"],
+        "--inventory",
+        str(base / "estate" / "inventory.yaml"),
+        "--state-dir",
+        str(base / "state"),
+        "--out",
+        str(again),
+    )
+    assert result.code == 0, result.stderr
+    for name in ("report.json", "report.md", "findings.csv"):
+        assert (again / name).read_bytes() == (base / "night2" / name).read_bytes(), name
 
 
 def test_run_stops_after_four_hours_unless_told_otherwise(

@@ -19,6 +19,7 @@ from discovery.emulator import running_emulator
 from discovery.estates import SAMPLE_ESTATE
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.queries import QUERIES
 from graph.snapshot import load_snapshot
@@ -39,7 +40,7 @@ def _crawl_and_analyse(
     graph = build_graph(snap)
     report = analyse(
         graph,
-        snap,
+        crawl_record(snap),
         load_inventory(inventory),
         today=dt.date(2026, 11, 27),
         run={"id": "case", "startedAt": "2026-11-27T02:00:00Z"},

@@ -10,6 +10,7 @@ import pytest
 from discovery.estates import SAMPLE_ESTATE
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.snapshot import load_snapshot
 
@@ -85,7 +86,7 @@ def report() -> dict[str, Any]:
     }
     result: dict[str, Any] = analyse(
         graph,
-        snap,
+        crawl_record(snap),
         load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run=run,

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from discovery.estates import SAMPLE_ESTATE
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.shapes import kind_of
 from graph.snapshot import load_snapshot
@@ -121,7 +122,7 @@ def run_pipeline(snapshot: Path, out: Path) -> dict[str, Any]:
     graph = build_graph(snap)
     report = analyse(
         graph,
-        snap,
+        crawl_record(snap),
         load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run={"id": "r1"},

@@ -88,3 +88,10 @@ def test_resolved_foreign_tenant_contains_the_foreign_subscription(
 ) -> None:
     assert SUB_PARTNER in out_targets(contoso, PARTNER, Rel.CONTAINS)
     assert node(contoso, PARTNER)["foreign"] is True
+
+
+def test_subscription_in_the_tree_records_the_tenant_whose_tree_holds_it(
+    contoso: nx.MultiDiGraph,
+) -> None:
+    # the analyses read it from the graph, not from management-groups.json
+    assert node(contoso, SUB_TREE_ONLY)["managementGroupTenantId"] == HOME

@@ -11,6 +11,7 @@ import pytest
 from discovery.estates import SAMPLE_ESTATE
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import load_inventory
 from graph.snapshot import load_snapshot
 from reports import write_reports
@@ -23,7 +24,7 @@ def sample_report() -> dict[str, Any]:
     snap = load_snapshot(SAMPLE_ESTATE)
     return analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         load_inventory(SAMPLE_ESTATE / "inventory.yaml"),
         today=dt.date(2026, 11, 27),
         run={"id": "sample", "startedAt": "2026-11-27T02:00:00Z"},

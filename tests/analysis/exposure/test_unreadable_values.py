@@ -16,6 +16,7 @@ from typing import Any
 
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import crawl_record
 from graph.inventory import Inventory
 from graph.snapshot import load_snapshot
 from reports.render import write_reports
@@ -30,7 +31,7 @@ def pipeline(estate: Estate, tmp_path: Path) -> dict[str, Any]:
     snap = load_snapshot(estate.write(tmp_path / "snap"))
     report = analyse(
         build_graph(snap),
-        snap,
+        crawl_record(snap),
         Inventory.empty(),
         today=dt.date(2026, 12, 3),
         run={"id": "r1"},

@@ -1,0 +1,136 @@
+"""`tenantmap analyse --run ID`: a stored run analysed again from the store alone.
+
+The store keeps each run's graph and crawl record (graph/crawl_record.py), so a
+run's findings can be derived again with no snapshot folder left on disk, from
+the embedded store and from Neo4j alike.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.stores import open_store
+from tests.cli.helpers import one_sentence_error, tenantmap
+
+REPORTS = ("report.json", "report.md", "findings.csv")
+STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def _store_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("neo4j_empty_uri"))
+
+
+def _analyse_run(run_id: str, sample_estate: Path, *extra: str) -> tuple[int, str]:
+    result = tenantmap(
+        "analyse", "--run", run_id, "--inventory", str(sample_estate / "inventory.yaml"), *extra
+    )
+    return result.code, result.stderr
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_each_stored_run_analysed_again_without_its_snapshot_gives_its_own_reports(
+    kind: str, request: pytest.FixtureRequest, sample_estate: Path, tmp_path: Path
+) -> None:
+    store = _store_url(kind, request, tmp_path)
+    where = ("--store", store, "--state-dir", str(tmp_path / "state"))
+    nights = []
+    for night in ("2026-11-27", "2026-11-28"):
+        out = tmp_path / night
+        result = tenantmap(
+            "run",
+            "--estate",
+            str(sample_estate),
+            "--inventory",
+            str(sample_estate / "inventory.yaml"),
+            "--out",
+            str(out),
+            "--now",
+            night,
+            *where,
+        )
+        assert result.code == 0, result.stderr
+        shutil.rmtree(out / "snapshot")
+        nights.append(out)
+    second = json.loads((nights[1] / "report.json").read_text())
+    assert {f["status"] for f in second["findings"]} >= {"existing"}  # compared with night 1
+
+    for out in nights:
+        run_id = json.loads((out / "report.json").read_text())["run"]["id"]
+        again = tmp_path / f"again-{out.name}"
+        code, err = _analyse_run(run_id, sample_estate, "--out", str(again), *where)
+        assert code == 0, err
+        for name in REPORTS:
+            assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.fixture
+def store_without_crawl_record(tmp_path: Path) -> tuple[str, str]:
+    """A store holding one run recorded without a graph or crawl record (as a run that
+    failed before storing them, or one an earlier tenantmap recorded)."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url, state_dir=tmp_path / "state")
+    try:
+        run_id = store.begin_run("2026-11-27T02:00:00Z", {"kind": "resource-graph"}, None)
+        store.finish_run(
+            run_id,
+            finished_at="2026-11-27T02:10:00Z",
+            outcome="failed",
+            exit_code=3,
+            coverage={"error": "the crawl stopped"},
+            findings=[],
+            report=None,
+        )
+    finally:
+        store.close()
+    return url, run_id
+
+
+def test_a_run_stored_without_its_crawl_record_points_to_its_snapshot(
+    store_without_crawl_record: tuple[str, str], sample_estate: Path, tmp_path: Path
+) -> None:
+    url, run_id = store_without_crawl_record
+    code, err = _analyse_run(
+        run_id, sample_estate, "--store", url, "--state-dir", str(tmp_path / "state")
+    )
+    assert code == 2
+    assert "analyse its snapshot with --snapshot DIR instead" in err
+
+
+def test_a_run_the_store_does_not_hold_is_named(
+    store_without_crawl_record: tuple[str, str], sample_estate: Path, tmp_path: Path
+) -> None:
+    url, _ = store_without_crawl_record
+    code, err = _analyse_run(
+        "20261127020000-000099", sample_estate, "--store", url, "--state-dir", str(tmp_path)
+    )
+    assert code == 2
+    assert "the store holds no run '20261127020000-000099'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--run", "r1", "--record"), "--record cannot be used with --run"),
+        (("--run", "r1", "--snapshot", "snap"), "pass either --snapshot DIR or --run RUN_ID"),
+        ((), "pass either --snapshot DIR or --run RUN_ID"),
+    ],
+)
+def test_analyse_takes_a_snapshot_or_a_stored_run_and_records_only_a_snapshot(
+    args: tuple[str, ...], says: str, sample_estate: Path, tmp_path: Path
+) -> None:
+    result = tenantmap(
+        "analyse",
+        "--inventory",
+        str(sample_estate / "inventory.yaml"),
+        "--state-dir",
+        str(tmp_path),
+        *args,
+    )
+    assert result.code == 2
+    assert says in one_sentence_error(result)
