@@ -1,10 +1,11 @@
-"""Generate docs/graph-model.md and docs/graph-model.svg from graph/schema.py.
+"""Generate docs/graph-model.md and docs/graph-model.svg from the schema and declarations.
 
     python -m graph.docs_gen            # rewrite both files
     python -m graph.docs_gen --check    # exit 1 if either is out of date
 
-The schema is the single source of truth; the documentation is derived from it
-so that it cannot drift (tests/graph/test_docs.py runs the check).
+graph/schema.py and the resource types' declarations (graph/build/registry.py) are
+the single source of truth; the documentation is derived from them so that it cannot
+drift (tests/graph/test_docs.py runs the check).
 """
 
 from __future__ import annotations
@@ -14,101 +15,44 @@ import sys
 from html import escape
 from pathlib import Path
 
-from graph.queries import QUERIES
-from graph.schema import (
+from graph.build.registry import (
+    DECLARATIONS,
     EDGE_PROPS,
     LABEL_MEANING,
     MODEL_EDGES,
     NODE_PROPS,
-    REL_MEANING,
-    Label,
-    Rel,
 )
+from graph.queries import QUERIES
+from graph.schema import REL_MEANING, Label, Rel
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MARKDOWN = DOCS / "graph-model.md"
 SVG = DOCS / "graph-model.svg"
 
 # Columns of the picture, left to right: who owns what, what lets the internet in,
-# the virtual networks, what connects beyond them, and the cross-owner links.
-COLUMNS: tuple[tuple[str, tuple[Label, ...]], ...] = (
-    (
-        "directory",
-        (
-            Label.INTERNET,
-            Label.TENANT,
-            Label.MANAGEMENT_GROUP,
-            Label.SUBSCRIPTION,
-            Label.REGISTRATION_DEFINITION,
-            Label.REGISTRATION_ASSIGNMENT,
-            Label.NETWORK_MANAGER,
-            Label.NETWORK_MANAGER_CONNECTION,
-        ),
-    ),
-    (
-        "entry points",
-        (
-            Label.PUBLIC_IP,
-            Label.LOAD_BALANCER,
-            Label.APPLICATION_GATEWAY,
-            Label.WAF_POLICY,
-            Label.FIREWALL,
-            Label.FIREWALL_POLICY,
-            Label.IP_GROUP,
-            Label.BASTION,
-        ),
-    ),
-    (
-        "virtual networks",
-        (
-            Label.VIRTUAL_NETWORK,
-            Label.SUBNET,
-            Label.NSG,
-            Label.ROUTE_TABLE,
-            Label.NETWORK_INTERFACE,
-            Label.IP_CONFIGURATION,
-            Label.ASG,
-            Label.VIRTUAL_MACHINE,
-        ),
-    ),
-    (
-        "beyond the VNet",
-        (
-            Label.VNET_GATEWAY,
-            Label.CONNECTION,
-            Label.LOCAL_NETWORK_GATEWAY,
-            Label.EXPRESSROUTE_CIRCUIT,
-            Label.EXPRESSROUTE_AUTHORIZATION,
-            Label.EXPRESSROUTE_GATEWAY,
-            Label.VIRTUAL_HUB,
-            Label.VIRTUAL_WAN,
-            Label.VPN_GATEWAY,
-            Label.VPN_SITE,
-        ),
-    ),
-    (
-        "private links",
-        (
-            Label.PRIVATE_ENDPOINT,
-            Label.PRIVATE_LINK_SERVICE,
-            Label.PAAS_SERVICE,
-            Label.RESOURCE,
-            Label.SITE,
-        ),
-    ),
-    (
-        "governance",
-        (
-            Label.POLICY_ASSIGNMENT,
-            Label.ROLE_ASSIGNMENT,
-            Label.PRINCIPAL,
-            Label.DEFENDER_PRICING,
-            Label.SECURITY_CONTACT,
-            Label.SUBSCRIPTION_POLICY,
-            Label.GROUP_SETTINGS,
-        ),
-    ),
+# the virtual networks, what connects beyond them, and the cross-owner links. Each
+# declaration names its column; within one, labels keep the declarations' order.
+COLUMN_TITLES = (
+    "directory",
+    "entry points",
+    "virtual networks",
+    "beyond the VNet",
+    "private links",
+    "governance",
 )
+
+
+def _columns() -> tuple[tuple[str, tuple[Label, ...]], ...]:
+    unknown = sorted({d.column for d in DECLARATIONS} - set(COLUMN_TITLES))
+    if unknown:
+        raise ValueError(f"declared columns {unknown} are not in docs_gen.COLUMN_TITLES")
+    return tuple(
+        (title, tuple(d.label for d in DECLARATIONS if d.column == title))
+        for title in COLUMN_TITLES
+    )
+
+
+COLUMNS = _columns()
 
 REL_COLOURS: dict[Rel, str] = {
     Rel.CONTAINS: "#9e9e9e",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from graph.build.registry import TYPE_WORDS  # last ARM type segment -> the word people use
 from reports.model import Report
 
 SEP = " \u203a "  # between the name segments of a child resource
@@ -27,58 +28,6 @@ KIND_TITLES: dict[str, str] = {
     "coverage-gap": "Coverage gaps",
     "governance-gap": "Governance gaps",
     "tenant-control-gap": "Tenant control gaps",
-}
-
-# Last ARM type segment -> the word people use for it.
-TYPE_WORDS: dict[str, str] = {
-    "virtualmachines": "VM",
-    "networkinterfaces": "NIC",
-    "ipconfigurations": "ipconfig",
-    "publicipaddresses": "public IP",
-    "virtualnetworks": "VNet",
-    "subnets": "subnet",
-    "virtualnetworkpeerings": "peering",
-    "networksecuritygroups": "NSG",
-    "securityrules": "rule",
-    "applicationsecuritygroups": "ASG",
-    "routetables": "route table",
-    "loadbalancers": "load balancer",
-    "frontendipconfigurations": "frontend",
-    "backendaddresspools": "backend pool",
-    "loadbalancingrules": "LB rule",
-    "inboundnatrules": "NAT rule",
-    "applicationgateways": "app gateway",
-    "httplisteners": "listener",
-    "applicationgatewaywebapplicationfirewallpolicies": "WAF policy",
-    "azurefirewalls": "firewall",
-    "firewallpolicies": "firewall policy",
-    "ipgroups": "IP group",
-    "bastionhosts": "Bastion",
-    "virtualnetworkgateways": "VNet gateway",
-    "localnetworkgateways": "local network gateway",
-    "connections": "connection",
-    "expressroutecircuits": "ER circuit",
-    "authorizations": "authorization",
-    "peerings": "peering",
-    "expressroutegateways": "ER gateway",
-    "expressrouteconnections": "ER connection",
-    "virtualwans": "Virtual WAN",
-    "virtualhubs": "hub",
-    "hubvirtualnetworkconnections": "hub connection",
-    "vpngateways": "VPN gateway",
-    "vpnsites": "VPN site",
-    "privateendpoints": "private endpoint",
-    "privatelinkservices": "private link service",
-    "privateendpointconnections": "PE connection",
-    "storageaccounts": "storage",
-    "vaults": "key vault",
-    "servers": "SQL server",
-    "databaseaccounts": "Cosmos DB",
-    "networkmanagers": "network manager",
-    "networkmanagerconnections": "network manager connection",
-    "registrationdefinitions": "Lighthouse definition",
-    "registrationassignments": "Lighthouse assignment",
-    "managementgroups": "management group",
 }
 
 

@@ -19,58 +19,14 @@ from typing import Any
 
 import orjson
 
+from discovery.crawl import catalogue
 from discovery.emulator.errors import EstateError
 
-# ARM's canonical spelling of the types the crawler reads; anything else keeps
-# the spelling the estate gives it.
+# ARM's canonical spelling of the types the crawler reads (its catalogue) and of resource
+# groups; anything else keeps the spelling the estate gives it.
 CANONICAL_TYPES: dict[str, str] = {
-    t.lower(): t
-    for t in [
-        *(
-            "Microsoft.Network/" + n
-            for n in [
-                "virtualNetworks",
-                "networkInterfaces",
-                "networkSecurityGroups",
-                "applicationSecurityGroups",
-                "publicIPAddresses",
-                "loadBalancers",
-                "applicationGateways",
-                "ApplicationGatewayWebApplicationFirewallPolicies",
-                "azureFirewalls",
-                "firewallPolicies",
-                "ipGroups",
-                "bastionHosts",
-                "routeTables",
-                "virtualNetworkGateways",
-                "localNetworkGateways",
-                "connections",
-                "expressRouteCircuits",
-                "expressRouteGateways",
-                "virtualWans",
-                "virtualHubs",
-                "vpnGateways",
-                "vpnSites",
-                "privateEndpoints",
-                "privateLinkServices",
-                "networkManagers",
-                "networkManagerConnections",
-            ]
-        ),
-        "Microsoft.Compute/virtualMachines",
-        "Microsoft.ManagedServices/registrationDefinitions",
-        "Microsoft.ManagedServices/registrationAssignments",
-        "Microsoft.Storage/storageAccounts",
-        "Microsoft.KeyVault/vaults",
-        "Microsoft.Sql/servers",
-        "Microsoft.DocumentDB/databaseAccounts",
-        "Microsoft.Resources/resourceGroups",
-        "Microsoft.Authorization/policyAssignments",
-        "Microsoft.Authorization/roleAssignments",
-        "Microsoft.Security/pricings",
-        "Microsoft.Security/securityContacts",
-        "Microsoft.Subscription/policies",
-    ]
+    **catalogue.CANONICAL_TYPES,
+    "microsoft.resources/resourcegroups": "Microsoft.Resources/resourceGroups",
 }
 
 # Child collections ARM lists under a parent: parent type -> property names,

@@ -8,12 +8,11 @@ placeholders for what links name but the crawl could not read, internet exposure
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
-from graph.build import governance, hybrid, ingress, links, network
+from graph.build import links
 from graph.build.context import BuildContext
 from graph.build.directory import (
     add_management_groups,
@@ -22,46 +21,11 @@ from graph.build.directory import (
     index_directory,
     mark_resolutions,
 )
+from graph.build.registry import HANDLERS, label_for_type
 from graph.build.resolve import resolve
 from graph.collector import collector_paused
-from graph.schema import label_for_type, node_id, subscription_id, tenant_id
+from graph.schema import node_id, subscription_id, tenant_id
 from graph.snapshot import Snapshot
-
-Handler = Callable[[BuildContext, dict[str, Any], str, str], None]
-
-HANDLERS: dict[str, Handler] = {
-    "microsoft.network/virtualnetworks": network.virtual_network,
-    "microsoft.network/networkinterfaces": network.network_interface,
-    "microsoft.compute/virtualmachines": network.virtual_machine,
-    "microsoft.network/publicipaddresses": network.public_ip,
-    "microsoft.network/networksecuritygroups": network.network_security_group,
-    "microsoft.network/applicationsecuritygroups": network.application_security_group,
-    "microsoft.network/routetables": network.route_table,
-    "microsoft.network/bastionhosts": network.bastion_host,
-    "microsoft.network/loadbalancers": ingress.load_balancer,
-    "microsoft.network/applicationgateways": ingress.application_gateway,
-    "microsoft.network/applicationgatewaywebapplicationfirewallpolicies": ingress.waf_policy,
-    "microsoft.network/azurefirewalls": ingress.firewall,
-    "microsoft.network/firewallpolicies": ingress.firewall_policy,
-    "microsoft.network/ipgroups": ingress.ip_group,
-    "microsoft.network/virtualnetworkgateways": hybrid.virtual_network_gateway,
-    "microsoft.network/localnetworkgateways": hybrid.local_network_gateway,
-    "microsoft.network/connections": hybrid.connection,
-    "microsoft.network/expressroutecircuits": hybrid.expressroute_circuit,
-    "microsoft.network/virtualwans": hybrid.virtual_wan,
-    "microsoft.network/virtualhubs": hybrid.virtual_hub,
-    "microsoft.network/vpngateways": hybrid.vpn_gateway,
-    "microsoft.network/expressroutegateways": hybrid.expressroute_gateway,
-    "microsoft.network/vpnsites": hybrid.vpn_site,
-    "microsoft.network/privateendpoints": links.private_endpoint,
-    "microsoft.network/privatelinkservices": links.private_link_service,
-    "microsoft.managedservices/registrationdefinitions": links.registration_definition,
-    "microsoft.managedservices/registrationassignments": links.registration_assignment,
-    "microsoft.network/networkmanagers": links.network_manager,
-    "microsoft.network/networkmanagerconnections": links.network_manager_connection,
-    **{t: links.paas_service for t in links.PAAS_TYPES},
-    **governance.HANDLERS,
-}
 
 
 def _other_resource(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:

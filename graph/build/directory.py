@@ -6,6 +6,7 @@ from typing import Any
 
 from graph.build.context import BuildContext
 from graph.build.ids import last_segment
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id, subscription_id, tenant_id
 
 
@@ -202,3 +203,60 @@ def ensure_subscription(ctx: BuildContext, sub: str) -> None:
     if ten:
         ensure_tenant(ctx, ten)
         ctx.edge(ten, sub, Rel.CONTAINS)
+
+
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+TENANT = ResourceType(
+    label=Label.TENANT,
+    meaning="an Entra tenant (id = tenant GUID), ours or one a link names",
+    column="directory",
+    props={
+        "category": "tenantCategory from Tenants_List (Home, ProjectedBy, ManagedBy), absent if not listed",
+        "defaultDomain": "the tenant's default domain",
+    },
+)
+
+MANAGEMENT_GROUP = ResourceType(
+    label=Label.MANAGEMENT_GROUP,
+    meaning="a management group (id = lower-cased ARM id)",
+    column="directory",
+    arm_types=("microsoft.management/managementgroups",),
+    props={
+        "displayName": "the management group's display name",
+    },
+    joins=(
+        (Label.TENANT, Rel.CONTAINS, Label.MANAGEMENT_GROUP),
+        (Label.MANAGEMENT_GROUP, Rel.CONTAINS, Label.MANAGEMENT_GROUP),
+        (Label.MANAGEMENT_GROUP, Rel.CONTAINS, Label.SUBSCRIPTION),
+    ),
+    nouns={"managementgroups": "management group"},
+)
+
+SUBSCRIPTION = ResourceType(
+    label=Label.SUBSCRIPTION,
+    meaning="a subscription (id = subscription GUID); foreign=true when only a link names it",
+    column="directory",
+    props={
+        "state": "Enabled, Disabled, Warned, PastDue or Deleted",
+        "crawled": "in manifest subscriptionsCrawled (read completely)",
+        "listed": "in subscriptions.json (the crawler's identity can see it)",
+        "inManagementGroupTree": "appears in the management-group tree",
+        "managementGroupTenantId": "the tenant whose management-group tree (Entities_List) holds it",
+        "parentNameChain": "Entities_List parentNameChain: names of the management groups above it, lower-cased",
+        "resolution": "foreign.json status of a subscription links name (resolved, not-found, error)",
+        "managedByTenants": "Lighthouse managing tenant ids from Subscriptions_List",
+    },
+    joins=(
+        (Label.TENANT, Rel.CONTAINS, Label.SUBSCRIPTION),
+        (Label.SUBSCRIPTION, Rel.MANAGED_BY, Label.TENANT),
+    ),
+    edge_props={
+        Rel.MANAGED_BY: {
+            "via": "managedByTenants or registrationDefinition",
+            "definitionId": "the registration definition (via registrationDefinition)",
+        },
+    },
+)
+
+TYPES = (TENANT, MANAGEMENT_GROUP, SUBSCRIPTION)

@@ -12,6 +12,7 @@ from typing import Any
 
 from graph.build.context import BuildContext
 from graph.build.ids import props_of
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, principal_id, subscription_of, tenant_id
 
 _MG = "/providers/microsoft.management/managementgroups/"
@@ -147,11 +148,113 @@ def group_settings(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: s
         ctx.edge(nid, tenant, Rel.OF)
 
 
-HANDLERS = {
-    "microsoft.authorization/policyassignments": policy_assignment,
-    "microsoft.authorization/roleassignments": role_assignment,
-    "microsoft.security/pricings": defender_pricing,
-    "microsoft.security/securitycontacts": security_contact,
-    "microsoft.subscription/policies": subscription_policy,
-    "microsoft.management/managementgroups/settings": group_settings,
-}
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+POLICY_ASSIGNMENT = ResourceType(
+    label=Label.POLICY_ASSIGNMENT,
+    meaning="an Azure Policy assignment at a management group or subscription",
+    column="governance",
+    arm_types=("microsoft.authorization/policyassignments",),
+    props={
+        "scope": "the scope it is assigned at (lower-cased)",
+        "policyDefinitionId": "the policy or initiative (policy set) definition, lower-cased",
+        "enforcementMode": "Default or DoNotEnforce",
+        "notScopes": "scopes excluded from it (lower-cased)",
+        "displayName": "the assignment's display name",
+    },
+    joins=(
+        (Label.POLICY_ASSIGNMENT, Rel.ASSIGNED_AT, Label.MANAGEMENT_GROUP),
+        (Label.POLICY_ASSIGNMENT, Rel.ASSIGNED_AT, Label.SUBSCRIPTION),
+    ),
+    handler=policy_assignment,
+)
+
+ROLE_ASSIGNMENT = ResourceType(
+    label=Label.ROLE_ASSIGNMENT,
+    meaning="an Azure RBAC role assignment at a management group or subscription",
+    column="governance",
+    arm_types=("microsoft.authorization/roleassignments",),
+    props={
+        "scope": "the scope it is granted at (lower-cased)",
+        "roleDefinitionGuid": "the role definition's GUID (the last segment of roleDefinitionId)",
+        "principalId": "the principal's object id",
+        "principalType": "User, Group, ServicePrincipal, ForeignGroup or Device",
+    },
+    joins=(
+        (Label.ROLE_ASSIGNMENT, Rel.ASSIGNED_AT, Label.MANAGEMENT_GROUP),
+        (Label.ROLE_ASSIGNMENT, Rel.ASSIGNED_AT, Label.SUBSCRIPTION),
+        (Label.ROLE_ASSIGNMENT, Rel.GRANTS, Label.PRINCIPAL),
+    ),
+    handler=role_assignment,
+)
+
+PRINCIPAL = ResourceType(
+    label=Label.PRINCIPAL,
+    meaning="a principal (user, group, service principal) a role assignment names (id = 'principal:<object id>')",
+    column="governance",
+    props={
+        "principalType": "as the role assignment gives it",
+    },
+)
+
+DEFENDER_PRICING = ResourceType(
+    label=Label.DEFENDER_PRICING,
+    meaning="a Defender for Cloud plan of a subscription (Microsoft.Security/pricings)",
+    column="governance",
+    arm_types=("microsoft.security/pricings",),
+    props={
+        "pricingTier": "Free or Standard",
+        "subPlan": "the plan's sub-plan (P1, P2, ...)",
+    },
+    joins=((Label.DEFENDER_PRICING, Rel.OF, Label.SUBSCRIPTION),),
+    handler=defender_pricing,
+)
+
+SECURITY_CONTACT = ResourceType(
+    label=Label.SECURITY_CONTACT,
+    meaning="a subscription's Defender for Cloud security contact",
+    column="governance",
+    arm_types=("microsoft.security/securitycontacts",),
+    props={
+        "emails": "the contact's addresses (semicolon-separated)",
+        "alertNotifications": "true when alert notifications go to it (isEnabled with an Alert source, or the older alertNotifications state On)",
+    },
+    joins=((Label.SECURITY_CONTACT, Rel.OF, Label.SUBSCRIPTION),),
+    handler=security_contact,
+)
+
+SUBSCRIPTION_POLICY = ResourceType(
+    label=Label.SUBSCRIPTION_POLICY,
+    meaning="a tenant's subscription policy (who may move subscriptions in or out)",
+    column="governance",
+    arm_types=("microsoft.subscription/policies",),
+    props={
+        "blockSubscriptionsIntoTenant": "bool",
+        "blockSubscriptionsLeavingTenant": "bool",
+    },
+    joins=((Label.SUBSCRIPTION_POLICY, Rel.OF, Label.TENANT),),
+    handler=subscription_policy,
+)
+
+GROUP_SETTINGS = ResourceType(
+    label=Label.GROUP_SETTINGS,
+    meaning="a tenant root group's settings (default management group of new subscriptions)",
+    column="governance",
+    arm_types=("microsoft.management/managementgroups/settings",),
+    props={
+        "defaultManagementGroup": "the group new subscriptions land in (its name, lower-cased)",
+        "requireAuthorizationForGroupCreation": "bool",
+    },
+    joins=((Label.GROUP_SETTINGS, Rel.OF, Label.TENANT),),
+    handler=group_settings,
+)
+
+TYPES = (
+    POLICY_ASSIGNMENT,
+    ROLE_ASSIGNMENT,
+    PRINCIPAL,
+    DEFENDER_PRICING,
+    SECURITY_CONTACT,
+    SUBSCRIPTION_POLICY,
+    GROUP_SETTINGS,
+)

@@ -8,6 +8,7 @@ from typing import Any
 from graph.build.context import BuildContext, str_list
 from graph.build.ids import last_segment, parent_id, props_of, ref, top_level_id
 from graph.build.network import attach_ip_configuration
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id
 
 AUTHORIZATION_TYPE = "microsoft.network/expressroutecircuits/authorizations"
@@ -250,3 +251,206 @@ def vpn_site(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) ->
     wan = ref(p, "virtualWan")
     if wan:
         ctx.edge(nid, wan, Rel.PART_OF)
+
+
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+VNET_GATEWAY = ResourceType(
+    label=Label.VNET_GATEWAY,
+    meaning="a VPN or ExpressRoute virtual network gateway",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/virtualnetworkgateways",),
+    props={
+        "gatewayType": "Vpn or ExpressRoute",
+        "vpnType": "RouteBased or PolicyBased",
+        "sku": "gateway SKU name",
+        "enableBgp": "BGP enabled (bool)",
+        "activeActive": "active-active (bool)",
+    },
+    joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.VNET_GATEWAY),
+        (Label.VNET_GATEWAY, Rel.IN_SUBNET, Label.SUBNET),
+        (Label.VNET_GATEWAY, Rel.CONNECTS_TO, Label.VIRTUAL_NETWORK),
+    ),
+    nouns={"virtualnetworkgateways": "VNet gateway"},
+    entry="gateway",
+    handler=virtual_network_gateway,
+)
+
+CONNECTION = ResourceType(
+    label=Label.CONNECTION,
+    meaning="a gateway connection (IPsec, Vnet2Vnet or ExpressRoute)",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/connections",),
+    props={
+        "connectionType": "IPsec, Vnet2Vnet or ExpressRoute",
+        "connectionStatus": "Connected, Connecting, NotConnected or Unknown",
+    },
+    joins=(
+        (Label.CONNECTION, Rel.CONNECTS_TO, Label.VNET_GATEWAY),
+        (Label.CONNECTION, Rel.CONNECTS_TO, Label.LOCAL_NETWORK_GATEWAY),
+        (Label.CONNECTION, Rel.CONNECTS_TO, Label.EXPRESSROUTE_CIRCUIT),
+    ),
+    edge_props={
+        Rel.CONNECTS_TO: {
+            "end": "Connection -> X: gateway1, gateway2, local or peer",
+            "connectionType": "Connection -> X: the connection's type",
+            "connectionStatus": "Connection -> X: the connection's status",
+        },
+    },
+    nouns={"connections": "connection"},
+    handler=connection,
+)
+
+LOCAL_NETWORK_GATEWAY = ResourceType(
+    label=Label.LOCAL_NETWORK_GATEWAY,
+    meaning="an on-premises VPN device and its address space",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/localnetworkgateways",),
+    props={
+        "gatewayIpAddress": "the on-premises device's public IP",
+        "fqdn": "the device's FQDN",
+        "addressPrefixes": "on-premises prefixes",
+        "bgp": "has BGP settings (bool)",
+    },
+    nouns={"localnetworkgateways": "local network gateway"},
+    handler=local_network_gateway,
+)
+
+EXPRESSROUTE_CIRCUIT = ResourceType(
+    label=Label.EXPRESSROUTE_CIRCUIT,
+    meaning="an ExpressRoute circuit; foreign=true when only a link names it",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/expressroutecircuits",),
+    props={
+        "serviceProviderName": "the connectivity provider",
+        "peeringLocation": "the peering location",
+        "bandwidthInMbps": "bandwidth",
+        "circuitProvisioningState": "Enabled or Disabled",
+        "serviceProviderProvisioningState": "NotProvisioned, Provisioning, Provisioned, Deprovisioning",
+        "skuTier": "Standard, Premium or Local",
+    },
+    joins=(
+        (Label.EXPRESSROUTE_CIRCUIT, Rel.CONTAINS, Label.EXPRESSROUTE_AUTHORIZATION),
+        (Label.EXPRESSROUTE_CIRCUIT, Rel.GLOBAL_REACH, Label.EXPRESSROUTE_CIRCUIT),
+    ),
+    edge_props={
+        Rel.GLOBAL_REACH: {
+            "connectionId": "the circuit connection's id",
+            "circuitConnectionStatus": "Connected, Connecting or Disconnected",
+            "via": "connections or peeredConnections",
+        },
+    },
+    nouns={"expressroutecircuits": "ER circuit", "peerings": "peering"},
+    handler=expressroute_circuit,
+)
+
+EXPRESSROUTE_AUTHORIZATION = ResourceType(
+    label=Label.EXPRESSROUTE_AUTHORIZATION,
+    meaning="an authorization on a circuit that another party can redeem",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/expressroutecircuits/authorizations",),
+    props={
+        "authorizationUseStatus": "Available or InUse",
+    },
+    joins=((Label.EXPRESSROUTE_AUTHORIZATION, Rel.REDEEMED_BY, Label.CONNECTION),),
+    edge_props={
+        Rel.REDEEMED_BY: {
+            "authorizationUseStatus": "Available or InUse",
+        },
+    },
+    nouns={"authorizations": "authorization"},
+)
+
+EXPRESSROUTE_GATEWAY = ResourceType(
+    label=Label.EXPRESSROUTE_GATEWAY,
+    meaning="a Virtual WAN ExpressRoute gateway",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/expressroutegateways",),
+    joins=(
+        (Label.EXPRESSROUTE_GATEWAY, Rel.PART_OF, Label.VIRTUAL_HUB),
+        (Label.EXPRESSROUTE_GATEWAY, Rel.CONNECTS_TO, Label.EXPRESSROUTE_CIRCUIT),
+    ),
+    nouns={"expressroutegateways": "ER gateway", "expressrouteconnections": "ER connection"},
+    handler=expressroute_gateway,
+)
+
+VIRTUAL_HUB = ResourceType(
+    label=Label.VIRTUAL_HUB,
+    meaning="a Virtual WAN hub",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/virtualhubs",),
+    props={
+        "addressPrefix": "the hub's prefix",
+        "sku": "Basic or Standard",
+    },
+    joins=(
+        (Label.VIRTUAL_HUB, Rel.PART_OF, Label.VIRTUAL_WAN),
+        (Label.VIRTUAL_HUB, Rel.CONNECTS_TO, Label.VIRTUAL_NETWORK),
+    ),
+    edge_props={
+        Rel.CONNECTS_TO: {
+            "connectionId": "hub, VPN and ExpressRoute gateway links: the child connection's id",
+            "state": "hub, VPN and ExpressRoute gateway links: connection or provisioning state",
+        },
+    },
+    nouns={"virtualhubs": "hub", "hubvirtualnetworkconnections": "hub connection"},
+    handler=virtual_hub,
+)
+
+VIRTUAL_WAN = ResourceType(
+    label=Label.VIRTUAL_WAN,
+    meaning="a Virtual WAN",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/virtualwans",),
+    props={
+        "wanType": "Basic or Standard",
+    },
+    nouns={"virtualwans": "Virtual WAN"},
+    handler=virtual_wan,
+)
+
+VPN_GATEWAY = ResourceType(
+    label=Label.VPN_GATEWAY,
+    meaning="a Virtual WAN site-to-site VPN gateway",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/vpngateways",),
+    props={
+        "publicIpAddresses": "the gateway's public addresses (ipConfigurations)",
+    },
+    joins=(
+        (Label.VPN_GATEWAY, Rel.PART_OF, Label.VIRTUAL_HUB),
+        (Label.VPN_GATEWAY, Rel.CONNECTS_TO, Label.VPN_SITE),
+    ),
+    nouns={"vpngateways": "VPN gateway"},
+    entry="gateway",
+    handler=vpn_gateway,
+)
+
+VPN_SITE = ResourceType(
+    label=Label.VPN_SITE,
+    meaning="a Virtual WAN VPN site (an on-premises location)",
+    column="beyond the VNet",
+    arm_types=("microsoft.network/vpnsites",),
+    props={
+        "linkIpAddresses": "public IPs of the site's links",
+        "linkFqdns": "FQDNs of the site's links",
+        "addressPrefixes": "the site's prefixes",
+    },
+    joins=((Label.VPN_SITE, Rel.PART_OF, Label.VIRTUAL_WAN),),
+    nouns={"vpnsites": "VPN site"},
+    handler=vpn_site,
+)
+
+TYPES = (
+    VNET_GATEWAY,
+    CONNECTION,
+    LOCAL_NETWORK_GATEWAY,
+    EXPRESSROUTE_CIRCUIT,
+    EXPRESSROUTE_AUTHORIZATION,
+    EXPRESSROUTE_GATEWAY,
+    VIRTUAL_HUB,
+    VIRTUAL_WAN,
+    VPN_GATEWAY,
+    VPN_SITE,
+)

@@ -18,6 +18,7 @@ from graph.build.ids import parent_id, props_of, ref, refs
 from graph.build.links import inbound_private_links
 from graph.build.network import attach_ip_configuration
 from graph.listeners import gateway_listeners
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id
 
 # -- load balancers -----------------------------------------------------------
@@ -288,3 +289,201 @@ def ip_group(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) ->
     props["ipAddresses"] = str_list(props_of(res).get("ipAddresses"))
     ctx.add(nid, props)
     ctx.contain(nid)
+
+
+def bastion_host(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    p = props_of(res)
+    props = ctx.base_props(res, nid, Label.BASTION, arm_type)
+    props["sku"] = (res.get("sku") or {}).get("name")
+    ctx.add(nid, props)
+    ctx.contain(nid)
+    for ipc in p.get("ipConfigurations") or []:
+        attach_ip_configuration(ctx, nid, ipc)
+    vnet = ref(p, "virtualNetwork")
+    if vnet:
+        ctx.edge(nid, vnet, Rel.CONNECTS_TO)
+
+
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+LOAD_BALANCER = ResourceType(
+    label=Label.LOAD_BALANCER,
+    meaning="a load balancer with its SKU",
+    column="entry points",
+    arm_types=("microsoft.network/loadbalancers",),
+    props={
+        "sku": "Basic, Standard or Gateway",
+        "frontendIPConfigurations": "JSON",
+        "backendAddressPools": "JSON",
+        "loadBalancingRules": "JSON",
+        "inboundNatRules": "JSON",
+        "inboundNatPools": "JSON",
+        "natPoolsNotExpanded": "how many inbound NAT pools (scale sets) exist; they get no edges",
+        "unresolvedBackendAddresses": "pool IP addresses no crawled NIC holds",
+    },
+    joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.LOAD_BALANCER),
+        (Label.LOAD_BALANCER, Rel.FORWARDS_TO, Label.IP_CONFIGURATION),
+    ),
+    edge_props={
+        Rel.FORWARDS_TO: {
+            "kind": "rule or nat (load balancer), dnat (firewall), private-link-service (private link service -> the load balancer whose frontend it uses)",
+            "ruleId": "load balancer: the rule's id",
+            "protocol": "load balancer: Tcp, Udp or All",
+            "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA ports)",
+            "frontendPortEnd": "load balancer: last frontend port",
+            "backendPort": "load balancer: the backend port",
+            "frontendIPConfigId": "load balancer: the rule's frontend; firewall: the internal load balancer frontend a DNAT translates to",
+            "floatingIP": "load balancer: true when the rule enables floating IP",
+        },
+    },
+    nouns={
+        "loadbalancers": "load balancer",
+        "frontendipconfigurations": "frontend",
+        "backendaddresspools": "backend pool",
+        "loadbalancingrules": "LB rule",
+        "inboundnatrules": "NAT rule",
+    },
+    entry="load-balancer",
+    handler=load_balancer,
+)
+
+APPLICATION_GATEWAY = ResourceType(
+    label=Label.APPLICATION_GATEWAY,
+    meaning="an application gateway with listeners and WAF state",
+    column="entry points",
+    arm_types=("microsoft.network/applicationgateways",),
+    props={
+        "sku": "sku.name",
+        "skuTier": "sku.tier (Standard_v2, WAF_v2, ...)",
+        "frontendIPConfigurations": "JSON",
+        "frontendPorts": "JSON",
+        "httpListeners": "JSON",
+        "listeners": "JSON: layer-4 (Tcp/Tls) listeners, API 2022-05-01 on",
+        "wafMode": "none, detection or prevention: from its WAF policy, else the legacy configuration",
+        "wafPolicyUnread": "true when its WAF policy was not crawled (wafMode then from legacy config)",
+    },
+    joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.APPLICATION_GATEWAY),
+        (Label.APPLICATION_GATEWAY, Rel.USES_POLICY, Label.WAF_POLICY),
+        (Label.APPLICATION_GATEWAY, Rel.IN_SUBNET, Label.SUBNET),
+    ),
+    nouns={
+        "applicationgateways": "app gateway",
+        "frontendipconfigurations": "frontend",
+        "httplisteners": "listener",
+    },
+    entry="application-gateway",
+    handler=application_gateway,
+)
+
+WAF_POLICY = ResourceType(
+    label=Label.WAF_POLICY,
+    meaning="an application gateway WAF policy (mode, state)",
+    column="entry points",
+    arm_types=("microsoft.network/applicationgatewaywebapplicationfirewallpolicies",),
+    props={
+        "mode": "policySettings.mode",
+        "state": "policySettings.state",
+    },
+    nouns={"applicationgatewaywebapplicationfirewallpolicies": "WAF policy"},
+    handler=waf_policy,
+)
+
+FIREWALL = ResourceType(
+    label=Label.FIREWALL,
+    meaning="an Azure Firewall",
+    column="entry points",
+    arm_types=("microsoft.network/azurefirewalls",),
+    props={
+        "ipConfigurations": "JSON",
+        "natRuleCollections": "JSON: classic DNAT rule collections",
+        "privateIPAddress": "the firewall's private IP (first IP configuration, or hub IP)",
+        "hubPublicIPAddresses": "public addresses of a secured-hub firewall",
+        "skuTier": "Basic, Standard or Premium",
+    },
+    joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.FIREWALL),
+        (Label.FIREWALL, Rel.FORWARDS_TO, Label.IP_CONFIGURATION),
+        (Label.FIREWALL, Rel.FORWARDS_TO, Label.LOAD_BALANCER),
+        (Label.FIREWALL, Rel.CONTAINS, Label.PUBLIC_IP),
+        (Label.FIREWALL, Rel.USES_POLICY, Label.FIREWALL_POLICY),
+        (Label.FIREWALL, Rel.IN_SUBNET, Label.SUBNET),
+    ),
+    edge_props={
+        Rel.ATTACHED_TO: {
+            "management": "public IP -> firewall: true for the management IP configuration",
+        },
+        Rel.FORWARDS_TO: {
+            "order": "firewall: processing order of the DNAT rule (0 first)",
+            "ruleName": "firewall: the DNAT rule's name",
+            "ruleCollection": "firewall: rule collection (group/collection for policies)",
+            "protocols": "firewall: protocols",
+            "sourceAddresses": "firewall: source addresses",
+            "sourceIpGroups": "firewall: source IP group ids",
+            "destinationAddresses": "firewall: destination (public) addresses",
+            "destinationPorts": "firewall: destination ports",
+            "translatedAddress": "firewall: translated private address",
+            "translatedFqdn": "firewall: translated FQDN (not resolved)",
+            "translatedPort": "firewall: translated port",
+            "policyId": "firewall: the policy that defines the rule (a base policy for inherited rules)",
+            "resolved": "firewall: false when the edge loops on the firewall (target not found)",
+            "unresolvedReason": "firewall: dnat-target-unresolved or dnat-fqdn-target",
+        },
+    },
+    nouns={"azurefirewalls": "firewall"},
+    entry="firewall-dnat",
+    handler=firewall,
+)
+
+FIREWALL_POLICY = ResourceType(
+    label=Label.FIREWALL_POLICY,
+    meaning="an Azure Firewall policy with its rule collection groups",
+    column="entry points",
+    arm_types=("microsoft.network/firewallpolicies",),
+    props={
+        "ruleCollectionGroups": "JSON: the full rule collection groups",
+    },
+    joins=((Label.FIREWALL_POLICY, Rel.INHERITS_FROM, Label.FIREWALL_POLICY),),
+    nouns={"firewallpolicies": "firewall policy"},
+    handler=firewall_policy,
+)
+
+IP_GROUP = ResourceType(
+    label=Label.IP_GROUP,
+    meaning="an IP group (address list used by firewall rules)",
+    column="entry points",
+    arm_types=("microsoft.network/ipgroups",),
+    props={
+        "ipAddresses": "the group's addresses and prefixes",
+    },
+    nouns={"ipgroups": "IP group"},
+    handler=ip_group,
+)
+
+BASTION = ResourceType(
+    label=Label.BASTION,
+    meaning="an Azure Bastion host",
+    column="entry points",
+    arm_types=("microsoft.network/bastionhosts",),
+    props={
+        "sku": "Basic, Standard, Premium or Developer",
+    },
+    joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.BASTION),
+        (Label.BASTION, Rel.IN_SUBNET, Label.SUBNET),
+    ),
+    nouns={"bastionhosts": "Bastion"},
+    entry="bastion",
+    handler=bastion_host,
+)
+
+TYPES = (
+    LOAD_BALANCER,
+    APPLICATION_GATEWAY,
+    WAF_POLICY,
+    FIREWALL,
+    FIREWALL_POLICY,
+    IP_GROUP,
+    BASTION,
+)

@@ -8,16 +8,8 @@ from typing import Any
 from graph.build.context import BuildContext, str_list
 from graph.build.ids import alias_id, management_group_of, props_of, ref, refs, top_level_id
 from graph.build.network import attach_ip_configuration
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id, subscription_id, subscription_of, tenant_id
-
-PAAS_TYPES = frozenset(
-    {
-        "microsoft.storage/storageaccounts",
-        "microsoft.keyvault/vaults",
-        "microsoft.sql/servers",
-        "microsoft.documentdb/databaseaccounts",
-    }
-)
 
 
 def private_endpoint(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
@@ -206,3 +198,141 @@ def network_manager_connection(
         raw = p.get("networkManagerId")
         if isinstance(raw, str):
             ctx.hint(manager, armId=raw.strip())
+
+
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+REGISTRATION_DEFINITION = ResourceType(
+    label=Label.REGISTRATION_DEFINITION,
+    meaning="a Lighthouse registration definition (the managing tenant and its roles)",
+    column="directory",
+    arm_types=("microsoft.managedservices/registrationdefinitions",),
+    props={
+        "managedByTenantId": "the managing tenant",
+        "managedByTenantName": "the managing tenant's name",
+        "definitionName": "registrationDefinitionName",
+    },
+    joins=((Label.SUBSCRIPTION, Rel.CONTAINS, Label.REGISTRATION_DEFINITION),),
+    nouns={"registrationdefinitions": "Lighthouse definition"},
+    handler=registration_definition,
+)
+
+REGISTRATION_ASSIGNMENT = ResourceType(
+    label=Label.REGISTRATION_ASSIGNMENT,
+    meaning="a Lighthouse registration assignment (the delegation of a scope)",
+    column="directory",
+    arm_types=("microsoft.managedservices/registrationassignments",),
+    props={
+        "registrationDefinitionId": "the definition it assigns",
+    },
+    joins=((Label.SUBSCRIPTION, Rel.CONTAINS, Label.REGISTRATION_ASSIGNMENT),),
+    nouns={"registrationassignments": "Lighthouse assignment"},
+    handler=registration_assignment,
+)
+
+NETWORK_MANAGER = ResourceType(
+    label=Label.NETWORK_MANAGER,
+    meaning="an Azure Virtual Network Manager",
+    column="directory",
+    arm_types=("microsoft.network/networkmanagers",),
+    props={
+        "scopeSubscriptions": "subscription GUIDs in networkManagerScopes",
+        "scopeManagementGroups": "management group ids in networkManagerScopes",
+    },
+    joins=(
+        (Label.NETWORK_MANAGER, Rel.SCOPES, Label.SUBSCRIPTION),
+        (Label.NETWORK_MANAGER, Rel.SCOPES, Label.MANAGEMENT_GROUP),
+    ),
+    nouns={"networkmanagers": "network manager"},
+    handler=network_manager,
+)
+
+NETWORK_MANAGER_CONNECTION = ResourceType(
+    label=Label.NETWORK_MANAGER_CONNECTION,
+    meaning="a connection of a subscription or management group to a network manager",
+    column="directory",
+    arm_types=("microsoft.network/networkmanagerconnections",),
+    props={
+        "networkManagerId": "the network manager it connects its scope to",
+        "managementGroupId": "the management group it sits on (group-scope connections)",
+    },
+    joins=(
+        (Label.MANAGEMENT_GROUP, Rel.CONTAINS, Label.NETWORK_MANAGER_CONNECTION),
+        (Label.NETWORK_MANAGER_CONNECTION, Rel.CONNECTS_TO, Label.NETWORK_MANAGER),
+    ),
+    nouns={"networkmanagerconnections": "network manager connection"},
+    handler=network_manager_connection,
+)
+
+PRIVATE_ENDPOINT = ResourceType(
+    label=Label.PRIVATE_ENDPOINT,
+    meaning="a private endpoint",
+    column="private links",
+    arm_types=("microsoft.network/privateendpoints",),
+    joins=(
+        (Label.PRIVATE_ENDPOINT, Rel.IN_SUBNET, Label.SUBNET),
+        (Label.PRIVATE_ENDPOINT, Rel.PRIVATE_LINK, Label.PAAS_SERVICE),
+        (Label.PRIVATE_ENDPOINT, Rel.PRIVATE_LINK, Label.PRIVATE_LINK_SERVICE),
+    ),
+    edge_props={
+        Rel.PRIVATE_LINK: {
+            "direction": "outbound (seen on our endpoint) or inbound (seen on our service)",
+            "status": "Approved, Pending, Rejected or Disconnected",
+            "manual": "outbound: a manual (approval-requiring) connection",
+            "groupIds": "the target sub-resources (blob, vault, sqlServer, ...)",
+            "connectionId": "the connection's id",
+        },
+    },
+    nouns={"privateendpoints": "private endpoint"},
+    handler=private_endpoint,
+)
+
+PRIVATE_LINK_SERVICE = ResourceType(
+    label=Label.PRIVATE_LINK_SERVICE,
+    meaning="a private link service",
+    column="private links",
+    arm_types=("microsoft.network/privatelinkservices",),
+    props={
+        "alias": "the service alias (alias:<...> placeholders: the alias)",
+    },
+    joins=((Label.PRIVATE_LINK_SERVICE, Rel.FORWARDS_TO, Label.LOAD_BALANCER),),
+    nouns={
+        "privatelinkservices": "private link service",
+        "privateendpointconnections": "PE connection",
+    },
+    handler=private_link_service,
+)
+
+PAAS_SERVICE = ResourceType(
+    label=Label.PAAS_SERVICE,
+    meaning="a storage account, key vault, SQL server or Cosmos DB account with private endpoint connections",
+    column="private links",
+    arm_types=(
+        "microsoft.storage/storageaccounts",
+        "microsoft.keyvault/vaults",
+        "microsoft.sql/servers",
+        "microsoft.documentdb/databaseaccounts",
+    ),
+    props={
+        "publicNetworkAccess": "Enabled or Disabled",
+        "kind": "the resource kind (StorageV2, ...)",
+    },
+    nouns={
+        "storageaccounts": "storage",
+        "vaults": "key vault",
+        "servers": "SQL server",
+        "databaseaccounts": "Cosmos DB",
+        "privateendpointconnections": "PE connection",
+    },
+    handler=paas_service,
+)
+
+TYPES = (
+    REGISTRATION_DEFINITION,
+    REGISTRATION_ASSIGNMENT,
+    NETWORK_MANAGER,
+    NETWORK_MANAGER_CONNECTION,
+    PRIVATE_ENDPOINT,
+    PRIVATE_LINK_SERVICE,
+    PAAS_SERVICE,
+)

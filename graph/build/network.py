@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.build.context import BuildContext, as_json, str_list
 from graph.build.ids import arm_type_of, last_segment, parent_id, props_of, ref, refs, top_level_id
+from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id
 
 SUBNET_TYPE = "microsoft.network/virtualnetworks/subnets"
@@ -201,19 +202,6 @@ def route_table(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str)
     ctx.contain(nid)
 
 
-def bastion_host(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = props_of(res)
-    props = ctx.base_props(res, nid, Label.BASTION, arm_type)
-    props["sku"] = (res.get("sku") or {}).get("name")
-    ctx.add(nid, props)
-    ctx.contain(nid)
-    for ipc in p.get("ipConfigurations") or []:
-        attach_ip_configuration(ctx, nid, ipc)
-    vnet = ref(p, "virtualNetwork")
-    if vnet:
-        ctx.edge(nid, vnet, Rel.CONNECTS_TO)
-
-
 def attach_ip_configuration(
     ctx: BuildContext, holder: str, ipc: Any, *, frontend: bool = False, **edge_props: Any
 ) -> str | None:
@@ -236,3 +224,171 @@ def attach_ip_configuration(
 
 def vnet_of_subnet(subnet: str) -> str:
     return parent_id(subnet)
+
+
+# -- declarations (graph/resource_types.py) ----------------------------------------
+
+VIRTUAL_NETWORK = ResourceType(
+    label=Label.VIRTUAL_NETWORK,
+    meaning="a virtual network; foreign=true for a placeholder the crawl could not read",
+    column="virtual networks",
+    arm_types=("microsoft.network/virtualnetworks",),
+    props={
+        "addressPrefixes": "address space prefixes (placeholders: from the peering's remote address space)",
+        "hubManaged": "true for a Virtual WAN hub's managed VNet (HV_*), named by the automatic peering",
+    },
+    joins=(
+        (Label.SUBSCRIPTION, Rel.CONTAINS, Label.VIRTUAL_NETWORK),
+        (Label.VIRTUAL_NETWORK, Rel.CONTAINS, Label.SUBNET),
+        (Label.VIRTUAL_NETWORK, Rel.PEERS_WITH, Label.VIRTUAL_NETWORK),
+    ),
+    edge_props={
+        Rel.PEERS_WITH: {
+            "peeringId": "the peering's id",
+            "peeringName": "the peering's name",
+            "peeringState": "Initiated, Connected or Disconnected",
+            "peeringSyncLevel": "FullyInSync, RemoteNotInSync, ...",
+            "allowVirtualNetworkAccess": "bool",
+            "allowForwardedTraffic": "bool",
+            "allowGatewayTransit": "bool",
+            "useRemoteGateways": "bool",
+            "hubManaged": "true for the automatic Virtual WAN peering (RemoteVnetToHubPeering_* to HV_*)",
+            "remoteAddressPrefixes": "the remote VNet's address space as the peering shows it",
+        },
+    },
+    nouns={"virtualnetworks": "VNet", "virtualnetworkpeerings": "peering"},
+    handler=virtual_network,
+)
+
+SUBNET = ResourceType(
+    label=Label.SUBNET,
+    meaning="a subnet of a virtual network (id = lower-cased subnet ARM id)",
+    column="virtual networks",
+    arm_types=("microsoft.network/virtualnetworks/subnets",),
+    props={
+        "addressPrefixes": "from addressPrefix or addressPrefixes",
+    },
+    joins=(
+        (Label.SUBNET, Rel.PROTECTED_BY, Label.NSG),
+        (Label.SUBNET, Rel.ROUTES_VIA, Label.ROUTE_TABLE),
+    ),
+    nouns={"subnets": "subnet"},
+)
+
+NSG = ResourceType(
+    label=Label.NSG,
+    meaning="a network security group; its rules kept as JSON strings (securityRules, defaultSecurityRules)",
+    column="virtual networks",
+    arm_types=("microsoft.network/networksecuritygroups",),
+    props={
+        "securityRules": "JSON: securityRules",
+        "defaultSecurityRules": "JSON: defaultSecurityRules",
+    },
+    nouns={"networksecuritygroups": "NSG", "securityrules": "rule"},
+    handler=network_security_group,
+)
+
+ROUTE_TABLE = ResourceType(
+    label=Label.ROUTE_TABLE,
+    meaning="a route table; its routes kept as a JSON string in 'routes'",
+    column="virtual networks",
+    arm_types=("microsoft.network/routetables",),
+    props={
+        "routes": "JSON: routes",
+        "disableBgpRoutePropagation": "BGP route propagation disabled (bool)",
+    },
+    nouns={"routetables": "route table"},
+    handler=route_table,
+)
+
+NETWORK_INTERFACE = ResourceType(
+    label=Label.NETWORK_INTERFACE,
+    meaning="a network interface",
+    column="virtual networks",
+    arm_types=("microsoft.network/networkinterfaces",),
+    props={
+        "enableIPForwarding": "IP forwarding enabled (bool)",
+    },
+    joins=(
+        (Label.NETWORK_INTERFACE, Rel.PROTECTED_BY, Label.NSG),
+        (Label.NETWORK_INTERFACE, Rel.HAS_IP_CONFIG, Label.IP_CONFIGURATION),
+        (Label.NETWORK_INTERFACE, Rel.ATTACHED_TO, Label.VIRTUAL_MACHINE),
+        (Label.NETWORK_INTERFACE, Rel.ATTACHED_TO, Label.PRIVATE_ENDPOINT),
+    ),
+    nouns={"networkinterfaces": "NIC"},
+    handler=network_interface,
+)
+
+IP_CONFIGURATION = ResourceType(
+    label=Label.IP_CONFIGURATION,
+    meaning="one IP configuration of a NIC (private IP, subnet, public IP, ASGs)",
+    column="virtual networks",
+    arm_types=("microsoft.network/networkinterfaces/ipconfigurations",),
+    props={
+        "privateIPAddress": "the private IP address",
+        "primary": "the NIC's primary IP configuration (bool)",
+    },
+    joins=(
+        (Label.IP_CONFIGURATION, Rel.IN_SUBNET, Label.SUBNET),
+        (Label.IP_CONFIGURATION, Rel.MEMBER_OF, Label.ASG),
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.IP_CONFIGURATION),
+    ),
+    nouns={"ipconfigurations": "ipconfig"},
+    entry="public-ip",
+)
+
+ASG = ResourceType(
+    label=Label.ASG,
+    meaning="an application security group",
+    column="virtual networks",
+    arm_types=("microsoft.network/applicationsecuritygroups",),
+    nouns={"applicationsecuritygroups": "ASG"},
+    handler=application_security_group,
+)
+
+VIRTUAL_MACHINE = ResourceType(
+    label=Label.VIRTUAL_MACHINE,
+    meaning="a virtual machine",
+    column="virtual networks",
+    arm_types=("microsoft.compute/virtualmachines",),
+    props={
+        "vmSize": "hardwareProfile.vmSize",
+        "osType": "Linux or Windows",
+    },
+    nouns={"virtualmachines": "VM"},
+    handler=virtual_machine,
+)
+
+PUBLIC_IP = ResourceType(
+    label=Label.PUBLIC_IP,
+    meaning="a public IP address with its SKU and address",
+    column="entry points",
+    arm_types=("microsoft.network/publicipaddresses",),
+    props={
+        "sku": "Basic or Standard",
+        "ipAddress": "the address, when allocated",
+        "fqdn": "dnsSettings.fqdn",
+        "allocationMethod": "Static or Dynamic",
+        "ipVersion": "IPv4 or IPv6 (publicIPAddressVersion)",
+        "hubManagedAddress": "true for a secured-hub firewall's public address (a node under the firewall: no public IP resource holds it)",
+    },
+    edge_props={
+        Rel.ATTACHED_TO: {
+            "frontendIPConfigId": "public IP -> load balancer or application gateway: the frontend",
+        },
+    },
+    nouns={"publicipaddresses": "public IP"},
+    handler=public_ip,
+)
+
+TYPES = (
+    VIRTUAL_NETWORK,
+    SUBNET,
+    NSG,
+    ROUTE_TABLE,
+    NETWORK_INTERFACE,
+    IP_CONFIGURATION,
+    ASG,
+    VIRTUAL_MACHINE,
+    PUBLIC_IP,
+)

@@ -21,13 +21,13 @@ from graph.build.ids import (
     parent_id,
     resource_group_of,
 )
+from graph.build.registry import label_for_type
 from graph.listeners import waf_mode
 from graph.schema import (
     ALIAS_PREFIX,
     INTERNET_ID,
     Label,
     Rel,
-    label_for_type,
     node_id,
     subscription_of,
 )

@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.walk import edges_in, edges_out, label_of
+from graph.build.registry import ENTRY_KINDS as HOLDER_VIA
 from graph.listeners import gateway_listeners, on_frontend
 from graph.queries.base import Query, Row, subscription_of_node
 from graph.schema import INTERNET_ID, Label, Rel
@@ -96,17 +97,6 @@ def _forwards(
             continue
         out.append((target, fwd))
     return out
-
-
-HOLDER_VIA = {
-    Label.IP_CONFIGURATION.value: "public-ip",
-    Label.LOAD_BALANCER.value: "load-balancer",
-    Label.FIREWALL.value: "firewall-dnat",
-    Label.APPLICATION_GATEWAY.value: "application-gateway",
-    Label.BASTION.value: "bastion",
-    Label.VNET_GATEWAY.value: "gateway",
-    Label.VPN_GATEWAY.value: "gateway",
-}
 
 
 def internet_paths(g: nx.MultiDiGraph) -> list[Row]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from graph.build.registry import EDGE_PROPS, NODE_PROPS
 from graph.docs_gen import MARKDOWN, SVG, render_markdown, render_svg
-from graph.schema import EDGE_PROPS, NODE_PROPS, Label, Rel
+from graph.schema import Label, Rel
 
 
 def test_graph_model_markdown_is_up_to_date() -> None:

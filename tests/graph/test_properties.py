@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.schema import EDGE_PROPS, NODE_PROPS, Label, Rel
+from graph.build.registry import EDGE_PROPS, NODE_PROPS
+from graph.schema import Label, Rel
 
 SCALARS = (str, int, float, bool)
 

@@ -16,7 +16,8 @@ import networkx as nx
 
 from graph.analysis.exposure import find_exposures
 from graph.build.ids import top_level_id
-from graph.schema import Label, Rel, label_for_type, node_id
+from graph.build.registry import label_for_type
+from graph.schema import Label, Rel, node_id
 
 Json = dict[str, Any]
 Recorded = tuple[list[Json], nx.MultiDiGraph]
