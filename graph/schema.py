@@ -122,7 +122,7 @@ REL_MEANING: dict[Rel, str] = {
     Rel.ATTACHED_TO: "(NetworkInterface)->(VirtualMachine|PrivateEndpoint); (PublicIpAddress)->(IpConfiguration|"
     "LoadBalancer|ApplicationGateway|Firewall|VirtualNetworkGateway|BastionHost|VpnGateway) that holds it",
     Rel.PROTECTED_BY: "(Subnet|NetworkInterface)->(NetworkSecurityGroup)",
-    Rel.MEMBER_OF: "(IpConfiguration)->(ApplicationSecurityGroup)",
+    Rel.MEMBER_OF: "(IpConfiguration|PrivateEndpoint)->(ApplicationSecurityGroup)",
     Rel.ROUTES_VIA: "(Subnet)->(RouteTable)",
     Rel.FORWARDS_TO: "(LoadBalancer)->(IpConfiguration) per load-balancing rule or inbound NAT rule; "
     "(Firewall)->(IpConfiguration) per DNAT rule (->(Firewall) itself, resolved=false, when the "

@@ -353,7 +353,10 @@ EXPRESSROUTE_AUTHORIZATION = ResourceType(
     props={
         "authorizationUseStatus": "Available or InUse",
     },
-    joins=((Label.EXPRESSROUTE_AUTHORIZATION, Rel.REDEEMED_BY, Label.CONNECTION),),
+    joins=(
+        (Label.EXPRESSROUTE_AUTHORIZATION, Rel.REDEEMED_BY, Label.CONNECTION),
+        (Label.EXPRESSROUTE_AUTHORIZATION, Rel.REDEEMED_BY, Label.RESOURCE),
+    ),
     edge_props={
         Rel.REDEEMED_BY: {
             "authorizationUseStatus": "Available or InUse",
@@ -419,6 +422,7 @@ VPN_GATEWAY = ResourceType(
         "publicIpAddresses": "the gateway's public addresses (ipConfigurations)",
     },
     joins=(
+        (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.VPN_GATEWAY),
         (Label.VPN_GATEWAY, Rel.PART_OF, Label.VIRTUAL_HUB),
         (Label.VPN_GATEWAY, Rel.CONNECTS_TO, Label.VPN_SITE),
     ),

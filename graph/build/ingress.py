@@ -323,6 +323,7 @@ LOAD_BALANCER = ResourceType(
     },
     joins=(
         (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.LOAD_BALANCER),
+        (Label.LOAD_BALANCER, Rel.IN_SUBNET, Label.SUBNET),
         (Label.LOAD_BALANCER, Rel.FORWARDS_TO, Label.IP_CONFIGURATION),
     ),
     edge_props={
@@ -406,6 +407,7 @@ FIREWALL = ResourceType(
         (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.FIREWALL),
         (Label.FIREWALL, Rel.FORWARDS_TO, Label.IP_CONFIGURATION),
         (Label.FIREWALL, Rel.FORWARDS_TO, Label.LOAD_BALANCER),
+        (Label.FIREWALL, Rel.FORWARDS_TO, Label.FIREWALL),
         (Label.FIREWALL, Rel.CONTAINS, Label.PUBLIC_IP),
         (Label.FIREWALL, Rel.USES_POLICY, Label.FIREWALL_POLICY),
         (Label.FIREWALL, Rel.IN_SUBNET, Label.SUBNET),
@@ -472,6 +474,7 @@ BASTION = ResourceType(
     joins=(
         (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.BASTION),
         (Label.BASTION, Rel.IN_SUBNET, Label.SUBNET),
+        (Label.BASTION, Rel.CONNECTS_TO, Label.VIRTUAL_NETWORK),
     ),
     nouns={"bastionhosts": "Bastion"},
     entry="bastion",

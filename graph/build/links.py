@@ -273,6 +273,8 @@ PRIVATE_ENDPOINT = ResourceType(
         (Label.PRIVATE_ENDPOINT, Rel.IN_SUBNET, Label.SUBNET),
         (Label.PRIVATE_ENDPOINT, Rel.PRIVATE_LINK, Label.PAAS_SERVICE),
         (Label.PRIVATE_ENDPOINT, Rel.PRIVATE_LINK, Label.PRIVATE_LINK_SERVICE),
+        (Label.PRIVATE_ENDPOINT, Rel.PRIVATE_LINK, Label.RESOURCE),
+        (Label.PRIVATE_ENDPOINT, Rel.MEMBER_OF, Label.ASG),
     ),
     edge_props={
         Rel.PRIVATE_LINK: {
@@ -295,7 +297,10 @@ PRIVATE_LINK_SERVICE = ResourceType(
     props={
         "alias": "the service alias (alias:<...> placeholders: the alias)",
     },
-    joins=((Label.PRIVATE_LINK_SERVICE, Rel.FORWARDS_TO, Label.LOAD_BALANCER),),
+    joins=(
+        (Label.PRIVATE_LINK_SERVICE, Rel.IN_SUBNET, Label.SUBNET),
+        (Label.PRIVATE_LINK_SERVICE, Rel.FORWARDS_TO, Label.LOAD_BALANCER),
+    ),
     nouns={
         "privatelinkservices": "private link service",
         "privateendpointconnections": "PE connection",

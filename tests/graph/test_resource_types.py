@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import networkx as nx
 import pytest
 
 from discovery.crawl.catalogue import CANONICAL_TYPES
-from graph.build.registry import DECLARATIONS, HANDLERS, TYPE_LABELS, merged, one_per_label
+from graph.build import build_graph
+from graph.build.registry import (
+    DECLARATIONS,
+    HANDLERS,
+    MODEL_EDGES,
+    TYPE_LABELS,
+    merged,
+    one_per_label,
+)
 from graph.resource_types import ResourceType
-from graph.schema import SITE, Label
+from graph.schema import SITE, Label, Rel
+from graph.snapshot import load_snapshot
 
 
 def test_every_type_the_crawl_reads_has_a_declaration_with_a_handler() -> None:
@@ -51,3 +63,22 @@ def test_the_same_word_given_twice_is_one_entry() -> None:
     assert merged(((d.label.value, d.nouns) for d in (one, other)), "noun") == {
         "frontends": "frontend"
     }
+
+
+def _undeclared_joins(g: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    """Joins the graph holds that no declaration names; every resource's
+    (Subscription)-CONTAINS->(it) is implied."""
+    declared = {(a.value, r.value, b.value) for a, r, b in MODEL_EDGES}
+    labels = dict(g.nodes(data="label"))
+    written = {(labels[u], rel, labels[v]) for u, v, rel in g.edges(data="type")}
+    return sorted(
+        j for j in written - declared if j[:2] != (Label.SUBSCRIPTION.value, Rel.CONTAINS.value)
+    )
+
+
+def test_every_join_the_build_writes_for_the_sample_estate_is_declared(sample_estate: Path) -> None:
+    assert _undeclared_joins(build_graph(load_snapshot(sample_estate))) == []
+
+
+def test_every_join_the_build_writes_for_contoso_is_declared(contoso: nx.MultiDiGraph) -> None:
+    assert _undeclared_joins(contoso) == []
