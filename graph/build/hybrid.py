@@ -349,7 +349,7 @@ EXPRESSROUTE_AUTHORIZATION = ResourceType(
     label=Label.EXPRESSROUTE_AUTHORIZATION,
     meaning="an authorization on a circuit that another party can redeem",
     column="beyond the VNet",
-    arm_types=("microsoft.network/expressroutecircuits/authorizations",),
+    arm_types=(AUTHORIZATION_TYPE,),
     props={
         "authorizationUseStatus": "Available or InUse",
     },

@@ -264,7 +264,7 @@ SUBNET = ResourceType(
     label=Label.SUBNET,
     meaning="a subnet of a virtual network (id = lower-cased subnet ARM id)",
     column="virtual networks",
-    arm_types=("microsoft.network/virtualnetworks/subnets",),
+    arm_types=(SUBNET_TYPE,),
     props={
         "addressPrefixes": "from addressPrefix or addressPrefixes",
     },
@@ -323,7 +323,7 @@ IP_CONFIGURATION = ResourceType(
     label=Label.IP_CONFIGURATION,
     meaning="one IP configuration of a NIC (private IP, subnet, public IP, ASGs)",
     column="virtual networks",
-    arm_types=("microsoft.network/networkinterfaces/ipconfigurations",),
+    arm_types=(IPCONFIG_TYPE,),
     props={
         "privateIPAddress": "the private IP address",
         "primary": "the NIC's primary IP configuration (bool)",

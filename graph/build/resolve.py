@@ -376,8 +376,6 @@ def _placeholder(ctx: BuildContext, nid: str, pending: list[str]) -> None:
         return
     arm_type = arm_type_of(nid)
     label = label_for_type(arm_type) if arm_type else Label.RESOURCE
-    if arm_type == "microsoft.management/managementgroups":
-        label = Label.MANAGEMENT_GROUP
     sub = subscription_of(nid)
     hub_managed = bool(hint.get("hubManaged"))
     props: dict[str, Any] = {
