@@ -1,5 +1,5 @@
 """What lets the internet in: load balancers, application gateways and their WAF policies,
-Azure Firewalls with their policies and IP groups. Rules become FORWARDS_TO edges once every
+Azure Firewalls with their policies and IP groups, Bastion hosts. Rules become FORWARDS_TO edges once every
 NIC has been read (`resolve_ingress`)."""
 
 from __future__ import annotations

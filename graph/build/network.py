@@ -1,5 +1,5 @@
 """Virtual networks and what sits in them: subnets, peerings, NICs and their IP configurations,
-VMs, public IPs, NSGs, ASGs, route tables, Bastion hosts."""
+VMs, public IPs, NSGs, ASGs, route tables."""
 
 from __future__ import annotations
 
