@@ -174,7 +174,8 @@ COMMON_NODE_PROPS: dict[str, str] = {
     "resourceGroup": "the resource group, as spelled in the id",
     "location": "the Azure region",
     "provisioningState": "ARM provisioningState",
-    "foreign": "true when the crawl did not read it (a placeholder, or another tenant's subscription)",
+    "foreign": "true when the crawl did not read it (a placeholder, or another tenant's "
+    "subscription)",
     "placeholder": "true for a node created only because a link names it",
     "firstSeen": "set by the stores: first run that saw it",
     "lastSeen": "set by the stores: last run that saw it",

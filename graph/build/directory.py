@@ -212,7 +212,8 @@ TENANT = ResourceType(
     meaning="an Entra tenant (id = tenant GUID), ours or one a link names",
     column="directory",
     props={
-        "category": "tenantCategory from Tenants_List (Home, ProjectedBy, ManagedBy), absent if not listed",
+        "category": "tenantCategory from Tenants_List (Home, ProjectedBy, ManagedBy), absent if "
+        "not listed",
         "defaultDomain": "the tenant's default domain",
     },
 )

@@ -190,7 +190,8 @@ ROLE_ASSIGNMENT = ResourceType(
 
 PRINCIPAL = ResourceType(
     label=Label.PRINCIPAL,
-    meaning="a principal (user, group, service principal) a role assignment names (id = 'principal:<object id>')",
+    meaning="a principal (user, group, service principal) a role assignment names (id = "
+    "'principal:<object id>')",
     column="governance",
     props={
         "principalType": "as the role assignment gives it",
@@ -217,7 +218,8 @@ SECURITY_CONTACT = ResourceType(
     arm_types=("microsoft.security/securitycontacts",),
     props={
         "emails": "the contact's addresses (semicolon-separated)",
-        "alertNotifications": "true when alert notifications go to it (isEnabled with an Alert source, or the older alertNotifications state On)",
+        "alertNotifications": "true when alert notifications go to it (isEnabled with an Alert "
+        "source, or the older alertNotifications state On)",
     },
     joins=((Label.SECURITY_CONTACT, Rel.OF, Label.SUBSCRIPTION),),
     handler=security_contact,

@@ -327,7 +327,8 @@ EXPRESSROUTE_CIRCUIT = ResourceType(
         "peeringLocation": "the peering location",
         "bandwidthInMbps": "bandwidth",
         "circuitProvisioningState": "Enabled or Disabled",
-        "serviceProviderProvisioningState": "NotProvisioned, Provisioning, Provisioned, Deprovisioning",
+        "serviceProviderProvisioningState": "NotProvisioned, Provisioning, Provisioned, "
+        "Deprovisioning",
         "skuTier": "Standard, Premium or Local",
     },
     joins=(

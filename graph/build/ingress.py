@@ -1,6 +1,6 @@
 """What lets the internet in: load balancers, application gateways and their WAF policies,
-Azure Firewalls with their policies and IP groups, Bastion hosts. Rules become FORWARDS_TO edges once every
-NIC has been read (`resolve_ingress`)."""
+Azure Firewalls with their policies and IP groups, Bastion hosts. Rules become FORWARDS_TO
+edges once every NIC has been read (`resolve_ingress`)."""
 
 from __future__ import annotations
 
@@ -328,13 +328,16 @@ LOAD_BALANCER = ResourceType(
     ),
     edge_props={
         Rel.FORWARDS_TO: {
-            "kind": "rule or nat (load balancer), dnat (firewall), private-link-service (private link service -> the load balancer whose frontend it uses)",
+            "kind": "rule or nat (load balancer), dnat (firewall), private-link-service (private "
+            "link service -> the load balancer whose frontend it uses)",
             "ruleId": "load balancer: the rule's id",
             "protocol": "load balancer: Tcp, Udp or All",
-            "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA ports)",
+            "frontendPortStart": "load balancer: first frontend port (0 with backendPort 0 = HA "
+            "ports)",
             "frontendPortEnd": "load balancer: last frontend port",
             "backendPort": "load balancer: the backend port",
-            "frontendIPConfigId": "load balancer: the rule's frontend; firewall: the internal load balancer frontend a DNAT translates to",
+            "frontendIPConfigId": "load balancer: the rule's frontend; firewall: the internal "
+            "load balancer frontend a DNAT translates to",
             "floatingIP": "load balancer: true when the rule enables floating IP",
         },
     },
@@ -361,8 +364,10 @@ APPLICATION_GATEWAY = ResourceType(
         "frontendPorts": "JSON",
         "httpListeners": "JSON",
         "listeners": "JSON: layer-4 (Tcp/Tls) listeners, API 2022-05-01 on",
-        "wafMode": "none, detection or prevention: from its WAF policy, else the legacy configuration",
-        "wafPolicyUnread": "true when its WAF policy was not crawled (wafMode then from legacy config)",
+        "wafMode": "none, detection or prevention: from its WAF policy, else the legacy "
+        "configuration",
+        "wafPolicyUnread": "true when its WAF policy was not crawled (wafMode then from legacy "
+        "config)",
     },
     joins=(
         (Label.PUBLIC_IP, Rel.ATTACHED_TO, Label.APPLICATION_GATEWAY),
@@ -428,7 +433,8 @@ FIREWALL = ResourceType(
             "translatedAddress": "firewall: translated private address",
             "translatedFqdn": "firewall: translated FQDN (not resolved)",
             "translatedPort": "firewall: translated port",
-            "policyId": "firewall: the policy that defines the rule (a base policy for inherited rules)",
+            "policyId": "firewall: the policy that defines the rule (a base policy for inherited "
+            "rules)",
             "resolved": "firewall: false when the edge loops on the firewall (target not found)",
             "unresolvedReason": "firewall: dnat-target-unresolved or dnat-fqdn-target",
         },

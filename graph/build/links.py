@@ -310,7 +310,8 @@ PRIVATE_LINK_SERVICE = ResourceType(
 
 PAAS_SERVICE = ResourceType(
     label=Label.PAAS_SERVICE,
-    meaning="a storage account, key vault, SQL server or Cosmos DB account with private endpoint connections",
+    meaning="a storage account, key vault, SQL server or Cosmos DB account with private endpoint "
+    "connections",
     column="private links",
     arm_types=(
         "microsoft.storage/storageaccounts",

@@ -234,8 +234,10 @@ VIRTUAL_NETWORK = ResourceType(
     column="virtual networks",
     arm_types=("microsoft.network/virtualnetworks",),
     props={
-        "addressPrefixes": "address space prefixes (placeholders: from the peering's remote address space)",
-        "hubManaged": "true for a Virtual WAN hub's managed VNet (HV_*), named by the automatic peering",
+        "addressPrefixes": "address space prefixes (placeholders: from the peering's remote "
+        "address space)",
+        "hubManaged": "true for a Virtual WAN hub's managed VNet (HV_*), named by the automatic "
+        "peering",
     },
     joins=(
         (Label.SUBSCRIPTION, Rel.CONTAINS, Label.VIRTUAL_NETWORK),
@@ -252,7 +254,8 @@ VIRTUAL_NETWORK = ResourceType(
             "allowForwardedTraffic": "bool",
             "allowGatewayTransit": "bool",
             "useRemoteGateways": "bool",
-            "hubManaged": "true for the automatic Virtual WAN peering (RemoteVnetToHubPeering_* to HV_*)",
+            "hubManaged": "true for the automatic Virtual WAN peering (RemoteVnetToHubPeering_* "
+            "to HV_*)",
             "remoteAddressPrefixes": "the remote VNet's address space as the peering shows it",
         },
     },
@@ -277,7 +280,8 @@ SUBNET = ResourceType(
 
 NSG = ResourceType(
     label=Label.NSG,
-    meaning="a network security group; its rules kept as JSON strings (securityRules, defaultSecurityRules)",
+    meaning="a network security group; its rules kept as JSON strings (securityRules, "
+    "defaultSecurityRules)",
     column="virtual networks",
     arm_types=("microsoft.network/networksecuritygroups",),
     props={
@@ -370,7 +374,8 @@ PUBLIC_IP = ResourceType(
         "fqdn": "dnsSettings.fqdn",
         "allocationMethod": "Static or Dynamic",
         "ipVersion": "IPv4 or IPv6 (publicIPAddressVersion)",
-        "hubManagedAddress": "true for a secured-hub firewall's public address (a node under the firewall: no public IP resource holds it)",
+        "hubManagedAddress": "true for a secured-hub firewall's public address (a node under the "
+        "firewall: no public IP resource holds it)",
     },
     edge_props={
         Rel.ATTACHED_TO: {
