@@ -99,6 +99,15 @@ def _forwards(
     return out
 
 
+def _via_case() -> str:
+    """HOLDER_VIA in Cypher: what `via` a path through each kind of holder gets."""
+    labels: dict[str, list[str]] = {}
+    for label, via in HOLDER_VIA.items():
+        labels.setdefault(via, []).append(f"h:{label}")
+    whens = [f"WHEN {' OR '.join(held)} THEN '{via}'" for via, held in labels.items()]
+    return "CASE " + "\n            ".join([*whens, "ELSE 'other' END"])
+
+
 def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
     rows: list[Row] = []
     for pip, _ in edges_out(g, INTERNET_ID, Rel.EXPOSES):
@@ -153,7 +162,7 @@ QUERY = Query(
         "path",
     ),
     answer=internet_paths,
-    cypher="""MATCH (:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
+    cypher=f"""MATCH (:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
 OPTIONAL MATCH (h)-[f:FORWARDS_TO]->(fwd)
 WHERE (h:LoadBalancer AND (att.frontendIPConfigId IS NULL OR f.frontendIPConfigId IS NULL
                            OR f.frontendIPConfigId = att.frontendIPConfigId))
@@ -173,10 +182,7 @@ WITH pip, h, f, ipc, nic, vm, coalesce(vm, nic, ipc, h) AS target,
      reduce(p = '', x IN coalesce(f.destinationPorts, []) | p + CASE WHEN p = '' THEN '' ELSE ',' END + x)
        AS destinations
 RETURN pip.id AS publicIp, pip.ipAddress AS ipAddress,
-       CASE WHEN h:IpConfiguration THEN 'public-ip' WHEN h:LoadBalancer THEN 'load-balancer'
-            WHEN h:Firewall THEN 'firewall-dnat' WHEN h:ApplicationGateway THEN 'application-gateway'
-            WHEN h:BastionHost THEN 'bastion' WHEN h:VirtualNetworkGateway OR h:VpnGateway THEN 'gateway'
-            ELSE 'other' END AS via,
+       {_via_case()} AS via,
        h.id AS holder, target.id AS target, head([l IN labels(target) WHERE l <> 'Tenantmap']) AS targetLabel,
        CASE WHEN f IS NULL THEN null
             WHEN f.kind = 'dnat' THEN CASE protocols WHEN '' THEN '*' ELSE protocols END + ' '
