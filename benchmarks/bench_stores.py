@@ -27,6 +27,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -219,7 +220,6 @@ def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
     import cartography_style
     import neo4j
 
-    from graph.stores import open_store
     from tests.neo4j_server import environment_auth
 
     warm_up(url)
@@ -229,6 +229,7 @@ def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
     times: dict[str, dict[str, list[float]]] = {
         loader: {"write": [], "rewrite": []} for loader in ("tenantmap", "cartography")
     }
+    loads: list[float] = []
     with neo4j.GraphDatabase.driver(url, auth=auth) as driver:
         for round_ in range(rounds):
             order = ["tenantmap", "cartography"]
@@ -241,25 +242,39 @@ def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
                         cartography_style.load(driver, graph, tag)
                         times[loader][phase].append(time.perf_counter() - start)
                     cartography_style.drop_indexes(driver)
-                    continue
-                with tempfile.TemporaryDirectory() as tmp:
-                    store = open_store(url, state_dir=Path(tmp))
-                    for phase, night in (
-                        ("write", "2026-11-01T02:00:00Z"),
-                        ("rewrite", "2026-11-02T02:00:00Z"),
-                    ):
-                        run_id = store.begin_run(night, {"kind": "bench"}, None)
-                        start = time.perf_counter()
-                        store.write_graph(
-                            run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night
-                        )
-                        times[loader][phase].append(time.perf_counter() - start)
-                    store.close()
+                else:
+                    tenantmap_round(url, graph, scopes, times[loader])
                 print(f"round {round_ + 1} {loader}: " + ", ".join(
                     f"{phase} {values[-1]:.1f} s" for phase, values in times[loader].items()
-                ), file=sys.stderr, flush=True)  # fmt: skip
+                ) + f"; peak RSS {peak_rss_mib():,.0f} MiB, load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr, flush=True)  # fmt: skip
+                loads.append(os.getloadavg()[0])
         clear(driver)
-    return {"elements": graph.number_of_nodes() + graph.number_of_edges(), "times": times}
+    return {
+        "elements": graph.number_of_nodes() + graph.number_of_edges(),
+        "times": times,
+        "loads": loads,
+    }
+
+
+def tenantmap_round(
+    url: str, graph: nx.MultiDiGraph, scopes: set[Any], times: dict[str, list[float]]
+) -> None:
+    from graph.stores import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(url, state_dir=Path(tmp))
+        for phase, night in (
+            ("write", "2026-11-01T02:00:00Z"),
+            ("rewrite", "2026-11-02T02:00:00Z"),
+        ):
+            run_id = store.begin_run(night, {"kind": "bench"}, None)
+            start = time.perf_counter()
+            store.write_graph(
+                run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night
+            )
+            times[phase].append(time.perf_counter() - start)
+        store.close()
 
 
 def clear(driver: Any) -> None:
@@ -302,6 +317,11 @@ def run_child(command: list[str], env: dict[str, str]) -> Any:
     # stderr passes through: the paired rounds report their progress there.
     output = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
     if output.returncode != 0:
+        # Never silent: a child killed by a signal (the kernel's OOM killer sends
+        # SIGKILL) prints nothing of its own.
+        code = output.returncode
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
+        print(f"benchmark child {command[3]!r} ended with {how}", file=sys.stderr)
         raise SystemExit(1)
     return json.loads(output.stdout.strip().splitlines()[-1])
 
@@ -411,7 +431,10 @@ def print_comparison(comparison: dict[str, Any]) -> None:
         ]
         ratios.append(f"{min(paired_ratios):.2f} / {statistics.median(paired_ratios):.2f}")
     print(f"{'ratio (theirs / ours)':<22} {ratios[0]:>15} {ratios[1]:>15}")
-    print("(targets: first write >= 1.5, rewrite >= 2.0, median of the paired ratios)")
+    print("(targets: first write >= 1.5, rewrite >= 2.0, median of the paired ratios;")
+    loads = comparison.get("loads") or [os.getloadavg()[0]]
+    print(f" machine load, 1-minute average after each loader: {min(loads):.1f} to "
+          f"{max(loads):.1f} on {os.cpu_count()} cores)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -25,7 +25,10 @@ each); items whose digest the store holds are not sent. The rest are batched
 ``UNWIND $rows ...`` statements grouped per label and per relationship type,
 each batch one managed transaction (``execute_write``, which retries transient
 errors). Each batch first reads which of its items exist (in the same
-transaction); the rest are CREATEd, the changed ones set by element id. Stored
+transaction; not when the store held no node at all); the rest are CREATEd, the
+changed ones set by element id. Stale items carry ``_staleRun``, which present
+ones lack: purge finds them through range indexes on it (one per relationship
+type), which hold no entry for, and cost nothing to, present items. Stored
 digests that no current item matched are the changed and the gone items.
 A run that dies part way leaves written batches behind; they are logged under
 that run, so earlier runs still read back as they were, and a rerun finds them
@@ -99,7 +102,11 @@ _SCHEMA = (
     f"CREATE CONSTRAINT tenantmap_run_id IF NOT EXISTS FOR (r:{RUN_LABEL}) REQUIRE r.id IS UNIQUE",
     f"CREATE CONSTRAINT tenantmap_meta_name IF NOT EXISTS FOR (m:{META_LABEL}) "
     "REQUIRE m.name IS UNIQUE",
-    f"CREATE INDEX tenantmap_node_present IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.present)",
+    # Stale items, for purge: a range index holds no entry for a node without the
+    # property, so present nodes (all but a few) cost it nothing on write, unlike the
+    # index on `present` that tenantmap 0.1 kept.
+    f"CREATE INDEX tenantmap_node_stale IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._staleRun)",
+    "DROP INDEX tenantmap_node_present IF EXISTS",
     # Kept by tenantmap 0.1 for stale scans by scope; gone items are now found from the
     # digests, and every write paid for the index.
     "DROP INDEX tenantmap_node_scope IF EXISTS",
@@ -152,6 +159,8 @@ class Neo4jStore:
             self._driver.verify_connectivity()
             for statement in _SCHEMA:
                 self._driver.execute_query(statement, database_=self.database)
+            self._stale_indexed: set[str] = set()
+            self._index_stale_edges(self._relationship_types())
         except AuthError:
             self._driver.close()
             raise StoreAuthError(
@@ -165,6 +174,32 @@ class Neo4jStore:
             ) from None
 
     # --- plumbing --------------------------------------------------------------------
+
+    def _relationship_types(self) -> list[str]:
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            result = tx.run("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")
+            return [str(record["t"]) for record in result]
+
+        return self._read(work)
+
+    def _index_stale_edges(self, edge_types: Iterable[str]) -> None:
+        """An index on ``_staleRun`` per relationship type (Neo4j indexes relationship
+        properties per type): purge finds stale edges through it instead of reading
+        every relationship, and present edges, which lack the property, cost it
+        nothing on write."""
+        for edge_type in sorted(set(edge_types) - self._stale_indexed):
+            check_identifier(edge_type, "relationship type")
+            try:
+                self._driver.execute_query(
+                    f"CREATE INDEX `tenantmap_stale_{edge_type}` IF NOT EXISTS "
+                    f"FOR ()-[r:`{edge_type}`]-() ON (r._staleRun)",
+                    database_=self.database,
+                )
+            except (Neo4jError, DriverError, OSError) as exc:
+                raise StoreError(
+                    f"creating an index in Neo4j at {self.url} failed: {_one_line(exc)}"
+                ) from None
+            self._stale_indexed.add(edge_type)
 
     def _write(self, work: Callable[..., T], *args: Any) -> T:
         try:
@@ -337,7 +372,7 @@ class Neo4jStore:
             run, _ = self._run_seq(run_id)
             scopes = sorted({scope.lower() for scope in complete_scopes})
             complete = frozenset(scopes)
-            stored_nodes, stored_edges = self._read(_read_digests)
+            stored_nodes, stored_edges, empty = self._read(_read_digests)
             prior = scope_reads(self._read(_scope_runs))
             counts = WriteCounts()
             element_ids: dict[str, str] = {}
@@ -352,7 +387,7 @@ class Neo4jStore:
                 if node[1] not in complete:
                     marks.append(element_id)
             written = self._in_parallel(
-                (self._write, _write_nodes, batch, run, seen_at)
+                (self._write, _write_nodes, batch, run, seen_at, empty)
                 for batch in _batches(changed_nodes, self.batch_size)
             )
             counts.written += len(changed_nodes)
@@ -377,6 +412,7 @@ class Neo4jStore:
                     edge_marks.append(element_id)
             for edge_type in by_type:
                 check_identifier(edge_type, "relationship type")
+            self._index_stale_edges(by_type)
             counts.written += sum(len(rows) for rows in by_type.values())
             self._in_parallel(
                 (
@@ -476,12 +512,25 @@ class Neo4jStore:
 
             return work
 
-        delete_nodes = delete_stale(
-            f"MATCH (x:{NODE_LABEL}) WHERE x.present = false", "DETACH DELETE"
-        )
-        delete_edges = delete_stale(
-            f"MATCH (:{NODE_LABEL})-[x]->(:{NODE_LABEL}) WHERE x.present = false", "DELETE"
-        )
+        # Stale items carry _staleRun (present ones lack it): found through the stale
+        # indexes, so a store with nothing stale costs one empty seek per index.
+        deletes = [
+            delete_stale(
+                f"MATCH (x:{NODE_LABEL}) WHERE x._staleRun IS NOT NULL AND x.present = false",
+                "DETACH DELETE",
+            )
+        ]
+        edge_types = self._relationship_types()
+        self._index_stale_edges(edge_types)
+        deletes += [
+            delete_stale(
+                # only tenantmap marks relationships stale: no need to check the ends
+                f"MATCH ()-[x:`{edge_type}`]->() WHERE x._staleRun IS NOT NULL "
+                "AND x.present = false",
+                "DELETE",
+            )
+            for edge_type in edge_types
+        ]
 
         def prune_changes(tx: neo4j.ManagedTransaction) -> int:
             record = tx.run(
@@ -504,7 +553,7 @@ class Neo4jStore:
             return int(deleted["n"])
 
         deleted = 0
-        for work in (delete_nodes, delete_edges):
+        for work in deletes:
             while True:
                 count = self._write(work)
                 deleted += count
@@ -545,19 +594,25 @@ def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
 
 
 def _write_nodes(
-    tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str
+    tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str, empty: bool
 ) -> tuple[dict[str, str], list[str]]:
     """Write one batch of nodes; return each node's element id, and the ids of those
-    created (none existed before)."""
+    created (none existed before). ``empty``: the store held no node when the write
+    began, so none of these exists and none is looked up (a duplicate would still be
+    refused by the id constraint)."""
     hashes = {row.id: row.digest for row in rows}
     existing: dict[str, tuple[str | None, bool | None]] = {}
     element_ids: dict[str, str] = {}
     # One record holding a list: far less driver work per row than one record per row.
-    found = tx.run(
-        f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
-        "RETURN collect([n.id, n._hash, n.present, elementId(n)]) AS found",
-        ids=list(hashes),
-    ).single(strict=True)["found"]
+    found = (
+        []
+        if empty
+        else tx.run(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
+            "RETURN collect([n.id, n._hash, n.present, elementId(n)]) AS found",
+            ids=list(hashes),
+        ).single(strict=True)["found"]
+    )
     for node, node_hash, present, element_id in found:
         existing[node] = (node_hash, present)
         element_ids[node] = element_id
@@ -815,9 +870,13 @@ class _Digests:
         return [*self._by_digest.values(), *self._extra]
 
 
-def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests]:
+def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests, bool]:
     """Every present item's digest and element id, each kind as one record holding a
-    list (far less driver work than a record per item)."""
+    list (far less driver work than a record per item), and whether the store holds
+    no node at all (from the count store: no scan)."""
+    empty = tx.run(f"MATCH (n:{NODE_LABEL}) RETURN count(n) = 0 AS empty").single(strict=True)[
+        "empty"
+    ]
     nodes = tx.run(
         f"MATCH (n:{NODE_LABEL}) WHERE n.present = true "
         "RETURN collect([n._hash, elementId(n)]) AS items"
@@ -826,7 +885,7 @@ def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests]:
         f"MATCH (:{NODE_LABEL})-[r]->() WHERE r.present = true "
         "RETURN collect([r._hash, elementId(r)]) AS items"
     ).single(strict=True)["items"]
-    return _Digests(nodes), _Digests(edges)
+    return _Digests(nodes), _Digests(edges), bool(empty)
 
 
 def _scope_runs(tx: neo4j.ManagedTransaction) -> list[tuple[int, str | None, list[str] | None]]:
