@@ -652,37 +652,3 @@ def endpoints(
         return _cognitive(p, children, kind)
     judge = JUDGES.get(lower)
     return judge(p, children) if judge is not None else []
-
-
-def children_to_read(arm_type: str, properties: Any) -> tuple[str, ...]:
-    """The child reads the verdict needs, only while the public endpoint is open (the call
-    budget grows with what is exposed, not with the estate)."""
-    lower = arm_type.lower()
-    p = _dict(properties)
-    if lower in ("microsoft.sql/servers",):
-        return () if _closed_by_access(p.get("publicNetworkAccess")) else (FIREWALL_RULES,)
-    if lower in (
-        "microsoft.dbforpostgresql/flexibleservers",
-        "microsoft.dbformysql/flexibleservers",
-    ):
-        network = _dict(p.get("network"))
-        shut = _closed_by_access(network.get("publicNetworkAccess")) or bool(
-            _text(network.get("delegatedSubnetResourceId"))
-        )
-        return () if shut else (FIREWALL_RULES,)
-    if lower == "microsoft.cache/redis":
-        shut = _closed_by_access(p.get("publicNetworkAccess")) or bool(_text(p.get("subnetId")))
-        return () if shut else (FIREWALL_RULES,)
-    if lower in ("microsoft.eventhub/namespaces", "microsoft.servicebus/namespaces"):
-        return () if _closed_by_access(p.get("publicNetworkAccess")) else (NETWORK_RULE_SET,)
-    if lower == "microsoft.web/sites":
-        closed = _closed_by_access(p.get("publicNetworkAccess")) or (
-            not _text(p.get("publicNetworkAccess"))
-            and bool(_list(p.get("privateEndpointConnections")))
-        )
-        return () if closed else (CONFIG_WEB,)
-    if lower == "microsoft.storage/storageaccounts":
-        if p.get("allowBlobPublicAccess") is False:
-            return ()
-        return (CONTAINERS,) if any(e.exposed for e in _storage(p, {CONTAINERS: []})) else ()
-    return ()

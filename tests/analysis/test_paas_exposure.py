@@ -16,7 +16,6 @@ from graph.analysis.paas_exposure import (
     SUBNET_NSG,
     UNKNOWN,
     Endpoint,
-    children_to_read,
     endpoints,
 )
 
@@ -87,7 +86,6 @@ def test_vnet_integrated_postgresql_has_no_public_endpoint() -> None:
         "network": {"delegatedSubnetResourceId": "/s/subnets/db", "publicNetworkAccess": "Disabled"}
     }
     assert one(POSTGRES, props).result == CLOSED
-    assert children_to_read(POSTGRES, props) == ()
 
 
 def test_vnet_injected_redis_has_no_public_endpoint() -> None:
@@ -157,7 +155,6 @@ def test_storage_has_one_verdict_per_listed_endpoint() -> None:
 def test_sql_with_public_access_disabled_but_firewall_open_is_closed() -> None:
     props = {"publicNetworkAccess": "Disabled"}
     assert one(SQL, props, rules(("0.0.0.0", "255.255.255.255"))).result == CLOSED
-    assert children_to_read(SQL, props) == ()
 
 
 def test_sql_rule_over_everything_is_the_internet() -> None:
@@ -359,12 +356,6 @@ def test_public_container_on_an_account_that_disallows_it_is_not_anonymous() -> 
     containers = [{"name": "public", "properties": {"publicAccess": "Blob"}}]
     ep = one(STORAGE, storage_open(allowBlobPublicAccess=False), {CONTAINERS: containers})
     assert (ep.result, ep.anonymous) == (INTERNET, False)
-
-
-def test_containers_are_read_only_for_open_accounts_that_allow_anonymous_access() -> None:
-    assert children_to_read(STORAGE, storage_open(allowBlobPublicAccess=True)) == (CONTAINERS,)
-    assert children_to_read(STORAGE, storage_open(allowBlobPublicAccess=False)) == ()
-    assert children_to_read(STORAGE, storage_open(publicNetworkAccess="Disabled")) == ()
 
 
 def test_registry_anonymous_pull_is_anonymous_when_the_network_admits() -> None:

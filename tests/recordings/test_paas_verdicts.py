@@ -14,9 +14,9 @@ from graph.analysis.paas_exposure import (
     INTERNET,
     UNKNOWN,
     Endpoint,
-    children_to_read,
     endpoints,
 )
+from discovery.crawl.paas import child_read
 from tests.recordings.conftest import RECORDINGS
 from tests.recordings.estate import resources
 
@@ -65,8 +65,8 @@ def test_recorded_storage_account_allowing_anonymous_access_asks_for_its_contain
     allowing = [b for b in accounts if b["properties"].get("allowBlobPublicAccess") is not False]
     refusing = [b for b in accounts if b["properties"].get("allowBlobPublicAccess") is False]
     assert allowing and refusing
-    assert {children_to_read(b["type"], b["properties"]) for b in allowing} == {(CONTAINERS,)}
-    assert {children_to_read(b["type"], b["properties"]) for b in refusing} == {()}
+    assert {getattr(child_read(b), "key", None) for b in allowing} == {CONTAINERS}
+    assert {child_read(b) for b in refusing} == {None}
 
 
 def test_recorded_key_vaults_without_network_acls_are_internet(paas: dict[str, list[Json]]) -> None:
@@ -95,6 +95,7 @@ def test_recorded_sql_server_needs_its_firewall_rules_before_a_verdict(
     servers = paas["microsoft.sql/servers"]
     assert servers
     for body in servers:
-        assert children_to_read(body["type"], body["properties"]) == (FIREWALL_RULES,)
+        read = child_read(body)
+        assert read is not None and read.key == FIREWALL_RULES
         assert verdicts(body)[0].result == UNKNOWN
         assert verdicts(body, {FIREWALL_RULES: []})[0].result == CLOSED
