@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from discovery.crawl.paas import child_read
 from graph.analysis.paas_exposure import (
     CLOSED,
     CONTAINERS,
@@ -16,7 +17,6 @@ from graph.analysis.paas_exposure import (
     Endpoint,
     endpoints,
 )
-from discovery.crawl.paas import child_read
 from tests.recordings.conftest import RECORDINGS
 from tests.recordings.estate import resources
 
