@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis.exposure_findings import _map_reaches, approved_ports, describe_ports
-from graph.analysis.findings import INTERNET_EXPOSURE, Finding, last_segment
+from graph.analysis.findings import INTERNET_EXPOSURE, Finding
 from graph.analysis.nsg import Destination, compile_nsg, internet_inbound
 from graph.analysis.paas_exposure import (
     AZURE_WIDE,
@@ -32,8 +32,9 @@ from graph.analysis.paas_exposure import (
     endpoints,
 )
 from graph.analysis.ports import TCP, PortSet
-from graph.analysis.reach import find_reach, vnet_of_subnet
+from graph.analysis.reach import Reach, vnet_of_subnet
 from graph.analysis.walk import edges_in, edges_out
+from graph.build.ids import last_segment
 from graph.inventory import Inventory
 from graph.schema import Label, Rel, node_id
 
@@ -160,7 +161,9 @@ def _managed_instance(graph: nx.MultiDiGraph, settings: dict[str, Any], ep: Endp
     )
 
 
-def _reach(graph: nx.MultiDiGraph, node: str, own: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _reach(
+    graph: nx.MultiDiGraph, reach: Reach, node: str, own: str
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Networks linked to the service by live private endpoints, and those links as evidence."""
     reaches: set[str] = set()
     evidence: list[dict[str, Any]] = []
@@ -173,7 +176,7 @@ def _reach(graph: nx.MultiDiGraph, node: str, own: str) -> tuple[list[str], list
         for subnet, _ in edges_out(graph, pe, Rel.IN_SUBNET):
             vnet = vnet_of_subnet(graph, subnet)
             if vnet is not None:
-                reaches.update(find_reach(graph, vnet, None))
+                reaches.update(reach.from_vnet(vnet))
         pe_sub = graph.nodes[pe].get("subscriptionId") if pe in graph else None
         if isinstance(pe_sub, str) and pe_sub:
             reaches.add(pe_sub)
@@ -184,6 +187,7 @@ def _reach(graph: nx.MultiDiGraph, node: str, own: str) -> tuple[list[str], list
 def find_paas_exposures(graph: nx.MultiDiGraph) -> list[PaasExposure]:
     """Every platform service with its endpoint verdicts, sorted by subject."""
     out: list[PaasExposure] = []
+    reach = Reach(graph)
     for node, data in graph.nodes(data=True):
         if data.get("label") != Label.PAAS_SERVICE or data.get("foreign"):
             continue
@@ -201,7 +205,7 @@ def find_paas_exposures(graph: nx.MultiDiGraph) -> list[PaasExposure]:
             node, str(data.get("name") or last_segment(node)), own, str(data.get("type")), found
         )
         if exposure.exposed:
-            exposure.reaches, exposure.evidence = _reach(graph, node, own)
+            exposure.reaches, exposure.evidence = _reach(graph, reach, node, own)
         out.append(exposure)
     out.sort(key=lambda e: e.subject)
     return out
