@@ -56,23 +56,6 @@ DATA_SERVICES = frozenset(
         "key-vault",
     }
 )
-SERVICE_NAMES: dict[str, str] = {
-    "storage": "Storage accounts",
-    "sql": "Azure SQL",
-    "key-vault": "Key Vault",
-    "app-service": "App Service and Functions",
-    "aks-api": "AKS API servers",
-    "container-registry": "Container Registry",
-    "cosmos-db": "Cosmos DB",
-    "postgresql": "PostgreSQL flexible servers",
-    "mysql": "MySQL flexible servers",
-    "redis": "Azure Cache for Redis",
-    "event-hubs": "Event Hubs",
-    "service-bus": "Service Bus",
-    "ai-services": "Azure AI services and OpenAI",
-    "api-management": "API Management",
-    "data-explorer": "Azure Data Explorer",
-}
 _LIVE_LINK = frozenset({"approved"})
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.analysis.paas_exposure import CLOSED, endpoints
 from graph.build.context import BuildContext, as_json
 from graph.build.ids import props_of
 from graph.build.links import inbound_private_links
@@ -99,8 +100,12 @@ def exposure_settings(p: dict[str, Any]) -> dict[str, Any]:
         out["containers"] = _containers(p["containers"])
     if "networkRuleSet" in p and isinstance(p["networkRuleSet"], dict):
         out["networkRuleSet"] = p["networkRuleSet"]
-    if p.get("privateEndpointConnections"):
-        out["privateEndpointConnections"] = len(p["privateEndpointConnections"])
+    connections = p.get("privateEndpointConnections")
+    if isinstance(connections, list) and connections:
+        # App Service: an unset access is disabled once a private endpoint exists
+        out["privateEndpointConnections"] = [
+            c.get("id") for c in connections if isinstance(c, dict)
+        ]
     return out
 
 
@@ -112,7 +117,19 @@ def paas_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str
         "publicNetworkAccess"
     )
     props["kind"] = res.get("kind")
-    props["exposureSettings"] = as_json(exposure_settings(p))
+    settings = exposure_settings(p)
+    props["exposureSettings"] = as_json(settings)
+    # What internet-paths lists (before the service firewall, as it lists public IPs before
+    # NSGs): an endpoint that layer 1 and the rules do not close, and its data-plane ports.
+    found = [
+        e
+        for e in endpoints(arm_type, settings, settings, str(res.get("kind") or ""))
+        if e.result != CLOSED
+    ]
+    props["publicEndpoint"] = bool(found)
+    if found:
+        ports = sorted({port for e in found for port in e.ports})
+        props["endpointPorts"] = "Tcp " + ",".join(str(port) for port in ports)
     ctx.add(nid, props)
     ctx.contain(nid)
     inbound_private_links(ctx, nid, p)
