@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -167,13 +168,16 @@ def _reach(
     return sorted(reaches), evidence
 
 
-def find_paas_exposures(graph: nx.MultiDiGraph) -> list[PaasExposure]:
-    """Every platform service with its endpoint verdicts, sorted by subject."""
+def find_paas_exposures(graph: nx.MultiDiGraph, *, every: bool = False) -> list[PaasExposure]:
+    """Platform services with their endpoint verdicts, sorted by subject: those the build found
+    a public endpoint open on (``publicEndpoint``), or with ``every`` all of them."""
     out: list[PaasExposure] = []
     reach = Reach(graph)
     for node, data in graph.nodes(data=True):
         if data.get("label") != Label.PAAS_SERVICE or data.get("foreign"):
             continue
+        if data.get("publicEndpoint") is False and not every:
+            continue  # every endpoint closed: nothing to report, nothing to parse
         settings = _settings(data)
         found = endpoints(
             str(data.get("type") or ""), settings, _children(settings), str(data.get("kind") or "")
@@ -215,7 +219,12 @@ def paas_severity(
 
 
 def _port_set(ep: Endpoint) -> PortSet:
-    return PortSet.parse(TCP, list(ep.ports))
+    return _tcp(ep.ports)
+
+
+@lru_cache(maxsize=64)
+def _tcp(ports: tuple[int, ...]) -> PortSet:
+    return PortSet.parse(TCP, list(ports))
 
 
 def _entry(subject: str, ep: Endpoint, approved: PortSet) -> dict[str, Any]:
