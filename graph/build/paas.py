@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.analysis.paas_exposure import CLOSED, endpoints
 from graph.build.context import BuildContext, as_json
 from graph.build.ids import props_of
 from graph.build.links import inbound_private_links
@@ -110,6 +109,10 @@ def exposure_settings(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def paas_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
+    # Imported here: graph.analysis imports the reports, whose nouns come from this module's
+    # declaration (graph.build.registry), so a module-level import would be circular.
+    from graph.analysis.paas_exposure import CLOSED, endpoints
+
     p = props_of(res)
     props = ctx.base_props(res, nid, Label.PAAS_SERVICE, arm_type)
     network = p["network"] if isinstance(p.get("network"), dict) else {}
