@@ -328,23 +328,20 @@ class _Builder:
             body = value if isinstance(value, dict) else paas.default_child(type_lower, parent_id)
             self.estate.by_id[path] = Record(path, _dumps(body))
             return
-        self.collections.setdefault(path, [])
-        for item in value if isinstance(value, list) else []:
-            if isinstance(item, dict):
-                child_key = str(item.get("id") or f"{path}/{item.get('name', '')}").lower()
-                record = Record(child_key, _dumps(item))
-                self.collections[path].append(record)
-                self.estate.by_id.setdefault(child_key, record)
+        self._index_items(path, value)
 
     def _add_global_reach(self, peering_key: str, peering: dict[str, Any]) -> None:
         props = peering.get("properties")
-        path = f"{peering_key}/connections"
-        self.collections.setdefault(path, [])
         conns = props.get("connections") if isinstance(props, dict) else None
-        for conn in conns if isinstance(conns, list) else []:
-            if isinstance(conn, dict):
-                key = str(conn.get("id") or f"{path}/{conn.get('name', '')}").lower()
-                record = Record(key, _dumps(conn))
+        self._index_items(f"{peering_key}/connections", conns)
+
+    def _index_items(self, path: str, items: Any) -> None:
+        """A child collection served at ``path``, each item also by its id."""
+        self.collections.setdefault(path, [])
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                key = str(item.get("id") or f"{path}/{item.get('name', '')}").lower()
+                record = Record(key, _dumps(item))
                 self.collections[path].append(record)
                 self.estate.by_id.setdefault(key, record)
 

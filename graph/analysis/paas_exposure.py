@@ -321,7 +321,9 @@ def _unknown(why: str) -> _Layer:
     return _Layer(UNKNOWN, (f"not decided: {why}",), unknown=why)
 
 
-def _storage(p: Mapping[str, Any], children: Mapping[str, Any]) -> list[Endpoint]:
+def _network_acls(p: Mapping[str, Any]) -> tuple[_Layer, list[str]]:
+    """Storage, Key Vault and AI services: public network access, then ``networkAcls`` (no
+    ACL allows all networks)."""
     closed, words = _access_layer(p.get("publicNetworkAccess"))
     acl = _dict(p.get("networkAcls"))
     layer = closed or _acl(
@@ -329,6 +331,11 @@ def _storage(p: Mapping[str, Any], children: Mapping[str, Any]) -> list[Endpoint
         [_text(_dict(r).get("value")) for r in _list(acl.get("ipRules"))],
         missing_allows=True,
     )
+    return layer, words
+
+
+def _storage(p: Mapping[str, Any], children: Mapping[str, Any]) -> list[Endpoint]:
+    layer, words = _network_acls(p)
     insecure = p.get("supportsHttpsTrafficOnly") is False or _old_tls(p.get("minimumTlsVersion"))
     notes = (NOTE_INSECURE_TRANSPORT,) if insecure else ()
     listed = [k for k in _STORAGE_ENDPOINTS if _dict(p.get("primaryEndpoints")).get(k)]
@@ -375,13 +382,7 @@ def _anonymous_blob(
 
 
 def _key_vault(p: Mapping[str, Any], _children: Mapping[str, Any]) -> list[Endpoint]:
-    closed, words = _access_layer(p.get("publicNetworkAccess"))
-    acl = _dict(p.get("networkAcls"))
-    layer = closed or _acl(
-        acl.get("defaultAction"),
-        [_text(_dict(r).get("value")) for r in _list(acl.get("ipRules"))],
-        missing_allows=True,
-    )
+    layer, words = _network_acls(p)
     return [_endpoint("key-vault", (443,), layer, words)]
 
 
@@ -584,13 +585,7 @@ def _cosmos(p: Mapping[str, Any], _children: Mapping[str, Any]) -> list[Endpoint
 
 
 def _cognitive(p: Mapping[str, Any], _children: Mapping[str, Any], kind: str) -> list[Endpoint]:
-    closed, words = _access_layer(p.get("publicNetworkAccess"))
-    acl = _dict(p.get("networkAcls"))
-    layer = closed or _acl(
-        acl.get("defaultAction"),
-        [_text(_dict(r).get("value")) for r in _list(acl.get("ipRules"))],
-        missing_allows=True,
-    )
+    layer, words = _network_acls(p)
     service = "azure-openai" if kind.lower() == "openai" else "ai-services"
     return [_endpoint(service, (443,), layer, words)]
 
