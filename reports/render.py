@@ -35,6 +35,9 @@ NOTE_TEXT = {
     "ip-pool-unresolved": "a backend pool defined by IP address could not be resolved to NICs",
     "broad-source": "a rule admits a broad public source (at least a /8's worth), not all of the internet",
     "nsg-rule-unreadable": "an NSG on the way has a rule that cannot be read (see coverage): it was left out, so a deny there was not taken as closing anything",
+    "any-azure-tenant": 'only the "Allow Azure services" rule admits it: every Azure customer\'s resources reach it, not the whole internet',
+    "insecure-transport": "the service still accepts unencrypted or pre-TLS 1.2 connections",
+    "server-level-rules-only": "server-level firewall rules only: database-level rules live in T-SQL, which a Reader cannot see",
     "not-found": "the linked subscription's tenant could not be found (404)",
     "unresolved": "the linked subscription's tenant could not be resolved",
 }

@@ -15,6 +15,7 @@ from typing import Any
 
 from reports.model import KINDS, SEVERITIES, Change, Edge, Finding, PortSpec, Report
 from reports.naming import GUID, KIND_TITLES, Namer, is_real_name
+from reports.platform import platform_groups
 from reports.readable import file_name, named_parts, named_text, readable_lines, without_echoes
 
 # Findings beyond this many (new first, then in report order) are listed in one
@@ -155,6 +156,7 @@ class ReportView:
             + [v for v in self.views if v.f.status == "existing" and not v.f.is_worsened]
         )
         self.accepted = [v for v in self.views if not v.f.is_open]
+        self.platform = platform_groups([v for v in self.new_first if v.f.is_open])
         self._partition(detail_limit)
 
     def with_detail_limit(self, detail_limit: int) -> ReportView:

@@ -1,6 +1,7 @@
 """ARM mode: a subscription's resources come from ARM lists (per subscription, per
-resource group, and the generic list plus a GET by id for PaaS types), then its child
-collections, Lighthouse registrations and governance reads from the shared engine."""
+resource group; platform services per subscription too), then its child collections and
+platform services' child reads, Lighthouse registrations and governance reads from the
+shared engine."""
 
 from __future__ import annotations
 
@@ -9,12 +10,9 @@ from collections.abc import Awaitable
 from functools import cached_property
 from typing import Any
 
-from azure.core.rest import HttpRequest
-
 from discovery.crawl import catalogue as cat
 from discovery.crawl.clients import TenantClients
 from discovery.crawl.engine import CrawlEngine
-from discovery.crawl.transport import send
 
 
 class ArmCrawl(CrawlEngine):
@@ -82,8 +80,6 @@ class ArmCrawl(CrawlEngine):
                             listed.api_version,
                         )
                     )
-            else:
-                jobs.append(self.generic(clients, subscription_id, listed))
         jobs.append(
             self.list_into(
                 clients.network,
@@ -96,33 +92,3 @@ class ArmCrawl(CrawlEngine):
         )
         await asyncio.gather(*jobs)
         await self.finish_subscription(clients, subscription_id, parents)
-
-    async def generic(
-        self, clients: TenantClients, subscription_id: str, listed: cat.ListedType
-    ) -> None:
-        """PaaS types: the generic resources list, then a GET by id for the full body."""
-        scope = f"/subscriptions/{subscription_id}"
-        ids: list[str] = []
-
-        async def call() -> None:
-            async for page in self.pages(
-                clients.resources,
-                f"{scope}/resources",
-                {"api-version": cat.RESOURCES_API, "$filter": f"resourceType eq '{listed.type}'"},
-            ):
-                ids.extend(str(item["id"]) for item in page if item.get("id"))
-
-        if not await self.guarded(scope, "Resources_List", call, subscription_id):
-            return
-        provider = listed.type.split("/")[0].split(".")[-1]
-
-        async def get_one(resource_id: str) -> None:
-            async def call_one() -> None:
-                request = HttpRequest(
-                    "GET", f"{self.arm}{resource_id}", params={"api-version": listed.api_version}
-                )
-                self.emit(await send(clients.resources, request, self.bounds))
-
-            await self.guarded(scope, f"{provider}_Get", call_one, subscription_id)
-
-        await asyncio.gather(*(get_one(i) for i in ids))

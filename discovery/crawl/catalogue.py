@@ -2,7 +2,7 @@
 
 api-versions are those the installed azure-mgmt SDKs call (network 33.x,
 compute 39.x, resource 26.x, subscriptions 1.x, managementgroups 2.x,
-resourcegraph 8.x); the PaaS GET-by-id versions are each provider's current
+resourcegraph 8.x); the platform services' versions are each provider's current
 stable version. One table so both crawl modes read exactly the same types.
 """
 
@@ -28,9 +28,11 @@ class ListedType:
 
     type: str  # ARM canonical casing
     operation: str  # operationId, for errors.json and logs
-    scope: str  # "subscription" | "resourceGroup" | "generic" (resources API + GET by id)
+    scope: str  # "subscription" | "resourceGroup"
     api_version: str
-    paas: bool = False  # kept only with non-empty privateEndpointConnections
+    paas: bool = (
+        False  # a platform service (paas-exposure.md): its children in discovery/crawl/paas.py
+    )
 
     @property
     def lower(self) -> str:
@@ -78,13 +80,27 @@ LISTED_TYPES: tuple[ListedType, ...] = (
     ListedType(
         "Microsoft.Compute/virtualMachines", "VirtualMachines_ListAll", "subscription", COMPUTE_API
     ),
-    ListedType(
-        "Microsoft.Storage/storageAccounts", "Resources_List", "generic", "2023-05-01", True
-    ),
-    ListedType("Microsoft.KeyVault/vaults", "Resources_List", "generic", "2023-07-01", True),
-    ListedType("Microsoft.Sql/servers", "Resources_List", "generic", "2023-08-01", True),
-    ListedType(
-        "Microsoft.DocumentDB/databaseAccounts", "Resources_List", "generic", "2024-11-15", True
+    *(
+        ListedType(type_name, operation, "subscription", api_version, paas=True)
+        for type_name, operation, api_version in (
+            # paas-exposure.md "Services": listed per subscription, full bodies.
+            ("Microsoft.Storage/storageAccounts", "StorageAccounts_List", "2023-05-01"),
+            ("Microsoft.KeyVault/vaults", "Vaults_ListBySubscription", "2023-07-01"),
+            ("Microsoft.Sql/servers", "Servers_List", "2023-08-01"),
+            ("Microsoft.Sql/managedInstances", "ManagedInstances_List", "2023-08-01"),
+            ("Microsoft.DocumentDB/databaseAccounts", "DatabaseAccounts_List", "2024-11-15"),
+            ("Microsoft.Web/sites", "WebApps_List", "2023-12-01"),
+            ("Microsoft.ContainerService/managedClusters", "ManagedClusters_List", "2024-09-01"),
+            ("Microsoft.ContainerRegistry/registries", "Registries_List", "2023-07-01"),
+            ("Microsoft.DBforPostgreSQL/flexibleServers", "Servers_List", "2024-08-01"),
+            ("Microsoft.DBforMySQL/flexibleServers", "Servers_List", "2023-12-30"),
+            ("Microsoft.Cache/redis", "Redis_ListBySubscription", "2024-03-01"),
+            ("Microsoft.EventHub/namespaces", "Namespaces_List", "2024-01-01"),
+            ("Microsoft.ServiceBus/namespaces", "Namespaces_List", "2021-11-01"),
+            ("Microsoft.CognitiveServices/accounts", "Accounts_List", "2024-10-01"),
+            ("Microsoft.ApiManagement/service", "ApiManagementService_List", "2024-05-01"),
+            ("Microsoft.Kusto/clusters", "Clusters_List", "2024-04-13"),
+        )
     ),
 )
 
@@ -133,16 +149,9 @@ CANONICAL_TYPES: dict[str, str] = {
     )
 }
 PAAS_TYPES = frozenset(lt.lower for lt in LISTED_TYPES if lt.paas)
+API_VERSIONS: dict[str, str] = {lt.lower: lt.api_version for lt in LISTED_TYPES}
 
 
 def canonical_type(rg_type: str) -> str:
     """ARM's casing for a Resource Graph (lower-cased) type; unknown types pass unchanged."""
     return CANONICAL_TYPES.get(rg_type.lower(), rg_type)
-
-
-def keep_resource(resource: dict[str, object]) -> bool:
-    """The private-endpoint filter for PaaS types, the same in both modes."""
-    if str(resource.get("type", "")).lower() not in PAAS_TYPES:
-        return True
-    properties = resource.get("properties")
-    return isinstance(properties, dict) and bool(properties.get("privateEndpointConnections"))

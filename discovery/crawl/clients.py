@@ -17,6 +17,7 @@ from azure.mgmt.resourcegraph.aio import ResourceGraphClient
 from azure.mgmt.security.v2024_01_01.aio import SecurityCenter
 from azure.mgmt.subscription.aio import SubscriptionClient as SubscriptionPolicyClient
 
+from discovery.crawl import catalogue as cat
 from discovery.crawl.target import CrawlTarget, CredentialSource, TenantCredential
 from discovery.crawl.transport import Bounds, Pacer, RetrySettings, pipeline_policies
 
@@ -72,7 +73,11 @@ class TenantClients:
         self.subscription_policy = SubscriptionPolicyClient(cred, **kwargs())
 
     def for_type(self, type_name: str) -> Any:
-        return self.compute if type_name.lower().startswith("microsoft.compute/") else self.network
+        lower = type_name.lower()
+        if lower.startswith("microsoft.compute/"):
+            return self.compute
+        # platform services: raw send_request on the resources client's pipeline
+        return self.resources if lower in cat.PAAS_TYPES else self.network
 
     async def close(self) -> None:
         for client in (

@@ -32,7 +32,7 @@ from azure.core.rest import HttpRequest
 from azure.identity import CredentialUnavailableError
 
 from discovery.crawl import catalogue as cat
-from discovery.crawl import governance
+from discovery.crawl import governance, paas
 from discovery.crawl.clients import TenantClients
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.foreign import ForeignResolver
@@ -58,6 +58,14 @@ _MANAGEMENT_GROUP = "microsoft.management/managementgroups"
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def has_children(resource: dict[str, Any]) -> bool:
+    """Children ARM does not embed, or a platform service's child read (its endpoint open)."""
+    return (
+        str(resource.get("type", "")).lower() in cat.CHILD_COLLECTIONS
+        or paas.child_read(resource) is not None
+    )
 
 
 def _token_claims(token: str) -> dict[str, Any]:
@@ -179,8 +187,6 @@ class CrawlEngine(ABC):
         if not (isinstance(resource.get("id"), str) and isinstance(resource.get("type"), str)):
             # a line without them would make the whole snapshot unreadable
             raise no_id()
-        if not cat.keep_resource(resource):
-            return
         line = self.writer.add_resource(resource)
         if may_link(line):
             for subscription in linked_subscriptions(resource):
@@ -422,10 +428,7 @@ class CrawlEngine(ABC):
             params = {"api-version": api_version, **(extra or {})}
             async for page in self.pages(client, path, params):
                 for item in page:
-                    if (
-                        parents is not None
-                        and str(item.get("type", "")).lower() in cat.CHILD_COLLECTIONS
-                    ):
+                    if parents is not None and has_children(item):
                         parents.append(item)
                     else:
                         self.emit(item)
@@ -454,7 +457,12 @@ class CrawlEngine(ABC):
     async def children(
         self, clients: TenantClients, subscription_id: str, parent: dict[str, Any]
     ) -> None:
-        collection, operation = cat.CHILD_COLLECTIONS[str(parent.get("type", "")).lower()]
+        parent_type = str(parent.get("type", "")).lower()
+        if parent_type in paas.CHILD_READS:
+            await paas.read_children(self, clients, parent)
+            self.emit(parent)
+            return
+        collection, operation = cat.CHILD_COLLECTIONS[parent_type]
         items: list[dict[str, Any]] = []
 
         parent_id = parent.get("id")

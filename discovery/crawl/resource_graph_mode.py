@@ -13,7 +13,7 @@ from azure.core.rest import HttpRequest
 from discovery.crawl import catalogue as cat
 from discovery.crawl import governance
 from discovery.crawl.clients import TenantClients
-from discovery.crawl.engine import CrawlEngine
+from discovery.crawl.engine import CrawlEngine, has_children
 from discovery.crawl.shape import row_to_arm
 from discovery.crawl.transport import READ_POST_RETRY, ArmCallError, items_of, next_marker, send
 
@@ -140,7 +140,7 @@ class ResourceGraphCrawl(CrawlEngine):
                 for row in rows:
                     owner = str(row.get("subscriptionId", "")).lower()
                     resource = row_to_arm(row)
-                    if str(resource.get("type", "")).lower() in cat.CHILD_COLLECTIONS:
+                    if has_children(resource):
                         parents.setdefault(owner, []).append(resource)
                     else:
                         self.emit(resource)

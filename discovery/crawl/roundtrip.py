@@ -4,7 +4,8 @@ Same resource ids; per resource the same ``type`` and ``location``
 (case-insensitively) and the same ``name``, ``sku``, ``tags`` and
 ``properties``; the same tenants, subscriptions and management groups.
 The expected side is first reduced to what a crawl can see: the types the
-crawler reads (catalogue.py), PaaS only with private endpoint connections,
+crawler reads (catalogue.py), platform services with only the children a crawl
+reads (discovery/crawl/paas.py),
 nothing under a scope the estate's ``deny`` hides, subscriptions and groups
 of Home tenants (and subscriptions delegated to them), secrets redacted with
 the same installation key.
@@ -18,7 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from discovery.crawl.catalogue import CANONICAL_TYPES, keep_resource
+from discovery.crawl.catalogue import CANONICAL_TYPES
+from discovery.crawl.paas import expected_view
 from discovery.redact import Redactor
 
 
@@ -111,9 +113,10 @@ def compare_snapshots(
         arm_id = str(resource.get("id", ""))
         if str(resource.get("type", "")).lower() not in CANONICAL_TYPES:
             continue
-        if not keep_resource(resource) or _under(arm_id, hidden):
+        if _under(arm_id, hidden):
             continue
-        expected_resources[arm_id.lower()] = resource_view(redactor.redact(copy.deepcopy(resource)))
+        seen = expected_view(redactor.redact(copy.deepcopy(resource)))
+        expected_resources[arm_id.lower()] = resource_view(seen)
     actual_resources = {
         str(r.get("id", "")).lower(): resource_view(r) for r in iter_resources(actual)
     }

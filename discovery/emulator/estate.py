@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from discovery.crawl import catalogue
+from discovery.emulator import paas
 from discovery.emulator.errors import EstateError
 
 # ARM's canonical spelling of the types the crawler reads (its catalogue) and of resource
@@ -218,6 +219,8 @@ def _served_form(obj: dict[str, Any], type_lower: str) -> dict[str, Any]:
     props = obj.get("properties")
     if not isinstance(props, dict):
         return obj
+    if type_lower in paas.CHILDREN:
+        return paas.served(type_lower, obj)
     if type_lower == "microsoft.network/virtualhubs" and "hubVirtualNetworkConnections" in props:
         props = {k: v for k, v in props.items() if k != "hubVirtualNetworkConnections"}
         return {**obj, "properties": props}
@@ -296,6 +299,9 @@ class _Builder:
         props = obj.get("properties")
         if not isinstance(props, dict):
             return
+        if type_lower in paas.CHILDREN:
+            self._add_paas_child(parent_key, type_lower, obj["id"], props)
+            return
         for prop in CHILD_COLLECTIONS.get(type_lower, ()):
             items = props.get(prop)
             path = f"{parent_key}/{prop.lower()}"
@@ -312,15 +318,30 @@ class _Builder:
                 if prop == "peerings":
                     self._add_global_reach(child_key, item)
 
+    def _add_paas_child(
+        self, parent_key: str, type_lower: str, parent_id: str, props: dict[str, Any]
+    ) -> None:
+        key, suffix, single = paas.CHILDREN[type_lower]
+        path = f"{parent_key}/{suffix}"
+        value = props.get(key)
+        if single:
+            body = value if isinstance(value, dict) else paas.default_child(type_lower, parent_id)
+            self.estate.by_id[path] = Record(path, _dumps(body))
+            return
+        self._index_items(path, value)
+
     def _add_global_reach(self, peering_key: str, peering: dict[str, Any]) -> None:
         props = peering.get("properties")
-        path = f"{peering_key}/connections"
-        self.collections.setdefault(path, [])
         conns = props.get("connections") if isinstance(props, dict) else None
-        for conn in conns if isinstance(conns, list) else []:
-            if isinstance(conn, dict):
-                key = str(conn.get("id") or f"{path}/{conn.get('name', '')}").lower()
-                record = Record(key, _dumps(conn))
+        self._index_items(f"{peering_key}/connections", conns)
+
+    def _index_items(self, path: str, items: Any) -> None:
+        """A child collection served at ``path``, each item also by its id."""
+        self.collections.setdefault(path, [])
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                key = str(item.get("id") or f"{path}/{item.get('name', '')}").lower()
+                record = Record(key, _dumps(item))
                 self.collections[path].append(record)
                 self.estate.by_id.setdefault(key, record)
 

@@ -26,6 +26,7 @@ from graph.analysis.findings import (
     severity_at_least,
 )
 from graph.analysis.governance import assess, governance_findings, matrix
+from graph.analysis.paas_findings import find_paas_exposures, paas_findings
 from graph.analysis.report import assemble
 from graph.analysis.tenants import observe
 from graph.collector import collector_paused
@@ -65,6 +66,7 @@ def all_findings(
     findings = [
         *connected_findings(graph, crawl, observed, inventory),
         *exposure_findings(exposures, graph, inventory, today),
+        *paas_findings(find_paas_exposures(graph), graph, inventory, today),
         *expired_approval_findings(inventory, today),
         *governance_findings(assess(graph, crawl, observed, inventory)),
     ]

@@ -22,11 +22,13 @@ from graph.inventory import Inventory
 from graph.schema import Label, site_id
 
 FORMAT = "tenantmap.report/1"
+# paas-exposure.md "Out of scope": PaaS public endpoints are in scope, except these.
 OUT_OF_SCOPE: tuple[str, ...] = (
     "scale sets",
-    "PaaS public endpoints",
-    "Front Door",
+    "Front Door (origins reachable around it)",
     "Traffic Manager",
+    "SQL database-level firewall rules (T-SQL only)",
+    "PaaS settings only non-Reader roles see (app settings, keys)",
 )
 
 

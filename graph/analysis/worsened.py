@@ -34,11 +34,13 @@ def _strings(items: Any) -> list[str]:
 
 
 def _entries(details: Mapping[str, Any]) -> dict[tuple[str, str], PortSet]:
-    """Entry points by (entry, via), each with the frontend ports a client uses."""
+    """Entry points by (entry, via), each with the frontend ports a client uses; a platform
+    service's endpoints share its id as entry and differ by service (via "public-endpoint blob")."""
     out: dict[tuple[str, str], PortSet] = {}
     for item in details.get("entries") or []:
         if isinstance(item, Mapping) and item.get("entry"):
-            key = (str(item["entry"]).lower(), str(item.get("via") or ""))
+            via = " ".join(str(item[k]) for k in ("via", "service") if item.get(k))
+            key = (str(item["entry"]).lower(), via)
             out[key] = out.get(key, PortSet.empty()).union(_ports(item.get("frontendPorts")))
     return out
 

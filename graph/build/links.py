@@ -83,16 +83,6 @@ def inbound_private_links(ctx: BuildContext, nid: str, p: dict[str, Any]) -> Non
         ctx.hint(pe, armId=pe_raw.strip())
 
 
-def paas_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = props_of(res)
-    props = ctx.base_props(res, nid, Label.PAAS_SERVICE, arm_type)
-    props["publicNetworkAccess"] = p.get("publicNetworkAccess")
-    props["kind"] = res.get("kind")
-    ctx.add(nid, props)
-    ctx.contain(nid)
-    inbound_private_links(ctx, nid, p)
-
-
 def private_link_service(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
     p = props_of(res)
     props = ctx.base_props(res, nid, Label.PRIVATE_LINK_SERVICE, arm_type)
@@ -308,31 +298,6 @@ PRIVATE_LINK_SERVICE = ResourceType(
     handler=private_link_service,
 )
 
-PAAS_SERVICE = ResourceType(
-    label=Label.PAAS_SERVICE,
-    meaning="a storage account, key vault, SQL server or Cosmos DB account with private endpoint "
-    "connections",
-    column="private links",
-    arm_types=(
-        "microsoft.storage/storageaccounts",
-        "microsoft.keyvault/vaults",
-        "microsoft.sql/servers",
-        "microsoft.documentdb/databaseaccounts",
-    ),
-    props={
-        "publicNetworkAccess": "Enabled or Disabled",
-        "kind": "the resource kind (StorageV2, ...)",
-    },
-    nouns={
-        "storageaccounts": "storage",
-        "vaults": "key vault",
-        "servers": "SQL server",
-        "databaseaccounts": "Cosmos DB",
-        "privateendpointconnections": "PE connection",
-    },
-    handler=paas_service,
-)
-
 TYPES = (
     REGISTRATION_DEFINITION,
     REGISTRATION_ASSIGNMENT,
@@ -340,5 +305,4 @@ TYPES = (
     NETWORK_MANAGER_CONNECTION,
     PRIVATE_ENDPOINT,
     PRIVATE_LINK_SERVICE,
-    PAAS_SERVICE,
 )

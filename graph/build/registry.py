@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from graph.build import directory, governance, hybrid, ingress, links, network
+from graph.build import directory, governance, hybrid, ingress, links, network, paas
 from graph.resource_types import Handler, Join, ResourceType
 from graph.schema import (
     COMMON_EDGE_PROPS,
@@ -28,6 +28,7 @@ DECLARATIONS: tuple[ResourceType, ...] = (
     *ingress.TYPES,
     *hybrid.TYPES,
     *links.TYPES,
+    *paas.TYPES,
     RESOURCE,
     SITE,
     *governance.TYPES,

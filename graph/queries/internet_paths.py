@@ -108,8 +108,28 @@ def _via_case() -> str:
     return "CASE " + "\n            ".join([*whens, "ELSE 'other' END"])
 
 
+def _platform_rows(g: nx.MultiDiGraph) -> list[Row]:
+    """Platform services whose public endpoint is open: the service is its own entry point."""
+    return [
+        {
+            "publicIp": None,
+            "ipAddress": None,
+            "via": "public-endpoint",
+            "holder": node,
+            "target": node,
+            "targetLabel": Label.PAAS_SERVICE.value,
+            "ports": data.get("endpointPorts"),
+            "subnet": None,
+            "subscriptionId": data.get("subscriptionId"),
+            "path": f"{INTERNET_ID} -> {node}",
+        }
+        for node, data in g.nodes(data=True)
+        if data.get("label") == Label.PAAS_SERVICE.value and data.get("publicEndpoint") is True
+    ]
+
+
 def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
-    rows: list[Row] = []
+    rows: list[Row] = _platform_rows(g)
     for pip, _ in edges_out(g, INTERNET_ID, Rel.EXPOSES):
         for holder, attach in edges_out(g, pip, Rel.ATTACHED_TO):
             label = label_of(g, holder)
@@ -134,7 +154,12 @@ def internet_paths(g: nx.MultiDiGraph) -> list[Row]:
                 rows.append(_path_row(g, pip, holder, via, [holder], holder, ports))
     return sorted(
         rows,
-        key=lambda r: (r["subscriptionId"] or "", r["target"], r["publicIp"], r["ports"] or ""),
+        key=lambda r: (
+            r["subscriptionId"] or "",
+            r["target"],
+            r["publicIp"] or "",
+            r["ports"] or "",
+        ),
     )
 
 
@@ -145,7 +170,9 @@ QUERY = Query(
         "evaluated: Internet -> public IP -> its holder (a NIC IP configuration, a load balancer rule or "
         "NAT rule, a firewall DNAT rule, an application gateway, Bastion or a gateway) -> NIC -> VM, "
         "with the ports the rule maps (an application gateway's listener ports; not in the Cypher "
-        "text, which cannot read the listeners' JSON), the subnet and the subscription reached. "
+        "text, which cannot read the listeners' JSON), the subnet and the subscription reached; "
+        "and every platform service whose public endpoint its public network access and rules "
+        "leave open (via public-endpoint, with its data-plane ports). "
         "The report's internet-exposure findings say which of these paths NSGs leave open."
     ),
     params=(),
@@ -162,7 +189,8 @@ QUERY = Query(
         "path",
     ),
     answer=internet_paths,
-    cypher=f"""MATCH (:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
+    cypher=f"""CALL {{
+MATCH (:Internet)-[:EXPOSES]->(pip:PublicIpAddress)-[att:ATTACHED_TO]->(h)
 OPTIONAL MATCH (h)-[f:FORWARDS_TO]->(fwd)
 WHERE (h:LoadBalancer AND (att.frontendIPConfigId IS NULL OR f.frontendIPConfigId IS NULL
                            OR f.frontendIPConfigId = att.frontendIPConfigId))
@@ -195,5 +223,12 @@ RETURN pip.id AS publicIp, pip.ipAddress AS ipAddress,
        reduce(path = 'internet -> ' + pip.id + ' -> ' + h.id,
               n IN [x IN [CASE WHEN ipc <> h THEN ipc END, nic, vm] WHERE x IS NOT NULL]
               | path + ' -> ' + n.id) AS path
+UNION ALL
+MATCH (p:PaasService) WHERE p.publicEndpoint = true
+RETURN null AS publicIp, null AS ipAddress, 'public-endpoint' AS via, p.id AS holder,
+       p.id AS target, 'PaasService' AS targetLabel, p.endpointPorts AS ports, null AS subnet,
+       p.subscriptionId AS subscriptionId, 'internet -> ' + p.id AS path
+}}
+RETURN publicIp, ipAddress, via, holder, target, targetLabel, ports, subnet, subscriptionId, path
 ORDER BY subscriptionId, target, publicIp, ports""",
 )

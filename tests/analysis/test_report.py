@@ -145,9 +145,10 @@ def test_coverage_lists_what_was_crawled_what_failed_and_what_is_out_of_scope(
     assert coverage["complete"] is False
     assert coverage["outOfScope"] == [
         "scale sets",
-        "PaaS public endpoints",
-        "Front Door",
+        "Front Door (origins reachable around it)",
         "Traffic Manager",
+        "SQL database-level firewall rules (T-SQL only)",
+        "PaaS settings only non-Reader roles see (app settings, keys)",
     ]
     assert coverage["failed"] and coverage["failed"][0]["status"] == 403
 

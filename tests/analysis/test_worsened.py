@@ -245,3 +245,22 @@ def test_worsened_and_shrank_follow_the_report_schema() -> None:
     assert both["finding"]["worsened"] and both["finding"]["shrank"]
     broken = {**both["finding"], "status": "new"}
     assert not validator.is_valid(broken)  # only an existing finding can be worse
+
+
+def test_a_platform_service_endpoint_opening_on_the_same_port_is_a_new_way_in() -> None:
+    # A storage account whose blob endpoint was open; now its file endpoint is too (443 both).
+    account = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000102/resourcegroups/rg/providers/microsoft.storage/storageaccounts/st1"
+
+    def endpoint(service: str) -> dict[str, Any]:
+        return {**_entry(account, "public-endpoint", ["443/tcp"], ["443/tcp"]), "service": service}
+
+    before = exposure(["443/tcp"], entries=[endpoint("storage-blob")])
+    after = exposure(["443/tcp"], entries=[endpoint("storage-blob"), endpoint("storage-file")])
+    worsened = two_nights(before, after)["finding"]["worsened"]
+    assert worsened["entries"] == [
+        {
+            "entry": account,
+            "via": "public-endpoint storage-file",
+            "frontendPorts": _ports("443/tcp"),
+        }
+    ]

@@ -19,6 +19,7 @@ PAY = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000102/resourcegroups/rg-pay
 DEV = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000104/resourcegroups/rg-dev/providers"
 HUB = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000101/resourcegroups/rg-connectivity/providers"
 SHOP = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000106/resourcegroups/rg-shop/providers"
+PLATFORM = "/subscriptions/1a2b3c4d-0000-4000-8000-000000000{}/resourcegroups/rg-platform/providers"
 ALIAS = (
     "alias:tailspin-api.5e1c0a7d-0000-4000-8000-0000000000a1.westeurope.azure.privatelinkservice"
 )
@@ -52,6 +53,21 @@ PROMISED = [
     ("internet-exposure", f"{SHOP}/microsoft.compute/virtualmachines/shop-01", "high", "new"),
     ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-legacy-01", "high", "new"),
     ("internet-exposure", f"{DEV}/microsoft.compute/virtualmachines/dev-api-01", "medium", "new"),
+    # platform services (README "Platform services"): one case per layer of the verdict
+    *(
+        ("internet-exposure", f"{PLATFORM.format(sub)}/{rest}", severity, "new")
+        for sub, rest, severity in (
+            ("103", "microsoft.keyvault/vaults/kv-web-prod", "critical"),
+            ("106", "microsoft.containerregistry/registries/acrshop", "critical"),
+            ("109", "microsoft.documentdb/databaseaccounts/cosmos-data-prod", "critical"),
+            ("111", "microsoft.storage/storageaccounts/stmarketingassets", "critical"),
+            ("104", "microsoft.containerservice/managedclusters/aks-dev", "high"),
+            ("106", "microsoft.web/sites/app-shop", "high"),
+            ("104", "microsoft.storage/storageaccounts/stdevbuildlogs", "medium"),
+            ("109", "microsoft.sql/servers/sql-reporting-prod", "medium"),
+            ("104", "microsoft.dbformysql/flexibleservers/mysql-dev", "low"),
+        )
+    ),
     ("expired-approval", f"{WEB}/microsoft.compute/virtualmachines/web-01", "low", "new"),
     ("missing-declared", "1a2b3c4d-0000-4000-8000-0000000001ee", "low", "new"),
     ("coverage-gap", "1a2b3c4d-0000-4000-8000-000000000108", "medium", "new"),

@@ -6,6 +6,8 @@ import hashlib
 import random
 from typing import Any
 
+from graph.analysis.report import OUT_OF_SCOPE
+
 KINDS = (
     "unknown-tenant",
     "unknown-subscription",
@@ -153,7 +155,7 @@ def synthetic_report(findings: int, *, seed: int = 7, tenants: int = 60) -> dict
         },
         "coverage": {
             "complete": False,
-            "outOfScope": ["scale sets", "PaaS public endpoints", "Front Door", "Traffic Manager"],
+            "outOfScope": list(OUT_OF_SCOPE),
             "tenantsCrawled": [HOME],
             "subscriptionsCrawled": subs,
             "failed": [

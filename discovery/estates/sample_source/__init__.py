@@ -37,6 +37,7 @@ from discovery.estates.sample_source.ids import (
 from discovery.estates.sample_source.inventory import INVENTORY_YAML
 from discovery.estates.sample_source.management import add_management
 from discovery.estates.sample_source.payments import add_payments
+from discovery.estates.sample_source.platform import add_platform
 from discovery.estates.sample_source.retail_pos import add_retail_pos
 from discovery.estates.sample_source.sandbox import add_sandbox
 from discovery.estates.sample_source.shadow import add_shadow
@@ -60,6 +61,7 @@ def sample_resources() -> list[Json]:
     add_management(e)
     add_shadow(e)
     add_retail_pos(e)
+    add_platform(e)
     fill_back_references(e.resources)
     return e.resources + governance()
 

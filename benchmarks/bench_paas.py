@@ -1,0 +1,122 @@
+"""PaaS exposure crawl and analysis at scale (docs/spec/paas-exposure.md), one command, a table:
+
+    .venv/bin/python benchmarks/bench_paas.py [--subscriptions 1000] [--paas 100000]
+        [--open-share 0.05] [--resources 20000] [--latency-ms 20] [--concurrency 16]
+
+Two synthetic estates with the same seed, without and with platform services
+(discovery/estates/synthetic_paas.py: every type the contract names, ``--open-share`` of
+them with an open public endpoint and the children a crawl then reads), are each served
+by the emulator (its own process, default quotas) and crawled in Resource Graph mode (a
+fresh process each, as benchmarks/bench_crawl.py does): the difference is what the
+platform services add. Then the PaaS verdict and findings run on the second estate's
+graph. Targets: crawl adds < 60 s, analysis < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_governance import _crawl  # noqa: E402
+
+CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 60.0, 10.0, 1024.0
+
+
+def _analyse(estate: Path) -> dict[str, Any]:
+    from graph.analysis.paas_findings import find_paas_exposures, paas_findings
+    from graph.build import build_graph
+    from graph.inventory import parse_inventory
+    from graph.snapshot import load_snapshot
+
+    graph = build_graph(load_snapshot(estate))
+    inventory = parse_inventory("version: 1\n")
+    started = time.perf_counter()
+    exposures = find_paas_exposures(graph)
+    findings = paas_findings(exposures, graph, inventory, dt.date(2026, 12, 1))
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "services": len(exposures),
+        "findings": len(findings),
+        "nodes": graph.number_of_nodes(),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscriptions", type=int, default=1_000)
+    parser.add_argument("--paas", type=int, default=100_000)
+    parser.add_argument("--open-share", type=float, default=0.05)
+    parser.add_argument("--resources", type=int, default=20_000, help="network resources")
+    parser.add_argument("--tenants", type=int, default=1)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
+    args = parser.parse_args()
+
+    from discovery.estates.synthetic import generate_estate
+    from discovery.estates.synthetic_paas import add_platform_services
+
+    with tempfile.TemporaryDirectory(prefix="bench-paas-") as temp:
+        without = generate_estate(
+            Path(temp) / "without",
+            tenants=args.tenants,
+            subscriptions=args.subscriptions,
+            resources=args.resources,
+            seed=1,
+        )
+        with_paas = Path(shutil.copytree(without, Path(temp) / "with"))
+        opened = add_platform_services(with_paas, args.paas, args.open_share)
+        print(
+            f"estate: {args.subscriptions} subscriptions, {args.resources} network resources, "
+            f"{args.paas} platform services ({opened} open); latency {args.latency_ms:g} ms, "
+            f"{args.concurrency} in flight",
+            flush=True,
+        )
+        crawls = {}
+        if not args.skip_crawl:
+            for name, path in (("without", without), ("with", with_paas)):
+                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
+                print(f"  crawl {name} platform services: {crawls[name]['wall']:.1f} s", flush=True)
+        analysis = _analyse(with_paas)
+
+    print()
+    header = f"{'measure':<48}{'value':>12}{'target':>10}"
+    print(header)
+    print("-" * len(header))
+    if crawls:
+        adds = crawls["with"]["wall"] - crawls["without"]["wall"]
+        extra = crawls["with"]["requests"] - crawls["without"]["requests"]
+        print(f"{'crawl (Resource Graph) without PaaS, s':<48}{crawls['without']['wall']:>12.1f}")
+        print(f"{'crawl (Resource Graph) with PaaS, s':<48}{crawls['with']['wall']:>12.1f}")
+        print(f"{'platform services add, s':<48}{adds:>12.1f}{CRAWL_ADDS_TARGET:>10.0f}")
+        print(f"{'platform services add, requests':<48}{extra:>12}")
+        print(
+            f"{'crawler peak RSS with PaaS, MB':<48}{crawls['with']['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
+        )
+        print(f"{'emulator peak RSS with PaaS, MB':<48}{crawls['with']['emulator_mb']:>12.0f}")
+        print(f"{'crawl errors with PaaS':<48}{crawls['with']['errors']:>12}")
+    print(
+        f"{'PaaS verdict and findings, s':<48}{analysis['seconds']:>12.2f}{ANALYSIS_TARGET:>10.0f}"
+    )
+    print(f"{'services judged / findings':<48}{analysis['services']:>6}/{analysis['findings']:<5}")
+    print(
+        f"{'analysis process peak RSS (build incl.), MB':<48}{analysis['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
+    )
+    print(f"{'graph nodes':<48}{analysis['nodes']:>12}")
+
+
+if __name__ == "__main__":
+    main()
