@@ -23,6 +23,7 @@ from aiohttp import web
 
 from discovery.emulator import governance
 from discovery.emulator import resource_graph as rg
+from discovery.emulator.changes import CHANGE_TABLES, ChangeLog
 from discovery.emulator.errors import EstateError
 from discovery.emulator.estate import MG_PREFIX, UNPAGED_COLLECTIONS, Estate, Record
 from discovery.emulator.identity import Identity
@@ -30,7 +31,7 @@ from discovery.emulator.limits import FaultInjector, GraphQuota, ReadThrottle
 from discovery.emulator.management_groups import ManagementGroups
 from discovery.emulator.paging import PageTokens
 from discovery.emulator.replies import LogEntry, Reply, challenge, error_reply, log_entry, page_body
-from discovery.emulator.settings import EmulatorSettings
+from discovery.emulator.settings import EmulatorSettings, TamperRule
 from discovery.emulator.tamper import Tamper
 from discovery.emulator.tokens import TokenAuthority
 
@@ -39,6 +40,8 @@ DEFAULT_CLIENT_SECRET = "tenantmap-emulator-secret"
 JSON = "application/json; charset=utf-8"
 GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
 ENTITIES_PATH = "/providers/microsoft.management/getentities"
+# The emulator's own administrative endpoint (changes.py); Azure has nothing like it.
+CHANGES_PATH = "/_emulator/changes"
 MAX_GRAPH_SUBSCRIPTIONS = 1000
 MAX_GRAPH_TOP = 1000
 
@@ -76,17 +79,13 @@ class Emulator:
         log_path = log_file or (Path(settings.requestLogFile) if settings.requestLogFile else None)
         if log_path is not None:
             self._log_file = log_path.open("ab")
-        self.owner: dict[str, str] = {sid: s.tenant_id for sid, s in estate.subscriptions.items()}
-        for sid, tenant in settings.foreignSubscriptions.items():
-            self.owner.setdefault(sid.lower(), tenant.lower())
+        self.changes = ChangeLog()
+        self._index(estate)
         self.deny = sorted(
             ((p.lower().rstrip("/"), status) for p, status in settings.deny.items()),
             key=lambda item: -len(item[0]),
         )
-        self._visible: dict[str, list[Record]] = {}
-        self._graph_cache: OrderedDict[str, list[Record]] = OrderedDict()
-        self._graph_rows: dict[str, bytes] = {}
-        self.groups = ManagementGroups(estate.entities, self.owner, self.home_tenant)
+        self._reset_caches()
         self.identity = Identity(
             estate,
             settings,
@@ -96,6 +95,27 @@ class Emulator:
             client_secret=self.client_secret,
             tokens=self.tokens,
         )
+
+    def _index(self, estate: Estate) -> None:
+        self.estate = estate
+        self.owner: dict[str, str] = {sid: s.tenant_id for sid, s in estate.subscriptions.items()}
+        for sid, tenant in self.settings.foreignSubscriptions.items():
+            self.owner.setdefault(sid.lower(), tenant.lower())
+
+    def _reset_caches(self) -> None:
+        self._visible: dict[str, list[Record]] = {}
+        self._graph_cache: OrderedDict[str, list[Record]] = OrderedDict()
+        self._graph_rows: dict[str, bytes] = {}
+        self.groups = ManagementGroups(self.estate.entities, self.owner, self.home_tenant)
+
+    def apply_changes(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Change the estate while serving (POST /_emulator/changes); the change rows made."""
+        if "tamper" in body:
+            self.tamper = Tamper([TamperRule(**rule) for rule in body["tamper"] or []])
+        estate, rows = self.changes.apply(self.estate, body)
+        self._index(estate)
+        self._reset_caches()
+        return rows
 
     # -- access rules ------------------------------------------------------
 
@@ -164,6 +184,8 @@ class Emulator:
         ):
             return await self.identity.handle(request, segments, self.base_url)
         method = request.method
+        if lower == CHANGES_PATH:
+            return await self._admin_changes(request)
         stall = self.tamper.stall(lower)
         if stall is not None:  # before any check: a throttling front answers without one
             return stall
@@ -207,6 +229,18 @@ class Emulator:
         reply = await self._authenticated(request, path, lower, segments, sub, tenant, is_graph)
         reply.tenant = tenant
         return reply
+
+    async def _admin_changes(self, request: web.Request) -> Reply:
+        if request.method != "POST":
+            return error_reply(405, "MethodNotAllowed", f"{CHANGES_PATH} takes POST only.")
+        try:
+            body = orjson.loads(await request.read())
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            rows = self.apply_changes(body)
+        except (ValueError, TypeError, EstateError) as exc:  # pydantic errors are ValueErrors
+            return error_reply(400, "BadRequest", f"The changes were not applied: {exc}")
+        return Reply(200, orjson.dumps({"changes": rows}))
 
     def _unauthenticated(self, sub: str | None) -> Reply:
         if sub is not None:
@@ -572,8 +606,13 @@ class Emulator:
                     f"A query may name at most {MAX_GRAPH_SUBSCRIPTIONS} subscriptions; "
                     f"this one names {len(subs)}. Split it into batches."
                 )
+        text = request.get("query", "")
+        is_changes = isinstance(text, str) and text.strip().split("|")[0].strip().lower() in (
+            CHANGE_TABLES
+        )
         try:
-            query = rg.parse_query(request.get("query", ""))
+            query = rg.parse_query("resources" if is_changes else text)
+            change_query = rg.parse_change_query(text) if is_changes else None
         except rg.QueryError as exc:
             return bad(f"The query is not supported by the emulator: {exc}.")
         options = request.get("options") or {}
@@ -606,6 +645,11 @@ class Emulator:
         hidden = tuple(
             p + "/" for p, _ in self.deny if p.startswith("/subscriptions/") and p.count("/") > 2
         )
+        if change_query is not None:
+            rows = rg.select_changes(
+                self.changes.rows[change_query.table], change_query, set(readable)
+            )
+            return self._graph_page(rows, options, top, skip, text)
         scope = hashlib.sha256(
             orjson.dumps([query.table, sorted(query.types or ["*"]), readable, group_scopes])
         ).hexdigest()
@@ -640,6 +684,32 @@ class Emulator:
             data = orjson.dumps(rg.render_page(self.estate, chunk, query.columns, result_format))
         head = orjson.dumps(answer)
         return Reply(200, head[:-1] + b',"data":' + data + b',"facets":[]}')
+
+    def _graph_page(
+        self, rows: list[dict[str, Any]], options: dict[str, Any], top: int, skip: int, text: str
+    ) -> Reply:
+        """A page of rows made for this query (the change tables: never cached)."""
+        scope = hashlib.sha256(text.encode()).hexdigest()
+        offset = skip
+        token = options.get("$skipToken")
+        if token is not None:
+            read = self.pages.read("changes:" + scope, str(token))
+            if read is None:
+                return error_reply(
+                    400,
+                    "BadRequest",
+                    "The $skipToken is not valid for this query; start from the first page.",
+                )
+            offset = read
+        chunk = rows[offset : offset + top]
+        answer: dict[str, Any] = {
+            "totalRecords": len(rows),
+            "count": len(chunk),
+            "resultTruncated": "false",
+        }
+        if offset + top < len(rows):
+            answer["$skipToken"] = self.pages.make("changes:" + scope, offset + top)
+        return Reply(200, orjson.dumps({**answer, "data": chunk, "facets": []}))
 
     def _graph_row(self, record: Record) -> bytes:
         row = self._graph_rows.get(record.key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -378,10 +378,28 @@ def load_estate(root: Path) -> Estate:
     if not root.is_dir():
         raise EstateError(f"{root} is not a folder: point the emulator at an estate folder.")
     tenants = _read_json_array(root / "tenants.json", "Tenants_List items")
+    raw_subs = _read_json_array(root / "subscriptions.json", "Subscriptions_List items")
+    entities = _read_json_array(root / "management-groups.json", "Entities_List items")
+    return build_estate(root, tenants, raw_subs, entities, _iter_jsonl(root / "resources.jsonl"))
+
+
+def read_resources(root: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The estate folder's resources.jsonl, numbered lines (the emulator's change log
+    re-reads it to rebuild the estate with the changes it was given)."""
+    return _iter_jsonl(Path(root) / "resources.jsonl")
+
+
+def build_estate(
+    root: Path,
+    tenants: list[dict[str, Any]],
+    raw_subs: list[dict[str, Any]],
+    entities: list[dict[str, Any]],
+    resources: Iterable[tuple[int, dict[str, Any]]],
+) -> Estate:
+    """Index an estate from its parts (load_estate reads them from the folder)."""
     for i, tenant in enumerate(tenants):
         if not isinstance(tenant.get("tenantId"), str):
             raise EstateError(f"{root / 'tenants.json'}: item {i} has no 'tenantId'; add it.")
-    raw_subs = _read_json_array(root / "subscriptions.json", "Subscriptions_List items")
     subscriptions: dict[str, Subscription] = {}
     for i, sub in enumerate(raw_subs):
         if not isinstance(sub.get("subscriptionId"), str) or not isinstance(
@@ -404,7 +422,6 @@ def load_estate(root: Path) -> Estate:
         subscriptions[sid] = Subscription(
             sid, sub["tenantId"].lower(), managed, Record(f"/subscriptions/{sid}", _dumps(sub)), sub
         )
-    entities = _read_json_array(root / "management-groups.json", "Entities_List items")
     for i, entity in enumerate(entities):
         if not isinstance(entity.get("id"), str):
             raise EstateError(f"{root / 'management-groups.json'}: item {i} has no 'id'; add it.")
@@ -416,7 +433,7 @@ def load_estate(root: Path) -> Estate:
         entities=entities,
     )
     builder = _Builder(estate)
-    for number, obj in _iter_jsonl(root / "resources.jsonl"):
+    for number, obj in resources:
         builder.add_resource(number, obj)
     builder.finish()
     del builder  # the duplicate check's line table is not needed once loaded

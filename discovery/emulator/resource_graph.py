@@ -251,3 +251,86 @@ def render_page(
     if columns is None:
         return rows
     return [{n: row[n] for n in names} for row in rows]
+
+
+# -- the change tables (discovery/emulator/changes.py) -------------------------------
+
+CHANGE_EXTEND = (
+    "extend changeTime = todatetime(properties.changeAttributes.timestamp), "
+    "targetType = tolower(tostring(properties.targetResourceType))"
+)
+_CHANGE_SINCE = re.compile(r"^where\s+changeTime\s*(>=?)\s*datetime\(\s*([^)\s]+)\s*\)$", re.I)
+_CHANGE_TYPES = re.compile(
+    rf"^where\s+targetType\s+in~\s*\(\s*({_QUOTED}(?:\s*,\s*{_QUOTED})*)\s*\)$", re.I
+)
+_CHANGE_ORDER = re.compile(r"^(?:order|sort)\s+by\s+changeTime(?:\s+asc)?$", re.I)
+
+
+@dataclass(frozen=True)
+class ChangeQuery:
+    """`<change table> | extend changeTime = ..., targetType = ... | where changeTime >
+    datetime(...) [| where targetType in~ (...)] [| order by changeTime asc]`"""
+
+    table: str
+    since: str  # ISO 8601, compared as text after normalising to ...Z
+    inclusive: bool
+    types: frozenset[str] | None
+
+
+def _iso_key(text: str) -> str:
+    """A timestamp as sortable text: UTC, microseconds, 'Z'."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_change_query(text: str) -> ChangeQuery:
+    stages = _split_pipes(text.strip())
+    table = stages[0].lower()
+    flat_stages = [" ".join(s.split()) for s in stages[1:]]
+    if not flat_stages or flat_stages[0].lower() != CHANGE_EXTEND.lower():
+        raise QueryError(f"a query of '{stages[0]}' must go on with '| {CHANGE_EXTEND}'")
+    since: tuple[str, bool] | None = None
+    types: set[str] | None = None
+    for flat in flat_stages[1:]:
+        match_since, match_types = _CHANGE_SINCE.match(flat), _CHANGE_TYPES.match(flat)
+        if match_since:
+            try:
+                since = (_iso_key(match_since.group(2)), match_since.group(1) == ">=")
+            except ValueError:
+                raise QueryError(f"'{match_since.group(2)}' is not a datetime") from None
+        elif match_types:
+            wanted = _literals(match_types.group(1))
+            types = wanted if types is None else types & wanted
+        elif not _CHANGE_ORDER.match(flat):
+            raise QueryError(
+                f"the operator '{flat}' is not supported on {table} (supported: where changeTime "
+                "> datetime(...), where targetType in~ (...), order by changeTime asc)"
+            )
+    if since is None:
+        raise QueryError(f"a query of {table} needs '| where changeTime > datetime(...)'")
+    return ChangeQuery(table, since[0], since[1], frozenset(types) if types is not None else None)
+
+
+def select_changes(
+    rows: list[dict[str, Any]], query: ChangeQuery, subscriptions: set[str]
+) -> list[dict[str, Any]]:
+    """The change rows of readable subscriptions since the query's time, oldest first,
+    each with the query's extended columns."""
+    out = []
+    for row in rows:
+        attrs = row["properties"]["changeAttributes"]
+        at = _iso_key(attrs["timestamp"])
+        target_type = str(row["properties"]["targetResourceType"]).lower()
+        if row["subscriptionId"] not in subscriptions:
+            continue
+        if at < query.since or (at == query.since and not query.inclusive):
+            continue
+        if query.types is not None and target_type not in query.types:
+            continue
+        out.append({**row, "changeTime": attrs["timestamp"], "targetType": target_type})
+    out.sort(key=lambda r: (_iso_key(r["changeTime"]), r["id"]))
+    return out

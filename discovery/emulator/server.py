@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import socket
+import ssl
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +53,30 @@ class EmulatorHandle:
 
     def clear_request_log(self) -> None:
         self._emulator.log.clear()
+
+    def post_changes(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Change the running estate through `POST /_emulator/changes` (changes.py), over
+        HTTPS as any client would; returns the change-table rows it made. Raises
+        EstateError with the emulator's sentence when it refuses them."""
+        return post_changes(self.arm_url, self.ca_file, body)
+
+
+def post_changes(arm_url: str, ca_file: Path, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """`POST {arm_url}/_emulator/changes` (for a handle or an emulator in another process)."""
+    context = ssl.create_default_context(cafile=str(ca_file))
+    request = urllib.request.Request(
+        f"{arm_url}/_emulator/changes",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+            rows: list[dict[str, Any]] = json.loads(answer.read())["changes"]
+            return rows
+    except urllib.error.HTTPError as exc:
+        detail = json.loads(exc.read() or b"{}").get("error", {}).get("message", str(exc))
+        raise EstateError(detail) from None
 
 
 def _prepare(estate_dir: Path, overrides: dict[str, Any] | None, log_file: Path | None) -> Emulator:
