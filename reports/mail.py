@@ -115,7 +115,9 @@ def _text_env() -> Environment:
     )
 
 
-def build_message(report: Report, out_dir: Path, settings: MailSettings) -> EmailMessage:
+def build_message(
+    report: Report, out_dir: Path, settings: MailSettings, *, tool: str = "tenantmap"
+) -> EmailMessage:
     """The multipart message: plain text and HTML bodies, report.html and report.json attached."""
     view = ReportView(report, detail_limit=0)
     listed = view.new_first[:MAIL_LIMIT]
@@ -128,7 +130,7 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
     }
     msg = EmailMessage()
     # A CR/LF in an organization or name would otherwise end the header (or inject one).
-    msg["Subject"] = safe_text(view.subject_line(), "mail")
+    msg["Subject"] = safe_text(view.subject_line(tool), "mail")
     msg["From"] = settings.from_addr
     msg["To"] = ", ".join(settings.to)
     msg["Date"] = formatdate(usegmt=True)
@@ -144,7 +146,13 @@ def build_message(report: Report, out_dir: Path, settings: MailSettings) -> Emai
     return msg
 
 
-def send_report(report: dict[str, Any] | Report, out_dir: Path, settings: MailSettings) -> bool:
+def send_report(
+    report: dict[str, Any] | Report,
+    out_dir: Path,
+    settings: MailSettings,
+    *,
+    tool: str = "tenantmap",
+) -> bool:
     """Mail the report; False when there was nothing to say (nothing new, worse or resolved,
     and not `always`).
 
@@ -159,7 +167,7 @@ def send_report(report: dict[str, Any] | Report, out_dir: Path, settings: MailSe
         if isinstance(report, Report):
             raise MailError(f"report.html and report.json are not in {out_dir}: write them first")
         write_reports(report, out_dir)
-    message = build_message(parsed, out_dir, settings)
+    message = build_message(parsed, out_dir, settings, tool=tool)
     _deliver(message, settings)
     return True
 

@@ -307,8 +307,9 @@ class ReportView:
     def tenant_names(self, ids: list[str]) -> list[NodeRef]:
         return [self.ref(i) for i in ids]
 
-    def subject_line(self) -> str:
-        """The mail subject: what changed, what is open, how bad."""
+    def subject_line(self, tool: str = "tenantmap") -> str:
+        """The mail subject: what changed, what is open, how bad (`tool` starts it:
+        "tenantmap", or "tenantmap watch" for a watch cycle's alert)."""
         s = self.report.summary
         parts = []
         if s.new:
@@ -324,4 +325,4 @@ class ReportView:
         if not self.report.coverage.complete:
             parts.append("coverage incomplete")
         org = f" {self.report.organization}" if self.report.organization else ""
-        return f"tenantmap{org}: " + ", ".join(parts)
+        return f"{tool}{org}: " + ", ".join(parts)

@@ -458,6 +458,47 @@ def run(**kw: Any) -> int:
 @main.command()
 @common
 @crawl_options
+@analyse_options
+@mail_options
+@opt(
+    "--interval",
+    default="5m",
+    show_default=True,
+    help="Time between cycles: seconds, or 30s, 5m, 1h.",
+)
+@opt("--once", is_flag=True, help="Run one cycle and exit (0, or 3 when a scope failed).")
+@handle_errors
+def watch(**kw: Any) -> int:
+    """Between nightly runs: notice new links and exposures within minutes and mail them.
+
+    Needs a completed `tenantmap run` in the same store. Every cycle reads Resource
+    Graph's change tables, the subscription list and the management-group tree,
+    re-reads what changed, updates the stored graph for those items only, and mails
+    findings that are new or worse at once (subject `tenantmap watch: ...`). A watch
+    never resolves a finding: the next full run does. SIGTERM ends it between cycles.
+
+    \b
+    Example:
+      tenantmap watch --interval 5m --inventory inventory.yaml \\
+        --mail-to secops@contoso.example --mail-from tenantmap@contoso.example \\
+        --smtp-host smtp.contoso.example
+    """
+    from tenantmap.watch import WatchOptions, parse_interval, run_watch
+
+    state_dir = resolve_state_dir(kw.get("state_dir"))
+    options = WatchOptions(interval=parse_interval(kw["interval"]), once=bool(kw["once"]))
+    return run_watch(
+        _crawl_opts(kw),
+        _analyse_opts(kw, record=True),
+        options,
+        state_dir=state_dir,
+        mail=_mail_settings(kw),
+    )
+
+
+@main.command()
+@common
+@crawl_options
 @click.option(
     "--out",
     "snapshot_out",

@@ -17,9 +17,9 @@ LOCK_NAME = "tenantmap.lock"
 
 
 class StateLock:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, name: str = LOCK_NAME) -> None:
         self.state_dir = Path(state_dir)
-        self.path = self.state_dir / LOCK_NAME
+        self.path = self.state_dir / name
         self._fd: int | None = None
 
     @property

@@ -1,0 +1,473 @@
+"""`tenantmap watch` (docs/spec/watch.md): new links and exposures within minutes.
+
+Between two nightly runs, every `--interval` a cycle reads what changed (the change
+tables, the subscription list, the management-group tree: discovery/crawl/watch.py),
+re-reads the changed resources, updates the stored graph in place for those items
+only (graph/watch_delta.py, graph/stores/watch_*.py), runs the analyses on the graph
+and mails at once what is new or worse (one mail per cycle at most, subject
+`tenantmap watch: ...`). A watch never resolves a finding and never deletes: the next
+full run does both. The graph stays in memory between cycles and is read again from
+the store only when a new full run has completed.
+
+The watch keeps a lock of its own (`tenantmap-watch.lock`), so two watches never share
+a state folder, and only probes the nightly run's lock: while a run holds it, the
+cycle is skipped with a log line, and a run that starts during a cycle is not held up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from tenantmap.exitcodes import ExitCode, TenantmapError
+from tenantmap.pipeline import (
+    AnalyseOptions,
+    CrawlOptions,
+    azure_target,
+    iso,
+    load_inventory_or_fail,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from discovery.crawl import CrawlTarget
+    from discovery.crawl.watch import WatchInput, WatchRead
+    from graph.inventory import Inventory
+    from graph.stores.common import RunRecord
+    from graph.stores.sqlite import SqliteStore
+    from reports.mail import MailSettings
+
+log = logging.getLogger("tenantmap.watch")
+
+WATCH_LOCK = "tenantmap-watch.lock"
+DEFAULT_INTERVAL = 300.0
+ALERTING = ("new",)
+
+
+@dataclass
+class WatchOptions:
+    interval: float = DEFAULT_INTERVAL
+    once: bool = False
+    overlap: timedelta = timedelta(minutes=10)
+
+
+@dataclass
+class CycleOutcome:
+    record: dict[str, Any]
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    mailed: bool = False
+    skipped: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.record.get("errors")) or bool(self.messages)
+
+
+def parse_interval(text: str) -> float:
+    """`90`, `90s`, `5m`, `1h` -> seconds (at least 10)."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    value = text.strip().lower()
+    try:
+        seconds = float(value[:-1]) * units[value[-1]] if value[-1:] in units else float(value)
+    except (ValueError, IndexError):
+        raise TenantmapError(
+            f"--interval {text!r} is not a duration: use seconds or 30s, 5m, 1h"
+        ) from None
+    if seconds < 10:
+        raise TenantmapError(f"--interval {text!r} is shorter than 10 s: a cycle needs longer")
+    return seconds
+
+
+def alert_signature(finding: dict[str, Any]) -> str | None:
+    """What makes a finding worth a mail now: new, or worse (and how); None if neither."""
+    from graph.stores.common import dumps
+
+    if finding.get("status") == "new":
+        return "new"
+    if finding.get("worsened"):
+        return "worsened:" + dumps(finding["worsened"])
+    return None
+
+
+def watch_report(report: dict[str, Any], alerts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report a watch mails: nothing resolved (a watch never resolves), and only this
+    cycle's alerts new or worse (those mailed by an earlier cycle count as existing)."""
+    alerted = {f["id"] for f in alerts}
+    findings = []
+    for finding in report.get("findings") or []:
+        if finding["id"] not in alerted and alert_signature(finding) is not None:
+            finding = {k: v for k, v in finding.items() if k != "worsened"}
+            finding["status"] = "existing"
+        findings.append(finding)
+    summary = dict(report.get("summary") or {})
+    summary["new"] = sum(1 for f in findings if f.get("status") == "new")
+    summary["worsened"] = sum(1 for f in findings if f.get("worsened"))
+    summary["resolved"] = 0
+    return {**report, "findings": findings, "resolved": [], "summary": summary}
+
+
+def nightly_running(state_dir: Path) -> bool:
+    """Does a run hold the state folder's lock? (taken and let go at once if not)"""
+    from graph.stores import StoreLocked
+    from graph.stores.lock import StateLock
+
+    lock = StateLock(state_dir)
+    try:
+        lock.acquire()
+    except StoreLocked:
+        return True
+    lock.release()
+    return False
+
+
+@contextlib.contextmanager
+def watch_lock(state_dir: Path) -> Iterator[None]:
+    from graph.stores import StoreLocked
+    from graph.stores.lock import StateLock
+
+    lock = StateLock(state_dir, WATCH_LOCK)
+    try:
+        lock.acquire()
+    except StoreLocked:
+        raise TenantmapError(
+            f"another tenantmap watch is running on {state_dir}", ExitCode.LOCKED
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """SIGTERM (and Ctrl-C) end the watch between cycles: the cycle under way finishes.
+    A second signal stops at once."""
+    stop = threading.Event()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        log.info("%s received: stopping after this cycle", signal.Signals(signum).name)
+        stop.set()
+
+    for sig, old in previous.items():
+        if old != signal.SIG_IGN:
+            signal.signal(sig, handler)
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _tenants_of(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Tenants_List items of our own tenants, as the last full run saw them."""
+    from graph.schema import Label
+
+    return [
+        {
+            "id": f"/tenants/{node}",
+            "tenantId": str(node),
+            "tenantCategory": data.get("category"),
+            "displayName": data.get("name"),
+            "defaultDomain": data.get("defaultDomain"),
+        }
+        for node, data in sorted(graph.nodes(data=True))
+        if data.get("label") == Label.TENANT.value and not data.get("foreign")
+    ]
+
+
+def watch_input(
+    graph: nx.MultiDiGraph, run: RunRecord, marks: dict[str, Any], *, overlap: timedelta
+) -> WatchInput:
+    from discovery.crawl.watch import Mark, WatchInput
+    from graph.schema import Label
+
+    tenants = _tenants_of(graph)
+    home = sorted(
+        t["tenantId"]
+        for t in tenants
+        if t["tenantCategory"] == "Home" and t["tenantId"] in set(run.complete_scopes)
+    )
+    subscriptions = [
+        (str(node), data)
+        for node, data in graph.nodes(data=True)
+        if data.get("label") == Label.SUBSCRIPTION.value
+    ]
+    return WatchInput(
+        tenants=tenants,
+        home_tenants=home,
+        subscriptions_crawled={s for s, data in subscriptions if data.get("crawled")},
+        known_subscriptions={s for s, _ in subscriptions},
+        marks={t: Mark.from_json(m) for t, m in marks.items()},
+        start=run.started_at,
+    )
+
+
+class Watcher:
+    """The watch's state across cycles: the store, the graph in memory, the target."""
+
+    def __init__(
+        self,
+        crawl_opts: CrawlOptions,
+        opts: AnalyseOptions,
+        watch: WatchOptions,
+        *,
+        state_dir: Path,
+        mail: MailSettings | None,
+        target: CrawlTarget,
+        inventory: Inventory,
+    ) -> None:
+        from graph.stores.sqlite import SqliteStore
+        from tenantmap.config import default_store_url
+        from tenantmap.pipeline import open_existing_store_or_fail
+
+        self.crawl_opts = crawl_opts
+        self.opts = opts
+        self.watch = watch
+        self.state_dir = state_dir
+        self.mail = mail
+        self.target = target
+        self.inventory = inventory
+        url = opts.store_url or default_store_url(state_dir)
+        store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
+        if not isinstance(store, SqliteStore):
+            store.close()
+            raise TenantmapError(
+                "tenantmap watch writes to the SQLite store only so far: use the default "
+                "store or --store sqlite:///...",
+            )
+        self.store: SqliteStore = store
+        self.graph: nx.MultiDiGraph | None = None
+        self.base: RunRecord | None = None
+        self.folder = state_dir / "watch"
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _baseline(self) -> RunRecord:
+        from graph.stores.watch_sqlite import gone_since
+        from graph.watch_delta import remove_gone
+
+        previous = self.store.previous_run()
+        if previous is None:
+            raise TenantmapError("no completed run in the store: run `tenantmap run` first")
+        if self.base is None or self.base.id != previous.id or self.graph is None:
+            graph = self.store.read_graph()
+            remove_gone(graph, *gone_since(self.store, previous.started_at))
+            self.graph, self.base = graph, previous
+            log.info("watch: graph of run %s loaded (%d nodes)", previous.id, len(graph))
+        return previous
+
+    def cycle(self) -> CycleOutcome:
+        from discovery.crawl import CrawlConfigError, CrawlError
+        from graph.stores import StoreError
+
+        started = datetime.now(UTC)
+        record: dict[str, Any] = {
+            "startedAt": iso(started),
+            "changesSeen": 0,
+            "itemsReread": 0,
+            "elementsWritten": 0,
+            "findingsRaised": [],
+            "errors": [],
+        }
+        if nightly_running(self.state_dir):
+            record.update(outcome="skipped", finishedAt=iso(utc_now()))
+            return CycleOutcome(
+                record,
+                skipped=True,
+                messages=["the nightly run holds the state lock: this cycle is skipped"],
+            )
+        try:
+            return self._cycle(started, record)
+        except (CrawlConfigError, CrawlError) as exc:
+            record.update(outcome="failed", finishedAt=iso(utc_now()))
+            record["errors"].append({"scope": "", "message": str(exc)})
+            return CycleOutcome(record, messages=[f"the cycle could not read Azure: {exc}"])
+        except StoreError as exc:
+            record.update(outcome="failed", finishedAt=iso(utc_now()))
+            return CycleOutcome(record, messages=[f"the graph store failed: {exc}"])
+
+    def _cycle(self, started: datetime, record: dict[str, Any]) -> CycleOutcome:
+        from discovery.crawl.watch import watch_read
+        from graph.build import build_graph
+        from graph.snapshot import load_snapshot
+        from graph.stores.common import node_scopes
+        from graph.stores.watch_sqlite import load_state, record_cycle, write_delta
+        from graph.watch_delta import apply_delta, graph_delta
+
+        base = self._baseline()
+        assert self.graph is not None
+        state = load_state(self.store)
+        if state.get("baseRun") != base.id:
+            state = {"marks": state.get("marks") or {}, "raised": {}, "baseRun": base.id}
+        known = watch_input(self.graph, base, state["marks"], overlap=self.watch.overlap)
+        read: WatchRead = watch_read(
+            self.target,
+            self.folder / "snapshot",
+            known,
+            state_dir=self.state_dir,
+            now=started,
+            overlap=self.watch.overlap,
+            concurrency=self.crawl_opts.concurrency,
+        )
+        snap = load_snapshot(read.snapshot_dir)
+        delta = graph_delta(self.graph, build_graph(snap), reread=read.reread, gone=read.gone)
+        scopes = node_scopes(self.graph)
+        written = write_delta(self.store, delta, at=iso(started), scopes=scopes)
+        apply_delta(self.graph, delta)
+        report = self._analyse(snap, base, started)
+        raised: dict[str, str] = state["raised"]
+        alerts = [
+            f
+            for f in report["findings"]
+            if (sig := alert_signature(f)) is not None and raised.get(f["id"]) != sig
+        ]
+        outcome = CycleOutcome(record, alerts=alerts)
+        if alerts:
+            self._mail(watch_report(report, alerts), outcome)
+            for finding in alerts:
+                raised[finding["id"]] = str(alert_signature(finding))
+        state["marks"] = {t: m.to_json() for t, m in read.marks.items()}
+        record.update(
+            outcome="completed" if not read.errors and not outcome.messages else "partial",
+            finishedAt=iso(utc_now()),
+            baseRun=base.id,
+            changesSeen=len(read.changes),
+            itemsReread=len(read.reread),
+            gone=len(read.gone),
+            newSubscriptions=read.new_subscriptions,
+            elementsWritten=written,
+            requests=read.requests,
+            findingsRaised=[
+                {"id": f["id"], "kind": f["kind"], "subject": f["subject"], "status": f["status"]}
+                for f in alerts
+            ],
+            errors=read.errors,
+        )
+        record_cycle(self.store, record, state)
+        return outcome
+
+    def _analyse(self, snap: Any, base: RunRecord, started: datetime) -> dict[str, Any]:
+        from graph.analysis import analyse
+
+        run_doc = {
+            "id": "watch-" + started.strftime("%Y%m%d%H%M%S"),
+            "startedAt": iso(started),
+            "source": {"kind": "watch", "endpoint": self.target.arm_url},
+            "inventory": {"path": str(self.opts.inventory), "sha256": self.inventory.sha256},
+            "previousRun": base.id,
+        }
+        assert self.graph is not None
+        report = analyse(
+            self.graph,
+            snap,
+            self.inventory,
+            today=self.opts.now or started.date(),
+            run=run_doc,
+            previous=base.report,
+        )
+        report["run"]["finishedAt"] = iso(utc_now())
+        return report
+
+    def _mail(self, report: dict[str, Any], outcome: CycleOutcome) -> None:
+        from reports import write_reports
+        from reports.mail import MailError, send_report
+
+        out = self.folder / "report"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+        write_reports(report, out)
+        if self.mail is None:
+            return
+        try:
+            outcome.mailed = send_report(report, out, self.mail, tool="tenantmap watch")
+        except MailError as exc:
+            outcome.messages.append(f"the watch mail was not sent ({exc}); the report is in {out}")
+
+
+def say_cycle(outcome: CycleOutcome) -> None:
+    """One log line per cycle (with --log-format json: one object, the cycle's fields)."""
+    record = outcome.record
+    for message in outcome.messages:
+        log.warning("watch: %s", message)
+    if outcome.skipped:
+        log.info(
+            "watch cycle skipped: the nightly run holds the state lock", extra={"cycle": record}
+        )
+        return
+    log.info(
+        "watch cycle %s: %d change(s) seen, %d re-read, %d element(s) written, "
+        "%d finding(s) raised%s, %d error(s)",
+        record.get("outcome"),
+        record.get("changesSeen", 0),
+        record.get("itemsReread", 0),
+        record.get("elementsWritten", 0),
+        len(record.get("findingsRaised") or []),
+        " (mailed)" if outcome.mailed else "",
+        len(record.get("errors") or []),
+        extra={"cycle": record},
+    )
+
+
+def run_watch(
+    crawl_opts: CrawlOptions,
+    opts: AnalyseOptions,
+    watch: WatchOptions,
+    *,
+    state_dir: Path,
+    mail: MailSettings | None,
+) -> int:
+    inventory = load_inventory_or_fail(opts.inventory)
+    with watch_lock(state_dir), contextlib.ExitStack() as stack:
+        if crawl_opts.estate is not None:
+            from discovery.crawl import CrawlTarget
+            from discovery.emulator import EstateError, running_emulator
+
+            try:
+                emu = stack.enter_context(running_emulator(crawl_opts.estate))
+            except EstateError as exc:
+                raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+            target = CrawlTarget.for_emulator(emu)
+        else:
+            target = azure_target(crawl_opts)
+        watcher = Watcher(
+            crawl_opts,
+            opts,
+            watch,
+            state_dir=state_dir,
+            mail=mail,
+            target=target,
+            inventory=inventory,
+        )
+        stack.callback(watcher.close)
+        watcher._baseline()  # exit 2 at once without a completed run
+        stop = stack.enter_context(stop_on_signals())
+        code = ExitCode.OK
+        while True:
+            outcome = watcher.cycle()
+            say_cycle(outcome)
+            if watch.once:
+                if outcome.failed and not outcome.skipped:
+                    code = ExitCode.PARTIAL
+                elif outcome.alerts and opts.fail_on == "new":
+                    code = ExitCode.FAIL_ON
+                break
+            if stop.wait(watch.interval) or stop.is_set():
+                log.info("watch stopped")
+                break
+        return int(code)
