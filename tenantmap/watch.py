@@ -214,6 +214,10 @@ def watch_input(
         known_subscriptions={s for s, _ in subscriptions},
         marks={t: Mark.from_json(m) for t, m in marks.items()},
         start=run.started_at,
+        errors=[
+            {**item, "message": "not read by the last full run"}
+            for item in ((run.report or {}).get("coverage") or {}).get("failed") or []
+        ],
     )
 
 

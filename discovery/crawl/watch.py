@@ -95,6 +95,9 @@ class WatchInput:
     known_subscriptions: set[str]  # their tenant is known: no need to resolve them
     marks: dict[str, Mark]  # per tenant
     start: str  # the last full run's start: the first mark of a tenant without one
+    # what the last full run could not read: the analysis of a cycle knows no more than
+    # that run did (the cycle's own failures are the cycle's errors, not the estate's)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,7 +152,6 @@ class _WatchCrawl(_Crawl):
         self.changes: list[dict[str, Any]] = []
         self.reread: list[str] = []
         self.gone: list[str] = []
-        self.confirmed: set[str] = set()  # subscriptions whose change reads succeeded
 
     async def main(self) -> None:
         await self.sign_in()
@@ -217,7 +219,6 @@ class _WatchCrawl(_Crawl):
         )
         if not all(results):
             return  # the mark stays: the next cycle reads this window again
-        self.confirmed.update(subscription_ids)
         mark = self.marks.get(tenant_id) or Mark(since)
         fresh = [r for r in rows if isinstance(r.get("id"), str) and r["id"] not in mark.seen]
         latest = max([mark.at, *(str(r.get("changeTime") or "") for r in rows)], key=_time_key)
@@ -263,11 +264,9 @@ class _WatchCrawl(_Crawl):
                 self.gone.append(resource_id)
                 return
             self.error(scope, operation, exc)
-            self.confirmed.discard(subscription_id)
             return
         except Exception as exc:  # the same failures `guarded` records
             self.error(scope, operation, exc)
-            self.confirmed.discard(subscription_id)
             return
         self.reread.append(resource_id)
         if type_lower in cat.CHILD_COLLECTIONS:
@@ -276,11 +275,21 @@ class _WatchCrawl(_Crawl):
             self.emit(body)
 
     def manifest(self) -> dict[str, Any]:
+        """The graph keeps what the last full run read of every subscription it read (a
+        cycle that fails somewhere deletes nothing), so they count as read here too."""
         manifest = super().manifest()
-        crawled = self.known.subscriptions_crawled & self.confirmed
-        manifest["subscriptionsCrawled"] = sorted(crawled)
+        manifest["subscriptionsCrawled"] = sorted(
+            self.known.subscriptions_crawled & set(self.chosen)
+        )
         manifest["watch"] = True
         return manifest
+
+    def write(self) -> None:
+        errors, self.errors = self.errors, list(self.known.errors)
+        try:
+            super().write()
+        finally:
+            self.errors = errors
 
 
 def _type_of(resource_id: str) -> str:
