@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from discovery.crawl import CrawlTarget
     from discovery.crawl.watch import WatchInput, WatchRead
     from graph.inventory import Inventory
+    from graph.stores import Store
     from graph.stores.common import RunRecord
-    from graph.stores.sqlite import SqliteStore
     from reports.mail import MailSettings
 
 log = logging.getLogger("tenantmap.watch")
@@ -235,7 +235,7 @@ class Watcher:
         target: CrawlTarget,
         inventory: Inventory,
     ) -> None:
-        from graph.stores.sqlite import SqliteStore
+        from graph.stores.watch import watch_writes
         from tenantmap.config import default_store_url
         from tenantmap.pipeline import open_existing_store_or_fail
 
@@ -247,14 +247,8 @@ class Watcher:
         self.target = target
         self.inventory = inventory
         url = opts.store_url or default_store_url(state_dir)
-        store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
-        if not isinstance(store, SqliteStore):
-            store.close()
-            raise TenantmapError(
-                "tenantmap watch writes to the SQLite store only so far: use the default "
-                "store or --store sqlite:///...",
-            )
-        self.store: SqliteStore = store
+        self.store: Store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
+        self.writes = watch_writes(self.store)
         self.graph: nx.MultiDiGraph | None = None
         self.base: RunRecord | None = None
         self.folder = state_dir / "watch"
@@ -263,7 +257,6 @@ class Watcher:
         self.store.close()
 
     def _baseline(self) -> RunRecord:
-        from graph.stores.watch_sqlite import gone_since
         from graph.watch_delta import remove_gone
 
         previous = self.store.previous_run()
@@ -271,7 +264,7 @@ class Watcher:
             raise TenantmapError("no completed run in the store: run `tenantmap run` first")
         if self.base is None or self.base.id != previous.id or self.graph is None:
             graph = self.store.read_graph()
-            remove_gone(graph, *gone_since(self.store, previous.started_at))
+            remove_gone(graph, *self.writes.gone_since(self.store, previous.started_at))
             self.graph, self.base = graph, previous
             log.info("watch: graph of run %s loaded (%d nodes)", previous.id, len(graph))
         return previous
@@ -311,12 +304,11 @@ class Watcher:
         from graph.build import build_graph
         from graph.snapshot import load_snapshot
         from graph.stores.common import node_scopes
-        from graph.stores.watch_sqlite import load_state, record_cycle, write_delta
         from graph.watch_delta import apply_delta, graph_delta
 
         base = self._baseline()
         assert self.graph is not None
-        state = load_state(self.store)
+        state = self.writes.load_state(self.store)
         if state.get("baseRun") != base.id:
             state = {"marks": state.get("marks") or {}, "raised": {}, "baseRun": base.id}
         known = watch_input(self.graph, base, state["marks"], overlap=self.watch.overlap)
@@ -332,7 +324,7 @@ class Watcher:
         snap = load_snapshot(read.snapshot_dir)
         delta = graph_delta(self.graph, build_graph(snap), reread=read.reread, gone=read.gone)
         scopes = node_scopes(self.graph)
-        written = write_delta(self.store, delta, at=iso(started), scopes=scopes)
+        written = self.writes.write_delta(self.store, delta, at=iso(started), scopes=scopes)
         apply_delta(self.graph, delta)
         report = self._analyse(snap, base, started)
         raised: dict[str, str] = state["raised"]
@@ -363,7 +355,7 @@ class Watcher:
             ],
             errors=read.errors,
         )
-        record_cycle(self.store, record, state)
+        self.writes.record_cycle(self.store, record, state)
         return outcome
 
     def _analyse(self, snap: Any, base: RunRecord, started: datetime) -> dict[str, Any]:
