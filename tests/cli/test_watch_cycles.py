@@ -152,3 +152,18 @@ def test_a_change_mailed_once_is_not_raised_again_by_the_next_cycle(site: Site) 
     second = cycles(site.watch())[0]
     assert first["findingsRaised"] and second["findingsRaised"] == []
     assert second["changesSeen"] == 0  # read again in the overlap, counted once
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_a_new_peering_is_written_in_place_and_raised(
+    site: Site, neo4j_empty_uri: str
+) -> None:
+    site.common += ["--store", neo4j_empty_uri]
+    assert site.run().code == 0
+    site.emu.post_changes({"put": [PEERING]})
+    result = site.watch()
+    assert result.code == 0, result.stderr
+    (cycle,) = cycles(result)
+    assert cycle["elementsWritten"] >= 1
+    raised = {(f["kind"], f["subject"]) for f in cycle["findingsRaised"]}
+    assert ("unknown-tenant", TAILSPIN_TENANT) in raised
