@@ -326,13 +326,15 @@ class Watcher:
         scopes = node_scopes(self.graph)
         written = self.writes.write_delta(self.store, delta, at=iso(started), scopes=scopes)
         apply_delta(self.graph, delta)
-        report = self._analyse(snap, base, started)
         raised: dict[str, str] = state["raised"]
-        alerts = [
-            f
-            for f in report["findings"]
-            if (sig := alert_signature(f)) is not None and raised.get(f["id"]) != sig
-        ]
+        alerts: list[dict[str, Any]] = []
+        if delta.elements:  # an idle cycle changed nothing the analyses read
+            report = self._analyse(snap, base, started)
+            alerts = [
+                f
+                for f in report["findings"]
+                if (sig := alert_signature(f)) is not None and raised.get(f["id"]) != sig
+            ]
         outcome = CycleOutcome(record, alerts=alerts)
         if alerts:
             self._mail(watch_report(report, alerts), outcome)
