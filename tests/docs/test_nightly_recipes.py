@@ -116,7 +116,7 @@ def systemd_units() -> dict[str, str]:
 
 def test_the_systemd_units_parse_and_have_no_end_of_line_comments():
     units = systemd_units()
-    assert set(units) == {"tenantmap.service", "tenantmap.timer"}
+    assert set(units) == {"tenantmap.service", "tenantmap.timer", "tenantmap-watch.service"}
     for name, text in units.items():
         parser = configparser.ConfigParser(interpolation=None, strict=False)
         parser.optionxform = str  # type: ignore[assignment,method-assign]
@@ -127,9 +127,10 @@ def test_the_systemd_units_parse_and_have_no_end_of_line_comments():
                 assert " #" not in value and " ;" not in value, f"{name} [{section}] {key}={value}"
 
 
-def test_the_service_runs_a_command_line_the_cli_accepts():
+@pytest.mark.parametrize("unit", ["tenantmap.service", "tenantmap-watch.service"])
+def test_the_service_runs_a_command_line_the_cli_accepts(unit: str):
     service = configparser.ConfigParser(interpolation=None, strict=False)
-    service.read_string(systemd_units()["tenantmap.service"])
+    service.read_string(systemd_units()[unit])
     assert cli_problems(shell_argv(service["Service"]["ExecStart"])) == []
 
 
@@ -178,6 +179,43 @@ def test_the_cronjob_container_runs_a_command_line_the_cli_accepts():
     # The args follow the image's entry point, which is the console script.
     assert 'ENTRYPOINT ["tenantmap"]' in dockerfile
     assert cli_problems(["tenantmap", *container["args"]]) == []
+
+
+def test_the_watch_deployment_runs_one_watch_on_the_nightly_jobs_state_claim():
+    watch = yaml_recipe("kind: Deployment")
+    job = yaml_recipe("kind: CronJob")
+    assert (watch["apiVersion"], watch["spec"]["replicas"]) == ("apps/v1", 1)
+    assert watch["spec"]["strategy"]["type"] == "Recreate"
+    [container] = watch["spec"]["template"]["spec"]["containers"]
+    assert container["args"][0] == "watch"
+    assert cli_problems(["tenantmap", *container["args"]]) == []
+    claims = [
+        v["persistentVolumeClaim"]["claimName"]
+        for spec in (
+            watch["spec"]["template"]["spec"],
+            job["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+        )
+        for v in spec["volumes"]
+        if "persistentVolumeClaim" in v
+    ]
+    assert len(claims) == 2 and len(set(claims)) == 1
+
+
+def test_the_compose_watch_service_shares_the_nightly_state_volume_and_sets_only_watch_options():
+    services = compose()["services"]
+    watch, night = services["tenantmap-watch"], services["tenantmap"]
+    state = [v for v in watch["volumes"] if v.endswith(":/var/lib/tenantmap")]
+    assert state and state[0] in night["volumes"]
+    options = {p.envvar for p in main.commands["watch"].params if isinstance(p, click.Option)}
+    names = {
+        "NEO4J_USERNAME",
+        "NEO4J_PASSWORD",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "TENANTMAP_SMTP_PASSWORD",
+    }
+    assert set(watch["environment"]) - options - names == set()
 
 
 def workflow_steps() -> list[dict]:
