@@ -748,6 +748,12 @@ def emulator(**kw: Any) -> int:
     show_default=True,
     help="Where resources are read from.",
 )
+@opt(
+    "--watch",
+    "demo_watch",
+    is_flag=True,
+    help="Then run `tenantmap watch` on it: a change arrives and its alert goes out.",
+)
 @handle_errors
 def demo(**kw: Any) -> int:
     """Run the whole nightly job on the bundled sample estate and print where the report is.
@@ -766,6 +772,8 @@ def demo(**kw: Any) -> int:
         if kw.get("demo_out")
         else Path(tempfile.mkdtemp(prefix="tenantmap-demo-"))
     )
+    if kw.get("demo_watch"):
+        return _demo_watch(base, kw)
     state_dir = base / "state"
     state_dir.mkdir(parents=True, exist_ok=True)
     crawl = CrawlOptions(
@@ -781,3 +789,16 @@ def demo(**kw: Any) -> int:
     return (
         ExitCode.OK if outcome.exit_code in (ExitCode.OK, ExitCode.FAIL_ON) else outcome.exit_code
     )
+
+
+def _demo_watch(base: Path, kw: dict[str, Any]) -> int:
+    from tenantmap.watch import run_demo_watch
+
+    night, outcome = run_demo_watch(base, progress=_progress_bar(kw))
+    _say_outcome(night, bool(kw.get("quiet")))
+    click.echo(f"report: {night.out_dir / 'report.html'}")
+    for finding in outcome.alerts:
+        status = "new" if finding.get("status") == "new" else "worse"
+        click.echo(f"watch alert ({status}, {finding['severity']}): {finding['title']}")
+    click.echo(f"watch report: {base / 'state' / 'watch' / 'report' / 'report.html'}")
+    return ExitCode.OK if outcome.alerts else ExitCode.PARTIAL

@@ -45,6 +45,8 @@ class CrawlOptions:
     authority: str | None = None
     ca_bundle: Path | None = None
     progress: bool = False
+    # An endpoint already running (the demo's emulator, which `demo --watch` then changes)
+    target: CrawlTarget | None = None
 
 
 @dataclass
@@ -189,7 +191,9 @@ def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[
 
     check_out_dir(out_dir, state_dir)
     with contextlib.ExitStack() as stack:
-        if opts.estate is not None:
+        if opts.target is not None:
+            target = opts.target
+        elif opts.estate is not None:
             from discovery.emulator import EstateError, running_emulator
 
             try:
@@ -466,7 +470,7 @@ def run_nightly(
     started = utc_now()
     # Validate everything the user gave before a single request leaves.
     inventory = load_inventory_or_fail(opts.inventory)
-    if crawl_opts.estate is None:
+    if crawl_opts.estate is None and crawl_opts.target is None:
         azure_target(crawl_opts)
     if out_dir is not None:
         check_out_dir(out_dir / "snapshot", state_dir)

@@ -469,3 +469,73 @@ def run_watch(
                 log.info("watch stopped")
                 break
         return int(code)
+
+
+# -- `tenantmap demo --watch` ---------------------------------------------------------
+
+DEMO_VNET = (
+    "/subscriptions/1a2b3c4d-0000-4000-8000-000000000109/resourceGroups/rg-data-net/"
+    "providers/Microsoft.Network/virtualNetworks/vnet-data"
+)
+DEMO_FOREIGN = {"5e6f7a8b-0000-4000-8000-0000000000d1": "5e6f7a8b-0000-4000-8000-000000000009"}
+
+
+def demo_change() -> dict[str, Any]:
+    """Someone peers prod-data's VNet with a VNet in a tenant nobody declared."""
+    (foreign_sub,) = DEMO_FOREIGN
+    return {
+        "put": [
+            {
+                "id": f"{DEMO_VNET}/virtualNetworkPeerings/peer-data-to-tailspin",
+                "name": "peer-data-to-tailspin",
+                "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+                "properties": {
+                    "peeringState": "Connected",
+                    "allowVirtualNetworkAccess": True,
+                    "remoteVirtualNetwork": {
+                        "id": f"/subscriptions/{foreign_sub}/resourceGroups/rg-tailspin/"
+                        "providers/Microsoft.Network/virtualNetworks/vnet-tailspin"
+                    },
+                    "remoteAddressSpace": {"addressPrefixes": ["172.30.0.0/16"]},
+                },
+            }
+        ]
+    }
+
+
+def run_demo_watch(base: Path, *, progress: bool) -> tuple[Any, CycleOutcome]:
+    """The demo's night on the sample estate, then a watch: a cycle with nothing new, a
+    peering to an undeclared tenant made on the running emulator, and the next cycle's
+    alert (written to `<state>/watch/report/`; mailed when a watch has mail settings)."""
+    from discovery.crawl import CrawlTarget
+    from discovery.emulator import running_emulator
+    from discovery.estates import SAMPLE_ESTATE
+    from tenantmap.pipeline import run_nightly
+
+    state_dir = base / "state"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    inventory_path = SAMPLE_ESTATE / "inventory.yaml"
+    with running_emulator(SAMPLE_ESTATE, overrides={"foreignSubscriptions": DEMO_FOREIGN}) as emu:
+        target = CrawlTarget.for_emulator(emu)
+        crawl = CrawlOptions(progress=progress, target=target)
+        opts = AnalyseOptions(inventory=inventory_path)
+        night = run_nightly(crawl, opts, state_dir=state_dir, out_dir=base / "report")
+        with watch_lock(state_dir):
+            watcher = Watcher(
+                crawl,
+                opts,
+                WatchOptions(once=True),
+                state_dir=state_dir,
+                mail=None,
+                target=target,
+                inventory=load_inventory_or_fail(inventory_path),
+            )
+            try:
+                say_cycle(watcher.cycle())
+                log.info("demo: peering prod-data's vnet-data with a VNet in an undeclared tenant")
+                emu.post_changes(demo_change())
+                outcome = watcher.cycle()
+                say_cycle(outcome)
+            finally:
+                watcher.close()
+    return night, outcome

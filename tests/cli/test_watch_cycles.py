@@ -167,3 +167,11 @@ def test_on_neo4j_a_new_peering_is_written_in_place_and_raised(
     assert cycle["elementsWritten"] >= 1
     raised = {(f["kind"], f["subject"]) for f in cycle["findingsRaised"]}
     assert ("unknown-tenant", TAILSPIN_TENANT) in raised
+
+
+def test_demo_watch_shows_a_change_arriving_and_its_alert(tmp_path: Path) -> None:
+    result = tenantmap("demo", "--watch", "--out", str(tmp_path / "demo"))
+    assert result.code == 0, result.stderr
+    assert "watch alert (new, high): Unknown tenant" in result.stdout
+    assert "1 change(s) seen" in result.stderr
+    assert (tmp_path / "demo" / "state" / "watch" / "report" / "report.html").is_file()
