@@ -25,13 +25,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from azure.core.pipeline.transport import AioHttpTransport
 from azure.core.rest import HttpRequest
 
 from discovery.crawl import catalogue as cat
-from discovery.crawl.engine import TenantClients, _Crawl
+from discovery.crawl.clients import TenantClients
 from discovery.crawl.errors import CrawlConfigError
 from discovery.crawl.progress import Progress
-from discovery.crawl.target import CrawlTarget
+from discovery.crawl.resource_graph_mode import ResourceGraphCrawl
+from discovery.crawl.run import _connected_run
+from discovery.crawl.target import CrawlTarget, CredentialSource
 from discovery.crawl.transport import ArmCallError, Bounds, RetrySettings, send
 from discovery.redact import Redactor
 from discovery.snapshot_writer import SnapshotWriter
@@ -128,7 +131,10 @@ def _compact(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class _WatchCrawl(_Crawl):
+class _WatchCrawl(ResourceGraphCrawl):
+    """The crawl engine (its clients, pacing, errors, redaction, foreign resolution and
+    Resource Graph reader) with a cycle's reads in place of a crawl's."""
+
     def __init__(
         self,
         target: CrawlTarget,
@@ -141,9 +147,19 @@ class _WatchCrawl(_Crawl):
         concurrency: int,
         retry: RetrySettings,
         bounds: Bounds,
+        transport: AioHttpTransport,
+        credential: CredentialSource,
     ) -> None:
         super().__init__(
-            target, writer, redactor, "resource-graph", concurrency, retry, Progress(False), bounds
+            target,
+            writer,
+            redactor,
+            concurrency,
+            retry,
+            Progress(False),
+            bounds,
+            transport,
+            credential,
         )
         self.known = known
         self.now = now
@@ -322,19 +338,25 @@ def watch_read(
         raise CrawlConfigError("The last run crawled no tenant: run `tenantmap run` first.")
     redactor = Redactor(Path(state_dir))
     writer = SnapshotWriter(Path(out_dir), redactor)
-    run = _WatchCrawl(
-        target,
-        writer,
-        redactor,
-        known,
-        now=now or datetime.now(UTC),
-        overlap=overlap,
-        concurrency=concurrency,
-        retry=retry or RetrySettings(total=3),
-        bounds=bounds or Bounds(max_retry_after=10.0),
-    )
+
+    def engine_on(transport: AioHttpTransport, credential: CredentialSource) -> _WatchCrawl:
+        return _WatchCrawl(
+            target,
+            writer,
+            redactor,
+            known,
+            now=now or datetime.now(UTC),
+            overlap=overlap,
+            concurrency=concurrency,
+            retry=retry or RetrySettings(total=3),
+            bounds=bounds or Bounds(max_retry_after=10.0),
+            transport=transport,
+            credential=credential,
+        )
+
     try:
-        asyncio.run(run.run(None))
+        run = asyncio.run(_connected_run(target, concurrency, None, engine_on))
+        assert isinstance(run, _WatchCrawl)
         run.write()
         writer.commit(run.manifest())
     except BaseException:
