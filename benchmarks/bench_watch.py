@@ -173,9 +173,8 @@ def _kind(entry: dict[str, Any]) -> str:
 
 def changed_cycle(elements: int, changes: int, folder: Path) -> list[tuple[str, str, str]]:
     from graph.inventory import load_inventory
-    from graph.stores.common import node_scopes
     from graph.stores.watch_sqlite import write_delta
-    from graph.watch_delta import apply_delta, graph_delta
+    from graph.watch_delta import apply_delta, graph_delta, source_scopes
 
     resources = max(1000, elements // 4)
     t0 = time.perf_counter()
@@ -232,7 +231,10 @@ def changed_cycle(elements: int, changes: int, folder: Path) -> list[tuple[str, 
     delta = graph_delta(graph, read, reread=[n["id"] for n in nsgs], gone=[])
     t_delta = time.perf_counter()
     written = write_delta(
-        store, delta, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), scopes=node_scopes(graph)
+        store,
+        delta,
+        at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        scopes=source_scopes(graph, delta),
     )
     t_write = time.perf_counter()
     apply_delta(graph, delta)

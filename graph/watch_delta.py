@@ -31,7 +31,6 @@ from graph.schema import (
     PROP_LABEL,
     PROP_LAST_SEEN,
     PROP_PRESENT,
-    Label,
     Rel,
     node_id,
 )
@@ -41,7 +40,6 @@ _STORE_FIELDS = frozenset({PROP_FIRST_SEEN, PROP_LAST_SEEN, PROP_PRESENT})
 # Made by the full build's second step from other resources: kept unless re-derived.
 _RESOLVED_EDGES = frozenset({Rel.FORWARDS_TO.value, Rel.MANAGED_BY.value, Rel.EXPOSES.value})
 _RESOLVED_PROPS = frozenset({"wafMode"})
-_DIRECTORY = frozenset({Label.TENANT.value, Label.SUBSCRIPTION.value, Label.MANAGEMENT_GROUP.value})
 
 
 @dataclass
@@ -170,5 +168,15 @@ def remove_gone(graph: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[Ed
             graph.remove_node(node)
 
 
-def is_directory(attrs: Mapping[str, Any]) -> bool:
-    return str(attrs.get(PROP_LABEL)) in _DIRECTORY
+def source_scopes(graph: nx.MultiDiGraph, delta: GraphDelta) -> dict[str, str | None]:
+    """The scope of each edge's source node (an edge that names none has its source's),
+    for the delta's edges only: O(k), not a pass over the graph."""
+    from graph.stores.common import scope_of
+
+    out: dict[str, str | None] = {}
+    for source, _key, _target in delta.edges:
+        attrs = delta.nodes.get(source)
+        if attrs is None and source in graph:
+            attrs = graph.nodes[source]
+        out[source] = scope_of(attrs) if attrs is not None else None
+    return out

@@ -303,8 +303,7 @@ class Watcher:
         from discovery.crawl.watch import watch_read
         from graph.build import build_graph
         from graph.snapshot import load_snapshot
-        from graph.stores.common import node_scopes
-        from graph.watch_delta import apply_delta, graph_delta
+        from graph.watch_delta import apply_delta, graph_delta, source_scopes
 
         base = self._baseline()
         assert self.graph is not None
@@ -323,7 +322,7 @@ class Watcher:
         )
         snap = load_snapshot(read.snapshot_dir)
         delta = graph_delta(self.graph, build_graph(snap), reread=read.reread, gone=read.gone)
-        scopes = node_scopes(self.graph)
+        scopes = source_scopes(self.graph, delta)
         written = self.writes.write_delta(self.store, delta, at=iso(started), scopes=scopes)
         apply_delta(self.graph, delta)
         raised: dict[str, str] = state["raised"]
