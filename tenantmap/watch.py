@@ -173,45 +173,54 @@ def stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def _tenants_of(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """Tenants_List items of our own tenants, as the last full run saw them."""
-    from graph.schema import Label
+@dataclass
+class Directory:
+    """The graph's tenants and subscriptions as a cycle needs them: gathered in one pass
+    when the graph is loaded, then kept up to date from each cycle's delta."""
 
-    return [
-        {
-            "id": f"/tenants/{node}",
-            "tenantId": str(node),
-            "tenantCategory": data.get("category"),
-            "displayName": data.get("name"),
-            "defaultDomain": data.get("defaultDomain"),
-        }
-        for node, data in sorted(graph.nodes(data=True))
-        if data.get("label") == Label.TENANT.value and not data.get("foreign")
-    ]
+    tenants: dict[str, dict[str, Any]] = field(default_factory=dict)  # our own, by id
+    subscriptions: set[str] = field(default_factory=set)
+    crawled: set[str] = field(default_factory=set)
+
+    def add(self, node: str, data: dict[str, Any]) -> None:
+        from graph.schema import Label
+
+        label = data.get("label")
+        if label == Label.TENANT.value and not data.get("foreign"):
+            self.tenants[node] = {
+                "id": f"/tenants/{node}",
+                "tenantId": node,
+                "tenantCategory": data.get("category"),
+                "displayName": data.get("name"),
+                "defaultDomain": data.get("defaultDomain"),
+            }
+        elif label == Label.SUBSCRIPTION.value:
+            self.subscriptions.add(node)
+            if data.get("crawled"):
+                self.crawled.add(node)
+
+    @staticmethod
+    def of(graph: nx.MultiDiGraph) -> Directory:
+        directory = Directory()
+        for node, data in graph.nodes(data=True):
+            directory.add(str(node), data)
+        return directory
 
 
-def watch_input(
-    graph: nx.MultiDiGraph, run: RunRecord, marks: dict[str, Any], *, overlap: timedelta
-) -> WatchInput:
+def watch_input(directory: Directory, run: RunRecord, marks: dict[str, Any]) -> WatchInput:
     from discovery.crawl.watch import Mark, WatchInput
-    from graph.schema import Label
 
-    tenants = _tenants_of(graph)
-    home = sorted(
-        t["tenantId"]
-        for t in tenants
-        if t["tenantCategory"] == "Home" and t["tenantId"] in set(run.complete_scopes)
-    )
-    subscriptions = [
-        (str(node), data)
-        for node, data in graph.nodes(data=True)
-        if data.get("label") == Label.SUBSCRIPTION.value
-    ]
+    tenants = [directory.tenants[t] for t in sorted(directory.tenants)]
+    complete = set(run.complete_scopes)
     return WatchInput(
         tenants=tenants,
-        home_tenants=home,
-        subscriptions_crawled={s for s, data in subscriptions if data.get("crawled")},
-        known_subscriptions={s for s, _ in subscriptions},
+        home_tenants=sorted(
+            t["tenantId"]
+            for t in tenants
+            if t["tenantCategory"] == "Home" and t["tenantId"] in complete
+        ),
+        subscriptions_crawled=set(directory.crawled),
+        known_subscriptions=set(directory.subscriptions),
         marks={t: Mark.from_json(m) for t, m in marks.items()},
         start=run.started_at,
         errors=[
@@ -250,6 +259,7 @@ class Watcher:
         self.store: Store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
         self.writes = watch_writes(self.store)
         self.graph: nx.MultiDiGraph | None = None
+        self.directory = Directory()
         self.base: RunRecord | None = None
         self.folder = state_dir / "watch"
 
@@ -266,6 +276,7 @@ class Watcher:
             graph = self.store.read_graph()
             remove_gone(graph, *self.writes.gone_since(self.store, previous.started_at))
             self.graph, self.base = graph, previous
+            self.directory = Directory.of(graph)
             log.info("watch: graph of run %s loaded (%d nodes)", previous.id, len(graph))
         return previous
 
@@ -310,7 +321,7 @@ class Watcher:
         state = self.writes.load_state(self.store)
         if state.get("baseRun") != base.id:
             state = {"marks": state.get("marks") or {}, "raised": {}, "baseRun": base.id}
-        known = watch_input(self.graph, base, state["marks"], overlap=self.watch.overlap)
+        known = watch_input(self.directory, base, state["marks"])
         read: WatchRead = watch_read(
             self.target,
             self.folder / "snapshot",
@@ -325,6 +336,8 @@ class Watcher:
         scopes = source_scopes(self.graph, delta)
         written = self.writes.write_delta(self.store, delta, at=iso(started), scopes=scopes)
         apply_delta(self.graph, delta)
+        for node, attrs in delta.nodes.items():
+            self.directory.add(node, attrs)
         raised: dict[str, str] = state["raised"]
         alerts: list[dict[str, Any]] = []
         if delta.elements:  # an idle cycle changed nothing the analyses read
