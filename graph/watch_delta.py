@@ -168,6 +168,20 @@ def remove_gone(graph: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[Ed
             graph.remove_node(node)
 
 
+def gone_items(rows: Iterable[tuple[str, str]]) -> tuple[set[str], set[EdgeKey]]:
+    """The nodes and edges of the stores' gone marks: (kind, ident) rows, an edge's ident
+    being its source, key and target joined by NUL (common.edge_identity)."""
+    nodes: set[str] = set()
+    edges: set[EdgeKey] = set()
+    for kind, ident in rows:
+        if kind == "node":
+            nodes.add(ident)
+        else:
+            source, key, target = ident.split("\0")
+            edges.add((source, key, target))
+    return nodes, edges
+
+
 def source_scopes(graph: nx.MultiDiGraph, delta: GraphDelta) -> dict[str, str | None]:
     """The scope of each edge's source node (an edge that names none has its source's),
     for the delta's edges only: O(k), not a pass over the graph."""

@@ -184,25 +184,32 @@ def open_existing_store_or_fail(url: str, state_dir: Path, neo4j_database: str |
     return store
 
 
+def crawl_target(opts: CrawlOptions, stack: contextlib.ExitStack) -> CrawlTarget:
+    """What the options name: an endpoint already running, the emulator serving --estate
+    (started on `stack`, so it lives as long as the caller needs it), or Azure."""
+    from discovery.crawl import CrawlTarget
+
+    if opts.target is not None:
+        return opts.target
+    if opts.estate is not None:
+        from discovery.emulator import EstateError, running_emulator
+
+        try:
+            emu = stack.enter_context(running_emulator(opts.estate))
+        except EstateError as exc:
+            raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
+        return CrawlTarget.for_emulator(emu)
+    return azure_target(opts)
+
+
 def crawl_snapshot(opts: CrawlOptions, out_dir: Path, state_dir: Path) -> tuple[bool, list[str]]:
     """Crawl into out_dir; returns (complete, messages). Raises TenantmapError when nothing could be read."""
-    from discovery.crawl import CrawlConfigError, CrawlError, CrawlTarget, crawl
+    from discovery.crawl import CrawlConfigError, CrawlError, crawl
     from discovery.snapshot_writer import OutDirRefused
 
     check_out_dir(out_dir, state_dir)
     with contextlib.ExitStack() as stack:
-        if opts.target is not None:
-            target = opts.target
-        elif opts.estate is not None:
-            from discovery.emulator import EstateError, running_emulator
-
-            try:
-                emu = stack.enter_context(running_emulator(opts.estate))
-            except EstateError as exc:
-                raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
-            target = CrawlTarget.for_emulator(emu)
-        else:
-            target = azure_target(opts)
+        target = crawl_target(opts, stack)
         try:
             with writing("the snapshot", out_dir.parent):
                 result = crawl(

@@ -32,7 +32,7 @@ from tenantmap.exitcodes import ExitCode, TenantmapError
 from tenantmap.pipeline import (
     AnalyseOptions,
     CrawlOptions,
-    azure_target,
+    crawl_target,
     iso,
     load_inventory_or_fail,
     utc_now,
@@ -444,17 +444,7 @@ def run_watch(
 ) -> int:
     inventory = load_inventory_or_fail(opts.inventory)
     with watch_lock(state_dir), contextlib.ExitStack() as stack:
-        if crawl_opts.estate is not None:
-            from discovery.crawl import CrawlTarget
-            from discovery.emulator import EstateError, running_emulator
-
-            try:
-                emu = stack.enter_context(running_emulator(crawl_opts.estate))
-            except EstateError as exc:
-                raise TenantmapError(str(exc), ExitCode.BAD_INPUT) from None
-            target = CrawlTarget.for_emulator(emu)
-        else:
-            target = azure_target(crawl_opts)
+        target = crawl_target(crawl_opts, stack)
         watcher = Watcher(
             crawl_opts,
             opts,

@@ -35,7 +35,7 @@ from graph.stores.neo4j import (
     _write_edges,
     _write_nodes,
 )
-from graph.watch_delta import EdgeKey, GraphDelta
+from graph.watch_delta import EdgeKey, GraphDelta, gone_items
 
 CYCLE_LABEL = "WatchCycle"
 GONE_LABEL = "WatchGone"
@@ -111,15 +111,7 @@ def gone_since(store: Neo4jStore, since: str) -> tuple[set[str], set[EdgeKey]]:
             )
         ]
 
-    nodes: set[str] = set()
-    edges: set[EdgeKey] = set()
-    for kind, ident in store._read(work):
-        if kind == "node":
-            nodes.add(ident)
-        else:
-            source, key, target = ident.split("\0")
-            edges.add((source, key, target))
-    return nodes, edges
+    return gone_items(store._read(work))
 
 
 def load_state(store: Neo4jStore) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from graph.stores.common import (
     scope_of,
 )
 from graph.stores.sqlite import _BEFORE, SqliteStore
-from graph.watch_delta import EdgeKey, GraphDelta
+from graph.watch_delta import EdgeKey, GraphDelta, gone_items
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS watch_cycles (
@@ -147,15 +147,7 @@ def write_delta(
 def gone_since(store: SqliteStore, since: str) -> tuple[set[str], set[EdgeKey]]:
     """What watch cycles marked gone at or after `since` (the last full run's start)."""
     db = _ensure(store)
-    nodes: set[str] = set()
-    edges: set[EdgeKey] = set()
-    for kind, ident in db.execute("SELECT kind, ident FROM watch_gone WHERE at >= ?", (since,)):
-        if kind == "node":
-            nodes.add(ident)
-        else:
-            source, key, target = ident.split("\0")
-            edges.add((source, key, target))
-    return nodes, edges
+    return gone_items(db.execute("SELECT kind, ident FROM watch_gone WHERE at >= ?", (since,)))
 
 
 def load_state(store: SqliteStore) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # The line a run ends with (tenantmap/summary.py), which follows any error message.
 SUMMARY = re.compile(r"^tenantmap: \d+ open findings? \(")
@@ -63,3 +64,17 @@ def sample_night(
         *extra,
         env=env,
     )
+
+
+def emulator_env(emu: Any) -> dict[str, str]:
+    """The environment of a command that reaches a running emulator as it would reach
+    Azure: a service principal and the endpoints (what `tenantmap emulator` prints)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TENANTMAP_")},
+        "AZURE_TENANT_ID": emu.tenant_id,
+        "AZURE_CLIENT_ID": emu.client_id,
+        "AZURE_CLIENT_SECRET": emu.client_secret,
+        "TENANTMAP_ARM_ENDPOINT": emu.arm_url,
+        "TENANTMAP_AUTHORITY": emu.authority_url,
+        "TENANTMAP_CA_BUNDLE": str(emu.ca_file),
+    }

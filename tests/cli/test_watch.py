@@ -9,7 +9,6 @@ says (a mail, a cycle line), as an operator would.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 
 from discovery.emulator import EmulatorHandle, running_emulator
-from tests.cli.helpers import TENANTMAP, tenantmap
+from tests.cli.helpers import TENANTMAP, emulator_env, tenantmap
 from tests.reports.smtp_server import (
     PASSWORD,
     USER,
@@ -114,16 +113,7 @@ def watching(sample_estate: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         running_emulator(sample_estate, overrides=overrides) as emu,
         running_mail_server(certs) as mail,
     ):
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("TENANTMAP_")},
-            "AZURE_TENANT_ID": emu.tenant_id,
-            "AZURE_CLIENT_ID": emu.client_id,
-            "AZURE_CLIENT_SECRET": emu.client_secret,
-            "TENANTMAP_ARM_ENDPOINT": emu.arm_url,
-            "TENANTMAP_AUTHORITY": emu.authority_url,
-            "TENANTMAP_CA_BUNDLE": str(emu.ca_file),
-            "TENANTMAP_SMTP_PASSWORD": PASSWORD,
-        }
+        env = {**emulator_env(emu), "TENANTMAP_SMTP_PASSWORD": PASSWORD}
         common = [
             "--inventory",
             str(sample_estate / "inventory.yaml"),

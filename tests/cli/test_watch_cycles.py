@@ -4,7 +4,6 @@ its own emulator and state folder, through the real SDKs."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from discovery.emulator import EmulatorHandle, running_emulator
 from graph.stores.lock import StateLock
-from tests.cli.helpers import Result, one_sentence_error, tenantmap
+from tests.cli.helpers import Result, emulator_env, one_sentence_error, tenantmap
 from tests.cli.test_watch import TAILSPIN_SUB, TAILSPIN_TENANT, VNET_DATA
 
 PEERING = {
@@ -54,15 +53,7 @@ def cycles(result: Result) -> list[dict[str, Any]]:
 def site(sample_estate: Path, tmp_path: Path) -> Iterator[Site]:
     overrides = {"foreignSubscriptions": {TAILSPIN_SUB: TAILSPIN_TENANT}}
     with running_emulator(sample_estate, overrides=overrides) as emu:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("TENANTMAP_")},
-            "AZURE_TENANT_ID": emu.tenant_id,
-            "AZURE_CLIENT_ID": emu.client_id,
-            "AZURE_CLIENT_SECRET": emu.client_secret,
-            "TENANTMAP_ARM_ENDPOINT": emu.arm_url,
-            "TENANTMAP_AUTHORITY": emu.authority_url,
-            "TENANTMAP_CA_BUNDLE": str(emu.ca_file),
-        }
+        env = emulator_env(emu)
         common = [
             "--inventory",
             str(sample_estate / "inventory.yaml"),
