@@ -662,21 +662,11 @@ class Emulator:
         else:
             records = cached
             self._graph_cache.move_to_end(scope)
-        offset = skip
-        token = options.get("$skipToken")
-        if token is not None:
-            read = self.pages.read("graph:" + scope, str(token))
-            if read is None:
-                return bad("The $skipToken is not valid for this query; start from the first page.")
-            offset = read
+        window = self._graph_window("graph:" + scope, len(records), options, top, skip)
+        if isinstance(window, Reply):
+            return window
+        answer, offset = window
         chunk = records[offset : offset + top]
-        answer: dict[str, Any] = {
-            "totalRecords": len(records),
-            "count": len(chunk),
-            "resultTruncated": "false",
-        }
-        if offset + top < len(records):
-            answer["$skipToken"] = self.pages.make("graph:" + scope, offset + top)
         if query.columns is None and result_format == "objectArray":
             # The crawler's own query: full rows, spliced from bytes made once per resource.
             data = b"[" + b",".join(self._graph_row(r) for r in chunk) + b"]"
@@ -685,15 +675,14 @@ class Emulator:
         head = orjson.dumps(answer)
         return Reply(200, head[:-1] + b',"data":' + data + b',"facets":[]}')
 
-    def _graph_page(
-        self, rows: list[dict[str, Any]], options: dict[str, Any], top: int, skip: int, text: str
-    ) -> Reply:
-        """A page of rows made for this query (the change tables: never cached)."""
-        scope = hashlib.sha256(text.encode()).hexdigest()
+    def _graph_window(
+        self, scope: str, total: int, options: dict[str, Any], top: int, skip: int
+    ) -> tuple[dict[str, Any], int] | Reply:
+        """The answer's head and the offset of its page (a 400 for a bad $skipToken)."""
         offset = skip
         token = options.get("$skipToken")
         if token is not None:
-            read = self.pages.read("changes:" + scope, str(token))
+            read = self.pages.read(scope, str(token))
             if read is None:
                 return error_reply(
                     400,
@@ -701,14 +690,25 @@ class Emulator:
                     "The $skipToken is not valid for this query; start from the first page.",
                 )
             offset = read
-        chunk = rows[offset : offset + top]
         answer: dict[str, Any] = {
-            "totalRecords": len(rows),
-            "count": len(chunk),
+            "totalRecords": total,
+            "count": len(range(total)[offset : offset + top]),
             "resultTruncated": "false",
         }
-        if offset + top < len(rows):
-            answer["$skipToken"] = self.pages.make("changes:" + scope, offset + top)
+        if offset + top < total:
+            answer["$skipToken"] = self.pages.make(scope, offset + top)
+        return answer, offset
+
+    def _graph_page(
+        self, rows: list[dict[str, Any]], options: dict[str, Any], top: int, skip: int, text: str
+    ) -> Reply:
+        """A page of rows made for this query (the change tables: never cached)."""
+        scope = "changes:" + hashlib.sha256(text.encode()).hexdigest()
+        window = self._graph_window(scope, len(rows), options, top, skip)
+        if isinstance(window, Reply):
+            return window
+        answer, offset = window
+        chunk = rows[offset : offset + top]
         return Reply(200, orjson.dumps({**answer, "data": chunk, "facets": []}))
 
     def _graph_row(self, record: Record) -> bytes:

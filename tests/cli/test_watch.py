@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from discovery.emulator import EmulatorHandle, running_emulator
+from tenantmap.watch import DEMO_FOREIGN, demo_change
 from tests.cli.helpers import TENANTMAP, emulator_env, tenantmap
 from tests.reports.smtp_server import (
     PASSWORD,
@@ -32,13 +33,8 @@ from tests.reports.smtp_server import (
 
 INTERVAL = 10  # seconds: the shortest --interval the watch takes
 DEADLINE = INTERVAL + 60  # the spec's budget: one interval plus 60 s
-TAILSPIN_SUB = "5e6f7a8b-0000-4000-8000-0000000000d1"
-TAILSPIN_TENANT = "5e6f7a8b-0000-4000-8000-000000000009"
+((TAILSPIN_SUB, TAILSPIN_TENANT),) = DEMO_FOREIGN.items()
 NEW_SUB = "1a2b3c4d-0000-4000-8000-000000000199"
-VNET_DATA = (
-    "/subscriptions/1a2b3c4d-0000-4000-8000-000000000109/resourceGroups/rg-data-net/"
-    "providers/Microsoft.Network/virtualNetworks/vnet-data"
-)
 NSG_JUMP = (
     "/subscriptions/1a2b3c4d-0000-4000-8000-000000000102/resourceGroups/rg-network/"
     "providers/Microsoft.Network/networkSecurityGroups/nsg-jump"
@@ -171,26 +167,7 @@ def test_a_new_cross_tenant_peering_is_mailed_as_a_new_tenant_within_one_interva
     watching: Watching,
 ) -> None:
     seen = len(watching.mail.recorder.messages)
-    since = watching.change(
-        {
-            "put": [
-                {
-                    "id": f"{VNET_DATA}/virtualNetworkPeerings/peer-data-to-tailspin",
-                    "name": "peer-data-to-tailspin",
-                    "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
-                    "properties": {
-                        "peeringState": "Connected",
-                        "allowVirtualNetworkAccess": True,
-                        "remoteVirtualNetwork": {
-                            "id": f"/subscriptions/{TAILSPIN_SUB}/resourceGroups/rg-ts/providers/"
-                            "Microsoft.Network/virtualNetworks/vnet-tailspin"
-                        },
-                        "remoteAddressSpace": {"addressPrefixes": ["172.30.0.0/16"]},
-                    },
-                }
-            ]
-        }
-    )
+    since = watching.change(demo_change())  # prod-data's VNet peered with Tailspin's
     message = watching.next_mail(seen, since)
     assert str(message["Subject"]).startswith("tenantmap watch")
     assert finding(report_of(message), "unknown-tenant", TAILSPIN_TENANT)["status"] == "new"

@@ -13,21 +13,11 @@ import pytest
 
 from discovery.emulator import EmulatorHandle, running_emulator
 from graph.stores.lock import StateLock
+from tenantmap.watch import demo_change
 from tests.cli.helpers import Result, emulator_env, one_sentence_error, tenantmap
-from tests.cli.test_watch import TAILSPIN_SUB, TAILSPIN_TENANT, VNET_DATA
+from tests.cli.test_watch import TAILSPIN_SUB, TAILSPIN_TENANT
 
-PEERING = {
-    "id": f"{VNET_DATA}/virtualNetworkPeerings/peer-data-to-tailspin",
-    "name": "peer-data-to-tailspin",
-    "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
-    "properties": {
-        "peeringState": "Connected",
-        "remoteVirtualNetwork": {
-            "id": f"/subscriptions/{TAILSPIN_SUB}/resourceGroups/rg-ts/providers/"
-            "Microsoft.Network/virtualNetworks/vnet-tailspin"
-        },
-    },
-}
+PEERING = demo_change()["put"][0]  # prod-data's VNet peered with Tailspin's
 
 
 @dataclass
