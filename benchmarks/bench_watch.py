@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from discovery.estates.synthetic import generate_estate
 from graph.analysis import analyse
 from graph.build import build_graph
+from graph.crawl_record import CrawlRecord, crawl_record
 from graph.snapshot import Snapshot, load_snapshot
 from graph.stores.sqlite import SqliteStore
 
@@ -62,6 +63,7 @@ def record_run(estate: Path, state: Path, inventory_path: Path) -> tuple[SqliteS
 
     snap = load_snapshot(estate)
     graph = build_graph(snap)
+    crawl = crawl_record(snap)
     inventory = load_inventory(inventory_path)
     store = SqliteStore(state / "tenantmap.db", state_dir=state)
     run_id = store.begin_run(NOW, {"kind": "snapshot"}, inventory.sha256)
@@ -72,7 +74,7 @@ def record_run(estate: Path, state: Path, inventory_path: Path) -> tuple[SqliteS
     store.write_graph(run_id, graph, complete_scopes={s.lower() for s in scopes}, seen_at=NOW)
     report = analyse(
         graph,
-        snap,
+        crawl,
         inventory,
         today=date(2026, 11, 27),
         run={"id": run_id, "startedAt": NOW},
@@ -86,6 +88,7 @@ def record_run(estate: Path, state: Path, inventory_path: Path) -> tuple[SqliteS
         coverage=report["coverage"],
         findings=report["findings"],
         report=report,
+        crawl=crawl.to_json(),
     )
     store.settle()
     return store, graph
@@ -238,9 +241,10 @@ def changed_cycle(elements: int, changes: int, folder: Path) -> list[tuple[str, 
     )
     t_write = time.perf_counter()
     apply_delta(graph, delta)
+    assert previous.crawl is not None
     report = analyse(
         graph,
-        snap,
+        CrawlRecord.from_json(previous.crawl),
         inventory,
         today=date(2026, 11, 27),
         run={"id": "watch", "startedAt": "2026-11-27T09:00:00Z"},

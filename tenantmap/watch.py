@@ -21,7 +21,7 @@ import logging
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from discovery.crawl import CrawlTarget
     from discovery.crawl.watch import WatchInput, WatchRead
+    from graph.crawl_record import CrawlRecord
     from graph.inventory import Inventory
     from graph.stores import Store
     from graph.stores.common import RunRecord
@@ -207,7 +208,9 @@ class Directory:
         return directory
 
 
-def watch_input(directory: Directory, run: RunRecord, marks: dict[str, Any]) -> WatchInput:
+def watch_input(
+    directory: Directory, run: RunRecord, marks: dict[str, Any], errors: Iterable[dict[str, Any]]
+) -> WatchInput:
     from discovery.crawl.watch import Mark, WatchInput
 
     tenants = [directory.tenants[t] for t in sorted(directory.tenants)]
@@ -223,10 +226,7 @@ def watch_input(directory: Directory, run: RunRecord, marks: dict[str, Any]) -> 
         known_subscriptions=set(directory.subscriptions),
         marks={t: Mark.from_json(m) for t, m in marks.items()},
         start=run.started_at,
-        errors=[
-            {**item, "message": "not read by the last full run"}
-            for item in ((run.report or {}).get("coverage") or {}).get("failed") or []
-        ],
+        errors=list(errors),
     )
 
 
@@ -259,6 +259,7 @@ class Watcher:
         self.store: Store = open_existing_store_or_fail(url, state_dir, opts.neo4j_database)
         self.writes = watch_writes(self.store)
         self.graph: nx.MultiDiGraph | None = None
+        self.crawl: CrawlRecord | None = None
         self.directory = Directory()
         self.base: RunRecord | None = None
         self.folder = state_dir / "watch"
@@ -266,16 +267,45 @@ class Watcher:
     def close(self) -> None:
         self.store.close()
 
+    @staticmethod
+    def _crawl_record(run: RunRecord) -> CrawlRecord:
+        from graph.crawl_record import CrawlRecord, CrawlRecordError
+
+        try:
+            if run.crawl is None:
+                raise CrawlRecordError("it has none")
+            return CrawlRecord.from_json(run.crawl)
+        except CrawlRecordError as exc:
+            raise TenantmapError(
+                f"the last run ({run.id}) has no readable crawl record in the store ({exc}): "
+                "run `tenantmap run` first"
+            ) from None
+
     def _baseline(self) -> RunRecord:
+        from graph.schema import PROP_LAST_SEEN
         from graph.watch_delta import remove_gone
 
         previous = self.store.previous_run()
         if previous is None:
             raise TenantmapError("no completed run in the store: run `tenantmap run` first")
         if self.base is None or self.base.id != previous.id or self.graph is None:
+            crawl = self._crawl_record(previous)
             graph = self.store.read_graph()
+            # what the run saw, and what cycles wrote since (not what only earlier runs saw
+            # where this one read short: its own analysis did not count that either)
+            seen = previous.seen_at or previous.started_at
+            graph.remove_nodes_from(
+                [n for n, at in graph.nodes(data=PROP_LAST_SEEN) if at and at < seen]
+            )
+            graph.remove_edges_from(
+                [
+                    (u, v, k)
+                    for u, v, k, at in graph.edges(keys=True, data=PROP_LAST_SEEN)
+                    if at and at < seen
+                ]
+            )
             remove_gone(graph, *self.writes.gone_since(self.store, previous.started_at))
-            self.graph, self.base = graph, previous
+            self.graph, self.base, self.crawl = graph, previous, crawl
             self.directory = Directory.of(graph)
             log.info("watch: graph of run %s loaded (%d nodes)", previous.id, len(graph))
         return previous
@@ -321,7 +351,8 @@ class Watcher:
         state = self.writes.load_state(self.store)
         if state.get("baseRun") != base.id:
             state = {"marks": state.get("marks") or {}, "raised": {}, "baseRun": base.id}
-        known = watch_input(self.directory, base, state["marks"])
+        assert self.crawl is not None
+        known = watch_input(self.directory, base, state["marks"], self.crawl.errors)
         read: WatchRead = watch_read(
             self.target,
             self.folder / "snapshot",
@@ -341,7 +372,7 @@ class Watcher:
         raised: dict[str, str] = state["raised"]
         alerts: list[dict[str, Any]] = []
         if delta.elements:  # an idle cycle changed nothing the analyses read
-            report = self._analyse(snap, base, started)
+            report = self._analyse(base, started)
             alerts = [
                 f
                 for f in report["findings"]
@@ -372,7 +403,9 @@ class Watcher:
         self.writes.record_cycle(self.store, record, state)
         return outcome
 
-    def _analyse(self, snap: Any, base: RunRecord, started: datetime) -> dict[str, Any]:
+    def _analyse(self, base: RunRecord, started: datetime) -> dict[str, Any]:
+        """The analyses of the graph as the cycle left it, with the last full run's crawl
+        record: a cycle knows no more than that run about what could not be read."""
         from graph.analysis import analyse
 
         run_doc = {
@@ -382,10 +415,10 @@ class Watcher:
             "inventory": {"path": str(self.opts.inventory), "sha256": self.inventory.sha256},
             "previousRun": base.id,
         }
-        assert self.graph is not None
+        assert self.graph is not None and self.crawl is not None
         report = analyse(
             self.graph,
-            snap,
+            self.crawl,
             self.inventory,
             today=self.opts.now or started.date(),
             run=run_doc,

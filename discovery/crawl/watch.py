@@ -30,6 +30,7 @@ from azure.core.rest import HttpRequest
 
 from discovery.crawl import catalogue as cat
 from discovery.crawl.clients import TenantClients
+from discovery.crawl.engine import has_children
 from discovery.crawl.errors import CrawlConfigError
 from discovery.crawl.progress import Progress
 from discovery.crawl.resource_graph_mode import ResourceGraphCrawl
@@ -285,7 +286,7 @@ class _WatchCrawl(ResourceGraphCrawl):
             self.error(scope, operation, exc)
             return
         self.reread.append(resource_id)
-        if type_lower in cat.CHILD_COLLECTIONS:
+        if has_children(body):  # child lists, or a platform service's child reads
             await self.children(clients, subscription_id, body)
         else:
             self.emit(body)
