@@ -69,7 +69,7 @@ def write_delta(
     last = store._read(_runs)
     nodes = _node_rows(delta)
     if nodes:
-        store._write(_write_nodes, nodes, last + 1, at)
+        store._write(_write_nodes, nodes, last + 1, at, False)  # the store holds a run
     by_type: dict[str, list[EdgeRow]] = defaultdict(list)
     for row in _edge_rows(delta, scopes):
         by_type[check_identifier(row.type, "relationship type")].append(row)
