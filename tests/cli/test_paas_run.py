@@ -185,3 +185,10 @@ def test_the_report_groups_platform_services_by_service_with_the_deciding_settin
     )
     html = (night / "report.html").read_text(encoding="utf-8")
     assert '<section id="platform">' in html and '<a href="#platform">' in html
+
+
+def test_reach_follows_the_private_endpoint_into_its_network(night: Path) -> None:
+    finding = platform(night)["cosmos-data-prod"]
+    assert any(r.endswith("/expressroutecircuits/er-ams") for r in finding["details"]["reaches"])
+    assert [e["relation"] for e in finding["evidence"]] == ["PRIVATE_LINK"]
+    assert finding["evidence"][0]["from"].endswith("/privateendpoints/pe-cosmos-data-prod")
