@@ -151,9 +151,12 @@ def _reach(
     """Networks linked to the service by live private endpoints, and those links as evidence."""
     reaches: set[str] = set()
     evidence: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for pe, edge in edges_in(graph, node, Rel.PRIVATE_LINK):
-        if str(edge.get("status") or "").lower() not in _LIVE_LINK:
+        # the same link is seen from both sides (our endpoint, the service's connections)
+        if pe in seen or str(edge.get("status") or "").lower() not in _LIVE_LINK:
             continue
+        seen.add(pe)
         evidence.append(
             {"from": pe, "relation": Rel.PRIVATE_LINK.value, "to": node, "channel": None}
         )

@@ -62,6 +62,17 @@ _SETTINGS = (
     "firewallRules",
     "configWeb",
 )
+# What decides a site's two endpoints in its config/web (the rest of the site
+# configuration is not the exposure's business).
+_WEB_KEYS = (
+    "ipSecurityRestrictions",
+    "ipSecurityRestrictionsDefaultAction",
+    "scmIpSecurityRestrictions",
+    "scmIpSecurityRestrictionsDefaultAction",
+    "scmIpSecurityRestrictionsUseMain",
+    "minTlsVersion",
+    "scmMinTlsVersion",
+)
 _RULE_KEYS = ("startIpAddress", "endIpAddress", "startIP", "endIP")
 
 
@@ -97,6 +108,10 @@ def exposure_settings(p: dict[str, Any]) -> dict[str, Any]:
         out["primaryEndpoints"] = {k: True for k, v in p["primaryEndpoints"].items() if v}
     if "containers" in p:
         out["containers"] = _containers(p["containers"])
+    web = out.get("configWeb")
+    if isinstance(web, dict) and "unreadable" not in web:
+        config = props_of(web)
+        out["configWeb"] = {"properties": {k: config[k] for k in _WEB_KEYS if k in config}}
     if "networkRuleSet" in p and isinstance(p["networkRuleSet"], dict):
         out["networkRuleSet"] = p["networkRuleSet"]
     connections = p.get("privateEndpointConnections")

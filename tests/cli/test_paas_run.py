@@ -170,3 +170,25 @@ def test_a_forbidden_child_read_is_unknown_with_a_coverage_entry_never_closed(ni
             "operation": "FirewallRules_List",
         }
     ]
+
+
+def test_the_report_groups_platform_services_by_service_with_the_deciding_settings(
+    night: Path,
+) -> None:
+    markdown = (night / "report.md").read_text(encoding="utf-8")
+    section = markdown.split("## Platform services", 1)[1].split("\n## ", 1)[0]
+    titles = [line[4:] for line in section.splitlines() if line.startswith("### ")]
+    assert titles[:3] == ["Storage accounts", "Azure SQL", "Key Vault"]
+    assert (
+        "public network access: Enabled; firewall default: Allow; "
+        "3 IP rules ignored because the default allows" in section
+    )
+    html = (night / "report.html").read_text(encoding="utf-8")
+    assert '<section id="platform">' in html and '<a href="#platform">' in html
+
+
+def test_reach_follows_the_private_endpoint_into_its_network(night: Path) -> None:
+    finding = platform(night)["cosmos-data-prod"]
+    assert any(r.endswith("/expressroutecircuits/er-ams") for r in finding["details"]["reaches"])
+    assert [e["relation"] for e in finding["evidence"]] == ["PRIVATE_LINK"]
+    assert finding["evidence"][0]["from"].endswith("/privateendpoints/pe-cosmos-data-prod")
