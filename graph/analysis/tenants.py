@@ -139,12 +139,24 @@ def _add(index: dict[str, list[Observation]], key: str, obs: Observation) -> Non
 # ------------------------------------------------------------------ listings
 
 
-def _of_label(graph: nx.MultiDiGraph, label: Label) -> list[tuple[str, dict[str, Any]]]:
-    """The nodes of one label, in id order (a stored graph and a built one alike)."""
-    return sorted((str(n), d) for n, d in graph.nodes(data=True) if d.get("label") == label)
+_DIRECTORY_LABELS = (Label.TENANT, Label.SUBSCRIPTION, Label.MANAGEMENT_GROUP)
+Nodes = list[tuple[str, dict[str, Any]]]
 
 
-def _listings(graph: nx.MultiDiGraph, out: Observed) -> None:
+def _directory(graph: nx.MultiDiGraph) -> dict[str, Nodes]:
+    """The tenant, subscription and management-group nodes, by label, each in id order
+    (a graph a store gives back and one just built alike), in one pass over the nodes."""
+    found: dict[str, Nodes] = {label: [] for label in _DIRECTORY_LABELS}
+    for node, data in graph.nodes(data=True):
+        nodes = found.get(data.get("label"))
+        if nodes is not None:
+            nodes.append((str(node), data))
+    for nodes in found.values():
+        nodes.sort(key=lambda item: item[0])
+    return found
+
+
+def _listings(graph: nx.MultiDiGraph, directory: dict[str, Nodes], out: Observed) -> None:
     """Tenants_List, Subscriptions_List, the management-group tree and foreign.json,
     as the build made them into Tenant and Subscription nodes."""
     principal = out.principal_tenant
@@ -155,8 +167,8 @@ def _listings(graph: nx.MultiDiGraph, out: Observed) -> None:
             info[sid] = SubscriptionInfo(id=sid)
         return info[sid]
 
-    subscriptions = _of_label(graph, Label.SUBSCRIPTION)
-    for ten, data in _of_label(graph, Label.TENANT):
+    subscriptions = directory[Label.SUBSCRIPTION]
+    for ten, data in directory[Label.TENANT]:
         if data.get("foreign"):
             continue  # not in Tenants_List: a tenant only links or listings name
         name = data.get("name")
@@ -209,7 +221,7 @@ def _listings(graph: nx.MultiDiGraph, out: Observed) -> None:
             if mtid:
                 _lighthouse(out, sid, tid, mtid, "managedByTenants")
 
-    _tree(graph, out, sub, subscriptions)
+    _tree(graph, out, sub, directory)
 
     for sid, data in subscriptions:
         record = sub(sid)
@@ -235,17 +247,12 @@ def _parent_group(graph: nx.MultiDiGraph, node: str) -> str | None:
     return None
 
 
-def _tree(
-    graph: nx.MultiDiGraph,
-    out: Observed,
-    sub: Any,
-    subscriptions: list[tuple[str, dict[str, Any]]],
-) -> None:
-    for ident, data in _of_label(graph, Label.MANAGEMENT_GROUP):
+def _tree(graph: nx.MultiDiGraph, out: Observed, sub: Any, directory: dict[str, Nodes]) -> None:
+    for ident, data in directory[Label.MANAGEMENT_GROUP]:
         tid = _lower(data.get("tenantId"))
         if ident.startswith(_MG_PREFIX) and tid:
             out.mg_tenants[ident.rsplit("/", 1)[-1]] = tid
-    for sid, data in subscriptions:
+    for sid, data in directory[Label.SUBSCRIPTION]:
         if not data.get("inManagementGroupTree"):
             continue
         tid = _lower(data.get("managementGroupTenantId"))
@@ -530,9 +537,10 @@ def _dedupe(index: dict[str, list[Observation]]) -> None:
 def observe(graph: nx.MultiDiGraph, crawl: CrawlRecord) -> Observed:
     """Every tenant, subscription, circuit, site and alias the run observed, with evidence."""
     principal = crawl.principal_tenant
+    directory = _directory(graph)
     home = [
         tid
-        for tid, data in _of_label(graph, Label.TENANT)
+        for tid, data in directory[Label.TENANT]
         if not data.get("foreign") and str(data.get("category") or "Home") == "Home"
     ]
     if principal and principal not in home:
@@ -543,7 +551,7 @@ def observe(graph: nx.MultiDiGraph, crawl: CrawlRecord) -> Observed:
         subscriptions_crawled=crawl.subscriptions_crawled,
         home_tenants=home,
     )
-    _listings(graph, out)
+    _listings(graph, directory, out)
     _nodes(graph, out)
     _links(graph, out)
     for index in (out.tenants, out.subscriptions, out.circuits, out.sites, out.aliases):
