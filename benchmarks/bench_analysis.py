@@ -186,7 +186,7 @@ def bench_report(ctx: Context) -> str:
     docs, resolved = ctx.results["diffed"]
     report = assemble(
         graph=ctx.graph,
-        snap=ctx.snapshot,
+        crawl=crawl_record(ctx.snapshot),
         observed=ctx.results["observed"],
         inventory=ctx.results["inventory"],
         today=TODAY,
