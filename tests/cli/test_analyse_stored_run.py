@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph.stores import open_store
-from tests.cli.helpers import one_sentence_error, tenantmap
+from tests.cli.helpers import one_sentence_error, sample_night, tenantmap
 
 REPORTS = ("report.json", "report.md", "findings.csv")
 STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -42,17 +42,8 @@ def test_each_stored_run_analysed_again_without_its_snapshot_gives_its_own_repor
     nights = []
     for night in ("2026-11-27", "2026-11-28"):
         out = tmp_path / night
-        result = tenantmap(
-            "run",
-            "--estate",
-            str(sample_estate),
-            "--inventory",
-            str(sample_estate / "inventory.yaml"),
-            "--out",
-            str(out),
-            "--now",
-            night,
-            *where,
+        result = sample_night(
+            sample_estate, tmp_path / "state", "--out", str(out), "--now", night, "--store", store
         )
         assert result.code == 0, result.stderr
         shutil.rmtree(out / "snapshot")
