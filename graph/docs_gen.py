@@ -39,6 +39,7 @@ COLUMN_TITLES = (
     "beyond the VNet",
     "private links",
     "governance",
+    "identity links",
 )
 
 
@@ -77,6 +78,7 @@ REL_COLOURS: dict[Rel, str] = {
     Rel.ASSIGNED_AT: "#3949ab",
     Rel.GRANTS: "#3949ab",
     Rel.OF: "#3949ab",
+    Rel.TRUSTS: "#7c3aed",
 }
 
 EXAMPLES: tuple[tuple[str, str], ...] = (

@@ -48,7 +48,8 @@ def _tenants(observed: Observed) -> list[str]:
     for sid, info in observed.subscription_info.items():
         if info.tenant_id and info.tenant_id not in observed.home_tenants and not info.listed:
             foreign_subs.setdefault(info.tenant_id, []).append(sid)
-    for tid in sorted(observed.tenants, key=lambda t: (t not in observed.home_tenants, t)):
+    tenants = [t for t in observed.tenants if ":" not in t and "-" in t and t not in _EVERYONE]
+    for tid in sorted(tenants, key=lambda t: (t not in observed.home_tenants, t)):
         relationship, why = _relationship(observed, tid)
         name = observed.tenant_names.get(tid)
         lines.append(f"  - id: {tid}")
@@ -67,6 +68,49 @@ def _tenants(observed: Observed) -> list[str]:
                 )
     if len(lines) == 1:
         lines[0] = "tenants: []"
+    return [*lines, *_principal_hints(observed)]
+
+
+_EVERYONE = frozenset({"any-tenant", "any-subscription", "community"})
+
+
+def _parties(observed: Observed, prefix: str) -> list[str]:
+    return sorted(p[len(prefix) :] for p in observed.tenants if p.startswith(prefix))
+
+
+def _principal_hints(observed: Observed) -> list[str]:
+    """Foreign groups and cross-tenant key apps (identity-links.md): ARM does not name their
+    tenant, so the draft lists them for the reader to place under `principals`."""
+    groups = _parties(observed, "foreign-group:")
+    apps = _parties(observed, "key-app:")
+    if not groups and not apps:
+        return []
+    lines = [
+        "  # Seen without a tenant: add each to the `principals:` list of the tenant it belongs",
+        "  # to (your partner can tell you its object ids), or leave it out to keep the finding.",
+    ]
+    lines += [f"  #   {g}   # foreign group holding a role on our scopes" for g in groups]
+    lines += [f"  #   {a}   # app holding a storage account's key in another tenant" for a in apps]
+    return lines
+
+
+def _issuers(observed: Observed) -> list[str]:
+    """External identity providers federated credentials trust (identity-links.md)."""
+    issuers = _parties(observed, "issuer:")
+    if not issuers:
+        return ["trusted_issuers: []"]
+    lines = ["trusted_issuers:   # identity providers our managed identities accept tokens from"]
+    for issuer in issuers:
+        subjects = sorted(
+            {
+                str(step.get("subject"))
+                for obs in observed.tenants[f"issuer:{issuer}"]
+                for step in obs.evidence
+                if step.get("subject")
+            }
+        )
+        lines.append(f"  - issuer: {_q(issuer)}")
+        lines.append(f"    reason: null   # why it is trusted; subjects: {_q(', '.join(subjects))}")
     return lines
 
 
@@ -269,6 +313,8 @@ def draft_inventory(snap: Snapshot, graph: nx.MultiDiGraph) -> str:
         *_sites(observed, graph),
         "",
         *draft_governance(observed, graph, production),
+        "",
+        *_issuers(observed),
         "",
         "approved_exposures: []   # known, accepted internet exposure (resource, ports, expires)",
         "accepted: []             # findings accepted as they are (kind, subject, expires)",

@@ -80,6 +80,13 @@ class Label(StrEnum):
     SECURITY_CONTACT = "SecurityContact"
     SUBSCRIPTION_POLICY = "TenantSubscriptionPolicy"
     GROUP_SETTINGS = "ManagementGroupSettings"
+    # identity and data channels (docs/spec/identity-links.md)
+    MANAGED_IDENTITY = "ManagedIdentity"
+    MANAGED_APPLICATION = "ManagedApplication"
+    KUBERNETES_CLUSTER = "KubernetesCluster"
+    KUSTO_CLUSTER = "KustoCluster"
+    COMPUTE_GALLERY = "ComputeGallery"
+    EXTERNAL_PARTY = "ExternalParty"
 
 
 class Rel(StrEnum):
@@ -107,6 +114,7 @@ class Rel(StrEnum):
     ASSIGNED_AT = "ASSIGNED_AT"
     GRANTS = "GRANTS"
     OF = "OF"
+    TRUSTS = "TRUSTS"
 
 
 REL_MEANING: dict[Rel, str] = {
@@ -148,6 +156,10 @@ REL_MEANING: dict[Rel, str] = {
     Rel.GRANTS: "(RoleAssignment)->(Principal): the principal that holds the role",
     Rel.OF: "(DefenderPricing|SecurityContact)->(Subscription), "
     "(TenantSubscriptionPolicy|ManagementGroupSettings)->(Tenant): whose setting it is",
+    Rel.TRUSTS: "(RoleAssignment|ManagedIdentity|ManagedApplication|KubernetesCluster|KustoCluster|"
+    "PrivateLinkService|storage account|ComputeGallery)->(Tenant|Subscription|ExternalParty): an "
+    "identity or data channel (identity-links.md, named by `channel`) lets the far end in or "
+    "sends data to it",
 }
 
 

@@ -3,7 +3,11 @@
 Three columns: what lies outside Azure (sites, gateways, circuits) on the
 left, our tenants (home, subsidiaries, and any tenant a link starts from) in
 the middle, every other tenant on the right. Undeclared far ends are drawn in
-the warning colour with an "UNDECLARED" label. Each edge ends at its own slot
+the warning colour with an "UNDECLARED" label. Identity and data channels
+(roles, federated credentials, sharing: identity-links.md) are drawn as edges of
+their own, dotted, apart from the network links to the same far end; their far
+ends ARM names no tenant for (a foreign group, an external identity provider,
+"any tenant") stand with the other tenants. Each edge ends at its own slot
 on the far box, with its label (one line per channel, with the link count)
 right there, so labels never pile up in the middle. Columns longer than
 ``MAX_PER_SIDE`` fold their tail into one "+N more" box.
@@ -12,7 +16,7 @@ right there, so labels never pile up in the middle. Columns longer than
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reports.model import Report, TopologyTenant
 from reports.naming import GUID, Namer, arm_parts, is_real_name, short_guid
@@ -31,6 +35,22 @@ LABEL_PAD = 6
 LINE1_CHARS = 27
 LINE2_CHARS = 32
 OURS = ("home", "subsidiary")
+# identity-links.md: channels drawn apart, and far ends that are parties, not tenants
+IDENTITY_CHANNELS = frozenset(
+    {
+        "foreign-group-role",
+        "lighthouse-delegated-role",
+        "managed-application",
+        "federated-credential",
+        "aks-aad-tenant",
+        "kusto-trusted-tenant",
+        "private-link-visibility",
+        "storage-cross-tenant",
+        "gallery-sharing",
+    }
+)
+PARTY_PREFIXES = ("foreign-group:", "issuer:", "key-app:", "lighthouse-delegated:")
+EVERYONE = frozenset({"any-tenant", "any-subscription", "community"})
 
 FAR_WORDS = {
     "site": "declared site",
@@ -61,7 +81,7 @@ class LabelLine:
 @dataclass(frozen=True)
 class Path:
     d: str
-    css: str  # declared | undeclared
+    css: str  # declared | undeclared, plus " identity" for an identity or data channel
     anchor: str  # start | end | middle
     label_x: float
     label_rect: tuple[float, float, float, float]
@@ -89,6 +109,8 @@ def _far_kind(node: str) -> str:
         return "site"
     if GUID.match(node) or node.startswith("alias:"):
         return "tenant"  # a private link alias stands for a tenant nobody named
+    if node.startswith(PARTY_PREFIXES) or node in EVERYONE:
+        return "tenant"  # an identity channel's far end that ARM names no tenant for
     _, pairs = arm_parts(node)
     return pairs[-1][0] if pairs else "resource"
 
@@ -150,15 +172,18 @@ def layout(report: Report, namer: Namer) -> Picture:
         box_declared[far] = box_declared.get(far, True) and declared.get(node, True)
 
     center_rank = {n: i for i, n in enumerate(center)}
-    incoming: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    incoming: dict[str, list[tuple[str, list[str], bool]]] = defaultdict(list)
     for (src, far), channels in sorted(
         drawn.items(), key=lambda kv: (center_rank.get(kv[0][0], 0), kv[0])
     ):
         if far not in ours:
-            incoming[far].append((src, _label_lines(channels)))
+            for identity in (False, True):
+                part = {c: n for c, n in channels.items() if (c in IDENTITY_CHANNELS) is identity}
+                if part:
+                    incoming[far].append((src, _label_lines(part), identity))
 
     def height_of(node: str) -> float:
-        need = sum(_label_h(lines) for _, lines in incoming.get(node, []))
+        need = sum(_label_h(lines) for _, lines, _i in incoming.get(node, []))
         return max(float(BOX_H), need + 8)
 
     side_keys = {
@@ -205,6 +230,8 @@ def layout(report: Report, namer: Namer) -> Picture:
             elif col == "others":
                 if key.startswith("alias:"):
                     boxes[key] = _alias_box(key, COL_X[col], y, h, declared.get(key, False))
+                elif not GUID.match(key):
+                    boxes[key] = _party_box(key, COL_X[col], y, h, declared.get(key, False))
                 else:
                     boxes[key] = _tenant_box(key, COL_X[col], y, h, tenants.get(key), ours=False)
             else:
@@ -216,15 +243,18 @@ def layout(report: Report, namer: Namer) -> Picture:
         box = boxes.get(far)
         if box is None:
             continue
-        need = sum(_label_h(lines) for _, lines in edges)
+        need = sum(_label_h(lines) for _, lines, _i in edges)
         slot_top = box.y + (box.h - need) / 2
-        for src, lines in edges:
+        for src, lines, identity in edges:
             if src not in boxes:
                 continue
             lh = _label_h(lines)
-            pic.paths.append(
-                _edge(boxes[src], box, slot_top + lh / 2, lines, box_declared.get(far, True), namer)
+            path = _edge(
+                boxes[src], box, slot_top + lh / 2, lines, box_declared.get(far, True), namer
             )
+            if identity:
+                path = replace(path, css=f"{path.css} identity")
+            pic.paths.append(path)
             slot_top += lh
     for (src, dst), channels in sorted(drawn.items()):
         if dst in ours and src in boxes and dst in boxes:
@@ -275,6 +305,35 @@ def _alias_box(node: str, x: int, y: float, h: float, is_declared: bool) -> Box:
         title=node,
         line1=_clip(alias.split(".")[0], LINE1_CHARS),
         line2="private link alias" if is_declared else "UNDECLARED private link alias",
+        css="declared" if is_declared else "undeclared",
+    )
+
+
+_PARTY_WORDS = {
+    "foreign-group": "foreign group",
+    "issuer": "identity provider",
+    "key-app": "key held by app",
+    "lighthouse-delegated": "unseen managing tenant",
+}
+
+
+def _party_box(node: str, x: int, y: float, h: float, is_declared: bool) -> Box:
+    """A far end ARM names no tenant for: a foreign group, an issuer, everyone."""
+    kind, _, rest = node.partition(":")
+    if node in EVERYONE:
+        line1, word = node.replace("-", " "), "everyone"
+    elif kind == "issuer":
+        line1, word = rest.removeprefix("https://"), _PARTY_WORDS[kind]
+    else:
+        line1, word = short_guid(rest), _PARTY_WORDS.get(kind, kind)
+    return Box(
+        key=node,
+        x=x,
+        y=round(y, 1),
+        h=h,
+        title=node,
+        line1=_clip(line1, LINE1_CHARS),
+        line2=word if is_declared else f"UNDECLARED {word}",
         css="declared" if is_declared else "undeclared",
     )
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from discovery.crawl import catalogue as cat
+from discovery.crawl import identity
 from discovery.crawl.clients import TenantClients
 from discovery.crawl.engine import CrawlEngine
 
@@ -80,6 +81,7 @@ class ArmCrawl(CrawlEngine):
                             listed.api_version,
                         )
                     )
+        jobs.append(identity.arm_subscription(self, clients, subscription_id))
         jobs.append(
             self.list_into(
                 clients.network,

@@ -133,6 +133,31 @@ PRICINGS_API = "2024-01-01"
 SECURITY_CONTACTS_API = "2023-12-01-preview"
 SUBSCRIPTION_POLICY_API = "2021-10-01"
 
+# Identity and data channels (docs/spec/identity-links.md): (type, list operation,
+# api-version), each provider's current stable version; two child collections that no
+# Resource Graph table holds (one ARM list per parent).
+USER_ASSIGNED_IDENTITIES = "Microsoft.ManagedIdentity/userAssignedIdentities"
+FEDERATED_CREDENTIALS = f"{USER_ASSIGNED_IDENTITIES}/federatedIdentityCredentials"
+MANAGED_APPLICATIONS = "Microsoft.Solutions/applications"
+MANAGED_CLUSTERS = "Microsoft.ContainerService/managedClusters"
+KUSTO_CLUSTERS = "Microsoft.Kusto/clusters"
+GALLERIES = "Microsoft.Compute/galleries"
+STORAGE_ACCOUNTS = "Microsoft.Storage/storageAccounts"
+REPLICATION_POLICIES = f"{STORAGE_ACCOUNTS}/objectReplicationPolicies"
+IDENTITY_READS: tuple[tuple[str, str, str], ...] = (
+    (USER_ASSIGNED_IDENTITIES, "UserAssignedIdentities_ListBySubscription", "2023-01-31"),
+    (MANAGED_APPLICATIONS, "Applications_ListBySubscription", "2021-07-01"),
+    (MANAGED_CLUSTERS, "ManagedClusters_List", "2024-09-01"),
+    (KUSTO_CLUSTERS, "Clusters_List", "2023-08-15"),
+    (GALLERIES, "Galleries_List", "2023-07-03"),
+    (STORAGE_ACCOUNTS, "StorageAccounts_List", "2023-05-01"),
+)
+IDENTITY_TYPES: tuple[str, ...] = (
+    *(t for t, _o, _v in IDENTITY_READS),
+    FEDERATED_CREDENTIALS,
+    REPLICATION_POLICIES,
+)
+
 CANONICAL_TYPES: dict[str, str] = {
     t.lower(): t
     for t in (
@@ -146,6 +171,7 @@ CANONICAL_TYPES: dict[str, str] = {
         SECURITY_CONTACTS,
         TENANT_SUBSCRIPTION_POLICY,
         MANAGEMENT_GROUP_SETTINGS,
+        *IDENTITY_TYPES,
     )
 }
 PAAS_TYPES = frozenset(lt.lower for lt in LISTED_TYPES if lt.paas)

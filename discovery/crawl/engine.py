@@ -32,7 +32,7 @@ from azure.core.rest import HttpRequest
 from azure.identity import CredentialUnavailableError
 
 from discovery.crawl import catalogue as cat
-from discovery.crawl import governance, paas
+from discovery.crawl import governance, identity, paas
 from discovery.crawl.clients import TenantClients
 from discovery.crawl.errors import CrawlConfigError, CrawlError
 from discovery.crawl.foreign import ForeignResolver
@@ -188,9 +188,11 @@ class CrawlEngine(ABC):
             # a line without them would make the whole snapshot unreadable
             raise no_id()
         line = self.writer.add_resource(resource)
+        named = set(identity.named_subscriptions(resource))
         if may_link(line):
-            for subscription in linked_subscriptions(resource):
-                self.refs.setdefault(subscription, set()).add(str(resource.get("id")))
+            named |= linked_subscriptions(resource)
+        for subscription in named:
+            self.refs.setdefault(subscription, set()).add(str(resource.get("id")))
 
     def clients(self, tenant_id: str) -> TenantClients:
         if tenant_id not in self._clients:

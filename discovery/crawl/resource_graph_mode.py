@@ -11,7 +11,7 @@ from typing import Any
 from azure.core.rest import HttpRequest
 
 from discovery.crawl import catalogue as cat
-from discovery.crawl import governance
+from discovery.crawl import governance, identity
 from discovery.crawl.clients import TenantClients
 from discovery.crawl.engine import CrawlEngine, has_children
 from discovery.crawl.shape import row_to_arm
@@ -157,8 +157,9 @@ class ResourceGraphCrawl(CrawlEngine):
                     "Resources_Query",
                     lambda: query(NETWORK_MANAGER_CONNECTIONS_QUERY),
                 ),
+                identity.graph_batch(self, clients, batch),
             )
-            if not all(results):
+            if not all(results[:2]):
                 failed = ArmCallError(
                     None,
                     "QueryFailed",

@@ -30,6 +30,20 @@ CANONICAL_TYPES: dict[str, str] = {
     "microsoft.resources/resourcegroups": "Microsoft.Resources/resourceGroups",
 }
 
+# Child collections no Resource Graph table holds and no GET of the parent embeds: the
+# estate gives each item a line of its own (as a crawl writes it), served in its parent's
+# list and by id. Lower-cased child type -> (ARM type, collection segment).
+CHILD_LINES: dict[str, tuple[str, str]] = {
+    "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials": (
+        "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+        "federatedidentitycredentials",
+    ),
+    "microsoft.storage/storageaccounts/objectreplicationpolicies": (
+        "Microsoft.Storage/storageAccounts/objectReplicationPolicies",
+        "objectreplicationpolicies",
+    ),
+}
+
 # Child collections ARM lists under a parent: parent type -> property names,
 # each also the collection's URL segment. ExpressRoute peerings' Global Reach
 # `connections` are one level deeper and handled apart.
@@ -253,6 +267,8 @@ class _Builder:
             self.estate.resource_count += 1
             return
         split = split_scope(rid)
+        if split is None and self._add_child_line(number, rid, obj):
+            return
         if split is None:
             raise EstateError(
                 f"{self.estate.root / 'resources.jsonl'}:{number}: '{rid}' is not a top-level "
@@ -294,6 +310,30 @@ class _Builder:
             elif type_lower not in NOT_IN_RESOURCES_TABLE:
                 self.graph_rows[sub].append(record)
         self._add_children(key, type_lower, obj)
+
+    def _add_child_line(self, number: int, rid: str, obj: dict[str, Any]) -> bool:
+        """A federated credential or replication policy on a line of its own."""
+        found = CHILD_LINES.get(str(obj["type"]).lower())
+        key = rid.lower().rstrip("/")
+        parts = key.rsplit("/", 2)
+        if found is None or len(parts) != 3 or parts[1] != found[1]:
+            return False
+        if parts[0] not in self.estate.by_id:
+            raise EstateError(
+                f"{self.estate.root / 'resources.jsonl'}:{number}: '{rid}' comes before its "
+                "parent or has none; put the parent's line first."
+            )
+        if key in self.first_line:
+            raise EstateError(
+                f"{self.estate.root / 'resources.jsonl'}:{number}: '{rid}' is already on line "
+                f"{self.first_line[key]}; keep one line per resource."
+            )
+        self.first_line[key] = number
+        record = Record(key, _dumps({**obj, "type": found[0]}))
+        self.estate.by_id[key] = record
+        self.estate.resource_count += 1
+        self.collections[f"{parts[0]}/{found[1]}"].append(record)
+        return True
 
     def _add_children(self, parent_key: str, type_lower: str, obj: dict[str, Any]) -> None:
         props = obj.get("properties")

@@ -19,8 +19,10 @@ from graph.analysis.findings import (
     UNKNOWN_TENANT,
     Finding,
 )
+from graph.analysis.identity_links import tenant_severity
 from graph.analysis.sites import covering_site
 from graph.analysis.tenants import (
+    IDENTITY_CHANNELS,
     NETWORK_CHANNELS,
     Observation,
     Observed,
@@ -83,7 +85,7 @@ def unknown_tenants(observed: Observed, inventory: Inventory) -> list[Finding]:
                 subject_name=name,
                 title=f"Unknown tenant {name if name == tid else f'{name} ({tid})'} "
                 f"seen through {', '.join(details['channels'])}",
-                severity="high",
+                severity=tenant_severity(observations, inventory, observed),
                 evidence=_evidence(observations),
                 details=details,
                 scope=_scope(observations),
@@ -131,7 +133,10 @@ def unknown_subscriptions(observed: Observed, inventory: Inventory) -> list[Find
             # what lies below the unread tree is unknown: the tenant's coverage gap says so
             continue
         details = _summary(observations)
-        network = any(o.channel in NETWORK_CHANNELS for o in observations)
+        # identity-links.md: its channels follow the network channels' severity
+        network = any(
+            o.channel in NETWORK_CHANNELS or o.channel in IDENTITY_CHANNELS for o in observations
+        )
         notes = [info.note] if info and info.note else []
         name = info.name if info and info.name else sid
         details.update(

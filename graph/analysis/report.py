@@ -29,6 +29,8 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     "Traffic Manager",
     "SQL database-level firewall rules (T-SQL only)",
     "PaaS settings only non-Reader roles see (app settings, keys)",
+    # identity-links.md: ARM gives no home tenant for users and service principals
+    "guest users and multi-tenant apps of other tenants (need Microsoft Graph)",
 )
 
 
@@ -179,7 +181,8 @@ def topology_section(
             {
                 "id": tid,
                 "name": name,
-                "declared": decl is not None,
+                # a foreign group or issuer is declared through principals / trusted_issuers
+                "declared": decl is not None or inventory.tenant_declared(tid),
                 "relationship": decl.relationship if decl else None,
             }
         )

@@ -52,7 +52,21 @@ CHANNELS: tuple[str, ...] = (
 )
 LISTING_CHANNELS = frozenset({TENANT_LIST, SUBSCRIPTION, MANAGEMENT_GROUP_TREE, LIGHTHOUSE})
 NETWORK_CHANNELS = frozenset(CHANNELS) - LISTING_CHANNELS
-_CHANNEL_ORDER = {c: i for i, c in enumerate((*CHANNELS, SITE_TO_SITE, EXPRESSROUTE))}
+# identity-links.md's channels, in its order (graph/analysis/identity_links.py)
+IDENTITY_CHANNELS: tuple[str, ...] = (
+    "foreign-group-role",
+    "lighthouse-delegated-role",
+    "managed-application",
+    "federated-credential",
+    "aks-aad-tenant",
+    "kusto-trusted-tenant",
+    "private-link-visibility",
+    "storage-cross-tenant",
+    "gallery-sharing",
+)
+_CHANNEL_ORDER = {
+    c: i for i, c in enumerate((*CHANNELS, *IDENTITY_CHANNELS, SITE_TO_SITE, EXPRESSROUTE))
+}
 
 # private endpoint connection states that no longer link anything (findings.md)
 _DEAD_PRIVATE_LINK = frozenset({"rejected", "disconnected"})
@@ -79,6 +93,8 @@ class Observation:
     far_subscription: str | None = None
     far_tenant: str | None = None
     state: str | None = None
+    # access channels (identity-links.md): (role definition GUID, scope) behind it
+    access: tuple[tuple[str, str], ...] = ()
 
     def sort_key(self) -> tuple[int, str, str]:
         return (_CHANNEL_ORDER.get(self.channel, 99), self.near, self.far)
@@ -407,14 +423,21 @@ def _owner_steps(graph: nx.MultiDiGraph, node: str, far: str, channel: str) -> l
 
 
 def _links(graph: nx.MultiDiGraph, out: Observed) -> None:
+    # imported here: identity_links builds on this module's Observation
+    from graph.analysis.identity_links import observe_trust
+
     ours = out.subscriptions_crawled | {
         sid for sid, info in out.subscription_info.items() if info.listed
     }
+    trusts = Rel.TRUSTS.value
     # the adjacency dicts directly: a third of the time of graph.edges(data=True) at 2.5M edges
     for u, nbrs in graph._adj.items():
         for v, keyed in nbrs.items():
             for data in keyed.values():
-                if data.get("type") in _OBSERVED_RELS:
+                kind = data.get("type")
+                if kind == trusts:
+                    observe_trust(graph, out, ours, u, v, data)
+                elif kind in _OBSERVED_RELS:
                     _link(graph, out, ours, u, v, data)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import links
+from graph.build import identity, links
 from graph.build.context import BuildContext
 from graph.build.directory import (
     add_management_groups,
@@ -35,6 +35,11 @@ def _other_resource(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: 
     p = res.get("properties")
     if isinstance(p, dict):
         links.inbound_private_links(ctx, nid, p)
+
+
+# identity-links.md: the channels of role assignments, private link services and storage
+# accounts, whose types other modules declare (graph/build/identity.py)
+HANDLERS.update(identity.handlers(HANDLERS, _other_resource))
 
 
 def new_context(snap: Snapshot) -> BuildContext:
@@ -78,6 +83,7 @@ def _build(snap: Snapshot) -> nx.MultiDiGraph:
         arm_type = res["type"].lower()
         HANDLERS.get(arm_type, _other_resource)(ctx, res, nid, arm_type)
     resolve(ctx)
+    identity.resolve_delegated(ctx)
     # The build wrote networkx's dicts directly; drop any cached views networkx may hold.
     getattr(ctx.g, "__networkx_cache__", {}).clear()
     ctx.g.graph["createdAt"] = snap.manifest.get("createdAt")

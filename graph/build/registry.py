@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from graph.build import directory, governance, hybrid, ingress, links, network, paas
+from graph.build import directory, governance, hybrid, identity, ingress, links, network, paas
 from graph.resource_types import Handler, Join, ResourceType
 from graph.schema import (
     COMMON_EDGE_PROPS,
@@ -32,6 +32,7 @@ DECLARATIONS: tuple[ResourceType, ...] = (
     RESOURCE,
     SITE,
     *governance.TYPES,
+    *identity.TYPES,
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+import urllib.parse
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
@@ -184,7 +185,22 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
+def _check_issuer(value: Any) -> str:
+    """An issuer URL as a federated credential names it: https, a host, no spaces."""
+    text = _require_str(value, "an issuer URL")
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in text):
+        raise PydanticCustomError(
+            "bad_value",
+            "{v} is not an https issuer URL (https://host/...)",
+            {"v": as_written(value)},
+        )
+    return text.rstrip("/").lower()
+
+
 SubscriptionGuid = Annotated[str, _guid("a subscription id (a GUID)")]
+PrincipalGuid = Annotated[str, _guid("a principal object id (a GUID)")]
+IssuerUrl = Annotated[str, BeforeValidator(_check_issuer)]
 TenantGuid = Annotated[str, _guid("a tenant id (a GUID)")]
 CircuitId = Annotated[str, _arm_id("an ExpressRoute circuit id (an ARM id)", _CIRCUIT_TYPE)]
 ResourceId = Annotated[str, _arm_id("a resource id (an ARM id)")]

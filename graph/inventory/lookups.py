@@ -15,6 +15,7 @@ from graph.inventory.model import (
     ApprovalDecl,
     CircuitDecl,
     InventoryModel,
+    IssuerDecl,
     ManagementGroupDecl,
     SiteDecl,
     SubscriptionDecl,
@@ -64,7 +65,9 @@ class Inventory:
     approvals: tuple[ApprovalDecl, ...]
     accepted: tuple[AcceptedDecl, ...]
     governance: GovernanceDecl | None = None
+    trusted_issuers: tuple[IssuerDecl, ...] = ()
     _tenants: dict[str, TenantDecl] = field(default_factory=dict, repr=False)
+    _principals: dict[str, str] = field(default_factory=dict, repr=False)
     _subscriptions: dict[str, SubscriptionDecl] = field(default_factory=dict, repr=False)
     _circuits: dict[str, CircuitDecl] = field(default_factory=dict, repr=False)
     _mg_names: frozenset[str] = frozenset()
@@ -85,7 +88,9 @@ class Inventory:
             approvals=tuple(model.approved_exposures),
             accepted=tuple(model.accepted),
             governance=model.governance,
+            trusted_issuers=tuple(model.trusted_issuers),
             _tenants={t.id: t for t in model.tenants},
+            _principals={p: t.id for t in model.tenants for p in t.principals},
             _subscriptions={s.id: s for s in model.subscriptions},
             _circuits={c.id.lower(): c for c in model.expressroute_circuits},
             _mg_names=frozenset(m.id.lower() for m in model.management_groups),
@@ -104,7 +109,19 @@ class Inventory:
         return self._tenants.get(tenant_id.lower())
 
     def tenant_declared(self, tenant_id: str) -> bool:
-        return tenant_id.lower() in self._tenants
+        """A tenant, or a far end of identity-links.md: a foreign group or key app some
+        tenant lists in `principals`, an issuer in `trusted_issuers`."""
+        key = tenant_id.lower()
+        kind, _, rest = key.partition(":")
+        if kind in ("foreign-group", "key-app") and rest:
+            return rest in self._principals
+        if kind == "issuer" and rest:
+            return any(i.issuer == rest.rstrip("/") for i in self.trusted_issuers)
+        return key in self._tenants
+
+    def principal_tenant(self, principal_id: str) -> str | None:
+        """The declared tenant that lists this foreign group (or key app)."""
+        return self._principals.get(principal_id.lower())
 
     def own_tenant_ids(self) -> set[str]:
         """Declared home and subsidiary tenants."""

@@ -13,10 +13,12 @@ from graph.inventory.fields import (
     DateValue,
     FqdnText,
     IpText,
+    IssuerUrl,
     KindText,
     NameText,
     PortText,
     PrefixText,
+    PrincipalGuid,
     ResourceId,
     SubjectText,
     SubscriptionGuid,
@@ -41,6 +43,8 @@ class TenantDecl(_Model):
     name: Text | None = None
     relationship: Relationship
     subscriptions: list[SubscriptionGuid] | None = None
+    # foreign groups (and cross-tenant key apps) known to be this tenant's (identity-links.md)
+    principals: list[PrincipalGuid] = []
 
 
 class ManagementGroupDecl(_Model):
@@ -93,6 +97,12 @@ class AcceptedDecl(_Model):
     expires: DateValue
 
 
+class IssuerDecl(_Model):
+    issuer: IssuerUrl
+    name: Text | None = None
+    reason: Text | None = None
+
+
 class InventoryModel(_Model):
     version: VersionNumber
     organization: Text | None = None
@@ -104,3 +114,4 @@ class InventoryModel(_Model):
     approved_exposures: list[ApprovalDecl] = []
     accepted: list[AcceptedDecl] = []
     governance: GovernanceDecl | None = None
+    trusted_issuers: list[IssuerDecl] = []

@@ -58,8 +58,8 @@ def tenant_of_node(g: nx.MultiDiGraph, n: str) -> str | None:
     if n not in g:
         return None
     data = g.nodes[n]
-    if data.get("label") == Label.TENANT.value:
-        return n
+    if data.get("label") in (Label.TENANT.value, Label.EXTERNAL_PARTY.value):
+        return n  # an external party (identity-links.md) stands for its unnamed tenant
     tenant = data.get("tenantId")
     return str(tenant) if tenant else None
 

@@ -43,7 +43,9 @@ QUERY = Query(
         "Every tenant connected to one of ours, one row per link that connects them, with the "
         "channel it runs over (vnet-peering, gateway-connection, expressroute-authorization, "
         "expressroute-global-reach, vwan-hub-connection, private-endpoint, private-endpoint-inbound, "
-        "network-manager, lighthouse, site-to-site) and the link's state. Links are oriented from our "
+        "network-manager, lighthouse, site-to-site; the identity and data channels "
+        "such as foreign-group-role or federated-credential, whose far end may be an external party "
+        "like issuer:<url> or any-tenant) and the link's state. Links are oriented from our "
         "side; a far tenant that could not be resolved shows as 'unknown', a private link service "
         "known only by alias as alias:<alias>. The automatic Virtual WAN hub peering is left out."
     ),
@@ -68,11 +70,12 @@ WITH CASE WHEN r.direction = 'inbound' THEN b ELSE a END AS near,
      CASE WHEN r.direction = 'inbound' THEN a ELSE b END AS far, r, channel
 WITH near, far, r, channel,
      CASE WHEN near:Tenant THEN near.id ELSE near.tenantId END AS t1,
-     CASE WHEN far:Tenant OR far.id STARTS WITH 'alias:' THEN far.id ELSE far.tenantId END AS t2
+     CASE WHEN far:Tenant OR far:ExternalParty OR far.id STARTS WITH 'alias:' THEN far.id ELSE far.tenantId END AS t2
 WHERE t1 IS NOT NULL AND t1 <> coalesce(t2, 'unknown')
 OPTIONAL MATCH (tn:Tenant {{id: t1}})
 OPTIONAL MATCH (cn:Tenant {{id: t2}})
-WITH near, far, r, channel, t1, t2, tn, CASE WHEN t2 STARTS WITH 'alias:' THEN far ELSE cn END AS other
+WITH near, far, r, channel, t1, t2, tn,
+     CASE WHEN t2 STARTS WITH 'alias:' OR far:ExternalParty THEN far ELSE cn END AS other
 RETURN t1 AS tenant, coalesce(tn.name, t1) AS tenantName, coalesce(t2, 'unknown') AS connectedTenant,
        CASE WHEN t2 IS NULL THEN 'unknown' ELSE coalesce(other.name, t2) END AS connectedTenantName,
        coalesce(other.foreign, true) AS connectedTenantForeign,

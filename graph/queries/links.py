@@ -73,10 +73,14 @@ def iter_links(g: nx.MultiDiGraph) -> Iterator[Link]:
             yield Link(LIGHTHOUSE, rel, u, v, data.get("via"))
         elif rel == Rel.SCOPES.value:
             yield Link(NETWORK_MANAGER, rel, u, v, None)
+        elif rel == Rel.TRUSTS.value:
+            # identity-links.md: the far end is a tenant, subscription or external party
+            yield Link(str(data.get("channel")), rel, u, v, data.get("via"))
 
 
-LINK_RELS = "PEERS_WITH|CONNECTS_TO|REDEEMED_BY|GLOBAL_REACH|PRIVATE_LINK|MANAGED_BY|SCOPES"
+LINK_RELS = "PEERS_WITH|CONNECTS_TO|REDEEMED_BY|GLOBAL_REACH|PRIVATE_LINK|MANAGED_BY|SCOPES|TRUSTS"
 CHANNEL_CASE = f"""CASE
+         WHEN type(r) = 'TRUSTS' THEN r.channel
          WHEN type(r) = 'PEERS_WITH' THEN '{VNET_PEERING}'
          WHEN type(r) = 'REDEEMED_BY' THEN '{EXPRESSROUTE_AUTHORIZATION}'
          WHEN type(r) = 'GLOBAL_REACH' THEN '{EXPRESSROUTE_GLOBAL_REACH}'
@@ -92,6 +96,6 @@ CHANNEL_CASE = f"""CASE
        END"""
 PRESENT = "coalesce(a.present, true) AND coalesce(b.present, true) AND coalesce(r.present, true)"
 TENANT_A = "CASE WHEN a:Tenant OR a.id STARTS WITH 'alias:' THEN a.id ELSE a.tenantId END"
-TENANT_B = "CASE WHEN b:Tenant OR b.id STARTS WITH 'alias:' THEN b.id ELSE b.tenantId END"
+TENANT_B = "CASE WHEN b:Tenant OR b:ExternalParty OR b.id STARTS WITH 'alias:' THEN b.id ELSE b.tenantId END"
 SUB_A = "CASE WHEN a:Subscription THEN a.id ELSE a.subscriptionId END"
 SUB_B = "CASE WHEN b:Subscription THEN b.id ELSE b.subscriptionId END"

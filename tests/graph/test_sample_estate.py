@@ -172,7 +172,7 @@ def test_group_scope_network_manager_connection_hangs_under_its_group(
     assert sample.nodes[nmc]["tenantId"] == CONTOSO
 
 
-def test_connected_tenants_names_litware_by_gateway_and_private_endpoint(
+def test_connected_tenants_names_litware_by_gateway_private_endpoint_and_visibility(
     sample: nx.MultiDiGraph,
 ) -> None:
     channels = {
@@ -180,7 +180,9 @@ def test_connected_tenants_names_litware_by_gateway_and_private_endpoint(
         for r in QUERIES["connected-tenants"].run(sample)
         if r["connectedTenant"] == LITWARE
     }
-    assert channels == {"gateway-connection", "private-endpoint-inbound"}
+    # the private link service Litware's endpoint reaches lists Litware's subscription in
+    # its visibility (identity-links.md's private-link-visibility)
+    assert channels == {"gateway-connection", "private-endpoint-inbound", "private-link-visibility"}
 
 
 def test_connected_tenants_never_names_the_hub_managed_subscription(
