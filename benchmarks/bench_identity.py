@@ -38,14 +38,16 @@ def _analyse(estate: Path) -> dict[str, Any]:
     from graph.analysis.identity_links import ACCESS_CHANNELS
     from graph.analysis.tenants import observe
     from graph.build import build_graph
+    from graph.crawl_record import crawl_record
     from graph.inventory import Inventory
     from graph.snapshot import load_snapshot
 
     snap = load_snapshot(estate)
     graph = build_graph(snap)
+    record = crawl_record(snap)
     started = time.perf_counter()
-    observed = observe(graph, snap)
-    findings = connected_findings(graph, snap, observed, Inventory.empty())
+    observed = observe(graph, record)
+    findings = connected_findings(graph, record, observed, Inventory.empty())
     seconds = time.perf_counter() - started
     trusts = sum(1 for o in observed.links if o.channel in ACCESS_CHANNELS)
     return {
