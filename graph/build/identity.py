@@ -436,7 +436,6 @@ KUSTO_CLUSTER = ResourceType(
     arm_types=("microsoft.kusto/clusters",),
     props={"trustedExternalTenants": "the tenants (or '*') it trusts"},
     joins=tuple((Label.KUSTO_CLUSTER, Rel.TRUSTS, far) for far in _TO_TENANT),
-    nouns={"clusters": "cluster"},
     handler=kusto_cluster,
 )
 
