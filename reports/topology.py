@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from graph.analysis.tenants import IDENTITY_CHANNELS
 from reports.model import Report, TopologyTenant
 from reports.naming import GUID, Namer, arm_parts, is_real_name, short_guid
 
@@ -36,19 +37,6 @@ LINE1_CHARS = 27
 LINE2_CHARS = 32
 OURS = ("home", "subsidiary")
 # identity-links.md: channels drawn apart, and far ends that are parties, not tenants
-IDENTITY_CHANNELS = frozenset(
-    {
-        "foreign-group-role",
-        "lighthouse-delegated-role",
-        "managed-application",
-        "federated-credential",
-        "aks-aad-tenant",
-        "kusto-trusted-tenant",
-        "private-link-visibility",
-        "storage-cross-tenant",
-        "gallery-sharing",
-    }
-)
 PARTY_PREFIXES = ("foreign-group:", "issuer:", "key-app:", "lighthouse-delegated:")
 EVERYONE = frozenset({"any-tenant", "any-subscription", "community"})
 
