@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from graph.analysis.tenants import IDENTITY_CHANNELS
+from graph.build.identity import CHANNELS as IDENTITY_CHANNELS
 from reports.model import Report, TopologyTenant
 from reports.naming import GUID, Namer, arm_parts, is_real_name, short_guid
 

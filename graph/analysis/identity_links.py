@@ -14,33 +14,17 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.tenants import IDENTITY_CHANNELS, Observation, Observed, step
+from graph.analysis.tenants import Observation, Observed, step
 from graph.build.identity import (
-    AKS_AAD_TENANT,
     FEDERATED_CREDENTIAL,
     FOREIGN_GROUP_ROLE,
-    GALLERY_SHARING,
-    KUSTO_TRUSTED_TENANT,
     LIGHTHOUSE_DELEGATED_ROLE,
     MANAGED_APPLICATION,
-    PRIVATE_LINK_VISIBILITY,
-    STORAGE_CROSS_TENANT,
 )
 from graph.governance_decl import ROLE_NAMES
 from graph.inventory import Inventory
 from graph.schema import PRINCIPAL_PREFIX, Label, Rel, subscription_of
 
-assert IDENTITY_CHANNELS == (
-    FOREIGN_GROUP_ROLE,
-    LIGHTHOUSE_DELEGATED_ROLE,
-    MANAGED_APPLICATION,
-    FEDERATED_CREDENTIAL,
-    AKS_AAD_TENANT,
-    KUSTO_TRUSTED_TENANT,
-    PRIVATE_LINK_VISIBILITY,
-    STORAGE_CROSS_TENANT,
-    GALLERY_SHARING,
-)
 ACCESS_CHANNELS = frozenset(
     {FOREIGN_GROUP_ROLE, LIGHTHOUSE_DELEGATED_ROLE, MANAGED_APPLICATION, FEDERATED_CREDENTIAL}
 )

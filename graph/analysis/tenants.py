@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.build.identity import CHANNELS as IDENTITY_CHANNELS
 from graph.crawl_record import CrawlRecord
 from graph.schema import ALIAS_PREFIX, Label, Rel, subscription_of
 
@@ -52,18 +53,6 @@ CHANNELS: tuple[str, ...] = (
 )
 LISTING_CHANNELS = frozenset({TENANT_LIST, SUBSCRIPTION, MANAGEMENT_GROUP_TREE, LIGHTHOUSE})
 NETWORK_CHANNELS = frozenset(CHANNELS) - LISTING_CHANNELS
-# identity-links.md's channels, in its order (graph/analysis/identity_links.py)
-IDENTITY_CHANNELS: tuple[str, ...] = (
-    "foreign-group-role",
-    "lighthouse-delegated-role",
-    "managed-application",
-    "federated-credential",
-    "aks-aad-tenant",
-    "kusto-trusted-tenant",
-    "private-link-visibility",
-    "storage-cross-tenant",
-    "gallery-sharing",
-)
 _CHANNEL_ORDER = {
     c: i for i, c in enumerate((*CHANNELS, *IDENTITY_CHANNELS, SITE_TO_SITE, EXPRESSROUTE))
 }

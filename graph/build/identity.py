@@ -33,6 +33,19 @@ PRIVATE_LINK_VISIBILITY = "private-link-visibility"
 STORAGE_CROSS_TENANT = "storage-cross-tenant"
 GALLERY_SHARING = "gallery-sharing"
 
+# identity-links.md's channels, in its order
+CHANNELS: tuple[str, ...] = (
+    FOREIGN_GROUP_ROLE,
+    LIGHTHOUSE_DELEGATED_ROLE,
+    MANAGED_APPLICATION,
+    FEDERATED_CREDENTIAL,
+    AKS_AAD_TENANT,
+    KUSTO_TRUSTED_TENANT,
+    PRIVATE_LINK_VISIBILITY,
+    STORAGE_CROSS_TENANT,
+    GALLERY_SHARING,
+)
+
 ANY_TENANT = "any-tenant"
 ANY_SUBSCRIPTION = "any-subscription"
 COMMUNITY = "community"
