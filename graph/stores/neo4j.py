@@ -92,7 +92,13 @@ CHANGE_LABEL = "RunChange"
 META_LABEL = "TenantmapMeta"
 BATCH_SIZE = 10_000
 READ_PAGE = 20_000
-WRITERS = 2  # concurrent write transactions (on 2 cores, 2 wrote 1M elements ~8% faster than 3)
+# Concurrent write transactions. One: on the shared 2-core machine a second writer
+# doubled the server's CPU for the same first write (100k nodes + 100k edges: server
+# 32.5 s / client 7.2 s with two, 15.2 / 3.5 with one; wall 137 s -> 80 s at load
+# 11-15): concurrent batches lock the same dense nodes (every batch of CONTAINS
+# edges touches every subscription). The caller still encodes the next batch while
+# the writer waits on the server.
+WRITERS = 1
 
 _PUBLIC_FIELDS = {"id", "firstSeen", "lastSeen", "present"}
 T = TypeVar("T")
