@@ -70,7 +70,8 @@ def md_text(value: Any) -> str:
 def md_code(value: Any) -> str:
     """An inline code span that no backtick in the value can close, on one line, no pipes."""
     text = " ".join(neutralise(str(value)).split()).replace("|", "¦")
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    # most values hold no backtick: skip the search (report.md formats one per id shown)
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0) if "`" in text else 0
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

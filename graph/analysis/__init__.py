@@ -29,6 +29,7 @@ from graph.analysis.governance import assess, governance_findings, matrix
 from graph.analysis.paas_findings import find_paas_exposures, paas_findings
 from graph.analysis.report import assemble
 from graph.analysis.tenants import observe
+from graph.analysis.walk import labels_indexed
 from graph.collector import collector_paused
 from graph.crawl_record import CrawlRecord
 from graph.inventory import Inventory
@@ -91,7 +92,7 @@ def analyse(
     previous completed run's report.json (or None); ``exposures`` defaults to
     ``find_exposures(graph)``.
     """
-    with collector_paused():
+    with collector_paused(), labels_indexed(graph):
         return _analyse(
             graph, crawl, inventory, today=today, run=run, previous=previous, exposures=exposures
         )

@@ -20,6 +20,7 @@ import networkx as nx
 from graph.analysis.findings import EVIDENCE_LIMIT, Finding
 from graph.analysis.reach import Reach
 from graph.analysis.tenants import NETWORK_CHANNELS, Observation, Observed, step
+from graph.analysis.walk import nodes_of
 from graph.crawl_record import CrawlRecord
 from graph.governance_decl import GovernanceDecl
 from graph.inventory import Inventory
@@ -39,6 +40,16 @@ _OPERATIONS = {
     "ManagementGroupSettings_Get": "default-management-group",
 }
 _MG = "/providers/microsoft.management/managementgroups/"
+
+
+_GOVERNANCE_LABELS = (
+    Label.POLICY_ASSIGNMENT,
+    Label.ROLE_ASSIGNMENT,
+    Label.DEFENDER_PRICING,
+    Label.SECURITY_CONTACT,
+    Label.SUBSCRIPTION_POLICY,
+    Label.GROUP_SETTINGS,
+)
 
 
 @dataclass
@@ -111,7 +122,7 @@ class _Index:
         self.contacts: dict[str, dict[str, Any]] = {}
         self.tenant_policy: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, dict[str, Any]] = {}
-        for nid, data in graph.nodes(data=True):
+        for nid, data in nodes_of(graph, *_GOVERNANCE_LABELS):
             label = data.get("label")
             if label == Label.POLICY_ASSIGNMENT:
                 self.policies.setdefault(str(data.get("scope")), []).append((nid, data))

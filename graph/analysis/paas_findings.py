@@ -34,7 +34,7 @@ from graph.analysis.paas_exposure import (
 )
 from graph.analysis.ports import TCP, PortSet
 from graph.analysis.reach import Reach, vnet_of_subnet
-from graph.analysis.walk import edges_in, edges_out
+from graph.analysis.walk import edges_in, edges_out, nodes_of
 from graph.build.ids import last_segment
 from graph.inventory import Inventory
 from graph.schema import Label, Rel, node_id
@@ -176,8 +176,8 @@ def find_paas_exposures(graph: nx.MultiDiGraph, *, every: bool = False) -> list[
     a public endpoint open on (``publicEndpoint``), or with ``every`` all of them."""
     out: list[PaasExposure] = []
     reach = Reach(graph)
-    for node, data in graph.nodes(data=True):
-        if data.get("label") != Label.PAAS_SERVICE or data.get("foreign"):
+    for node, data in nodes_of(graph, Label.PAAS_SERVICE):
+        if data.get("foreign"):
             continue
         if data.get("publicEndpoint") is False and not every:
             continue  # every endpoint closed: nothing to report, nothing to parse

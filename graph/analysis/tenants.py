@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analysis.walk import nodes_of
 from graph.build.identity import CHANNELS as IDENTITY_CHANNELS
 from graph.crawl_record import CrawlRecord
 from graph.schema import ALIAS_PREFIX, Label, Rel, subscription_of
@@ -150,12 +151,11 @@ Nodes = list[tuple[str, dict[str, Any]]]
 
 def _directory(graph: nx.MultiDiGraph) -> dict[str, Nodes]:
     """The tenant, subscription and management-group nodes, by label, each in id order
-    (a graph a store gives back and one just built alike), in one pass over the nodes."""
+    (a graph a store gives back and one just built alike), in one pass over the nodes
+    (or none, inside `labels_indexed`)."""
     found: dict[str, Nodes] = {label: [] for label in _DIRECTORY_LABELS}
-    for node, data in graph.nodes(data=True):
-        nodes = found.get(data.get("label"))
-        if nodes is not None:
-            nodes.append((str(node), data))
+    for node, data in nodes_of(graph, *_DIRECTORY_LABELS):
+        found[data["label"]].append((str(node), data))
     for nodes in found.values():
         nodes.sort(key=lambda item: item[0])
     return found
@@ -506,7 +506,7 @@ def _link(
 
 
 def _nodes(graph: nx.MultiDiGraph, out: Observed) -> None:
-    for node, data in graph.nodes(data=True):
+    for node, data in nodes_of(graph, Label.EXPRESSROUTE_CIRCUIT, Label.REGISTRATION_DEFINITION):
         label = data.get("label")
         if label == Label.EXPRESSROUTE_CIRCUIT and not data.get("foreign"):
             sid = _subscription(graph, node)

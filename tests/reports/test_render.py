@@ -11,7 +11,7 @@ from typing import Any
 
 from reports import parse_report, write_reports
 from reports.naming import GUID
-from reports.render import NOTE_TEXT, render_html
+from reports.render import NOTE_TEXT, render_html, render_json
 from reports.topology import MAX_PER_SIDE
 from tests.reports.conftest import BREAKOUT, IMG, SCRIPT
 from tests.reports.synthetic import synthetic_report
@@ -433,3 +433,16 @@ def test_every_note_the_schema_allows_has_a_sentence_for_people() -> None:
     walk(schema)
     assert "nsg-rule-unreadable" in found
     assert sorted(set(found) - set(NOTE_TEXT)) == []
+
+
+def test_report_json_is_spelled_as_the_standard_library_spells_it() -> None:
+    # report.json must not change bytes when the encoder does: control characters,
+    # non-ASCII, floats (exponents), integer keys and big integers all read as json.dumps writes them.
+    documents: list[Any] = [
+        {"b": 'tab\there \x00 \x7f \u2028 é "q" \\', "a": [], "c": {}, "d": [1, [2, {}]]},
+        {"ratio": 1e-05, "big": 1e16, "plain": 0.5},
+        {"keys": {1: "int key"}, "huge": 2**70},
+    ]
+    for document in documents:
+        expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert render_json(document) == expected

@@ -8,7 +8,7 @@ import networkx as nx
 from graph.analysis.exposure.core import (
     props_of,
 )
-from graph.analysis.walk import edges_out, label_of
+from graph.analysis.walk import edges_out, label_of, nodes_of
 from graph.schema import Label, Rel, node_id
 from graph.stored_values import item_props, json_list
 
@@ -44,7 +44,7 @@ def managed_subscriptions(g: nx.MultiDiGraph) -> set[str]:
     """Subscriptions within any network manager's scope (exposure.md rule 9)."""
     subs: set[str] = set()
     groups: set[str] = set()
-    for node, data in g.nodes(data=True):
+    for node, data in nodes_of(g, Label.NETWORK_MANAGER, Label.NETWORK_MANAGER_CONNECTION):
         label = data.get("label")
         if label == Label.NETWORK_MANAGER:
             subs.update(_sub_id(str(s)) for s in data.get("scopeSubscriptions") or [])
