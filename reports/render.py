@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -202,17 +203,18 @@ def _holds_float(data: Any) -> bool:
     return False
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a crash never leaves half a report."""
+def _stage(path: Path, text: str) -> str:
+    """Write beside the target (renamed into place once every file is written), so a crash
+    never leaves half a report nor a mix of two runs' files."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
@@ -226,22 +228,32 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     with collector_paused():
         parsed = parse_report(report)
         view = ReportView(parsed)
-        rendered = {
-            "report.json": render_json(report),
-            "report.html": render_html(parsed, view=view),
-            "report.md": render_markdown(parsed, view=view),
-            "findings.csv": render_csv(parsed),
-        }
-        if parsed.governance is not None:
-            rendered["governance.csv"] = render_governance_csv(parsed)
+    renderers: dict[str, Callable[[], str]] = {
+        "report.json": lambda: render_json(report),
+        "report.html": lambda: render_html(parsed, view=view),
+        "report.md": lambda: render_markdown(parsed, view=view),
+        "findings.csv": lambda: render_csv(parsed),
+    }
+    if parsed.governance is not None:
+        renderers["governance.csv"] = lambda: render_governance_csv(parsed)
+    # One file's text at a time, staged on disk: at 1,000,000 resources the texts together
+    # are hundreds of MB, which the night's peak memory would otherwise hold at once.
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
-    for name, text in rendered.items():
-        path = out_dir / name
-        _write_atomic(path, text)
-        paths[name] = path
-    return paths
+    staged: dict[str, tuple[str, Path]] = {}
+    try:
+        for name, render in renderers.items():
+            with collector_paused():
+                text = render()
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staged[name] = (_stage(out_dir / name, text), out_dir / name)
+            del text
+        for tmp, path in staged.values():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged.values():
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return {name: path for name, (_, path) in staged.items()}
 
 
 def load_report(path: Path) -> dict[str, Any]:
