@@ -13,9 +13,21 @@ DOC = (REPO / "docs" / "neo4j.md").read_text(encoding="utf-8")
 
 
 def test_the_doc_lists_exactly_the_constraints_and_indexes_the_store_creates():
-    created = {re.search(r"(?:CONSTRAINT|INDEX) (\w+)", s)[1] for s in neo4j_store._SCHEMA}  # type: ignore[index]
+    created = {
+        re.search(r"^CREATE (?:CONSTRAINT|INDEX) (\w+)", s)[1]  # type: ignore[index]
+        for s in neo4j_store._SCHEMA
+        if s.startswith("CREATE")
+    }
     documented = set(re.findall(r"^\| `(tenantmap_\w+)` \|", DOC, re.M))
     assert documented == created
+
+
+def test_the_doc_names_the_indexes_the_store_drops_and_the_per_type_stale_indexes():
+    dropped = {
+        re.search(r"DROP INDEX (\w+)", s)[1] for s in neo4j_store._SCHEMA if s.startswith("DROP")
+    }  # type: ignore[index]
+    assert dropped and all(f"`{name}`" in DOC for name in dropped)
+    assert "`tenantmap_stale_<TYPE>`" in DOC
 
 
 def test_an_aura_style_neo4j_s_url_is_accepted_and_an_unreachable_one_is_exit_3(tmp_path: Path):
