@@ -83,8 +83,6 @@ class Label(StrEnum):
     # identity and data channels (docs/spec/identity-links.md)
     MANAGED_IDENTITY = "ManagedIdentity"
     MANAGED_APPLICATION = "ManagedApplication"
-    KUBERNETES_CLUSTER = "KubernetesCluster"
-    KUSTO_CLUSTER = "KustoCluster"
     COMPUTE_GALLERY = "ComputeGallery"
     EXTERNAL_PARTY = "ExternalParty"
 
@@ -156,8 +154,8 @@ REL_MEANING: dict[Rel, str] = {
     Rel.GRANTS: "(RoleAssignment)->(Principal): the principal that holds the role",
     Rel.OF: "(DefenderPricing|SecurityContact)->(Subscription), "
     "(TenantSubscriptionPolicy|ManagementGroupSettings)->(Tenant): whose setting it is",
-    Rel.TRUSTS: "(RoleAssignment|ManagedIdentity|ManagedApplication|KubernetesCluster|KustoCluster|"
-    "PrivateLinkService|storage account|ComputeGallery)->(Tenant|Subscription|ExternalParty): an "
+    Rel.TRUSTS: "(RoleAssignment|ManagedIdentity|ManagedApplication|PrivateLinkService|"
+    "PaasService (storage, AKS, Data Explorer)|ComputeGallery)->(Tenant|Subscription|ExternalParty): an "
     "identity or data channel (identity-links.md, named by `channel`) lets the far end in or "
     "sends data to it",
 }

@@ -237,32 +237,20 @@ def managed_application(ctx: BuildContext, res: dict[str, Any], nid: str, arm_ty
         )
 
 
-def managed_cluster(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = props_of(res)
-    props = ctx.base_props(res, nid, Label.KUBERNETES_CLUSTER, arm_type)
+def _cluster_tenant(ctx: BuildContext, nid: str, p: dict[str, Any]) -> None:
+    """An AKS cluster whose users sign in from another tenant (its node: paas.py)."""
     profile = p.get("aadProfile")
     tenant = _guid(profile.get("tenantID")) if isinstance(profile, dict) else None
-    props["aadTenantId"] = tenant
-    ctx.add(nid, props)
-    ctx.contain(nid)
     # Unset means the subscription's own tenant (ManagedClusterAADProfile reference).
     if tenant and tenant != _own_tenant(ctx, nid):
         _trust(ctx, nid, _tenant(ctx, tenant), AKS_AAD_TENANT, via="aadProfile.tenantID")
 
 
-def kusto_cluster(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
-    p = props_of(res)
-    props = ctx.base_props(res, nid, Label.KUSTO_CLUSTER, arm_type)
-    values = [
-        str(t.get("value")).strip()
-        for t in p.get("trustedExternalTenants") or []
-        if isinstance(t, dict) and t.get("value")
-    ]
-    props["trustedExternalTenants"] = values or None
-    ctx.add(nid, props)
-    ctx.contain(nid)
+def _kusto_tenants(ctx: BuildContext, nid: str, p: dict[str, Any]) -> None:
+    """The tenants a Data Explorer cluster trusts (its node: paas.py)."""
     own = _own_tenant(ctx, nid)
-    for value in values:
+    for entry in p.get("trustedExternalTenants") or []:
+        value = str(entry.get("value") or "").strip() if isinstance(entry, dict) else ""
         if value == "*":
             far = _party(ctx, ANY_TENANT, "everyone", "any tenant")
         elif (tenant := _guid(value)) and tenant != own:
@@ -384,16 +372,20 @@ def _after(base: Handler, extra: Callable[[BuildContext, str, dict[str, Any]], N
 
 
 def handlers(existing: dict[str, Handler], fallback: Handler) -> dict[str, Handler]:
-    """The channels of types other modules declare: role assignments, private link services
-    and storage accounts keep their handler and gain their channels after it; replication
+    """The channels of types other modules declare: role assignments, private link services,
+    storage accounts, AKS and Data Explorer clusters keep their handler and gain their
+    channels after it; replication
     policies (lines of their own under a storage account) add their account's."""
-    pls = "microsoft.network/privatelinkservices"
-    storage = "microsoft.storage/storageaccounts"
+    extras = {
+        "microsoft.network/privatelinkservices": _visibility,
+        "microsoft.storage/storageaccounts": _storage,
+        "microsoft.containerservice/managedclusters": _cluster_tenant,
+        "microsoft.kusto/clusters": _kusto_tenants,
+    }
     return {
         "microsoft.authorization/roleassignments": role_assignment,
         "microsoft.storage/storageaccounts/objectreplicationpolicies": replication_policy,
-        pls: _after(existing.get(pls, fallback), _visibility),
-        storage: _after(existing.get(storage, fallback), _storage),
+        **{t: _after(existing.get(t, fallback), extra) for t, extra in extras.items()},
     }
 
 
@@ -431,27 +423,6 @@ MANAGED_APPLICATION_TYPE = ResourceType(
     handler=managed_application,
 )
 
-KUBERNETES_CLUSTER = ResourceType(
-    label=Label.KUBERNETES_CLUSTER,
-    meaning="an AKS cluster and the tenant its users sign in from",
-    column=_COLUMN,
-    arm_types=("microsoft.containerservice/managedclusters",),
-    props={"aadTenantId": "aadProfile.tenantID (unset: the subscription's tenant)"},
-    joins=((Label.KUBERNETES_CLUSTER, Rel.TRUSTS, Label.TENANT),),
-    nouns={"managedclusters": "AKS cluster"},
-    handler=managed_cluster,
-)
-
-KUSTO_CLUSTER = ResourceType(
-    label=Label.KUSTO_CLUSTER,
-    meaning="an Azure Data Explorer cluster and the tenants it trusts",
-    column=_COLUMN,
-    arm_types=("microsoft.kusto/clusters",),
-    props={"trustedExternalTenants": "the tenants (or '*') it trusts"},
-    joins=tuple((Label.KUSTO_CLUSTER, Rel.TRUSTS, far) for far in _TO_TENANT),
-    handler=kusto_cluster,
-)
-
 COMPUTE_GALLERY = ResourceType(
     label=Label.COMPUTE_GALLERY,
     meaning="an Azure Compute Gallery and whom it shares images with",
@@ -478,6 +449,7 @@ EXTERNAL_PARTY = ResourceType(
         *((Label.ROLE_ASSIGNMENT, Rel.TRUSTS, far) for far in _TO_TENANT),
         (Label.PRIVATE_LINK_SERVICE, Rel.TRUSTS, Label.SUBSCRIPTION),
         (Label.PRIVATE_LINK_SERVICE, Rel.TRUSTS, Label.EXTERNAL_PARTY),
+        # storage accounts, AKS and Data Explorer clusters
         *((Label.PAAS_SERVICE, Rel.TRUSTS, far) for far in (*_TO_TENANT, Label.SUBSCRIPTION)),
     ),
     edge_props={
@@ -502,8 +474,6 @@ EXTERNAL_PARTY = ResourceType(
 TYPES = (
     MANAGED_IDENTITY,
     MANAGED_APPLICATION_TYPE,
-    KUBERNETES_CLUSTER,
-    KUSTO_CLUSTER,
     COMPUTE_GALLERY,
     EXTERNAL_PARTY,
 )

@@ -28,6 +28,7 @@ ALIAS = (
 PROMISED = [
     ("unknown-tenant", "9a8b7c6d-0000-4000-8000-000000000004", "high", "new"),
     ("unknown-tenant", ALIAS, "high", "accepted"),
+    ("unknown-tenant", "any-tenant", "high", "new"),  # Data Explorer trusting every tenant
     ("unknown-subscription", "1a2b3c4d-0000-4000-8000-000000000111", "medium", "new"),
     ("unknown-subscription", "9a8b7c6d-0000-4000-8000-0000000000b1", "high", "new"),
     ("unknown-subscription", "0d1e2f3a-0000-4000-8000-00000000000b", "high", "new"),
