@@ -58,14 +58,25 @@ def merged(pairs: Iterable[tuple[str, Mapping[str, str]]], what: str) -> dict[st
     return out
 
 
+def one_label_per_arm_type(declarations: Iterable[ResourceType]) -> dict[str, Label]:
+    """ARM type -> label; an ARM type two declarations claim is refused, since the
+    second would silently take the first one's handler."""
+    out: dict[str, Label] = {}
+    for decl in declarations:
+        for arm_type in decl.arm_types:
+            if out.setdefault(arm_type, decl.label) != decl.label:
+                raise ValueError(
+                    f"{arm_type} is declared by both {out[arm_type].value} and {decl.label.value}"
+                )
+    return out
+
+
 BY_LABEL: dict[Label, ResourceType] = one_per_label(DECLARATIONS)
 
 LABEL_MEANING: dict[Label, str] = {label: BY_LABEL[label].meaning for label in Label}
 
 # ARM resource type (lower-cased) -> label. Types not listed become Label.RESOURCE.
-TYPE_LABELS: dict[str, Label] = {
-    arm_type: decl.label for decl in DECLARATIONS for arm_type in decl.arm_types
-}
+TYPE_LABELS: dict[str, Label] = one_label_per_arm_type(DECLARATIONS)
 
 HANDLERS: dict[str, Handler] = {
     arm_type: decl.handler

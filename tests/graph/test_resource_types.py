@@ -15,6 +15,7 @@ from graph.build.registry import (
     MODEL_EDGES,
     TYPE_LABELS,
     merged,
+    one_label_per_arm_type,
     one_per_label,
 )
 from graph.resource_types import ResourceType
@@ -43,6 +44,15 @@ def test_every_label_has_exactly_one_declaration() -> None:
 def test_a_label_declared_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="Site is declared twice"):
         one_per_label([*DECLARATIONS, SITE])
+
+
+def test_an_arm_type_two_declarations_claim_is_refused() -> None:
+    one = ResourceType(Label.SITE, "a", "c", arm_types=("microsoft.web/sites",))
+    other = ResourceType(Label.RESOURCE, "b", "c", arm_types=("microsoft.web/sites",))
+    with pytest.raises(
+        ValueError, match=r"microsoft\.web/sites is declared by both Site and Resource"
+    ):
+        one_label_per_arm_type([one, other])
 
 
 def test_a_label_without_declaration_is_refused() -> None:
