@@ -184,6 +184,10 @@ def test_a_misshapen_field_is_absent_noted_and_its_subscription_unverified(
         (("serviceProviderProperties",), "a string"),
         (("peerings", 0), 1),  # peerings: [1]
         (("managedByTenants",), "x"),
+        (("notScopes",), 1),
+        (("notificationsSources",), True),
+        (("trustedExternalTenants",), 1),
+        (("loadBalancerFrontendIpConfigurations",), True),
     ],
     ids=[
         "remoteVirtualNetwork",
@@ -191,12 +195,17 @@ def test_a_misshapen_field_is_absent_noted_and_its_subscription_unverified(
         "serviceProviderProperties",
         "peerings",
         "managedByTenants",
+        "notScopes",
+        "notificationsSources",
+        "trustedExternalTenants",
+        "loadBalancerFrontendIpConfigurations",
     ],
 )
 def test_each_shape_that_crashed_the_build_now_gives_every_report_and_a_note(
     tmp_path: Path, field: tuple[Any, ...], value: Any
 ) -> None:
-    """Issue 10, item 5: each of these gave AttributeError, exit 3 and no reports."""
+    """Issue 10, item 5 (and, since, the governance, identity and private link service
+    fields a probe of every field found): each gave a TypeError, exit 3 and no reports."""
     paths = field_paths()
     index = next(
         i
