@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis.walk import nodes_of
+from graph.analysis.walk import label_of, nodes_of
 from graph.build.identity import CHANNELS as IDENTITY_CHANNELS
 from graph.crawl_record import CrawlRecord
 from graph.schema import ALIAS_PREFIX, Label, Rel, subscription_of
@@ -315,10 +315,6 @@ def _lighthouse(
 # ------------------------------------------------------------------ links in the graph
 
 
-def _label(graph: nx.MultiDiGraph, node: str) -> str | None:
-    return graph.nodes[node].get("label") if node in graph else None
-
-
 def _subscription(graph: nx.MultiDiGraph, node: str) -> str | None:
     data = graph.nodes[node] if node in graph else {}
     value = data.get("subscriptionId")
@@ -347,7 +343,7 @@ def _classify(
             return None
         return VNET_PEERING, u, v, data.get("peeringState")
     if rel == Rel.CONNECTS_TO:
-        lu, lv = _label(graph, u), _label(graph, v)
+        lu, lv = label_of(graph, u), label_of(graph, v)
         state = data.get("connectionStatus") or data.get("state")
         if lu == Label.CONNECTION and lv in (
             Label.VNET_GATEWAY,
@@ -389,11 +385,11 @@ _OBSERVED_RELS = _LINK_RELS | {Rel.MANAGED_BY}
 def _owner_steps(graph: nx.MultiDiGraph, node: str, far: str, channel: str) -> list[dict[str, Any]]:
     """Where our side of a link sits: the circuit holding an authorization, the gateway
     a connection starts from, the hub a Virtual WAN gateway belongs to."""
-    label = _label(graph, node)
+    label = label_of(graph, node)
     if label == Label.EXPRESSROUTE_AUTHORIZATION:
         for parent, _, data in graph.in_edges(node, data=True):
             if data.get("type") == Rel.CONTAINS and (
-                _label(graph, parent) == Label.EXPRESSROUTE_CIRCUIT
+                label_of(graph, parent) == Label.EXPRESSROUTE_CIRCUIT
             ):
                 return [step(parent, Rel.CONTAINS.value, node, channel)]
     elif label == Label.CONNECTION:
@@ -497,7 +493,7 @@ def _link(
     if channel == SITE_TO_SITE:
         _add(out.sites, far, obs)
         return
-    if _label(graph, far) == Label.EXPRESSROUTE_CIRCUIT:
+    if label_of(graph, far) == Label.EXPRESSROUTE_CIRCUIT:
         _add(out.circuits, far, obs)
     if far_sub and far_sub != near_sub:
         _add(out.subscriptions, far_sub, obs)
