@@ -25,7 +25,7 @@ from graph.analysis.findings import (
     is_alerting,
     severity_at_least,
 )
-from graph.analysis.governance import assess, governance_findings, matrix
+from graph.analysis.governance import Assessment, assess, governance_findings, matrix
 from graph.analysis.paas_findings import find_paas_exposures, paas_findings
 from graph.analysis.report import assemble
 from graph.analysis.tenants import observe
@@ -50,6 +50,20 @@ def all_findings(
     exposures: Iterable[ExposureLike] | None = None,
 ) -> tuple[list[Finding], Any]:
     """Every finding this run raises (before the diff), and the observations behind them."""
+    findings, observed, _ = _findings(graph, crawl, inventory, today=today, exposures=exposures)
+    return findings, observed
+
+
+def _findings(
+    graph: nx.MultiDiGraph,
+    crawl: CrawlRecord,
+    inventory: Inventory,
+    *,
+    today: dt.date,
+    exposures: Iterable[ExposureLike] | None,
+) -> tuple[list[Finding], Any, Assessment | None]:
+    """The findings, the observations and the governance assessment (the report's matrix
+    and the governance findings both come from it: assessed once, not twice)."""
     notes: list[Note] = []
     if exposures is None:
         from graph.analysis.exposure import find_exposures
@@ -64,14 +78,15 @@ def all_findings(
         observed.subscriptions_crawled = observed.subscriptions_crawled - {
             sub for sub in (subscription_of(n["document"]) for n in notes) if sub
         }
+    assessment = assess(graph, crawl, observed, inventory)
     findings = [
         *connected_findings(graph, crawl, observed, inventory),
         *exposure_findings(exposures, graph, inventory, today),
         *paas_findings(find_paas_exposures(graph), graph, inventory, today),
         *expired_approval_findings(inventory, today),
-        *governance_findings(assess(graph, crawl, observed, inventory)),
+        *governance_findings(assessment),
     ]
-    return findings, observed
+    return findings, observed, assessment
 
 
 def analyse(
@@ -108,7 +123,9 @@ def _analyse(
     previous: dict[str, Any] | None,
     exposures: Iterable[ExposureLike] | None,
 ) -> dict[str, Any]:
-    findings, observed = all_findings(graph, crawl, inventory, today=today, exposures=exposures)
+    findings, observed, assessment = _findings(
+        graph, crawl, inventory, today=today, exposures=exposures
+    )
     if not run.get("startedAt"):
         run = {**run, "startedAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     seen_at = str(run["startedAt"])
@@ -132,7 +149,7 @@ def _analyse(
         findings=documents,
         resolved=resolved,
     )
-    governance = matrix(assess(graph, crawl, observed, inventory))
+    governance = matrix(assessment)
     if governance is not None:
         report["governance"] = governance
     return report
