@@ -17,6 +17,7 @@ cycle is skipped with a log line, and a run that starts during a cycle is not he
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import shutil
 import signal
@@ -550,7 +551,11 @@ def run_demo_watch(base: Path, *, progress: bool) -> tuple[Any, CycleOutcome]:
     state_dir = base / "state"
     state_dir.mkdir(parents=True, exist_ok=True)
     inventory_path = SAMPLE_ESTATE / "inventory.yaml"
-    with running_emulator(SAMPLE_ESTATE, overrides={"foreignSubscriptions": DEMO_FOREIGN}) as emu:
+    # The sample's own foreign subscriptions stay resolvable (an override replaces the key):
+    # the demo's night must raise what `tenantmap demo` raises, no more.
+    settings = json.loads((SAMPLE_ESTATE / "emulator.json").read_text(encoding="utf-8"))
+    foreign = {**settings.get("foreignSubscriptions", {}), **DEMO_FOREIGN}
+    with running_emulator(SAMPLE_ESTATE, overrides={"foreignSubscriptions": foreign}) as emu:
         target = CrawlTarget.for_emulator(emu)
         crawl = CrawlOptions(progress=progress, target=target)
         opts = AnalyseOptions(inventory=inventory_path)

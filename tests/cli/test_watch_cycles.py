@@ -14,7 +14,7 @@ import pytest
 from discovery.emulator import EmulatorHandle, running_emulator
 from graph.stores.lock import StateLock
 from tenantmap.watch import demo_change
-from tests.cli.helpers import Result, emulator_env, one_sentence_error, tenantmap
+from tests.cli.helpers import SUMMARY, Result, emulator_env, one_sentence_error, tenantmap
 from tests.cli.test_watch import TAILSPIN_SUB, TAILSPIN_TENANT
 
 PEERING = demo_change()["put"][0]  # prod-data's VNet peered with Tailspin's
@@ -156,3 +156,12 @@ def test_demo_watch_shows_a_change_arriving_and_its_alert(tmp_path: Path) -> Non
     assert "watch alert (new, high): Unknown tenant" in result.stdout
     assert "1 change(s) seen" in result.stderr
     assert (tmp_path / "demo" / "state" / "watch" / "report" / "report.html").is_file()
+
+
+def test_demo_watch_night_raises_what_the_plain_demo_raises(tmp_path: Path) -> None:
+    """The watch demo adds foreign subscriptions to the emulator; the sample's own must
+    stay resolvable, or its night raises other findings than `tenantmap demo`."""
+    watch = tenantmap("demo", "--watch", "--out", str(tmp_path / "watch"))
+    plain = tenantmap("demo", "--out", str(tmp_path / "plain"))
+    night = [line for line in plain.stderr.splitlines() if SUMMARY.match(line)]
+    assert len(night) == 1 and night[0] in watch.stderr.splitlines()
