@@ -144,13 +144,13 @@ KUSTO_CLUSTERS = "Microsoft.Kusto/clusters"
 GALLERIES = "Microsoft.Compute/galleries"
 STORAGE_ACCOUNTS = "Microsoft.Storage/storageAccounts"
 REPLICATION_POLICIES = f"{STORAGE_ACCOUNTS}/objectReplicationPolicies"
+# AKS and Data Explorer clusters and storage accounts are platform services that
+# LISTED_TYPES reads already: their identity channels come from those same lines (and a
+# storage account's replication policies are read as its child), not from a second list.
 IDENTITY_READS: tuple[tuple[str, str, str], ...] = (
     (USER_ASSIGNED_IDENTITIES, "UserAssignedIdentities_ListBySubscription", "2023-01-31"),
     (MANAGED_APPLICATIONS, "Applications_ListBySubscription", "2021-07-01"),
-    (MANAGED_CLUSTERS, "ManagedClusters_List", "2024-09-01"),
-    (KUSTO_CLUSTERS, "Clusters_List", "2023-08-15"),
     (GALLERIES, "Galleries_List", "2023-07-03"),
-    (STORAGE_ACCOUNTS, "StorageAccounts_List", "2023-05-01"),
 )
 IDENTITY_TYPES: tuple[str, ...] = (
     *(t for t, _o, _v in IDENTITY_READS),

@@ -61,10 +61,12 @@ def _now() -> str:
 
 
 def has_children(resource: dict[str, Any]) -> bool:
-    """Children ARM does not embed, or a platform service's child read (its endpoint open)."""
+    """Children ARM does not embed, a platform service's child read (its endpoint open), or
+    a storage account's object replication policies."""
     return (
         str(resource.get("type", "")).lower() in cat.CHILD_COLLECTIONS
         or paas.child_read(resource) is not None
+        or identity.holds_policies(resource)
     )
 
 
@@ -461,7 +463,15 @@ class CrawlEngine(ABC):
     ) -> None:
         parent_type = str(parent.get("type", "")).lower()
         if parent_type in paas.CHILD_READS:
-            await paas.read_children(self, clients, parent)
+            # each reads only what this parent needs: nothing for the other's case
+            await asyncio.gather(
+                paas.read_children(self, clients, parent),
+                *(
+                    [identity.children(self, clients, subscription_id, parent)]
+                    if identity.holds_policies(parent)
+                    else []
+                ),
+            )
             self.emit(parent)
             return
         collection, operation = cat.CHILD_COLLECTIONS[parent_type]

@@ -1,13 +1,14 @@
 """The identity and data reads (docs/spec/identity-links.md).
 
 Role assignments come with the governance reads (governance.py) and private link
-services with the network types; this module reads the rest: user-assigned
-identities, managed applications, AKS clusters, Data Explorer clusters, compute
-galleries and storage accounts, in Resource Graph mode with one query per batch of
-subscriptions and in ARM mode with one list per type and subscription. Two things
-are in no Resource Graph table: the federated credentials of each user-assigned
-identity and the object replication policies of each storage account that can
-hold them, one ARM list each. Their items are written as lines of their own (child
+services with the network types, AKS and Data Explorer clusters and storage
+accounts with the platform services; this module reads the rest: user-assigned
+identities, managed applications and compute galleries, in Resource Graph mode with
+one query per batch of subscriptions and in ARM mode with one list per type and
+subscription. Two things are in no Resource Graph table: the federated credentials
+of each user-assigned identity (read here) and the object replication policies of
+each storage account that can hold them (read by `children` when the engine reads
+the account's children), one ARM list each. Their items are written as lines of their own (child
 ids and types as ARM gives them), so nothing another reader writes for the same
 parent can shadow them.
 
@@ -37,7 +38,8 @@ GALLERIES = cat.GALLERIES
 REPLICATION_POLICIES = cat.REPLICATION_POLICIES
 PRIVATE_LINK_SERVICES = "Microsoft.Network/privateLinkServices"
 READ_TYPES = cat.IDENTITY_READS
-_API = {t.lower(): v for t, _o, v in READ_TYPES}
+# a storage account's policies are read at its platform-service listing's api-version
+_API = {**cat.API_VERSIONS, **{t.lower(): v for t, _o, v in READ_TYPES}}
 CHILD_TYPES: dict[str, tuple[str, str, str]] = {
     # parent type -> (child type, collection segment, list operation)
     IDENTITIES.lower(): (
@@ -51,7 +53,6 @@ CHILD_TYPES: dict[str, tuple[str, str, str]] = {
         "ObjectReplicationPolicies_List",
     ),
 }
-_KEPT = frozenset(t.lower() for t in cat.IDENTITY_TYPES)
 # Object replication needs blob versioning on a general-purpose v2 or premium block
 # blob account without a hierarchical namespace (Learn: object replication overview,
 # "Prerequisites"); other accounts cannot hold a policy, so they get no call.
@@ -64,16 +65,14 @@ QUERY = (
 )
 
 
-def kept(resource: dict[str, Any]) -> bool:
-    """Everything of these types is written, PaaS filter or not."""
-    return str(resource.get("type", "")).lower() in _KEPT
-
-
 def _children_wanted(resource: dict[str, Any]) -> bool:
-    kind = str(resource.get("type", "")).lower()
-    if kind == IDENTITIES.lower():
-        return True
-    if kind != STORAGE.lower():
+    return str(resource.get("type", "")).lower() == IDENTITIES.lower() or holds_policies(resource)
+
+
+def holds_policies(resource: dict[str, Any]) -> bool:
+    """A storage account that can hold object replication policies (the platform-service
+    listing reads it; the engine then reads its policies through `children`)."""
+    if str(resource.get("type", "")).lower() != STORAGE.lower():
         return False
     properties = resource.get("properties")
     hns = isinstance(properties, dict) and properties.get("isHnsEnabled") is True
@@ -115,7 +114,7 @@ def _emit(crawl: CrawlEngine, resource: dict[str, Any]) -> None:
     crawl.emit(resource)
 
 
-async def _children(
+async def children(
     crawl: CrawlEngine, clients: TenantClients, subscription_id: str, parent: dict[str, Any]
 ) -> None:
     """The federated credentials of an identity, or the replication policies of an account."""
@@ -140,12 +139,9 @@ async def _resources(
     resources: list[dict[str, Any]],
 ) -> None:
     for resource in resources:
-        # storage accounts come whole from the platform-service reads (paas.py): read here
-        # only to know which can hold replication policies
-        if str(resource.get("type", "")).lower() != STORAGE.lower():
-            _emit(crawl, resource)
+        _emit(crawl, resource)
     await asyncio.gather(
-        *(_children(crawl, clients, subscription_id, r) for r in resources if _children_wanted(r))
+        *(children(crawl, clients, subscription_id, r) for r in resources if _children_wanted(r))
     )
 
 
@@ -184,8 +180,8 @@ async def graph_batch(crawl: ResourceGraphCrawl, clients: TenantClients, batch: 
         failed = ArmCallError(
             None,
             "QueryFailed",
-            "The Resource Graph query of identities, managed applications, clusters, "
-            f"galleries and storage accounts failed (see the entry for /tenants/{clients.tenant_id}).",
+            "The Resource Graph query of identities, managed applications and galleries "
+            f"failed (see the entry for /tenants/{clients.tenant_id}).",
         )
         for subscription_id in batch:
             crawl.error(f"/subscriptions/{subscription_id}", "Resources_Query", failed)
@@ -201,7 +197,8 @@ __all__ = [
     "QUERY",
     "READ_TYPES",
     "arm_subscription",
+    "children",
     "graph_batch",
-    "kept",
+    "holds_policies",
     "named_subscriptions",
 ]
