@@ -8,6 +8,7 @@ placeholders for what links name but the crawl could not read, internet exposure
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import networkx as nx
@@ -68,7 +69,14 @@ def build_graph(snap: Snapshot) -> nx.MultiDiGraph:
     # Millions of small dicts and no reference cycles: the cyclic collector would rescan
     # the growing heap again and again, so it pauses for the build.
     with collector_paused():
-        return _build(snap)
+        graph = _build(snap)
+        # Everything the build made sits in the youngest generation, and the first
+        # collection once the collector is back would walk all of it (then again as it
+        # ages): a third of a second per 100,000 resources, for no cycle found. Moving it
+        # to the oldest generation in one step leaves it to the rare full collections.
+        gc.freeze()
+        gc.unfreeze()
+        return graph
 
 
 def _build(snap: Snapshot) -> nx.MultiDiGraph:
