@@ -282,8 +282,9 @@ def render_markdown() -> str:
         "`completeScopes` hold its `_scope`. `tenantmap query`, the reports and stale items (whose "
         "`lastSeen` is written as they go stale) give it exactly.",
         "- In Python, `graph.build.build_graph` returns a `networkx.MultiDiGraph` whose attribute dicts "
-        "are read-only: relationships without properties of their own share one dict per type (it "
-        "saves hundreds of MB on a large estate). Copy the graph (`g.copy()`) before changing it.",
+        "are read-only: relationships without properties of their own share one dict per type, and "
+        "pairs joined by only one such relationship share their keyed dict (it saves hundreds of MB "
+        "on a large estate). Copy the graph (`g.copy()`) before changing it.",
         "",
         "## Picture",
         "",

@@ -9,6 +9,7 @@ placeholders for what links name but the crawl could not read, internet exposure
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 import networkx as nx
@@ -86,9 +87,14 @@ def _build(snap: Snapshot) -> nx.MultiDiGraph:
     add_subscriptions(ctx, snap.subscriptions)
     add_management_groups(ctx, snap.management_groups)
     mark_resolutions(ctx)
+    # ARM type as spelled -> lower-cased and interned: an estate repeats a few dozen types
+    arm_types: dict[str, str] = {}
     for res in snap.iter_resources():
         nid = node_id(res["id"])
-        arm_type = res["type"].lower()
+        spelled = res["type"]
+        arm_type = arm_types.get(spelled)
+        if arm_type is None:
+            arm_type = arm_types[spelled] = sys.intern(spelled.lower())
         HANDLERS.get(arm_type, _other_resource)(ctx, res, nid, arm_type)
     resolve(ctx)
     identity.resolve_delegated(ctx)

@@ -16,6 +16,11 @@ from graph.schema import Label, Rel, subscription_of
 _intern = sys.intern
 
 
+def interned(value: Any) -> Any:
+    """A string value many nodes repeat (a VM size, an OS type), kept once; any other as is."""
+    return _intern(value) if type(value) is str else value
+
+
 def as_json(value: Any) -> str:
     """A structured ARM value as the JSON string the stores keep.
 
@@ -34,6 +39,26 @@ def str_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value if v is not None and not isinstance(v, dict | list)]
     return []
+
+
+class SharedKeys(dict[str, Any]):
+    """The keyed dict (edge key -> attributes) of every pair joined by one plain edge of
+    a type: one object for hundreds of thousands of pairs, so it refuses changes (a
+    change would reach every pair). Copy the graph (``g.copy()``) before changing it."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "a built graph's adjacency is shared between edges: copy it (g.copy()) to change it"
+        )
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+    def __reduce__(self) -> tuple[type[SharedKeys], tuple[dict[str, Any]]]:
+        # pickle and copy.deepcopy fill a dict subclass item by item otherwise
+        return SharedKeys, (dict(self),)
 
 
 @dataclass(slots=True)
@@ -110,6 +135,7 @@ class BuildContext:
         self._succ = self.g._succ
         self._pred = self.g._pred
         self._plain: dict[str, dict[str, Any]] = {}
+        self._keyed: dict[str, SharedKeys] = {}
 
     def base_props(
         self,
@@ -127,7 +153,8 @@ class BuildContext:
         props: dict[str, Any] = {
             "id": nid,
             "label": label._value_,
-            "name": res.get("name") or last_segment(arm_id),
+            # names repeat (ipconfig1, default, one VM name in many subscriptions)
+            "name": _intern(res.get("name") or last_segment(arm_id)),
             "armId": arm_id,
             "type": _intern(arm_type),
             "foreign": False,
@@ -170,6 +197,9 @@ class BuildContext:
 
         Edges without properties of their own share one read-only attribute dict per type:
         most edges are such, and a dict each would cost hundreds of MB on a large estate.
+        For the same reason a pair joined only by one such edge shares its keyed dict (key
+        -> attributes) with every other such pair of that type (SharedKeys); a second edge
+        between the pair gives it a dict of its own.
 
         Ids are interned: each reference to a resource is a fresh lower-cased string, and
         the adjacency dicts keep the one they were first given as key, so without it a
@@ -187,13 +217,20 @@ class BuildContext:
             succ[dst] = {}
             self._pred[dst] = {}
         value = rel._value_
-        key = f"{value}:{disc}" if disc else value
         attrs = {k: v for k, v in props.items() if v is not None} if props else None
-        keyed = succ[src].get(dst)
+        out = succ[src]
+        keyed = out.get(dst)
+        if not disc and not attrs:
+            if keyed is None:
+                out[dst] = self._pred[dst][src] = self._plain_keyed(value)
+                return
+            if value in keyed:
+                return
+        key = f"{value}:{disc}" if disc else value
         if keyed is None:
-            keyed = {}
-            succ[src][dst] = keyed
-            self._pred[dst][src] = keyed
+            keyed = out[dst] = self._pred[dst][src] = {}
+        elif type(keyed) is SharedKeys:
+            keyed = out[dst] = self._pred[dst][src] = dict(keyed)
         found = keyed.get(key)
         if not attrs:
             if found is None:
@@ -209,6 +246,12 @@ class BuildContext:
         shared = self._plain.get(value)
         if shared is None:
             shared = self._plain[value] = {"type": value}
+        return shared
+
+    def _plain_keyed(self, value: str) -> SharedKeys:
+        shared = self._keyed.get(value)
+        if shared is None:
+            shared = self._keyed[value] = SharedKeys({value: self._plain_attrs(value)})
         return shared
 
     def contain(self, nid: str) -> None:

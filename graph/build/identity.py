@@ -134,8 +134,9 @@ def resolve_delegated(ctx: BuildContext) -> None:
     """Role assignments a managing tenant created (Lighthouse policy remediation): the
     tenants that manage the assignment's subscription, else a party naming the subscription."""
     g = ctx.g
-    for nid, data in list(g.nodes(data=True)):
-        if data.get("label") != Label.ROLE_ASSIGNMENT.value or not data.get(
+    role_assignment = Label.ROLE_ASSIGNMENT.value
+    for nid, data in list(g._node.items()):
+        if data.get("label") != role_assignment or not data.get(
             "delegatedManagedIdentityResourceId"
         ):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.build.context import BuildContext, as_json, str_list
+from graph.build.context import BuildContext, as_json, interned, str_list
 from graph.build.ids import arm_type_of, last_segment, parent_id, props_of, ref, refs, top_level_id
 from graph.resource_types import ResourceType
 from graph.schema import Label, Rel, node_id
@@ -143,8 +143,8 @@ def _ip_configuration(ctx: BuildContext, ipc: dict[str, Any], nic: str, location
 def virtual_machine(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
     p = props_of(res)
     props = ctx.base_props(res, nid, Label.VIRTUAL_MACHINE, arm_type)
-    props["vmSize"] = (p.get("hardwareProfile") or {}).get("vmSize")
-    props["osType"] = ((p.get("storageProfile") or {}).get("osDisk") or {}).get("osType")
+    props["vmSize"] = interned((p.get("hardwareProfile") or {}).get("vmSize"))
+    props["osType"] = interned(((p.get("storageProfile") or {}).get("osDisk") or {}).get("osType"))
     ctx.add(nid, props)
     ctx.contain(nid)
     for nic in refs(p.get("networkProfile") or {}, "networkInterfaces"):
@@ -164,11 +164,11 @@ def holder_of(ip_configuration_id: str) -> tuple[str, str | None]:
 def public_ip(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
     p = props_of(res)
     props = ctx.base_props(res, nid, Label.PUBLIC_IP, arm_type)
-    props["sku"] = (res.get("sku") or {}).get("name")
+    props["sku"] = interned((res.get("sku") or {}).get("name"))
     props["ipAddress"] = p.get("ipAddress")
-    props["ipVersion"] = p.get("publicIPAddressVersion")
+    props["ipVersion"] = interned(p.get("publicIPAddressVersion"))
     props["fqdn"] = (p.get("dnsSettings") or {}).get("fqdn")
-    props["allocationMethod"] = p.get("publicIPAllocationMethod")
+    props["allocationMethod"] = interned(p.get("publicIPAllocationMethod"))
     ctx.add(nid, props)
     ctx.contain(nid)
     holder = ref(p, "ipConfiguration")

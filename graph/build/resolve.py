@@ -43,8 +43,8 @@ class PrivateIpIndex:
     def __init__(self, ctx: BuildContext) -> None:
         g = ctx.g
         self.by_ip: dict[str, list[tuple[str, str | None]]] = {}
-        succ = g.succ
-        for nid, data in g.nodes(data=True):
+        succ = g._succ
+        for nid, data in g._node.items():  # networkx's own dicts: whole-graph passes
             if data.get("label") != Label.IP_CONFIGURATION.value or data.get("foreign"):
                 continue
             ip = data.get("privateIPAddress")
@@ -345,7 +345,7 @@ def resolve_lighthouse(ctx: BuildContext) -> None:
 def add_placeholders(ctx: BuildContext) -> None:
     """Every id a link names but the crawl did not read becomes a foreign placeholder."""
     g = ctx.g
-    pending = [nid for nid, data in g.nodes(data=True) if "label" not in data]
+    pending = [nid for nid, data in g._node.items() if "label" not in data]
     pending.extend(s for s in ctx.subscription_refs if "label" not in g.nodes.get(s, {}))
     while pending:
         nid = pending.pop()
@@ -408,7 +408,8 @@ def _placeholder(ctx: BuildContext, nid: str, pending: list[str]) -> None:
 def add_internet(ctx: BuildContext) -> None:
     g = ctx.g
     ctx.add(INTERNET_ID, {"id": INTERNET_ID, "label": Label.INTERNET.value, "name": "Internet"})
-    pips = [nid for nid, label in g.nodes(data="label") if label == Label.PUBLIC_IP.value]
+    pip = Label.PUBLIC_IP.value
+    pips = [nid for nid, data in g._node.items() if data.get("label") == pip]
     for pip in pips:
         ctx.edge(INTERNET_ID, pip, Rel.EXPOSES)
 

@@ -104,3 +104,21 @@ def test_a_security_rule_without_a_readable_priority_is_dropped_whole() -> None:
 def test_a_single_string_where_a_list_of_strings_is_usual_is_kept() -> None:
     vnet = {"properties": {"addressSpace": {"addressPrefixes": "10.0.0.0/16"}}}
     assert notes_of(vnet) == []
+
+
+def test_a_misshapen_field_is_noted_in_a_document_shaped_like_a_well_formed_one_seen_before() -> (
+    None
+):
+    def nic(primary: object) -> dict[str, object]:
+        return {
+            "id": "/subscriptions/s/nic",
+            "type": "Microsoft.Network/networkInterfaces",
+            "properties": {"ipConfigurations": [{"name": "c", "properties": {"primary": primary}}]},
+        }
+
+    assert notes_of(nic(True)) == []
+    misshapen = nic("yes")
+    assert [(n["field"], n["found"]) for n in notes_of(misshapen)] == [
+        ("properties.ipConfigurations[0].properties.primary", "string")
+    ]
+    assert misshapen["properties"] == {"ipConfigurations": [{"name": "c", "properties": {}}]}
