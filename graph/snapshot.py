@@ -106,7 +106,7 @@ def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
         raise SnapshotError(f"{path} cannot be read ({exc.strerror}).") from None
     with handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
+            if not line or line.isspace():  # (strip() would copy every line)
                 continue
             try:
                 item = orjson.loads(line)

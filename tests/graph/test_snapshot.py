@@ -83,3 +83,15 @@ def test_error_message_is_one_sentence(tmp_path: Path) -> None:
         load_snapshot(root)
     message = str(caught.value)
     assert message.endswith(".") and "\n" not in message
+
+
+def test_blank_lines_in_resources_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) -> None:
+    root = contoso_snapshot(tmp_path)
+    resources = root / "resources.jsonl"
+    lines = resources.read_text().splitlines()
+    resources.write_text("\n".join(["", " \t", *lines, "  ", "{bad"]) + "\n")
+    snap = load_snapshot(root)
+    with pytest.raises(SnapshotError, match=rf"line {len(lines) + 4} is not valid JSON"):
+        list(snap.iter_resources())
+    resources.write_text("\n".join(["", " \t", *lines, "  "]) + "\n")
+    assert len(list(load_snapshot(root).iter_resources())) == len(lines)
