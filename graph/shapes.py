@@ -260,6 +260,8 @@ BY_PATH: dict[str, tuple[tuple[str, str], ...]] = {
 BY_TYPE = {("microsoft.network/virtualhubs", "properties.sku"): "string"}
 
 Note = dict[str, str]
+# a field's path: keys, and list indexes as ints
+_Steps = tuple[str | int, ...]
 
 
 _BY_NAME: dict[str, str] = {
@@ -310,7 +312,7 @@ def kind_of(value: Any) -> str:
     return _KINDS.get(type(value)) or type(value).__name__
 
 
-def _shape(path: tuple[str | int, ...], key: str) -> str:
+def _shape(path: _Steps, key: str) -> str:
     """``properties.rules[].name``-style path, list indexes as []."""
     out = ""
     for step in path:
@@ -318,14 +320,14 @@ def _shape(path: tuple[str | int, ...], key: str) -> str:
     return f"{out}.{key}" if out else key
 
 
-def _field(path: tuple[str | int, ...], key: str | int | None = None) -> str:
+def _field(path: _Steps, key: str | int | None = None) -> str:
     out = ""
     for step in (*path, key) if key is not None else path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
 
 
-def _by_path(key: str, path: tuple[str | int, ...], arm_type: str) -> str | None:
+def _by_path(key: str, path: _Steps, arm_type: str) -> str | None:
     shape = _shape(path, key)
     wanted = BY_TYPE.get((arm_type, shape))
     if wanted is not None:
@@ -375,11 +377,7 @@ def _plan(document: dict[str, Any]) -> _Plan | None:
 
 
 def _walk(
-    document: dict[str, Any],
-    where: str,
-    notes: list[Note],
-    path: tuple[str | int, ...],
-    arm_type: str,
+    document: dict[str, Any], where: str, notes: list[Note], path: _Steps, arm_type: str
 ) -> bool:
     """True when ``document`` lost a field it cannot be read without (ITEM_REQUIRED).
 
@@ -407,11 +405,7 @@ def _walk(
 
 
 def _walk_fields(
-    document: dict[str, Any],
-    where: str,
-    notes: list[Note],
-    path: tuple[str | int, ...],
-    arm_type: str,
+    document: dict[str, Any], where: str, notes: list[Note], path: _Steps, arm_type: str
 ) -> bool:
     """_walk field by field, for a dict that has (or may have) a field of the wrong type."""
     unreadable = False
@@ -440,7 +434,7 @@ def _walk_items(
     wanted: str | None,
     where: str,
     notes: list[Note],
-    path: tuple[str | int, ...],
+    path: _Steps,
     arm_type: str,
 ) -> None:
     """A list field: items of the wrong kind removed (lists of objects or strings), then walked."""
@@ -457,7 +451,7 @@ def _walk_items(
 
 
 def _walk_list(
-    items: list[Any], where: str, notes: list[Note], path: tuple[str | int, ...], arm_type: str
+    items: list[Any], where: str, notes: list[Note], path: _Steps, arm_type: str
 ) -> None:
     dropped: list[int] = []
     for index, item in enumerate(items):
