@@ -260,8 +260,6 @@ BY_PATH: dict[str, tuple[tuple[str, str], ...]] = {
 BY_TYPE = {("microsoft.network/virtualhubs", "properties.sku"): "string"}
 
 Note = dict[str, str]
-# a field's path: keys, and list indexes as ints
-_Steps = tuple[str | int, ...]
 
 
 _BY_NAME: dict[str, str] = {
@@ -312,7 +310,7 @@ def kind_of(value: Any) -> str:
     return _KINDS.get(type(value)) or type(value).__name__
 
 
-def _shape(path: _Steps, key: str) -> str:
+def _shape(path: tuple[str | int, ...], key: str) -> str:
     """``properties.rules[].name``-style path, list indexes as []."""
     out = ""
     for step in path:
@@ -320,14 +318,14 @@ def _shape(path: _Steps, key: str) -> str:
     return f"{out}.{key}" if out else key
 
 
-def _field(path: _Steps, key: str | int | None = None) -> str:
+def _field(path: tuple[str | int, ...], key: str | int | None = None) -> str:
     out = ""
     for step in (*path, key) if key is not None else path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
 
 
-def _by_path(key: str, path: _Steps, arm_type: str) -> str | None:
+def _by_path(key: str, path: tuple[str | int, ...], arm_type: str) -> str | None:
     shape = _shape(path, key)
     wanted = BY_TYPE.get((arm_type, shape))
     if wanted is not None:
@@ -351,63 +349,18 @@ def drop_misshapen(document: Any, where: str, notes: list[Note], *, arm_type: st
         _walk_list(document, where, notes, (), arm_type)
 
 
-# A dict's signature (its keys, then its values' types) -> the children to walk into,
-# when nothing at that level can be misshapen; None when the field-by-field walk must
-# decide (a field of the wrong type, or a BY_PATH name whose check depends on the path).
-# Resources of one kind repeat a handful of signatures, so most dicts are settled by
-# one lookup; the table is bounded, as keys are free-form in places (tags).
-_Plan = tuple[tuple[str, str | None], ...]
-_PLANS: dict[tuple[Any, ...], _Plan | None] = {}
-_PLANS_MAX = 4096
-
-
-def _plan(document: dict[str, Any]) -> _Plan | None:
-    children: list[tuple[str, str | None]] = []
-    for key, value in document.items():
-        kind = type(value)
-        accepted = _ACCEPTED.get(key)
-        if accepted is not None and kind not in accepted and value is not None:
-            if accepted is _BY_PATH_TYPES:
-                return None
-            if _KINDS.get(kind) not in _ACCEPTS[_WANTED[key]]:
-                return None
-        if kind is dict or kind is list:
-            children.append((key, _WANTED.get(key) if kind is list else None))
-    return tuple(children)
-
-
 def _walk(
-    document: dict[str, Any], where: str, notes: list[Note], path: _Steps, arm_type: str
+    document: dict[str, Any],
+    where: str,
+    notes: list[Note],
+    path: tuple[str | int, ...],
+    arm_type: str,
 ) -> bool:
     """True when ``document`` lost a field it cannot be read without (ITEM_REQUIRED).
 
     Built for speed (every resource passes here): paths are tuples, turned into
     text only for a note or one of the few BY_PATH names.
     """
-    signature = (*document, *map(type, document.values()))
-    try:
-        plan = _PLANS[signature]
-    except KeyError:
-        plan = _plan(document)
-        if len(_PLANS) < _PLANS_MAX:
-            _PLANS[signature] = plan
-    if plan is None:
-        return _walk_fields(document, where, notes, path, arm_type)
-    unreadable = False
-    for key, wanted in plan:
-        value = document[key]
-        if wanted is None and type(value) is dict:
-            if _walk(value, where, notes, (*path, key), arm_type) and key == "properties":
-                unreadable = True  # an item's properties lost what the item needs
-        else:
-            _walk_items(value, wanted, where, notes, (*path, key), arm_type)
-    return unreadable
-
-
-def _walk_fields(
-    document: dict[str, Any], where: str, notes: list[Note], path: _Steps, arm_type: str
-) -> bool:
-    """_walk field by field, for a dict that has (or may have) a field of the wrong type."""
     unreadable = False
     misfits: list[tuple[str, str]] = []
     for key, value in document.items():
@@ -422,36 +375,25 @@ def _walk_fields(
             if _walk(value, where, notes, (*path, key), arm_type) and key == "properties":
                 unreadable = True  # an item's properties lost what the item needs
         elif kind is list:
-            _walk_items(value, _WANTED.get(key), where, notes, (*path, key), arm_type)
+            wanted = _WANTED.get(key)
+            if wanted == "objects" or wanted == "strings":
+                item_kind = "object" if wanted == "objects" else "string"
+                kept = [item for item in value if _KINDS.get(type(item)) == item_kind]
+                if len(kept) != len(value):
+                    found = sorted({kind_of(i) for i in value if kind_of(i) != item_kind})
+                    notes.append(
+                        _note(where, _field(path, key) + "[]", item_kind, ", ".join(found))
+                    )
+                    value[:] = kept
+            _walk_list(value, where, notes, (*path, key), arm_type)
     for key, expected in misfits:
         notes.append(_note(where, _field(path, key), expected, kind_of(document.pop(key))))
         unreadable = unreadable or key in ITEM_REQUIRED
     return unreadable
 
 
-def _walk_items(
-    value: list[Any],
-    wanted: str | None,
-    where: str,
-    notes: list[Note],
-    path: _Steps,
-    arm_type: str,
-) -> None:
-    """A list field: items of the wrong kind removed (lists of objects or strings), then walked."""
-    if wanted == "objects" or wanted == "strings":
-        item_kind = "object" if wanted == "objects" else "string"
-        kept = [item for item in value if _KINDS.get(type(item)) == item_kind]
-        if len(kept) != len(value):
-            found = sorted({kind_of(i) for i in value if kind_of(i) != item_kind})
-            notes.append(
-                _note(where, _field(path[:-1], path[-1]) + "[]", item_kind, ", ".join(found))
-            )
-            value[:] = kept
-    _walk_list(value, where, notes, path, arm_type)
-
-
 def _walk_list(
-    items: list[Any], where: str, notes: list[Note], path: _Steps, arm_type: str
+    items: list[Any], where: str, notes: list[Note], path: tuple[str | int, ...], arm_type: str
 ) -> None:
     dropped: list[int] = []
     for index, item in enumerate(items):

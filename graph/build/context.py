@@ -207,30 +207,17 @@ class BuildContext:
         """
         src = _intern(src)
         dst = _intern(dst)
-        succ = self._succ
-        if src not in succ:
-            self._node[src] = {}
-            succ[src] = {}
-            self._pred[src] = {}
-        if dst not in succ:
-            self._node[dst] = {}
-            succ[dst] = {}
-            self._pred[dst] = {}
+        if not disc and not props:
+            self._plain_edge(src, dst, rel._value_)
+            return
+        self._ends(src, dst)
         value = rel._value_
         attrs = {k: v for k, v in props.items() if v is not None} if props else None
-        out = succ[src]
-        keyed = out.get(dst)
         if not disc and not attrs:
-            if keyed is None:
-                out[dst] = self._pred[dst][src] = self._plain_keyed(value)
-                return
-            if value in keyed:
-                return
+            self._plain_edge(src, dst, value)
+            return
         key = f"{value}:{disc}" if disc else value
-        if keyed is None:
-            keyed = out[dst] = self._pred[dst][src] = {}
-        elif type(keyed) is SharedKeys:
-            keyed = out[dst] = self._pred[dst][src] = dict(keyed)
+        keyed = self._own_keyed(src, dst)
         found = keyed.get(key)
         if not attrs:
             if found is None:
@@ -241,6 +228,39 @@ class BuildContext:
             keyed[key] = attrs
         else:
             found.update(attrs)
+
+    def _ends(self, src: str, dst: str) -> None:
+        """An edge's ends are nodes: a bare one until a resource or placeholder fills it."""
+        succ = self._succ
+        if src not in succ:
+            self._node[src] = {}
+            succ[src] = {}
+            self._pred[src] = {}
+        if dst not in succ:
+            self._node[dst] = {}
+            succ[dst] = {}
+            self._pred[dst] = {}
+
+    def _plain_edge(self, src: str, dst: str, value: str) -> None:
+        """edge() for an edge with no discriminator or properties of its own (most of them)."""
+        self._ends(src, dst)
+        out = self._succ[src]
+        keyed = out.get(dst)
+        if keyed is None:
+            shared = self._keyed.get(value) or self._plain_keyed(value)
+            out[dst] = self._pred[dst][src] = shared
+        elif value not in keyed:
+            self._own_keyed(src, dst)[value] = self._plain_attrs(value)
+
+    def _own_keyed(self, src: str, dst: str) -> dict[str, Any]:
+        """The pair's keyed dict, to change: made, or copied from a shared one, as needed."""
+        out = self._succ[src]
+        keyed = out.get(dst)
+        if keyed is None:
+            keyed = out[dst] = self._pred[dst][src] = {}
+        elif type(keyed) is SharedKeys:
+            keyed = out[dst] = self._pred[dst][src] = dict(keyed)
+        return keyed
 
     def _plain_attrs(self, value: str) -> dict[str, Any]:
         shared = self._plain.get(value)
