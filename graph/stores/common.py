@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Literal, Protocol, TypeVar
 
 import networkx as nx
@@ -363,6 +364,8 @@ def scope_of(attrs: Mapping[str, object]) -> str | None:
     value = attrs.get(PROP_SUBSCRIPTION) or attrs.get(PROP_TENANT)
     if type(value) is str:
         return value.lower()
+    if value is None:  # neither (most edges)
+        return None
     for name in (PROP_SUBSCRIPTION, PROP_TENANT):
         value = attrs.get(name)
         if isinstance(value, str) and value:
@@ -425,8 +428,11 @@ class Delta:
     scopes not read completely), and the stored digests no current item matched
     (changed or gone: the sets passed in are used up, what is left is the leftover).
 
-    Rows are made on demand, nodes and edges apart, so a large write never holds
-    both; the marks and leftovers are complete once both have been made."""
+    Rows are made as they are read (iterators), nodes and edges apart, so a large
+    write never holds them all; the marks and leftovers are complete once both
+    iterators have been used up. ``in_key_order`` yields the rows sorted by the
+    store's primary keys (a first write inserts every row, and rows in key order
+    append to the B-trees), at the cost of sorting the node ids once."""
 
     def __init__(
         self,
@@ -441,47 +447,68 @@ class Delta:
         self.edge_marks: list[tuple[str, str, str]] = []
         self.node_leftover = stored_nodes
         self.edge_leftover = stored_edges
-        self._scopes: dict[str, str | None] = {}
 
-    def node_rows(self) -> list[NodeTuple]:
+    def node_rows(self, in_key_order: bool = False) -> Iterator[NodeTuple]:
         """The new and changed nodes (only these are encoded)."""
-        rows: list[NodeTuple] = []
-        stored, complete = self.node_leftover, self.complete
+        stored, complete, marks = self.node_leftover, self.complete, self.node_marks
         resource, dumps_ = Label.RESOURCE.value, _dumps
-        scopes = self._scopes  # kept for the edges, which need their source's scope
-        for node_id, attrs in self.graph.nodes(data=True):
+        nodes: Iterable[tuple[Any, dict[str, Any]]] = self.graph.nodes(data=True)
+        for node_id, attrs in _by_key(nodes) if in_key_order else nodes:
             # node_digests inline: one loop for digest and row (every first-write item)
             ident, scope = str(node_id), scope_of(attrs)
-            scopes[node_id] = scope
             item_digest = digest(ident, scope, attrs)
             if item_digest in stored:
                 stored.discard(item_digest)
                 if scope not in complete:
-                    self.node_marks.append((ident,))
+                    marks.append((ident,))
                 continue
             props = dumps_(encode_props(attrs, NODE_RESERVED))
-            rows.append((ident, str(attrs.get(PROP_LABEL) or resource), props, scope, item_digest))
-        return rows
+            yield ident, str(attrs.get(PROP_LABEL) or resource), props, scope, item_digest
 
-    def edge_rows(self) -> list[EdgeTuple]:
+    def edge_rows(self, in_key_order: bool = False) -> Iterator[EdgeTuple]:
         """The new and changed edges (only these are encoded)."""
-        rows: list[EdgeTuple] = []
-        stored, complete, dumps_ = self.edge_leftover, self.complete, _dumps
-        scopes = self._scopes or node_scopes(self.graph)
-        for source_id, target_id, key_id, attrs in self.graph.edges(keys=True, data=True):
-            # edge_digests inline, with the node scopes node_rows found
-            source, key, target = str(source_id), str(key_id), str(target_id)
-            scope = scope_of(attrs) or scopes.get(source_id)
-            item_digest = digest(edge_identity(source, key, target), scope, attrs)
-            if item_digest in stored:
-                stored.discard(item_digest)
-                if scope not in complete:
-                    self.edge_marks.append((source, key, target))
+        stored, complete, marks, dumps_ = self.edge_leftover, self.complete, self.edge_marks, _dumps
+        node_attrs = self.graph.nodes
+        # Source by source (the adjacency as networkx holds it): an edge without a scope
+        # of its own takes its source's, found once per source.
+        adjacency: Iterable[tuple[Any, dict[Any, dict[Any, dict[str, Any]]]]]
+        adjacency = self.graph.adjacency()
+        for source_id, targets in _by_key(adjacency) if in_key_order else adjacency:
+            if not targets:
                 continue
-            edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
-            props = dumps_(encode_props(attrs, EDGE_RESERVED))
-            rows.append((source, key, target, edge_type, props, scope, item_digest))
-        return rows
+            source, source_scope = str(source_id), scope_of(node_attrs[source_id])
+            edges = [(key, target, attrs) for target, keyed in targets.items()
+                     for key, attrs in keyed.items()]  # fmt: skip
+            if in_key_order and len(edges) > 1:
+                edges = _by_key(edges, 2)
+            for key_id, target_id, attrs in edges:
+                key, target = str(key_id), str(target_id)
+                scope = scope_of(attrs) or source_scope
+                item_digest = digest(edge_identity(source, key, target), scope, attrs)
+                if item_digest in stored:
+                    stored.discard(item_digest)
+                    if scope not in complete:
+                        marks.append((source, key, target))
+                    continue
+                edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
+                # Most edges hold nothing but their type: no properties to encode.
+                props = (
+                    "{}"
+                    if attrs.keys() <= EDGE_RESERVED
+                    else dumps_(encode_props(attrs, EDGE_RESERVED))
+                )
+                yield source, key, target, edge_type, props, scope, item_digest
+
+
+def _by_key(items: Iterable[tuple[Any, ...]], width: int = 1) -> list[tuple[Any, ...]]:
+    """``items`` sorted by their first ``width`` fields as the store compares keys
+    (text: str order is UTF-8 byte order, SQLite's BINARY collation)."""
+    listed = list(items)
+    try:
+        listed.sort(key=itemgetter(*range(width)))
+    except TypeError:  # keys that are not all text (or not comparable)
+        listed.sort(key=lambda item: tuple(str(part) for part in item[:width]))
+    return listed
 
 
 def check_identifier(name: str, what: str) -> str:

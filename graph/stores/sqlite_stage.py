@@ -51,12 +51,10 @@ class Staged:
         nodes, edges = self._scratch / "nodes.db", self._scratch / "edges.db"
         # One kind at a time, each list freed before the next is made. Keys are
         # unique: whole-tuple order is key order.
-        node_rows = self.delta.node_rows()
-        node_rows.sort()
+        node_rows = sorted(self.delta.node_rows())
         write_scratch(nodes, "nodes", NODE_COLUMNS, node_rows)
         del node_rows
-        edge_rows = self.delta.edge_rows()
-        edge_rows.sort()
+        edge_rows = sorted(self.delta.edge_rows())
         write_scratch(edges, "edges", EDGE_COLUMNS, edge_rows)
         return nodes, edges
 

@@ -12,7 +12,7 @@ from tests.stores.estate import content, small_estate
 from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, as_written, record_run
 
 # Night 2 in a child process: a graph large enough to spill pages to the WAL, whose
-# edge iteration (after every node has been merged) announces itself and then hangs,
+# edge iteration (after every node has been read) announces itself and then hangs,
 # so the parent kills the process in the middle of the write transaction.
 WRITER = """
 import sys, time
@@ -21,19 +21,19 @@ import networkx as nx
 from graph.stores import open_store
 from tests.stores.estate import small_estate, vnet_id, SUB_A, TENANT
 
-def hanging_edges(*args, **kwargs):
-    for n, edge in enumerate(nx.reportviews.OutMultiEdgeView(graph)(*args, **kwargs)):
+def hanging_adjacency():
+    for n, source in enumerate(nx.MultiDiGraph.adjacency(graph)):
         if n == 2:
             print("writing", flush=True)
             time.sleep(600)
-        yield edge
+        yield source
 
 graph = small_estate(vnets_a=("hub",))
 for i in range(20000):
     vid = vnet_id(SUB_A, f"extra{i}")
     graph.add_node(vid, id=vid, label="VirtualNetwork", name=f"extra{i}", subscriptionId=SUB_A,
                    tenantId=TENANT, description="x" * 200)
-graph.edges = hanging_edges  # the instance attribute hides networkx's cached view
+graph.adjacency = hanging_adjacency  # the store reads the edges source by source
 store = open_store(sys.argv[1], state_dir=Path(sys.argv[2]))
 store.acquire_lock()
 run_id = store.begin_run("2026-11-02T02:00:00Z", {"kind": "resource-graph"}, None)
