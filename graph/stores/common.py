@@ -451,7 +451,7 @@ class Delta:
     def node_rows(self, in_key_order: bool = False) -> Iterator[NodeTuple]:
         """The new and changed nodes (only these are encoded)."""
         stored, complete, marks = self.node_leftover, self.complete, self.node_marks
-        resource, dumps_ = Label.RESOURCE.value, _dumps
+        resource, dumps_, reserved = Label.RESOURCE.value, _dumps, NODE_RESERVED
         nodes: Iterable[tuple[Any, dict[str, Any]]] = self.graph.nodes(data=True)
         for node_id, attrs in _by_key(nodes) if in_key_order else nodes:
             # node_digests inline: one loop for digest and row (every first-write item)
@@ -462,7 +462,7 @@ class Delta:
                 if scope not in complete:
                     marks.append((ident,))
                 continue
-            props = dumps_(encode_props(attrs, NODE_RESERVED))
+            props = dumps_(encode_props(attrs, reserved))
             yield ident, str(attrs.get(PROP_LABEL) or resource), props, scope, item_digest
 
     def edge_rows(self, in_key_order: bool = False) -> Iterator[EdgeTuple]:
@@ -480,10 +480,15 @@ class Delta:
             edges = [(key, target, attrs) for target, keyed in targets.items()
                      for key, attrs in keyed.items()]  # fmt: skip
             if in_key_order and len(edges) > 1:
-                edges = _by_key(edges, 2)
+                try:
+                    edges.sort(key=_KEY_TARGET)
+                except TypeError:
+                    edges = _by_key(edges, 2)
             for key_id, target_id, attrs in edges:
                 key, target = str(key_id), str(target_id)
-                scope = scope_of(attrs) or source_scope
+                # scope_of only for the few edges that name a scope of their own
+                own = attrs.get(PROP_SUBSCRIPTION) or attrs.get(PROP_TENANT)
+                scope = (own is not None and scope_of(attrs)) or source_scope
                 item_digest = digest(edge_identity(source, key, target), scope, attrs)
                 if item_digest in stored:
                     stored.discard(item_digest)
@@ -498,6 +503,9 @@ class Delta:
                     else dumps_(encode_props(attrs, EDGE_RESERVED))
                 )
                 yield source, key, target, edge_type, props, scope, item_digest
+
+
+_KEY_TARGET = itemgetter(0, 1)
 
 
 def _by_key(items: Iterable[tuple[Any, ...]], width: int = 1) -> list[tuple[Any, ...]]:
