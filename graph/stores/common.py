@@ -432,7 +432,7 @@ class Delta:
     write never holds them all; the marks and leftovers are complete once both
     iterators have been used up. ``in_key_order`` yields the rows sorted by the
     store's primary keys (a first write inserts every row, and rows in key order
-    append to the B-trees), at the cost of sorting the node ids once."""
+    append to the B-trees), at the cost of sorting the nodes and the sources once."""
 
     def __init__(
         self,

@@ -65,3 +65,18 @@ def test_first_write_of_a_reversed_graph_reads_back_as_written(
         assert content(store.read_graph()) == as_written(small_estate())
     finally:
         store.close()
+
+
+def test_first_write_keeps_a_seen_time_holding_a_quote_as_given(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    # The write's own values go into its insert statement as SQL literals.
+    seen = "2026-11-01T02:00:00Z'); DROP TABLE nodes; --"
+    store = open_store(f"sqlite:///{tmp_path / 'tenantmap.db'}", state_dir=tmp_state)
+    try:
+        record_run(store, small_estate(), seen, scopes=set())
+        read = store.read_graph()
+    finally:
+        store.close()
+    assert len(read) == len(small_estate())
+    assert {attrs["firstSeen"] for _, attrs in read.nodes(data=True)} == {seen}
