@@ -13,10 +13,10 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -96,9 +96,10 @@ def _css() -> str:
     return _html_env().get_template("report.css.j2").render().strip()
 
 
-def render_html(
+def html_chunks(
     report: Report, *, detail_limit: int = DETAIL_LIMIT, view: ReportView | None = None
-) -> str:
+) -> Iterator[str]:
+    """report.html in the pieces the template yields (joined, they are `render_html`)."""
     view = (view or ReportView(report)).with_detail_limit(detail_limit)
     pic = topology.layout(report, view.namer)
     links = sorted(
@@ -108,7 +109,7 @@ def render_html(
     return (
         _html_env()
         .get_template("report.html.j2")
-        .render(
+        .generate(
             v=view,
             pic=pic,
             box_w=topology.BOX_W,
@@ -121,14 +122,25 @@ def render_html(
     )
 
 
-def render_markdown(report: Report, *, view: ReportView | None = None) -> str:
+def render_html(
+    report: Report, *, detail_limit: int = DETAIL_LIMIT, view: ReportView | None = None
+) -> str:
+    return "".join(html_chunks(report, detail_limit=detail_limit, view=view))
+
+
+def markdown_chunks(report: Report, *, view: ReportView | None = None) -> Iterator[str]:
+    """report.md in the pieces the template yields (joined, they are `render_markdown`)."""
     view = (view or ReportView(report)).with_detail_limit(len(report.findings))
-    return _text_env().get_template("report.md.j2").render(v=view)
+    return _text_env().get_template("report.md.j2").generate(v=view)
 
 
-def render_csv(report: Report) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+def render_markdown(report: Report, *, view: ReportView | None = None) -> str:
+    return "".join(markdown_chunks(report, view=view))
+
+
+def write_csv(report: Report, out: TextIO) -> None:
+    """findings.csv, one row per finding, written to ``out`` (opened with newline="")."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for f in report.findings:
         d = f.details
@@ -148,17 +160,21 @@ def render_csv(report: Report) -> str:
             change_text(f.worsened) if f.is_worsened else "",
         ]
         writer.writerow([safe_text(c, "csv") for c in row])
+
+
+def render_csv(report: Report) -> str:
+    buf = io.StringIO()
+    write_csv(report, buf)
     return buf.getvalue()
 
 
 GOVERNANCE_CSV_COLUMNS = ("tenant", "subscription", "name", "connected", "reason")
 
 
-def render_governance_csv(report: Report) -> str:
+def write_governance_csv(report: Report, out: TextIO) -> None:
     """The governance matrix, one row per subscription in scope (governance.md, Report)."""
     gov = report.governance
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     controls = gov.controls if gov else []
     writer.writerow([*GOVERNANCE_CSV_COLUMNS, *controls])
     for row in gov.rows if gov else []:
@@ -171,50 +187,91 @@ def render_governance_csv(report: Report) -> str:
         ]
         cells += [row.controls.get(c, "unknown") for c in controls]
         writer.writerow([safe_text(c, "csv") for c in cells])
+
+
+def render_governance_csv(report: Report) -> str:
+    buf = io.StringIO()
+    write_governance_csv(report, buf)
     return buf.getvalue()
 
 
-def render_json(data: dict[str, Any]) -> str:
+def json_bytes(data: dict[str, Any]) -> bytes:
     """Indented, sorted, UTF-8 JSON: the bytes of ``json.dumps(indent=2, sort_keys=True,
-    ensure_ascii=False)``, written by orjson (the standard library's indenting encoder is
-    pure Python: seconds on a large estate's report). Documents orjson spells otherwise
-    (floats, which it writes without Python's exponent sign) or refuses (keys that are
-    not strings, integers beyond 64 bits, lone surrogates) take the standard library's way.
+    ensure_ascii=False)`` and a newline, written by orjson (the standard library's indenting
+    encoder is pure Python: seconds on a large estate's report). Documents orjson spells
+    otherwise (floats, which it writes without Python's exponent sign) or refuses (keys
+    that are not strings, integers beyond 64 bits, lone surrogates) take the standard
+    library's way.
     """
     if not _holds_float(data):
         with contextlib.suppress(orjson.JSONEncodeError):
-            return orjson.dumps(data, option=_ORJSON_OPTIONS).decode()
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            return orjson.dumps(data, option=_ORJSON_OPTIONS)
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json_bytes(data).decode()
 
 
 _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+# What a container may hold without holding a float or another container.
+_LEAF_TYPES = frozenset({str, int, bool, type(None)})
 
 
 def _holds_float(data: Any) -> bool:
-    stack = [data]
+    """Is there a float anywhere in ``data``? The types of each container's values are
+    gathered at C speed, so the many containers of strings alone (evidence hops, id
+    lists) cost one set each, not a Python step per value."""
+    if not isinstance(data, dict | list | tuple):
+        return isinstance(data, float)
+    stack: list[Any] = [data]
     while stack:
         value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif isinstance(value, float):
+        items = value.values() if isinstance(value, dict) else value
+        types = set(map(type, items))
+        if types <= _LEAF_TYPES:
+            continue
+        if any(issubclass(t, float) for t in types):
             return True
+        stack.extend(item for item in items if isinstance(item, dict | list | tuple))
     return False
 
 
-def _stage(path: Path, text: str) -> str:
+# The files' bytes go straight from the renderers to disk: at 1,000,000 resources the
+# texts are hundreds of MB, and the Markdown and HTML are millions of small pieces, which
+# the night's peak memory would otherwise hold at once.
+Writer = Callable[[BinaryIO], object]
+
+
+def _text(write: Callable[[TextIO], object]) -> Writer:
+    """A writer of text (UTF-8, line ends as given) for the binary file ``_stage`` opens."""
+
+    def to_binary(fh: BinaryIO) -> None:
+        out = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=False)
+        try:
+            write(out)
+            out.flush()
+        finally:
+            out.detach()
+
+    return to_binary
+
+
+def _stage(path: Path, write: Writer) -> str:
     """Write beside the target (renamed into place once every file is written), so a crash
     never leaves half a report nor a mix of two runs' files."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb", buffering=_BUFFER) as fh:
+            write(fh)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return tmp
+
+
+_BUFFER = 1 << 20
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
@@ -224,29 +281,28 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     the tenantmap.report/1 contract; nothing is written then.
     """
     # Rendering makes many small objects and no cycles: the collector took a third of the
-    # time at 10,000 findings.
+    # time at 10,000 findings. It stays paused until the parsed report and its views are
+    # gone, so the collection that follows does not walk them.
     with collector_paused():
-        parsed = parse_report(report)
-        view = ReportView(parsed)
-    renderers: dict[str, Callable[[], str]] = {
-        "report.json": lambda: render_json(report),
-        "report.html": lambda: render_html(parsed, view=view),
-        "report.md": lambda: render_markdown(parsed, view=view),
-        "findings.csv": lambda: render_csv(parsed),
+        return _write_reports(report, Path(out_dir))
+
+
+def _write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    parsed = parse_report(report)
+    view = ReportView(parsed)
+    writers: dict[str, Writer] = {
+        "report.json": lambda fh: fh.write(json_bytes(report)),
+        "report.html": _text(lambda out: out.writelines(html_chunks(parsed, view=view))),
+        "report.md": _text(lambda out: out.writelines(markdown_chunks(parsed, view=view))),
+        "findings.csv": _text(lambda out: write_csv(parsed, out)),
     }
     if parsed.governance is not None:
-        renderers["governance.csv"] = lambda: render_governance_csv(parsed)
-    # One file's text at a time, staged on disk: at 1,000,000 resources the texts together
-    # are hundreds of MB, which the night's peak memory would otherwise hold at once.
-    out_dir = Path(out_dir)
+        writers["governance.csv"] = _text(lambda out: write_governance_csv(parsed, out))
     staged: dict[str, tuple[str, Path]] = {}
     try:
-        for name, render in renderers.items():
-            with collector_paused():
-                text = render()
+        for name, write in writers.items():
             out_dir.mkdir(parents=True, exist_ok=True)
-            staged[name] = (_stage(out_dir / name, text), out_dir / name)
-            del text
+            staged[name] = (_stage(out_dir / name, write), out_dir / name)
         for tmp, path in staged.values():
             os.replace(tmp, path)
     except BaseException:

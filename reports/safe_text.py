@@ -13,6 +13,7 @@ operator sees that someone tried.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 Medium = Literal["terminal", "markdown", "mail", "csv", "html"]
@@ -61,17 +62,33 @@ def csv_cell(value: str) -> str:
     return value
 
 
+def one_line(text: str) -> str:
+    """``text`` neutralised, on one line: each run of whitespace one space, none at the ends."""
+    # Nearly every value is printable ASCII, whose only whitespace is the space: most
+    # need no splitting at all (report.md formats a few hundred thousand of them).
+    if text.isascii() and text.isprintable():
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            return " ".join(text.split())
+        return text
+    return " ".join(neutralise(text).split())
+
+
 def md_text(value: Any) -> str:
     """Text safe for Markdown tables and wikis: one line, markup characters escaped."""
-    text = " ".join(neutralise(str(value)).split())
+    text = one_line(value if type(value) is str else str(value))
+    if _MD_SPECIAL.search(text) is None:
+        return text
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def md_code(value: Any) -> str:
     """An inline code span that no backtick in the value can close, on one line, no pipes."""
-    text = " ".join(neutralise(str(value)).split()).replace("|", "¦")
-    # most values hold no backtick: skip the search (report.md formats one per id shown)
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0) if "`" in text else 0
+    text = one_line(value if type(value) is str else str(value))
+    if "|" in text:
+        text = text.replace("|", "¦")
+    if "`" not in text:  # most values: report.md formats one per id shown
+        return f"`{text}`"
+    longest = max(len(m) for m in re.findall(r"`+", text))
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -101,10 +118,17 @@ def template_finalizer(medium: Medium) -> Any:
 
     inner: Medium = "mail" if medium == "markdown" else medium
 
+    # The few other strings a template prints again and again (arrows, separators).
+    @lru_cache(maxsize=4096)
+    def safe(text: str) -> str:
+        return safe_text(text, inner)
+
     def finalize(value: Any) -> Any:
         # Called for every printed value: plain printable ASCII returns at once.
-        if type(value) is str and value.isascii() and value.isprintable():
-            return value
+        if type(value) is str:
+            if value.isascii() and value.isprintable():
+                return value
+            return safe(value) if len(value) <= 64 else safe_text(value, inner)
         if isinstance(value, str) and not isinstance(value, Markup):
             return safe_text(value, inner)
         return value

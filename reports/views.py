@@ -26,11 +26,32 @@ DETAIL_LIMIT = 500
 CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
-@dataclass(frozen=True)
 class NodeRef:
-    id: str
-    short: str
-    what: str
+    """An id of the report with its short label and the kind of thing it names, each
+    worked out when a renderer first asks: most evidence nodes are shown by id alone."""
+
+    __slots__ = ("_namer", "_short", "_what", "id")
+
+    def __init__(self, node_id: str, namer: Namer) -> None:
+        self.id = node_id
+        self._namer = namer
+        self._short: str | None = None
+        self._what: str | None = None
+
+    @property
+    def short(self) -> str:
+        if self._short is None:
+            self._short = self._namer.short(self.id)
+        return self._short
+
+    @property
+    def what(self) -> str:
+        if self._what is None:
+            self._what = self._namer.what(self.id)
+        return self._what
+
+    def __repr__(self) -> str:
+        return f"NodeRef({self.id!r})"
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,8 @@ def scalar_text(value: Any) -> str:
 
 
 def edge_facts(edge: Edge) -> str:
+    if not edge.model_extra:  # most hops carry nothing beyond from, relation, to, channel
+        return ""
     return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge.extras().items())
 
 
@@ -169,21 +192,19 @@ class ReportView:
         """Group open findings by kind, new first; the first `detail_limit` get full cards."""
         self.detail_limit = detail_limit
         detailed = {id(v) for v in self.new_first[:detail_limit]}
-        self.groups: list[KindGroup] = []
-        for kind in KINDS:
-            group = KindGroup(kind=kind, title=KIND_TITLES[kind])
-            for v in self.new_first:
-                if v.f.kind == kind:
-                    (group.detailed if id(v) in detailed else group.compact).append(v)
-            if group.count:
-                self.groups.append(group)
+        by_kind = {kind: KindGroup(kind=kind, title=KIND_TITLES[kind]) for kind in KINDS}
+        for v in self.new_first:
+            group = by_kind.get(v.f.kind)
+            if group is not None:
+                (group.detailed if id(v) in detailed else group.compact).append(v)
+        self.groups: list[KindGroup] = [g for g in by_kind.values() if g.count]
         self.compact_total = sum(len(g.compact) for g in self.groups)
 
     # -- lookups -----------------------------------------------------------
     def ref(self, node_id: str) -> NodeRef:
         ref = self._refs.get(node_id)
         if ref is None:
-            ref = NodeRef(node_id, self.namer.short(node_id), self.namer.what(node_id))
+            ref = NodeRef(node_id, self.namer)
             self._refs[node_id] = ref
         return ref
 
