@@ -441,6 +441,7 @@ def test_report_json_is_spelled_as_the_standard_library_spells_it() -> None:
     documents: list[Any] = [
         {"b": 'tab\there \x00 \x7f \u2028 é "q" \\', "a": [], "c": {}, "d": [1, [2, {}]]},
         {"ratio": 1e-05, "big": 1e16, "plain": 0.5},
+        {"findings": [{"id": "a", "details": {"hops": [["x", {"weight": 1e-07}]]}}]},
         {"keys": {1: "int key"}, "huge": 2**70},
     ]
     for document in documents:
