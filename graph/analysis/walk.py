@@ -83,3 +83,11 @@ def nodes_of(graph: nx.MultiDiGraph, *labels: str) -> Iterator[tuple[str, dict[s
         return
     for _, node in heapq.merge(*(zip(positions, ids, strict=True) for ids, positions in found)):
         yield node, attrs[node]
+
+
+def labels_in(graph: nx.MultiDiGraph) -> set[Any]:
+    """Every label a node of the graph carries (None for a node without one)."""
+    index = _INDEXES.get(id(graph))
+    if index is not None:
+        return set(index)
+    return {data.get("label") for data in graph._node.values()}
