@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from graph.analysis.ports import MAX_PORT, MIN_PORT, PortSet, parse_ranges
 from graph.analysis.sources import IPV4, Coverage, coverage
 from graph.schema import node_id
@@ -159,6 +161,21 @@ def covers_every_source_port(specs: Sequence[str]) -> bool:
         return False
 
 
+# A rule's port ranges, read once per distinct spelling: an estate's NSGs repeat the same
+# few (templates, Azure's defaults), and reading them was a third of compiling an NSG.
+@lru_cache(maxsize=65536)
+def _destination_ports(protocol: str, specs: tuple[str, ...]) -> PortSet:
+    """PortSet.parse; raises ValueError (not cached) for a spec that is no port or range."""
+    return PortSet.parse(protocol, specs)
+
+
+@lru_cache(maxsize=65536)
+def _source_ports_cover_all(specs: tuple[str, ...]) -> bool:
+    """covers_every_source_port; raises ValueError for a spec that is no port or range."""
+    parse_ranges(list(specs))
+    return covers_every_source_port(specs)
+
+
 def _both(props: Mapping[str, Any], singular: str, plural: str) -> tuple[str, ...]:
     """A rule field read from its singular and plural forms alike."""
     values: list[str] = []
@@ -227,7 +244,7 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
     if protocol.strip().lower() not in _PROTOCOLS:
         raise unreadable("protocol", "Tcp, Udp, Icmp, Esp, Ah or *")
     try:
-        ports = PortSet.parse(
+        ports = _destination_ports(
             protocol, _both(props, "destinationPortRange", "destinationPortRanges")
         )
     except ValueError:
@@ -239,7 +256,7 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         raise unreadable(field, PORTS_EXPECTED) from None
     source_ports = _both(props, "sourcePortRange", "sourcePortRanges")
     try:
-        parse_ranges(list(source_ports))
+        source_any_port = _source_ports_cover_all(source_ports)
     except ValueError:
         field = "sourcePortRanges" if props.get("sourcePortRanges") else "sourcePortRange"
         raise unreadable(field, PORTS_EXPECTED) from None
@@ -255,12 +272,37 @@ def compile_rule(rule: Mapping[str, Any]) -> Rule | None:
         sources=sources,
         source_internet=coverage(sources),
         source_asgs=_asg_ids(props, "sourceApplicationSecurityGroups"),
-        source_any_port=covers_every_source_port(source_ports),
+        source_any_port=source_any_port,
         destinations=destinations,
         destination_asgs=_asg_ids(props, "destinationApplicationSecurityGroups"),
         destination_any=any(d in _ANY for d in destinations),
         destination_vnet=_VNET_TAG in destinations,
     )
+
+
+def _compile_alike(rule: Mapping[str, Any]) -> Rule | None:
+    """compile_rule, once for all the rules that read alike: Azure's default rules are the
+    same in every NSG, and an estate's own rules mostly come from a few templates. What
+    compile_rule reads (the name and the properties) is the key, ids and etags are not."""
+    try:
+        key = orjson.dumps(
+            {"name": rule.get("name"), "properties": rule.get("properties", rule)},
+            option=orjson.OPT_SORT_KEYS,
+        )
+    except (TypeError, orjson.JSONEncodeError):  # what orjson cannot write: read it as it is
+        return compile_rule(rule)
+    compiled = _COMPILED.get(key, _UNSEEN)
+    if compiled is _UNSEEN:
+        compiled = compile_rule(rule)  # an unreadable rule raises, and is read again next time
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    return compiled  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+_COMPILED: dict[bytes, Rule | None] = {}
+_COMPILED_MAX = 16384
 
 
 def _priority(value: Any) -> int | None:
@@ -280,7 +322,10 @@ def _as_list(value: str | list[Any] | None) -> list[Any]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        loaded = json.loads(value)
+        try:
+            loaded = orjson.loads(value)
+        except orjson.JSONDecodeError:  # what orjson refuses (integers beyond 64 bits)
+            loaded = json.loads(value)
         return loaded if isinstance(loaded, list) else []
     return value
 
@@ -321,7 +366,7 @@ def compile_nsg(
         if not isinstance(item, Mapping):
             continue
         try:
-            compiled_rule = compile_rule(item)
+            compiled_rule = _compile_alike(item)
         except NsgRuleError as exc:
             unreadable.append(exc.problem)
             continue
@@ -344,7 +389,7 @@ class Destination:
     address (floating IP): the ``VirtualNetwork`` tag does not contain it.
     """
 
-    __slots__ = ("_networks", "_texts", "asg_ids", "in_virtual_network")
+    __slots__ = ("_addresses", "_networks", "_texts", "asg_ids", "in_virtual_network")
 
     def __init__(
         self,
@@ -352,8 +397,10 @@ class Destination:
         asg_ids: Iterable[str] = (),
         *,
         in_virtual_network: bool = True,
+        addresses: bool = False,
     ) -> None:
         self._texts = tuple(t for t in texts if t)
+        self._addresses = addresses  # texts that are no single address are left out
         self._networks: tuple[IpNetwork, ...] | None = None
         self.asg_ids = frozenset(node_id(a) for a in asg_ids)
         self.in_virtual_network = in_virtual_network
@@ -361,12 +408,15 @@ class Destination:
     @property
     def networks(self) -> tuple[IpNetwork, ...]:
         if self._networks is None:
-            self._networks = networks_of(self._texts)
+            texts = self._texts
+            if self._addresses:
+                texts = tuple(t for t in texts if parse_ip(t) is not None)
+            self._networks = networks_of(texts)
         return self._networks
 
     @classmethod
     def for_ip(cls, ip: str | None, asg_ids: Iterable[str] = ()) -> Destination:
-        return cls([ip] if ip and parse_ip(ip) is not None else [], asg_ids)
+        return cls([ip] if ip else [], asg_ids, addresses=True)
 
     @classmethod
     def for_prefixes(cls, prefixes: Iterable[str]) -> Destination:
@@ -378,7 +428,7 @@ class Destination:
 
         Application security groups name the members' own addresses, so they do not match.
         """
-        return cls([ip] if ip and parse_ip(ip) is not None else [], in_virtual_network=False)
+        return cls([ip] if ip else [], in_virtual_network=False, addresses=True)
 
 
 @dataclass(frozen=True, slots=True)

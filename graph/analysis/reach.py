@@ -49,7 +49,7 @@ def _truthy(value: object) -> bool:
 
 
 def subscription_of_node(graph: nx.MultiDiGraph, node: str) -> str | None:
-    data = graph.nodes.get(node) or {}
+    data = graph._node.get(node) or {}
     sub = data.get("subscriptionId")
     return str(sub).lower() if sub else subscription_of(node)
 

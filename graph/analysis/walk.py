@@ -35,7 +35,7 @@ def edges_in(graph: nx.MultiDiGraph, node: str, rel: Rel) -> Iterator[tuple[str,
 
 
 def label_of(graph: nx.MultiDiGraph, node: str) -> str | None:
-    data = graph.nodes.get(node)
+    data = graph._node.get(node)
     return data.get("label") if data else None
 
 

@@ -39,6 +39,9 @@ NOTE_NSG_RULE_UNREADABLE = "nsg-rule-unreadable"
 
 Hop = dict[str, Any]
 
+ATTACHED_TO, PROTECTED_BY = Rel.ATTACHED_TO.value, Rel.PROTECTED_BY.value
+IN_SUBNET, MEMBER_OF = Rel.IN_SUBNET.value, Rel.MEMBER_OF.value
+
 
 @dataclass(frozen=True)
 class ExposureEntry:
@@ -77,7 +80,7 @@ def hop(source: str, relation: Rel, target: str) -> Hop:
 
 
 def props_of(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
-    return graph.nodes.get(node) or {}
+    return graph._node.get(node) or {}
 
 
 def ref_of(value: Any) -> str | None:
@@ -177,6 +180,8 @@ class Analysis:
         self.found: dict[str, Found] = {}
         self._nsgs: dict[str, Nsg] = {}
         self._targets: dict[str, NicTarget] = {}
+        # subnet -> (its VNet, its NSG): the NICs of a subnet share them
+        self._subnets: dict[str, tuple[str | None, str | None]] = {}
 
     # -- shared lookups -------------------------------------------------------------
 
@@ -239,26 +244,35 @@ class Analysis:
         cached = self._targets.get(ipconfig)
         if cached is not None:
             return cached
-        if ipconfig not in self.g:
-            return None
         g = self.g
+        if ipconfig not in g:
+            return None
+        nodes = g._node
+        # One pass over each adjacency, where edges_out would walk it once per relation;
+        # the first edge of a kind counts, as it would there.
         nic = next((n for n, _ in edges_in(g, ipconfig, Rel.HAS_IP_CONFIG)), None)
         if nic is None:
             head, sep, _ = ipconfig.rpartition("/ipconfigurations/")
             nic = head if sep else ipconfig
-        vm = next(
-            (
-                v
-                for v, _ in edges_out(g, nic, Rel.ATTACHED_TO)
-                if label_of(g, v) == Label.VIRTUAL_MACHINE
-            ),
-            None,
-        )
-        subnet = self.subnet_of(ipconfig)
-        vnet = vnet_of_subnet(g, subnet) if subnet else None
-        subnet_nsg = self.nsg_of(subnet) if subnet else None
-        nic_nsg = self.nsg_of(nic) if nic in g else None
-        asgs = [a for a, _ in edges_out(g, ipconfig, Rel.MEMBER_OF)]
+        vm = nic_nsg = None
+        for node, keyed in g._succ.get(nic, {}).items():
+            for data in keyed.values():
+                kind = data.get("type")
+                label = nodes[node].get("label")
+                if kind == ATTACHED_TO and vm is None and label == Label.VIRTUAL_MACHINE:
+                    vm = node
+                elif kind == PROTECTED_BY and nic_nsg is None and label == Label.NSG:
+                    nic_nsg = node
+        subnet = None
+        asgs = []
+        for node, keyed in g._succ[ipconfig].items():
+            for data in keyed.values():
+                kind = data.get("type")
+                if kind == IN_SUBNET and subnet is None:
+                    subnet = node
+                elif kind == MEMBER_OF:
+                    asgs.append(node)
+        vnet, subnet_nsg = self._subnet(subnet) if subnet else (None, None)
         target = NicTarget(
             ipconfig=ipconfig,
             nic=nic,
@@ -267,10 +281,16 @@ class Analysis:
             vnet=vnet,
             nsgs=(self.nsg(subnet_nsg), self.nsg(nic_nsg)),
             nsg_ids=(subnet_nsg, nic_nsg),
-            destination=Destination.for_ip(props_of(g, ipconfig).get("privateIPAddress"), asgs),
+            destination=Destination.for_ip(nodes[ipconfig].get("privateIPAddress"), asgs),
         )
         self._targets[ipconfig] = target
         return target
+
+    def _subnet(self, subnet: str) -> tuple[str | None, str | None]:
+        known = self._subnets.get(subnet)
+        if known is None:
+            known = self._subnets[subnet] = (vnet_of_subnet(self.g, subnet), self.nsg_of(subnet))
+        return known
 
     def found_for(self, subject: str) -> Found:
         found = self.found.get(subject)

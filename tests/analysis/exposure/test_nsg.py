@@ -388,3 +388,28 @@ def test_an_unreadable_allow_opens_nothing_it_cannot_name_but_is_recorded_as_an_
 def test_a_rule_whose_access_is_unreadable_may_allow() -> None:
     nsg = compile_nsg("nsg", [rule("odd", 100, "Permit", destinationPortRange="22")])
     assert [u.allow for u in nsg.unreadable] == [None]
+
+
+def test_rules_alike_in_many_nsgs_are_read_alike_and_an_unreadable_one_is_kept_in_each() -> None:
+    """An estate repeats its rules (templates, Azure's defaults) in every NSG: each NSG
+    still gets its own answer, ids and etags aside, and its own note of a broken rule."""
+
+    def in_nsg(nsg: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, "id": f"{nsg}/securityRules/{body['name']}", "etag": nsg}
+
+    ssh = rule("ssh", 100, destinationPortRange="22")
+    broken = rule("broken", 200, destinationPortRange="http")
+    first, second = (
+        compile_nsg(n, [in_nsg(n, ssh), in_nsg(n, broken)]) for n in ("nsg-a", "nsg-b")
+    )
+    for nsg in (first, second):
+        assert allowed_ports(nsg, Destination.for_ip(NIC_IP)).to_report() == tcp("22")
+        assert [(u.rule, u.field) for u in nsg.unreadable] == [("broken", "destinationPortRange")]
+    narrower = rule("ssh", 100, destinationPortRange="22", sourceAddressPrefix="10.0.0.0/8")
+    assert open_ports(narrower) == []  # same name, other properties: read on its own
+
+
+def test_a_private_ip_that_is_no_address_matches_no_destination_prefix() -> None:
+    cidr_rule = rule("net", 100, destinationPortRange="22", destinationAddressPrefix="10.0.1.0/24")
+    assert open_ports(cidr_rule, dest=Destination.for_ip("10.0.1.0/24")) == []
+    assert open_ports(cidr_rule, dest=Destination.for_ip(" 10.0.1.4 ")) == tcp("22")
