@@ -391,6 +391,7 @@ def analyse_and_store(
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
+    from graph.collector import collector_paused
     from graph.crawl_record import crawl_record
     from graph.stores import StoreError
     from reports import write_reports
@@ -409,14 +410,18 @@ def analyse_and_store(
         "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
         "previousRun": ctx.previous.id if ctx.previous else None,
     }
-    report = analyse(
-        graph,
-        crawl,
-        inventory,
-        today=today,
-        run=run_doc,
-        previous=ctx.previous.report if ctx.previous else None,
-    )
+    with collector_paused():
+        report = analyse(
+            graph,
+            crawl,
+            inventory,
+            today=today,
+            run=run_doc,
+            previous=ctx.previous.report if ctx.previous else None,
+        )
+        # The report, too, lives until the process ends: frozen before the collector
+        # resumes, no collection walks its hundreds of thousands of objects.
+        gc.freeze()
     report["run"]["finishedAt"] = iso(utc_now())
     with writing("the reports", out_dir):
         write_reports(report, out_dir)
