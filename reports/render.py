@@ -27,7 +27,6 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
 )
-from jinja2.bccache import Bucket
 
 from graph.collector import collector_paused
 from reports import topology
@@ -70,19 +69,6 @@ CSV_COLUMNS = (
 )
 
 
-class _TemplateCache(FileSystemBytecodeCache):
-    """jinja2's cache of compiled templates, at best: a temp folder that is full, read-only
-    or cleaned meanwhile means compiling the templates again, never a report not written."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
 @cache
 def _bytecode_cache() -> BytecodeCache | None:
     """Compiled templates kept from one run to the next (jinja2's own cache, in the user's
@@ -90,7 +76,7 @@ def _bytecode_cache() -> BytecodeCache | None:
     was a tenth of a second of every night's reports. None where that folder cannot be
     made or is not private: the templates are then compiled each run, as before."""
     try:
-        return _TemplateCache()
+        return FileSystemBytecodeCache()
     except (OSError, RuntimeError):
         return None
 

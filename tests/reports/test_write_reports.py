@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import Environment, PackageLoader
 
 from reports import parse_report, render, write_reports
 from reports.render import (
@@ -93,10 +92,3 @@ def test_templates_compiled_once_are_kept_in_the_users_private_cache_folder(
     assert cache is not None
     folder = Path(cache.directory)  # type: ignore[attr-defined]
     assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
-
-
-def test_a_template_cache_folder_gone_meanwhile_still_gives_the_report(tmp_path: Path) -> None:
-    # A temp cleaner (systemd-tmpfiles, tmpreaper) may take the folder away between runs.
-    cache = render._TemplateCache(str(tmp_path / "cleaned-away"))
-    env = Environment(loader=PackageLoader("reports", "templates"), bytecode_cache=cache)
-    assert "@media print" in env.get_template("report.css.j2").render()
