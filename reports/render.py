@@ -20,13 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 import orjson
-from jinja2 import (
-    BytecodeCache,
-    Environment,
-    FileSystemBytecodeCache,
-    PackageLoader,
-    StrictUndefined,
-)
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from graph.collector import collector_paused
 from reports import topology
@@ -70,22 +64,9 @@ CSV_COLUMNS = (
 
 
 @cache
-def _bytecode_cache() -> BytecodeCache | None:
-    """Compiled templates kept from one run to the next (jinja2's own cache, in the user's
-    private folder under the temp folder, keyed by each template's text): compiling them
-    was a tenth of a second of every night's reports. None where that folder cannot be
-    made or is not private: the templates are then compiled each run, as before."""
-    try:
-        return FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
-
-
-@cache
 def _html_env() -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
-        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -100,7 +81,6 @@ def _html_env() -> Environment:
 def _text_env() -> Environment:
     env = Environment(
         loader=PackageLoader("reports", "templates"),
-        bytecode_cache=_bytecode_cache(),
         autoescape=False,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
-import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,23 +69,3 @@ def test_writing_the_reports_leaves_nothing_for_the_cyclic_collector(tmp_path: P
         assert gc.collect() == 0
     finally:
         gc.enable()
-
-
-def test_a_template_cache_folder_that_is_not_private_is_not_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # jinja2 keeps compiled templates in <temp>/_jinja2-cache-<uid>, a folder only the user
-    # may read; anything else found at that name (here a file) means no cache at all.
-    (tmp_path / f"_jinja2-cache-{os.getuid()}").write_text("not a private folder")
-    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
-    assert render._bytecode_cache.__wrapped__() is None
-
-
-def test_templates_compiled_once_are_kept_in_the_users_private_cache_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
-    cache = render._bytecode_cache.__wrapped__()
-    assert cache is not None
-    folder = Path(cache.directory)  # type: ignore[attr-defined]
-    assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
