@@ -171,7 +171,7 @@ def open_existing_store_or_fail(url: str, state_dir: Path, neo4j_database: str |
                 )
     store = open_store_or_fail(url, state_dir, neo4j_database)
     try:
-        empty = store.previous_run() is None and not store.runs()
+        empty = store.previous_run(history_only=True) is None and not store.runs()
     except StoreError as exc:
         store.close()
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
@@ -311,7 +311,7 @@ def open_run(
             return
         try:
             try:
-                previous = store.previous_run()
+                previous = store.previous_run(history_only=True)
                 run_id = (
                     store.begin_run(iso(started), source, inventory.sha256)
                     if record
@@ -419,6 +419,7 @@ def analyse_and_store(
             run=run_doc,
             previous=ctx.previous.report if ctx.previous else None,
         )
+        ctx.previous = None  # compared with: its findings need not outlive the analysis
         # The report, too, lives until the process ends: frozen before the collector
         # resumes, no collection walks its hundreds of thousands of objects.
         gc.freeze()

@@ -157,13 +157,26 @@ class Store(Protocol):
         report: dict[str, Any] | None,
         crawl: dict[str, Any] | None = None,
     ) -> None: ...
-    def previous_run(self) -> RunRecord | None: ...
+    def previous_run(self, *, history_only: bool = False) -> RunRecord | None: ...
     def read_graph(
         self, run_id: str | None = None, include_stale: bool = False
     ) -> nx.MultiDiGraph: ...
     def runs(self) -> list[RunRecord]: ...
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int: ...
     def close(self) -> None: ...
+
+
+# What a run reads of its previous run's report (graph.analysis: apply_history, run_section).
+# A night asks only for these (previous_run(history_only=True)): the rest of a report, and
+# the run's findings, coverage and crawl columns, are hundreds of MB parsed at 1M resources.
+HISTORY_KEYS = ("run", "findings")
+
+
+def history_of(report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The part of a stored report the next run compares with (HISTORY_KEYS, those present)."""
+    if report is None:
+        return None
+    return {key: report[key] for key in HISTORY_KEYS if key in report}
 
 
 def make_run_id(started_at: str, seq: int | str) -> str:

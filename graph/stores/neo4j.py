@@ -75,6 +75,7 @@ from graph.stores.common import (
     edge_digests,
     edge_row,
     has_url_password,
+    history_of,
     make_run_id,
     node_digests,
     node_row,
@@ -336,13 +337,23 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def previous_run(self) -> RunRecord | None:
+    def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
+        # history_only: the run's findings, coverage and crawl are not even sent.
+        returned = (
+            "r {.*, findings: null, coverage: null, crawl: null}"
+            if history_only
+            else "properties(r)"
+        )
+
         def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
             record = tx.run(
                 f"MATCH (r:{RUN_LABEL}) WHERE r.outcome = 'completed' AND r.exitCode IN [0, 1] "
-                "RETURN properties(r) AS r ORDER BY r.seq DESC LIMIT 1"
+                f"RETURN {returned} AS r ORDER BY r.seq DESC LIMIT 1"
             ).single()
-            return None if record is None else _run_record(record["r"])
+            if record is None:
+                return None
+            run = _run_record(record["r"])
+            return replace(run, report=history_of(run.report)) if history_only else run
 
         return self._read(work)
 

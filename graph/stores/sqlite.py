@@ -15,7 +15,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -25,6 +25,7 @@ import networkx as nx
 
 from graph.collector import collector_paused
 from graph.stores.common import (
+    HISTORY_KEYS,
     Change,
     Delta,
     EdgeKey,
@@ -399,12 +400,32 @@ class SqliteStore:
         rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
         return [_run_record(row) for row in rows]
 
-    def previous_run(self) -> RunRecord | None:
-        rows = self._query(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE outcome = 'completed' "
-            "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+    def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
+        where = "WHERE outcome = 'completed' AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+        if not history_only:
+            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs {where}")
+            return _run_record(rows[0]) if rows else None
+        # SQLite cuts the report's history keys out of its text: Python never parses the rest.
+        # (json_quote(json_extract()) rather than ->, which SQLite before 3.38 lacks.)
+        keys = ", ".join(
+            f"CASE WHEN json_type(report, '$.{key}') IS NOT NULL "
+            f"THEN json_quote(json_extract(report, '$.{key}')) END"
+            for key in HISTORY_KEYS
         )
-        return _run_record(rows[0]) if rows else None
+        rows = self._query(
+            "SELECT seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
+            f"inventory_sha256, NULL, NULL, seen_at, complete_scopes, NULL, report IS NULL, {keys} "
+            f"FROM runs {where}"
+        )
+        if not rows:
+            return None
+        record = _run_record(rows[0][:14])
+        if rows[0][14]:
+            return record
+        parts = zip(HISTORY_KEYS, rows[0][15:], strict=True)
+        return replace(
+            record, report={key: parse_json(text, None) for key, text in parts if text is not None}
+        )
 
     # --- graph -----------------------------------------------------------------------
 

@@ -193,6 +193,42 @@ def test_previous_run_is_the_latest_completed_run_with_exit_0_or_1(store: Store)
     assert unfinished != first
 
 
+def test_previous_run_for_history_carries_only_the_reports_run_and_findings(store: Store) -> None:
+    finding = {"id": "f1", "kind": "exposure", "scope": [SUB_A], "details": {"ports": [22, 3389]}}
+    run_id = store.begin_run(NIGHT1, {"kind": "arm"}, "ab12")
+    store.write_graph(run_id, small_estate(), complete_scopes=ALL_SCOPES, seen_at=NIGHT1)
+    store.finish_run(
+        run_id,
+        finished_at=NIGHT2,
+        outcome="completed",
+        exit_code=1,
+        coverage={"complete": True},
+        findings=[finding],
+        report={"run": {"id": run_id, "startedAt": NIGHT1}, "findings": [finding], "big": [1] * 9},
+        crawl={"scopes": []},
+    )
+
+    previous = store.previous_run(history_only=True)
+
+    assert previous is not None
+    assert (previous.id, previous.started_at, previous.exit_code) == (run_id, NIGHT1, 1)
+    assert previous.report == {"run": {"id": run_id, "startedAt": NIGHT1}, "findings": [finding]}
+    assert (previous.findings, previous.coverage, previous.crawl) == ([], None, None)
+
+
+def test_previous_run_for_history_without_a_report_has_none(store: Store) -> None:
+    run_id = record_run(store, small_estate(), NIGHT1)
+    store.finish_run(
+        run_id, finished_at=NIGHT2, outcome="completed", exit_code=0, coverage={}, findings=[],
+        report=None,
+    )  # fmt: skip
+
+    previous = store.previous_run(history_only=True)
+
+    assert previous is not None and previous.id == run_id
+    assert previous.report is None
+
+
 def test_previous_run_is_none_without_a_completed_run(store: Store) -> None:
     record_run(store, small_estate(), NIGHT1, outcome="failed", exit_code=3)
 
