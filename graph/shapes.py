@@ -260,6 +260,8 @@ BY_PATH: dict[str, tuple[tuple[str, str], ...]] = {
 BY_TYPE = {("microsoft.network/virtualhubs", "properties.sku"): "string"}
 
 Note = dict[str, str]
+# a field's place as linked (parent, step) pairs, () at the top: a step costs one 2-tuple
+Place = tuple[Any, ...]
 
 
 _BY_NAME: dict[str, str] = {
@@ -310,22 +312,32 @@ def kind_of(value: Any) -> str:
     return _KINDS.get(type(value)) or type(value).__name__
 
 
-def _shape(path: tuple[str | int, ...], key: str) -> str:
+def _steps(path: Place) -> list[str | int]:
+    steps: list[str | int] = []
+    while path:
+        path, step = path
+        steps.append(step)
+    steps.reverse()
+    return steps
+
+
+def _shape(path: Place, key: str) -> str:
     """``properties.rules[].name``-style path, list indexes as []."""
     out = ""
-    for step in path:
+    for step in _steps(path):
         out += "[]" if isinstance(step, int) else (f".{step}" if out else step)
     return f"{out}.{key}" if out else key
 
 
-def _field(path: tuple[str | int, ...], key: str | int | None = None) -> str:
+def _field(path: Place, key: str | int | None = None) -> str:
     out = ""
-    for step in (*path, key) if key is not None else path:
+    steps = _steps(path)
+    for step in [*steps, key] if key is not None else steps:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
 
 
-def _by_path(key: str, path: tuple[str | int, ...], arm_type: str) -> str | None:
+def _by_path(key: str, path: Place, arm_type: str) -> str | None:
     shape = _shape(path, key)
     wanted = BY_TYPE.get((arm_type, shape))
     if wanted is not None:
@@ -353,7 +365,7 @@ def _walk(
     document: dict[str, Any],
     where: str,
     notes: list[Note],
-    path: tuple[str | int, ...],
+    path: Place,
     arm_type: str,
 ) -> bool:
     """True when ``document`` lost a field it cannot be read without (ITEM_REQUIRED).
@@ -372,7 +384,7 @@ def _walk(
                 misfits.append((key, _CALLED.get(wanted, wanted)))
                 continue
         if kind is dict:
-            if _walk(value, where, notes, (*path, key), arm_type) and key == "properties":
+            if _walk(value, where, notes, (path, key), arm_type) and key == "properties":
                 unreadable = True  # an item's properties lost what the item needs
         elif kind is list:
             wanted = _WANTED.get(key)
@@ -385,24 +397,22 @@ def _walk(
                         _note(where, _field(path, key) + "[]", item_kind, ", ".join(found))
                     )
                     value[:] = kept
-            _walk_list(value, where, notes, (*path, key), arm_type)
+            _walk_list(value, where, notes, (path, key), arm_type)
     for key, expected in misfits:
         notes.append(_note(where, _field(path, key), expected, kind_of(document.pop(key))))
         unreadable = unreadable or key in ITEM_REQUIRED
     return unreadable
 
 
-def _walk_list(
-    items: list[Any], where: str, notes: list[Note], path: tuple[str | int, ...], arm_type: str
-) -> None:
+def _walk_list(items: list[Any], where: str, notes: list[Note], path: Place, arm_type: str) -> None:
     dropped: list[int] = []
     for index, item in enumerate(items):
         kind = type(item)
         if kind is dict:
-            if _walk(item, where, notes, (*path, index), arm_type):
+            if _walk(item, where, notes, (path, index), arm_type):
                 dropped.append(index)
         elif kind is list:
-            _walk_list(item, where, notes, (*path, index), arm_type)
+            _walk_list(item, where, notes, (path, index), arm_type)
     for index in reversed(dropped):
         notes.append(_note(where, _field(path, index), "a readable item", "dropped"))
         del items[index]
