@@ -25,7 +25,6 @@ import networkx as nx
 
 from graph.collector import collector_paused
 from graph.stores.common import (
-    HISTORY_KEYS,
     Change,
     Delta,
     EdgeKey,
@@ -39,6 +38,7 @@ from graph.stores.common import (
     check_outcome,
     derive_last_seen,
     dumps,
+    history_of,
     make_run_id,
     parse_json,
     replay_to,
@@ -261,6 +261,11 @@ _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
     "inventory_sha256, findings, report, seen_at, complete_scopes, crawl"
 )
+# _RUN_COLUMNS as a next run reads its previous one: no coverage, findings or crawl
+_HISTORY_COLUMNS = (
+    "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
+    "inventory_sha256, NULL, report, seen_at, complete_scopes, NULL"
+)
 
 
 def sqlite_path(url: str) -> Path:
@@ -401,31 +406,18 @@ class SqliteStore:
         return [_run_record(row) for row in rows]
 
     def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
-        where = "WHERE outcome = 'completed' AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
-        if not history_only:
-            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs {where}")
-            return _run_record(rows[0]) if rows else None
-        # SQLite cuts the report's history keys out of its text: Python never parses the rest.
-        # (json_quote(json_extract()) rather than ->, which SQLite before 3.38 lacks.)
-        keys = ", ".join(
-            f"CASE WHEN json_type(report, '$.{key}') IS NOT NULL "
-            f"THEN json_quote(json_extract(report, '$.{key}')) END"
-            for key in HISTORY_KEYS
-        )
+        # history_only: the run's findings, coverage and crawl are not even read, and of its
+        # report only HISTORY_KEYS are kept. (Cutting them out with SQLite's JSON functions
+        # instead left more memory behind: their working memory stays with the C heap.)
+        columns = _HISTORY_COLUMNS if history_only else _RUN_COLUMNS
         rows = self._query(
-            "SELECT seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
-            f"inventory_sha256, NULL, NULL, seen_at, complete_scopes, NULL, report IS NULL, {keys} "
-            f"FROM runs {where}"
+            f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
+            "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
         )
         if not rows:
             return None
-        record = _run_record(rows[0][:14])
-        if rows[0][14]:
-            return record
-        parts = zip(HISTORY_KEYS, rows[0][15:], strict=True)
-        return replace(
-            record, report={key: parse_json(text, None) for key, text in parts if text is not None}
-        )
+        record = _run_record(rows[0])
+        return replace(record, report=history_of(record.report)) if history_only else record
 
     # --- graph -----------------------------------------------------------------------
 
