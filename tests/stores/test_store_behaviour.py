@@ -28,6 +28,8 @@ def record_run(
     outcome: str = "completed",
     exit_code: int = 0,
     findings: list[dict] | None = None,
+    report: dict | None = None,
+    crawl: dict | None = None,
 ) -> str:
     run_id = store.begin_run(seen_at, {"kind": "resource-graph", "endpoint": "test"}, "ab12")
     store.write_graph(run_id, graph, complete_scopes=scopes, seen_at=seen_at)
@@ -38,7 +40,8 @@ def record_run(
         exit_code=exit_code,
         coverage={"complete": True, "subscriptionsCrawled": sorted(scopes)},
         findings=findings or [],
-        report={"format": "tenantmap.report/1", "run": {"id": run_id}},
+        report=report or {"format": "tenantmap.report/1", "run": {"id": run_id}},
+        crawl=crawl,
     )
     return run_id
 
@@ -195,16 +198,15 @@ def test_previous_run_is_the_latest_completed_run_with_exit_0_or_1(store: Store)
 
 def test_previous_run_for_history_carries_only_the_reports_run_and_findings(store: Store) -> None:
     finding = {"id": "f1", "kind": "exposure", "scope": [SUB_A], "details": {"ports": [22, 3389]}}
-    run_id = store.begin_run(NIGHT1, {"kind": "arm"}, "ab12")
-    store.write_graph(run_id, small_estate(), complete_scopes=ALL_SCOPES, seen_at=NIGHT1)
-    store.finish_run(
-        run_id,
-        finished_at=NIGHT2,
-        outcome="completed",
+    run = {"startedAt": NIGHT1}
+    report = {"run": run, "findings": [finding], "coverage": {"complete": True}, "big": [1] * 9}
+    run_id = record_run(
+        store,
+        small_estate(),
+        NIGHT1,
         exit_code=1,
-        coverage={"complete": True},
         findings=[finding],
-        report={"run": {"id": run_id, "startedAt": NIGHT1}, "findings": [finding], "big": [1] * 9},
+        report=report,
         crawl={"scopes": []},
     )
 
@@ -212,16 +214,21 @@ def test_previous_run_for_history_carries_only_the_reports_run_and_findings(stor
 
     assert previous is not None
     assert (previous.id, previous.started_at, previous.exit_code) == (run_id, NIGHT1, 1)
-    assert previous.report == {"run": {"id": run_id, "startedAt": NIGHT1}, "findings": [finding]}
+    assert previous.report == {"run": run, "findings": [finding]}
     assert (previous.findings, previous.coverage, previous.crawl) == ([], None, None)
 
 
 def test_previous_run_for_history_without_a_report_has_none(store: Store) -> None:
     run_id = record_run(store, small_estate(), NIGHT1)
     store.finish_run(
-        run_id, finished_at=NIGHT2, outcome="completed", exit_code=0, coverage={}, findings=[],
+        run_id,
+        finished_at=NIGHT2,
+        outcome="completed",
+        exit_code=0,
+        coverage={},
+        findings=[],
         report=None,
-    )  # fmt: skip
+    )
 
     previous = store.previous_run(history_only=True)
 
