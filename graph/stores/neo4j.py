@@ -10,23 +10,27 @@ Model, for people who write Cypher:
   whatever its label. ``MATCH (v:VirtualNetwork)`` works as one expects.
 * relationships have their schema type and a ``key`` property (unique per
   source/target pair, schema.edge_key).
-* both carry ``firstSeen``, ``lastSeen``, ``present`` and bookkeeping
-  properties starting with ``_`` (``_scope``, ``_hash``: the digest of what was
-  last written, ``_firstRun``, ``_lastRun``, ``_staleRun``). An unchanged item
-  is not rewritten: its ``lastSeen`` is the last run that wrote it, and a
-  present item was also seen by each later run that read its scope completely
-  (common.derive_last_seen; graph-model.md).
+* both carry ``firstSeen``, ``lastSeen``, ``present`` (written only when false:
+  absent means present, so the common case costs nothing) and bookkeeping
+  properties starting with ``_`` (``_hash``: the digest of what was last
+  written, ``_firstRun``, ``_lastRun``, ``_staleRun``). An item's scope is not
+  stored: it is derived from its (or, for an edge, its source's) subscriptionId
+  or tenantId. An unchanged item is not rewritten: its ``lastSeen`` is the last
+  run that wrote it, and a present item was also seen by each later run that
+  read its scope completely (common.derive_last_seen; graph-model.md).
 * run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
   with source, coverage, findings, report and crawl record as JSON strings; the change log that
   lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
 
 A write first reads every present item's digest (two queries, one record
 each); items whose digest the store holds are not sent. The rest are batched
-``UNWIND $rows ...`` statements grouped per label and per relationship type,
-each batch one managed transaction (``execute_write``, which retries transient
-errors). Each batch first reads which of its items exist (in the same
-transaction; not when the store held no node at all); the rest are CREATEd, the
-changed ones set by element id. Stale items carry ``_staleRun``, which present
+``UNWIND $rows ...`` statements grouped per label and per relationship type, each
+batch one managed transaction (``execute_write``, which retries transient errors),
+two at a time, built while the server writes the ones before. Into an empty store
+nodes are simply created; otherwise each batch first reads which of its items
+exist (in the same transaction), creates the rest and sets the changed ones by
+element id. Edges find their ends by element id, checked against the end's
+digest. Stale items carry ``_staleRun``, which present
 ones lack: purge finds them through range indexes on it (one per relationship
 type), which hold no entry for, and cost nothing to, present items. Stored
 digests that no current item matched are the changed and the gone items.
