@@ -272,14 +272,15 @@ def render_markdown() -> str:
         "- The automatic Virtual WAN peering (`RemoteVnetToHubPeering_*` to a hub's `HV_*` VNet) is a "
         "`PEERS_WITH` with `hubManaged: true`; its managed VNet gets no subscription or tenant node.",
         "- The stores add `firstSeen`, `lastSeen` and `present` (false = stale: not seen in the latest "
-        "complete crawl of its scope). Named queries show present items only; in Cypher, filter with "
+        "complete crawl of its scope; Neo4j writes it only when false, absent means present). Named "
+        "queries show present items only; in Cypher, filter with "
         "`coalesce(n.present, true)`. A node's scope is its `subscriptionId`, else its `tenantId`; an "
         "edge's scope is its own `subscriptionId` when set (edges seen from their target's side), else "
         "its source node's.",
         "- A night writes only what changed, so in Neo4j an unchanged item's `lastSeen` is the last run "
         "that wrote it. A present item was also seen by every later run that read its scope completely: "
         "its true last sighting is the later of `lastSeen` and the `seenAt` of the latest `(:Run)` whose "
-        "`completeScopes` hold its `_scope`. `tenantmap query`, the reports and stale items (whose "
+        "`completeScopes` hold its scope. `tenantmap query`, the reports and stale items (whose "
         "`lastSeen` is written as they go stale) give it exactly.",
         "- In Python, `graph.build.build_graph` returns a `networkx.MultiDiGraph` whose attribute dicts "
         "are read-only: relationships without properties of their own share one dict per type, and "

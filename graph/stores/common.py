@@ -415,9 +415,14 @@ def edge_digests(graph: nx.MultiDiGraph) -> Iterator[EdgeDigest]:
         yield *ends, scope, digest(edge_identity(*ends), scope, attrs), attrs
 
 
+def edge_type_of(item: EdgeDigest) -> str:
+    """An edge's relationship type: its ``type`` attribute, else its key's prefix."""
+    return str(item[5].get(EDGE_TYPE) or item[1].split(":", 1)[0])
+
+
 def edge_row(item: EdgeDigest) -> EdgeRow:
     source, key, target, scope, item_digest, attrs = item
-    edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
+    edge_type = edge_type_of(item)
     props = encode_props(attrs, EDGE_RESERVED)
     return EdgeRow(source, key, target, edge_type, props, scope, item_digest)
 

@@ -10,23 +10,27 @@ Model, for people who write Cypher:
   whatever its label. ``MATCH (v:VirtualNetwork)`` works as one expects.
 * relationships have their schema type and a ``key`` property (unique per
   source/target pair, schema.edge_key).
-* both carry ``firstSeen``, ``lastSeen``, ``present`` and bookkeeping
-  properties starting with ``_`` (``_scope``, ``_hash``: the digest of what was
-  last written, ``_firstRun``, ``_lastRun``, ``_staleRun``). An unchanged item
-  is not rewritten: its ``lastSeen`` is the last run that wrote it, and a
-  present item was also seen by each later run that read its scope completely
-  (common.derive_last_seen; graph-model.md).
+* both carry ``firstSeen``, ``lastSeen``, ``present`` (written only when false:
+  absent means present, so the common case costs nothing) and bookkeeping
+  properties starting with ``_`` (``_hash``: the digest of what was last
+  written, ``_firstRun``, ``_lastRun``, ``_staleRun``). An item's scope is not
+  stored: it is derived from its (or, for an edge, its source's) subscriptionId
+  or tenantId. An unchanged item is not rewritten: its ``lastSeen`` is the last
+  run that wrote it, and a present item was also seen by each later run that
+  read its scope completely (common.derive_last_seen; graph-model.md).
 * run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
   with source, coverage, findings, report and crawl record as JSON strings; the change log that
   lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
 
 A write first reads every present item's digest (two queries, one record
 each); items whose digest the store holds are not sent. The rest are batched
-``UNWIND $rows ...`` statements grouped per label and per relationship type,
-each batch one managed transaction (``execute_write``, which retries transient
-errors). Each batch first reads which of its items exist (in the same
-transaction; not when the store held no node at all); the rest are CREATEd, the
-changed ones set by element id. Stale items carry ``_staleRun``, which present
+``UNWIND $rows ...`` statements grouped per label and per relationship type, each
+batch one managed transaction (``execute_write``, which retries transient errors),
+two at a time, built while the server writes the ones before. Into an empty store
+nodes are simply created; otherwise each batch first reads which of its items
+exist (in the same transaction), creates the rest and sets the changed ones by
+element id. Edges find their ends by element id, checked against the end's
+digest. Stale items carry ``_staleRun``, which present
 ones lack: purge finds them through range indexes on it (one per relationship
 type), which hold no entry for, and cost nothing to, present items. Stored
 digests that no current item matched are the changed and the gone items.
@@ -40,8 +44,8 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,9 +59,11 @@ from graph.collector import collector_paused
 from graph.stores.common import (
     EDGE_KEY,
     Change,
+    EdgeDigest,
     EdgeKey,
     EdgeRow,
     ItemState,
+    NodeDigest,
     NodeKey,
     NodeRow,
     Outcome,
@@ -74,6 +80,7 @@ from graph.stores.common import (
     dumps,
     edge_digests,
     edge_row,
+    edge_type_of,
     has_url_password,
     history_of,
     make_run_id,
@@ -82,6 +89,7 @@ from graph.stores.common import (
     parse_json,
     redact_url,
     replay_to,
+    scope_of,
     scope_reads,
     to_graph,
 )
@@ -93,13 +101,14 @@ CHANGE_LABEL = "RunChange"
 META_LABEL = "TenantmapMeta"
 BATCH_SIZE = 10_000
 READ_PAGE = 20_000
-# Concurrent write transactions. One: on the shared 2-core machine a second writer
-# doubled the server's CPU for the same first write (100k nodes + 100k edges: server
-# 32.5 s / client 7.2 s with two, 15.2 / 3.5 with one; wall 137 s -> 80 s at load
-# 11-15): concurrent batches lock the same dense nodes (every batch of CONTAINS
-# edges touches every subscription). The caller still encodes the next batch while
-# the writer waits on the server.
-WRITERS = 1
+# Concurrent write transactions: two, so the server writes on both cores while the
+# caller builds the next batches (100k nodes + 100k edges, first write: 18.7-29.7 s
+# wall with one, 14.0-18.8 s with two, server CPU unchanged). Node batches never share
+# a node, and edge batches come in graph order (a source's edges together), so two
+# batches seldom lock the same node; a deadlock between them is a transient error
+# that execute_write retries. (Before batches were built while the server worked, a
+# second writer only doubled the server's CPU on a loaded machine.)
+WRITERS = 2
 
 _PUBLIC_FIELDS = {"id", "firstSeen", "lastSeen", "present"}
 T = TypeVar("T")
@@ -229,7 +238,7 @@ class Neo4jStore:
         run: int,
         seen: str,
         new_nodes: frozenset[str],
-        element_ids: dict[str, str],
+        element_ids: dict[str, tuple[str, int]],
     ) -> None:
         try:
             self._write(_write_edges, edge_type, rows, run, seen, new_nodes, element_ids)
@@ -252,7 +261,10 @@ class Neo4jStore:
                 for work, *args in jobs:
                     pending.add(pool.submit(work, *args))
                     if len(pending) >= 2 * self.workers:
-                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        # One finished is enough to go on: the caller builds the next batch
+                        # while the server still writes the other (waiting for all of them
+                        # left the server idle while the next batches were built).
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
                         for future in done:
                             results.append(future.result())
                 for future in pending:
@@ -384,7 +396,10 @@ class Neo4jStore:
         changed, present again), a "still present" mark for items seen where the run
         did not read completely, and the gone ones. The run's seenAt and complete
         scopes are recorded last: only a finished write lets readers derive that the
-        present items of those scopes were seen (common.derive_last_seen)."""
+        present items of those scopes were seen (common.derive_last_seen).
+
+        Batches are built while the server writes the one before (a generator feeds
+        the writer), so the client's work and the server's overlap."""
         with collector_paused():
             run, _ = self._run_seq(run_id)
             scopes = sorted({scope.lower() for scope in complete_scopes})
@@ -392,63 +407,115 @@ class Neo4jStore:
             stored_nodes, stored_edges, empty = self._read(_read_digests)
             prior = scope_reads(self._read(_scope_runs))
             counts = WriteCounts()
-            element_ids: dict[str, str] = {}
-            changed_nodes: list[NodeRow] = []
+            # Where each node now is, and its digest (the stored _hash every node holds
+            # once this write is done): edges find their ends by element id, far cheaper
+            # than two unique-index seeks on long ARM ids, checked against the digest,
+            # as an element id is only certain within one transaction.
+            ends: dict[str, tuple[str, int]] = {}
+            digests: dict[str, int] = {}
             marks: list[str] = []
-            for node in node_digests(graph):
-                element_id = stored_nodes.take(node[2])
-                if element_id is None:
-                    changed_nodes.append(node_row(node))
-                    continue
-                element_ids[node[0]] = element_id
-                if node[1] not in complete:
-                    marks.append(element_id)
-            written = self._in_parallel(
-                (self._write, _write_nodes, batch, run, seen_at, empty)
-                for batch in _batches(changed_nodes, self.batch_size)
-            )
-            counts.written += len(changed_nodes)
-            del changed_nodes
-            # Where each node now is: edges find their ends by element id, far cheaper
-            # than two unique-index seeks on long ARM ids (checked against the id, as an
-            # element id is only certain within one transaction).
+
+            def node_jobs() -> Iterator[tuple[Any, ...]]:
+                creating: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                changing: list[NodeRow] = []
+                for node in node_digests(graph):
+                    ident, scope, item_digest, _ = node
+                    digests[ident] = item_digest
+                    element_id = stored_nodes.take(item_digest)
+                    if element_id is not None:
+                        ends[ident] = (element_id, item_digest)
+                        if scope not in complete:
+                            marks.append(element_id)
+                        continue
+                    counts.written += 1
+                    if empty:
+                        # Nothing stored: every node is created, its properties built here.
+                        label, props = _new_node(node, run, seen_at)
+                        batch = creating[label]
+                        batch.append(props)
+                        if len(batch) >= self.batch_size:
+                            yield self._write, _create_nodes, label, batch
+                            creating[label] = []
+                        continue
+                    changing.append(node_row(node))
+                    if len(changing) >= self.batch_size:
+                        yield self._write, _write_nodes, changing, run, seen_at, False
+                        changing = []
+                for label, batch in creating.items():
+                    if batch:
+                        yield self._write, _create_nodes, label, batch
+                if changing:
+                    yield self._write, _write_nodes, changing, run, seen_at, False
+
             created: set[str] = set()
-            for ids, born in written:
-                element_ids.update(ids)
+            for ids, born in self._in_parallel(node_jobs()):
+                for ident, element_id in ids.items():
+                    ends[ident] = (element_id, digests[ident])
                 created.update(born)
+            digests.clear()
             # A node created just now has no relationships yet: edges at it are new.
             new_nodes = frozenset(created)
-            by_type: dict[str, list[EdgeRow]] = defaultdict(list)
+            del created
             edge_marks: list[str] = []
-            for edge in edge_digests(graph):
-                element_id = stored_edges.take(edge[4])
-                if element_id is None:
-                    row = edge_row(edge)
-                    by_type[row.type].append(row)
-                elif edge[3] not in complete:
-                    edge_marks.append(element_id)
-            for edge_type in by_type:
-                check_identifier(edge_type, "relationship type")
-            self._index_stale_edges(by_type)
-            counts.written += sum(len(rows) for rows in by_type.values())
-            self._in_parallel(
-                (
-                    self._write_edge_batch,
-                    edge_type,
-                    rows[start : start + self.batch_size],
-                    run,
-                    seen_at,
-                    new_nodes,
-                    element_ids,
-                )
-                for edge_type, rows in sorted(by_type.items())
-                for start in range(0, len(rows), self.batch_size)
-            )
-            del by_type
+            indexed: set[str] = set()
+
+            def edge_jobs() -> Iterator[tuple[Any, ...]]:
+                creating: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                creating_items: dict[str, list[EdgeDigest]] = defaultdict(list)
+                changing: dict[str, list[EdgeRow]] = defaultdict(list)
+                for edge in edge_digests(graph):
+                    element_id = stored_edges.take(edge[4])
+                    if element_id is not None:
+                        if edge[3] not in complete:
+                            edge_marks.append(element_id)
+                        continue
+                    counts.written += 1
+                    edge_type = edge_type_of(edge)
+                    if edge_type not in indexed:
+                        self._index_stale_edges([check_identifier(edge_type, "relationship type")])
+                        indexed.add(edge_type)
+                    if edge[0] in new_nodes or edge[2] in new_nodes:
+                        # An end created by this write: the edge cannot exist yet.
+                        batch = creating[edge_type]
+                        batch.append(_new_edge(edge, ends, run, seen_at))
+                        creating_items[edge_type].append(edge)
+                        if len(batch) >= self.batch_size:
+                            yield (
+                                self._create_edge_batch,
+                                edge_type,
+                                batch,
+                                creating_items[edge_type],
+                                run,
+                                seen_at,
+                            )
+                            creating[edge_type] = []
+                            creating_items[edge_type] = []
+                        continue
+                    rows = changing[edge_type]
+                    rows.append(edge_row(edge))
+                    if len(rows) >= self.batch_size:
+                        yield self._write_edge_batch, edge_type, rows, run, seen_at, new_nodes, ends
+                        changing[edge_type] = []
+                for edge_type, batch in creating.items():
+                    if batch:
+                        yield (
+                            self._create_edge_batch,
+                            edge_type,
+                            batch,
+                            creating_items[edge_type],
+                            run,
+                            seen_at,
+                        )
+                for edge_type, rows in changing.items():
+                    if rows:
+                        yield self._write_edge_batch, edge_type, rows, run, seen_at, new_nodes, ends
+
+            self._in_parallel(edge_jobs())
             for work, eids in ((_mark_nodes_seen, marks), (_mark_edges_seen, edge_marks)):
                 for start in range(0, len(eids), self.batch_size):
                     self._write(work, eids[start : start + self.batch_size], run, seen_at)
             counts.marked = len(marks) + len(edge_marks)
+            ends.clear()
             # Stored items whose digest no current item has: changed (written above) or,
             # in a scope read completely, gone.
             if scopes:
@@ -467,6 +534,21 @@ class Neo4jStore:
 
             self._write(record_run)
             self.last_write = counts
+
+    def _create_edge_batch(
+        self,
+        edge_type: str,
+        rows: list[dict[str, Any]],
+        items: list[EdgeDigest],
+        run: int,
+        seen: str,
+    ) -> None:
+        try:
+            self._write(_create_edges, edge_type, rows)
+        except _EndsMoved:
+            # An end's element id no longer names that node (deleted and its id reused
+            # by another writer): write the batch finding ends by their ids.
+            self._write(_write_edges, edge_type, [edge_row(item) for item in items], run, seen)
 
     def _mark_gone(
         self,
@@ -610,6 +692,37 @@ def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
         yield rows[start : start + size]
 
 
+def _new_node(node: NodeDigest, run: int, seen: str) -> tuple[str, dict[str, Any]]:
+    """A node's label and every property it is created with, built in one map: one
+    SET writes them all."""
+    row = node_row(node)
+    props = row.props  # a fresh dict (encode_props)
+    props.update(
+        id=row.id, firstSeen=seen, _firstRun=run, lastSeen=seen, _lastRun=run, _hash=row.digest
+    )
+    return row.label, props
+
+
+def _create_nodes(
+    tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[str]]:
+    """Create one batch of nodes in a store that held none when the write began (so
+    none is looked up; the id constraint would still refuse a duplicate); return
+    their element ids and their ids."""
+    check_identifier(label, "label")
+    element_ids = tx.run(
+        f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n = row "
+        "RETURN collect(elementId(n)) AS made",
+        rows=rows,
+    ).single(strict=True)["made"]
+    if len(element_ids) != len(rows):
+        raise StoreError(f"Neo4j created {len(element_ids)} of {len(rows)} {label} nodes")
+    # In the order of the rows: UNWIND feeds CREATE and collect one row at a time. Were
+    # it not so, the edges' digest check (_create_edges) would catch it.
+    ids = [row["id"] for row in rows]
+    return dict(zip(ids, element_ids, strict=True)), ids
+
+
 def _write_nodes(
     tx: neo4j.ManagedTransaction, rows: Sequence[NodeRow], run: int, seen: str, empty: bool
 ) -> tuple[dict[str, str], list[str]]:
@@ -626,7 +739,7 @@ def _write_nodes(
         if empty
         else tx.run(
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
-            "RETURN collect([n.id, n._hash, n.present, elementId(n)]) AS found",
+            "RETURN collect([n.id, n._hash, coalesce(n.present, true), elementId(n)]) AS found",
             ids=list(hashes),
         ).single(strict=True)["found"]
     )
@@ -669,8 +782,6 @@ def _write_nodes(
                 _firstRun=run if before is None else before.first_run or run,
                 lastSeen=seen,
                 _lastRun=run,
-                present=True,
-                _scope=row.scope,
                 _hash=hashes[row.id],
             )
             if row.id in element_ids:
@@ -715,6 +826,34 @@ def _write_nodes(
     return element_ids, created_ids
 
 
+def _new_edge(
+    edge: EdgeDigest, ends: dict[str, tuple[str, int]], run: int, seen: str
+) -> dict[str, Any]:
+    """An edge to create: its ends' element ids and digests, and every property."""
+    row = edge_row(edge)
+    props = row.props  # a fresh dict (encode_props)
+    props.update(
+        key=row.key, firstSeen=seen, _firstRun=run, lastSeen=seen, _lastRun=run, _hash=row.digest
+    )
+    source, target = ends[row.source], ends[row.target]
+    return {"a": source[0], "ah": source[1], "b": target[0], "bh": target[1], "p": props}
+
+
+def _create_edges(tx: neo4j.ManagedTransaction, edge_type: str, rows: list[dict[str, Any]]) -> None:
+    """Create one batch of edges at least one of whose ends this write created (so
+    none exists yet), finding the ends by element id checked against their digest;
+    raise _EndsMoved (rolling the batch back) if an element id names another node."""
+    made = tx.run(
+        "UNWIND $rows AS row "
+        "MATCH (a) WHERE elementId(a) = row.a AND a._hash = row.ah "
+        "MATCH (b) WHERE elementId(b) = row.b AND b._hash = row.bh "
+        f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row.p RETURN count(r) AS made",
+        rows=rows,
+    ).single(strict=True)["made"]
+    if made != len(rows):
+        raise _EndsMoved()
+
+
 def _write_edges(
     tx: neo4j.ManagedTransaction,
     edge_type: str,
@@ -722,12 +861,12 @@ def _write_edges(
     run: int,
     seen: str,
     new_nodes: frozenset[str] = frozenset(),
-    element_ids: dict[str, str] | None = None,
+    element_ids: dict[str, tuple[str, int]] | None = None,
 ) -> None:
     """Write one batch of edges of one type. ``new_nodes`` are ids created by this
     write: an edge at one of them cannot exist yet, so it is not looked up.
-    ``element_ids`` (node id to element id, from this write's node batches) lets the
-    ends be found by element id; a node there no longer holding that id raises
+    ``element_ids`` (node id to element id and digest, from this write) lets the
+    ends be found by element id; a node there no longer holding that digest raises
     _EndsMoved, and the caller redoes the batch without them."""
     keyed: list[dict[str, Any]] = [
         {
@@ -756,7 +895,8 @@ def _write_edges(
             # walked once per row.
             f"UNWIND $rows AS row {_match_ends(element_ids)} "
             f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key RETURN r }} "
-            "RETURN collect([row.source, row.key, row.target, r._hash, r.present, elementId(r)]) "
+            "RETURN collect([row.source, row.key, row.target, r._hash, coalesce(r.present, true), "
+            "elementId(r)]) "
             "AS found",
             rows=lookups,
         ).single(strict=True)["found"]
@@ -804,8 +944,6 @@ def _write_edges(
                 _firstRun=run if before is None else before.first_run or run,
                 lastSeen=seen,
                 _lastRun=run,
-                present=True,
-                _scope=row["scope"],
                 _hash=row["hash"],
             )
             if ident in existing:
@@ -843,24 +981,25 @@ class _EndsMoved(Exception):
     """An element id from this write's node batches no longer names the same node."""
 
 
-def _ends(row: dict[str, Any], element_ids: dict[str, str] | None) -> dict[str, Any]:
+def _ends(row: dict[str, Any], element_ids: dict[str, tuple[str, int]] | None) -> dict[str, Any]:
     ends = {"source": row["source"], "key": row["key"], "target": row["target"]}
     if element_ids is not None:
-        ends["a"] = element_ids[row["source"]]
-        ends["b"] = element_ids[row["target"]]
+        ends["a"], ends["ah"] = element_ids[row["source"]]
+        ends["b"], ends["bh"] = element_ids[row["target"]]
     return ends
 
 
-def _match_ends(element_ids: dict[str, str] | None) -> str:
+def _match_ends(element_ids: dict[str, tuple[str, int]] | None) -> str:
     """Cypher binding ``a`` and ``b`` to a row's ends: by element id (checked against
-    the node id) when known, else through the id constraint's index."""
+    the node's digest, an integer read far more cheaply than its long id) when known,
+    else through the id constraint's index."""
     if element_ids is None:
         return (
             f"MATCH (a:{NODE_LABEL} {{id: row.source}}) MATCH (b:{NODE_LABEL} {{id: row.target}})"
         )
     return (
-        "MATCH (a) WHERE elementId(a) = row.a AND a.id = row.source "
-        "MATCH (b) WHERE elementId(b) = row.b AND b.id = row.target"
+        "MATCH (a) WHERE elementId(a) = row.a AND a._hash = row.ah "
+        "MATCH (b) WHERE elementId(b) = row.b AND b._hash = row.bh"
     )
 
 
@@ -895,11 +1034,11 @@ def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests, boo
         "empty"
     ]
     nodes = tx.run(
-        f"MATCH (n:{NODE_LABEL}) WHERE n.present = true "
+        f"MATCH (n:{NODE_LABEL}) WHERE coalesce(n.present, true) "
         "RETURN collect([n._hash, elementId(n)]) AS items"
     ).single(strict=True)["items"]
     edges = tx.run(
-        f"MATCH (:{NODE_LABEL})-[r]->() WHERE r.present = true "
+        f"MATCH (:{NODE_LABEL})-[r]->() WHERE coalesce(r.present, true) "
         "RETURN collect([r._hash, elementId(r)]) AS items"
     ).single(strict=True)["items"]
     return _Digests(nodes), _Digests(edges), bool(empty)
@@ -946,13 +1085,14 @@ def _gone_nodes(
 ) -> int:
     records = tx.run(
         f"UNWIND $eids AS eid MATCH (n:{NODE_LABEL}) WHERE elementId(n) = eid "
-        "AND n.present = true RETURN eid, n.id AS id, labels(n) AS labels, properties(n) AS props",
+        "AND coalesce(n.present, true) RETURN eid, n.id AS id, labels(n) AS labels, "
+        "properties(n) AS props",
         eids=eids,
     )
     gone = [
         (record["eid"], {"node": record["id"]}, _state(_kind_of(record["labels"]), record["props"]))
         for record in records
-        if not in_graph((record["id"],)) and record["props"].get("_scope") in complete
+        if not in_graph((record["id"],)) and scope_of(record["props"]) in complete
     ]
     return _set_stale(tx, "MATCH (x) WHERE elementId(x) = row.eid", gone, prior, run)
 
@@ -967,20 +1107,28 @@ def _gone_edges(
 ) -> int:
     records = tx.run(
         f"UNWIND $eids AS eid MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) "
-        "WHERE elementId(r) = eid AND r.present = true "
+        "WHERE elementId(r) = eid AND coalesce(r.present, true) "
         "RETURN eid, a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
-        "properties(r) AS props",
+        "properties(r) AS props, a.subscriptionId AS sub, a.tenantId AS tenant",
         eids=eids,
     )
     gone = [
         (
             record["eid"],
             {"source": record["source"], "key": record["key"], "target": record["target"]},
-            _state(record["type"], record["props"], edge=True),
+            _state(
+                record["type"],
+                record["props"],
+                edge=True,
+                source={"subscriptionId": record["sub"], "tenantId": record["tenant"]},
+            ),
         )
         for record in records
         if not in_graph((record["source"], record["key"], record["target"]))
-        and record["props"].get("_scope") in complete
+        and _edge_scope(
+            record["props"], {"subscriptionId": record["sub"], "tenantId": record["tenant"]}
+        )
+        in complete
     ]
     return _set_stale(tx, "MATCH ()-[x]->() WHERE elementId(x) = row.eid", gone, prior, run)
 
@@ -1038,7 +1186,10 @@ def _edge_states(
         return {}
     return {
         (record["source"], record["key"], record["target"]): _state(
-            edge_type, record["props"], edge=True
+            edge_type,
+            record["props"],
+            edge=True,
+            source={"subscriptionId": record["sub"], "tenantId": record["tenant"]},
         )
         for record in tx.run(
             f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
@@ -1046,7 +1197,7 @@ def _edge_states(
             f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key "
             "RETURN r } "
             "RETURN row.source AS source, row.key AS key, row.target AS target, "
-            "properties(r) AS props",
+            "properties(r) AS props, a.subscriptionId AS sub, a.tenantId AS tenant",
             rows=keys,
         )
     }
@@ -1092,8 +1243,10 @@ def _read_everything(
         ).single(strict=True)
         if not page["nodes"]:
             break
+        page_props: dict[str, dict[str, Any]] = {}
         for node, labels, props in page["nodes"]:
             nodes[node] = _state(_kind_of(labels), props)
+            page_props[node] = props
         for source, key, end, edge_type, props in tx.run(
             f"MATCH (a:{NODE_LABEL}) WHERE $after < a.id <= $last "
             f"MATCH (a)-[r]->(b:{NODE_LABEL}) "
@@ -1101,7 +1254,9 @@ def _read_everything(
             after=after,
             last=page["last"],
         ).single(strict=True)["edges"]:
-            edges[(source, key, end)] = _state(edge_type, props, edge=True)
+            edges[(source, key, end)] = _state(
+                edge_type, props, edge=True, source=page_props[source]
+            )
         after = page["last"]
     changes: list[Change] = []
     oldest: int | None = None
@@ -1137,7 +1292,18 @@ def _kind_of(labels: list[str]) -> str:
     return NODE_LABEL
 
 
-def _state(kind: str, stored: dict[str, Any], *, edge: bool = False) -> ItemState:
+def _edge_scope(stored: dict[str, Any], source: dict[str, Any]) -> str | None:
+    """An edge's scope, from what is stored (no ``_scope`` property: it would cost a
+    string record per item): its own subscription when it names one (edges seen from
+    their target's side), else its source node's scope (common.edge_digests)."""
+    return scope_of(stored) or scope_of(source)
+
+
+def _state(
+    kind: str, stored: dict[str, Any], *, edge: bool = False, source: dict[str, Any] | None = None
+) -> ItemState:
+    """An item as stored; an edge's scope needs its ``source`` node's properties (at
+    least its subscriptionId and tenantId)."""
     props = {
         name: value
         for name, value in stored.items()
@@ -1148,7 +1314,7 @@ def _state(kind: str, stored: dict[str, Any], *, edge: bool = False) -> ItemStat
     return ItemState(
         kind=kind,
         props=props,
-        scope=stored.get("_scope"),
+        scope=_edge_scope(stored, source or {}) if edge else scope_of(stored),
         first_seen=stored.get("firstSeen"),
         last_seen=stored.get("lastSeen"),
         present=bool(stored.get("present", True)),

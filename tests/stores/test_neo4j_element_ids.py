@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import neo4j
+import networkx as nx
 import pytest
 
-from graph.stores.common import edge_rows
-from graph.stores.neo4j import NODE_LABEL, Neo4jStore
+from graph.stores.common import edge_digests, edge_rows, edge_type_of, node_digests
+from graph.stores.neo4j import NODE_LABEL, Neo4jStore, _new_edge
 from tests.neo4j_server import environment_auth
 from tests.stores.estate import small_estate
 from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, as_written
@@ -25,6 +26,15 @@ def element_ids(uri: str) -> dict[str, str]:
     return {record["id"]: record["eid"] for record in records}
 
 
+def moved_ends(uri: str, graph: nx.MultiDiGraph) -> dict[str, tuple[str, int]]:
+    """Every node's element id handed to another node, as if ids had been reused;
+    each with the digest of the node it should name."""
+    ids = element_ids(uri)
+    keys = sorted(ids)
+    digests = {node[0]: node[2] for node in node_digests(graph)}
+    return {key: (ids[keys[(i + 1) % len(keys)]], digests[key]) for i, key in enumerate(keys)}
+
+
 def test_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
     neo4j_empty_uri: str, tmp_state: Path
 ) -> None:
@@ -35,10 +45,7 @@ def test_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_
     try:
         run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
         store.write_graph(run, nodes_only, complete_scopes=set(), seen_at=NIGHT1)
-        # Every node's element id handed to another node, as if ids had been reused.
-        ids = element_ids(neo4j_empty_uri)
-        keys = sorted(ids)
-        moved = {key: ids[keys[(i + 1) % len(keys)]] for i, key in enumerate(keys)}
+        moved = moved_ends(neo4j_empty_uri, nodes_only)
         seq, _ = store._run_seq(run)
         by_type: dict[str, list] = {}
         for row in edge_rows(graph):
@@ -69,3 +76,28 @@ def test_a_write_links_every_edge_to_the_nodes_its_ids_name(
     assert {(r["a"], r["k"], r["b"]) for r in records} == {
         (source, key, target) for source, target, key in graph.edges(keys=True)
     }
+
+
+def test_new_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
+    neo4j_empty_uri: str, tmp_state: Path
+) -> None:
+    graph = small_estate()
+    nodes_only = graph.copy()
+    nodes_only.remove_edges_from(list(nodes_only.edges))
+    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
+    try:
+        run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        store.write_graph(run, nodes_only, complete_scopes=set(), seen_at=NIGHT1)
+        moved = moved_ends(neo4j_empty_uri, nodes_only)
+        seq, _ = store._run_seq(run)
+        by_type: dict[str, list] = {}
+        for edge in edge_digests(graph):
+            by_type.setdefault(edge_type_of(edge), []).append(edge)
+        for edge_type, items in by_type.items():
+            rows = [_new_edge(item, moved, seq, NIGHT1) for item in items]
+            store._create_edge_batch(edge_type, rows, items, seq, NIGHT1)
+
+        read = store.read_graph()
+    finally:
+        store.close()
+    assert as_written(read)[1] == as_written(graph)[1]
