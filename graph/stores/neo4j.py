@@ -463,6 +463,12 @@ class Neo4jStore:
                 creating: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 creating_items: dict[str, list[EdgeDigest]] = defaultdict(list)
                 changing: dict[str, list[EdgeRow]] = defaultdict(list)
+
+                def creation(edge_type: str) -> tuple[Any, ...]:
+                    """The job creating the edges of this type gathered so far."""
+                    batch, items = creating.pop(edge_type), creating_items.pop(edge_type)
+                    return self._create_edge_batch, edge_type, batch, items, run, seen_at
+
                 for edge in edge_digests(graph):
                     element_id = stored_edges.take(edge[4])
                     if element_id is not None:
@@ -480,32 +486,16 @@ class Neo4jStore:
                         batch.append(_new_edge(edge, ends, run, seen_at))
                         creating_items[edge_type].append(edge)
                         if len(batch) >= self.batch_size:
-                            yield (
-                                self._create_edge_batch,
-                                edge_type,
-                                batch,
-                                creating_items[edge_type],
-                                run,
-                                seen_at,
-                            )
-                            creating[edge_type] = []
-                            creating_items[edge_type] = []
+                            yield creation(edge_type)
                         continue
                     rows = changing[edge_type]
                     rows.append(edge_row(edge))
                     if len(rows) >= self.batch_size:
                         yield self._write_edge_batch, edge_type, rows, run, seen_at, new_nodes, ends
                         changing[edge_type] = []
-                for edge_type, batch in creating.items():
-                    if batch:
-                        yield (
-                            self._create_edge_batch,
-                            edge_type,
-                            batch,
-                            creating_items[edge_type],
-                            run,
-                            seen_at,
-                        )
+                for edge_type in list(creating):
+                    if creating[edge_type]:
+                        yield creation(edge_type)
                 for edge_type, rows in changing.items():
                     if rows:
                         yield self._write_edge_batch, edge_type, rows, run, seen_at, new_nodes, ends

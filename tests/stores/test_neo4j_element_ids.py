@@ -3,13 +3,21 @@ and never attach to the wrong node when an element id has moved on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import neo4j
 import networkx as nx
 import pytest
 
-from graph.stores.common import edge_digests, edge_rows, edge_type_of, node_digests
+from graph.stores.common import (
+    EdgeDigest,
+    EdgeRow,
+    edge_digests,
+    edge_rows,
+    edge_type_of,
+    node_digests,
+)
 from graph.stores.neo4j import NODE_LABEL, Neo4jStore, _new_edge
 from tests.neo4j_server import environment_auth
 from tests.stores.estate import small_estate
@@ -35,28 +43,41 @@ def moved_ends(uri: str, graph: nx.MultiDiGraph) -> dict[str, tuple[str, int]]:
     return {key: (ids[keys[(i + 1) % len(keys)]], digests[key]) for i, key in enumerate(keys)}
 
 
-def test_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
-    neo4j_empty_uri: str, tmp_state: Path
-) -> None:
+EdgeWriter = Callable[[Neo4jStore, nx.MultiDiGraph, dict[str, tuple[str, int]], int], None]
+
+
+def written_between_moved_ends(uri: str, state: Path, write_edges: EdgeWriter) -> None:
+    """Write the small estate's nodes, hand every element id to another node, let
+    ``write_edges`` write the edges with those ends, and check each edge still joins
+    its own two nodes."""
     graph = small_estate()
     nodes_only = graph.copy()
     nodes_only.remove_edges_from(list(nodes_only.edges))
-    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
+    store = Neo4jStore(uri, state_dir=state)
     try:
         run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
         store.write_graph(run, nodes_only, complete_scopes=set(), seen_at=NIGHT1)
-        moved = moved_ends(neo4j_empty_uri, nodes_only)
         seq, _ = store._run_seq(run)
-        by_type: dict[str, list] = {}
+        write_edges(store, graph, moved_ends(uri, nodes_only), seq)
+        read = store.read_graph()
+    finally:
+        store.close()
+    assert as_written(read)[1] == as_written(graph)[1]
+
+
+def test_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
+    neo4j_empty_uri: str, tmp_state: Path
+) -> None:
+    def write_edges(
+        store: Neo4jStore, graph: nx.MultiDiGraph, moved: dict[str, tuple[str, int]], seq: int
+    ) -> None:
+        by_type: dict[str, list[EdgeRow]] = {}
         for row in edge_rows(graph):
             by_type.setdefault(row.type, []).append(row)
         for edge_type, rows in by_type.items():
             store._write_edge_batch(edge_type, rows, seq, NIGHT1, frozenset(), moved)
 
-        read = store.read_graph()
-    finally:
-        store.close()
-    assert as_written(read)[1] == as_written(graph)[1]
+    written_between_moved_ends(neo4j_empty_uri, tmp_state, write_edges)
 
 
 def test_a_write_links_every_edge_to_the_nodes_its_ids_name(
@@ -81,23 +102,14 @@ def test_a_write_links_every_edge_to_the_nodes_its_ids_name(
 def test_new_edges_whose_element_ids_name_other_nodes_are_written_between_their_own_ends(
     neo4j_empty_uri: str, tmp_state: Path
 ) -> None:
-    graph = small_estate()
-    nodes_only = graph.copy()
-    nodes_only.remove_edges_from(list(nodes_only.edges))
-    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
-    try:
-        run = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
-        store.write_graph(run, nodes_only, complete_scopes=set(), seen_at=NIGHT1)
-        moved = moved_ends(neo4j_empty_uri, nodes_only)
-        seq, _ = store._run_seq(run)
-        by_type: dict[str, list] = {}
+    def write_edges(
+        store: Neo4jStore, graph: nx.MultiDiGraph, moved: dict[str, tuple[str, int]], seq: int
+    ) -> None:
+        by_type: dict[str, list[EdgeDigest]] = {}
         for edge in edge_digests(graph):
             by_type.setdefault(edge_type_of(edge), []).append(edge)
         for edge_type, items in by_type.items():
             rows = [_new_edge(item, moved, seq, NIGHT1) for item in items]
             store._create_edge_batch(edge_type, rows, items, seq, NIGHT1)
 
-        read = store.read_graph()
-    finally:
-        store.close()
-    assert as_written(read)[1] == as_written(graph)[1]
+    written_between_moved_ends(neo4j_empty_uri, tmp_state, write_edges)
