@@ -420,13 +420,14 @@ class Neo4jStore:
                 changing: list[NodeRow] = []
                 for node in node_digests(graph):
                     ident, scope, item_digest, _ = node
-                    digests[ident] = item_digest
                     element_id = stored_nodes.take(item_digest)
                     if element_id is not None:
                         ends[ident] = (element_id, item_digest)
                         if scope not in complete:
                             marks.append(element_id)
                         continue
+                    # Written below: its end is known once its batch returns the element id.
+                    digests[ident] = item_digest
                     counts.written += 1
                     if empty:
                         # Nothing stored: every node is created, its properties built here.
