@@ -99,9 +99,10 @@ def _analyse(estate: Path) -> dict[str, Any]:
     snap = load_snapshot(estate)
     graph = build_graph(snap)
     inventory = parse_inventory(INVENTORY)
-    observed = observe(graph, crawl_record(snap))
+    record = crawl_record(snap)
+    observed = observe(graph, record)
     started = time.perf_counter()
-    assessment = assess(graph, crawl_record(snap), observed, inventory)
+    assessment = assess(graph, record, observed, inventory)
     findings = governance_findings(assessment)
     table = matrix(assessment)
     seconds = time.perf_counter() - started
