@@ -220,7 +220,11 @@ class _Cdp:
 @contextmanager
 def running_chromium(binary: Path) -> Iterator[Chromium]:
     """Start headless Chromium with a throw-away profile; stop it on exit."""
-    with tempfile.TemporaryDirectory(prefix="tenantmap-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile as it exits: a profile
+    # left half-removed must not fail the test that used it.
+    with tempfile.TemporaryDirectory(
+        prefix="tenantmap-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = subprocess.Popen(
             [str(binary), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
