@@ -14,6 +14,7 @@ from graph.build.ids import last_segment
 from graph.schema import Label, Rel, subscription_of
 
 _intern = sys.intern
+_CONTAINS = Rel.CONTAINS
 
 
 def interned(value: Any) -> Any:
@@ -136,6 +137,9 @@ class BuildContext:
         self._pred = self.g._pred
         self._plain: dict[str, dict[str, Any]] = {}
         self._keyed: dict[str, SharedKeys] = {}
+        # subscription segment as an id spells it -> the lower-cased, interned GUID: a few
+        # thousand subscriptions hold every resource, so each is lower-cased once
+        self._sub_ids: dict[str, str] = {}
 
     def base_props(
         self,
@@ -161,21 +165,28 @@ class BuildContext:
         }
         # /subscriptions/<sub>/resourceGroups/<rg>/...
         parts = arm_id.split("/", 5)
-        if len(parts) > 2 and parts[1].lower() == "subscriptions":
-            sub = _intern(parts[2].lower())
-            props["subscriptionId"] = sub
-            tenant = self.sub_tenant.get(sub)
-            if tenant:
-                props["tenantId"] = tenant
-            if len(parts) > 4 and parts[3].lower() == "resourcegroups":
-                props["resourceGroup"] = _intern(parts[4])
+        if len(parts) > 2:
+            scope = parts[1]
+            if scope == "subscriptions" or scope.lower() == "subscriptions":
+                spelled = parts[2]
+                sub = self._sub_ids.get(spelled)
+                if sub is None:
+                    sub = self._sub_ids[spelled] = _intern(spelled.lower())
+                props["subscriptionId"] = sub
+                tenant = self.sub_tenant.get(sub)
+                if tenant:
+                    props["tenantId"] = tenant
+                if len(parts) > 4:
+                    group = parts[3]
+                    if group == "resourceGroups" or group.lower() == "resourcegroups":
+                        props["resourceGroup"] = _intern(parts[4])
         loc = res.get("location") or location
-        if isinstance(loc, str):
+        if type(loc) is str or isinstance(loc, str):
             props["location"] = _intern(loc)
         p = properties if properties is not None else res.get("properties")
-        if isinstance(p, dict):
+        if type(p) is dict or isinstance(p, dict):
             state = p.get("provisioningState")
-            if isinstance(state, str):
+            if type(state) is str or isinstance(state, str):
                 props["provisioningState"] = _intern(state)
         return props
 
@@ -208,7 +219,24 @@ class BuildContext:
         src = _intern(src)
         dst = _intern(dst)
         if not disc and not props:
-            self._plain_edge(src, dst, rel._value_)
+            # _plain_edge, inlined: this is the path most edges take
+            succ = self._succ
+            out = succ.get(src)
+            if out is None:
+                self._node[src] = {}
+                out = succ[src] = {}
+                self._pred[src] = {}
+            into = self._pred.get(dst)
+            if into is None:
+                self._node[dst] = {}
+                succ[dst] = {}
+                into = self._pred[dst] = {}
+            value = rel._value_
+            keyed = out.get(dst)
+            if keyed is None:
+                out[dst] = into[src] = self._keyed.get(value) or self._plain_keyed(value)
+            elif value not in keyed:
+                self._own_keyed(src, dst)[value] = self._plain_attrs(value)
             return
         self._ends(src, dst)
         value = rel._value_
@@ -279,12 +307,13 @@ class BuildContext:
         sub: str | None
         if nid.startswith("/subscriptions/"):
             end = nid.find("/", 15)
-            sub = _intern(nid[15:] if end < 0 else nid[15:end])
+            sub = nid[15:] if end < 0 else nid[15:end]
         else:
             sub = subscription_of(nid)
         if sub:
+            sub = _intern(sub)
             self.subscription_refs.add(sub)
-            self.edge(sub, nid, Rel.CONTAINS)
+            self.edge(sub, nid, _CONTAINS)
 
     def hint(self, nid: str, **facts: Any) -> None:
         """Remember what a link says about its target, for a placeholder if the crawl never reads it."""

@@ -20,8 +20,11 @@ def ref(obj: Any, key: str) -> str | None:
     value = obj.get(key)
     if isinstance(value, dict):
         value = value.get("id")
-    if isinstance(value, str) and value.strip():
-        return node_id(value)
+    if isinstance(value, str):
+        # node_id(value), on the stripped value the emptiness test needs anyway
+        value = value.strip()
+        if value:
+            return value.rstrip("/").lower()
     return None
 
 
@@ -30,10 +33,13 @@ def refs(obj: Any, key: str) -> list[str]:
     if not isinstance(obj, dict):
         return []
     out: list[str] = []
-    for item in obj.get(key) or []:
+    for item in obj.get(key) or ():
         value = item.get("id") if isinstance(item, dict) else item
-        if isinstance(value, str) and value.strip():
-            out.append(node_id(value))
+        if isinstance(value, str):
+            # node_id(value), as in ref()
+            value = value.strip()
+            if value:
+                out.append(value.rstrip("/").lower())
     return out
 
 
