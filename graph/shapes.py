@@ -19,7 +19,12 @@ to the code that reads them.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
+
+import re2
 
 OBJECTS = frozenset(
     {
@@ -416,3 +421,74 @@ def _walk_list(items: list[Any], where: str, notes: list[Note], path: Place, arm
     for index in reversed(dropped):
         notes.append(_note(where, _field(path, index), "a readable item", "dropped"))
         del items[index]
+
+
+# -- the quick look ---------------------------------------------------------------------
+#
+# Nearly every document of a snapshot is well shaped, and walking one costs more than
+# parsing it. So resources.jsonl is first scanned as text, a block of lines at a time,
+# by one regular expression (RE2: a linear-time automaton, so the scan costs about what
+# reading the bytes does) that matches wherever a misfit could be; only the lines it
+# matches are walked. It may match a well-shaped line (then the walk finds nothing) but
+# never misses a misshapen one, since in JSON text
+#
+# * a field is spelled ``"name"`` then ``:`` (the name unescaped: any ``\u`` escape in
+#   a line, which could spell a name, sends the line to the walk), and the first
+#   character of its value tells its JSON type: ``{`` object, ``[`` list, ``"`` string,
+#   ``t``/``f`` boolean, ``n`` null, anything else a number;
+# * in a list of objects, an item that is not an object either comes first (right after
+#   the ``[``) or right after an object's ``}`` and a comma, where an object's next field
+#   name would be followed by ``:`` but a string item by ``,`` or ``]``; in a list of
+#   strings, likewise after a string's closing quote and a comma;
+# * the names whose check depends on where they sit (BY_PATH) send the line to the walk
+#   wherever they occur.
+#
+# No part of the expression matches a line break, so a match never spans two lines.
+
+_WS = r"[ \t\r]*"
+# first characters of a value that are not of the kind(s) expected (null is never a misfit)
+_BAD_START = {
+    "object": r"[^{n \t\r\n]",
+    "list": r"[^\[n \t\r\n]",
+    "string": r'[^"n \t\r\n]',
+    "number": r"[^\-0-9n \t\r\n]",
+    "boolean": r"[^tfn \t\r\n]",
+    # a list whose first item is of another kind, or no list (nor null) at all
+    "objects": r"(?:[^\[n \t\r\n]|\[" + _WS + r"[^{\] \t\r\n])",
+    "strings": r'(?:[^\["n \t\r\n]|\[' + _WS + r'[^"\] \t\r\n])',
+}
+_STRING = r'"(?:[^"\\\n]|\\.)*"'
+
+
+def _names(names: Any) -> str:
+    return "|".join(re.escape(name) for name in sorted(names))
+
+
+def _quick_pattern() -> str:
+    by_kind: dict[str, list[str]] = {}
+    for name, wanted in _WANTED.items():
+        if wanted != _BY_PATH_NAME:
+            by_kind.setdefault(wanted, []).append(name)
+    branches = [
+        f'"(?:{_names(names)})"{_WS}:{_WS}{_BAD_START[wanted]}'
+        for wanted, names in sorted(by_kind.items())
+    ]
+    branches += [
+        f'"(?:{_names(BY_PATH)})"{_WS}:',
+        # after an object in a list: an item that is neither an object nor a field name
+        r"\}" + _WS + "," + _WS + r'(?:[^"{ \t\r\n]|' + _STRING + _WS + r"[,\]])",
+        # after a string in a list: an item that is not a string
+        '"' + _WS + "," + _WS + r'[^" \t\r\n]',
+        r"\\u",
+    ]
+    return "|".join(branches)
+
+
+_QUICK = re2.compile(_quick_pattern().encode())
+
+
+def lines_to_walk(lines: list[bytes]) -> set[int]:
+    """The indexes of the lines (one JSON document each, as read, line breaks kept) that
+    may hold a misshapen field; every other line certainly holds none (see above)."""
+    ends = list(accumulate(map(len, lines)))
+    return {bisect_right(ends, match.start()) for match in _QUICK.finditer(b"".join(lines))}

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from graph.shapes import Note, drop_misshapen
+from graph.shapes import Note, drop_misshapen, lines_to_walk
 from graph.shapes import kind_of as _kind
 
 SNAPSHOT_FORMAT = "tenantmap.snapshot/1"
@@ -68,8 +68,9 @@ class Snapshot:
     def iter_resources(self) -> Iterator[dict[str, Any]]:
         """Stream resources.jsonl, one parsed top-level ARM resource per line,
         with fields of the wrong JSON type dropped and noted."""
-        for item in iter_resources_file(self.resources_path):
-            self.check_shape(item, item["id"])
+        for item, suspect in _read_resources(self.resources_path, quick_look=True):
+            if suspect:
+                self.check_shape(item, item["id"])
             yield item
 
     def check_shape(self, document: dict[str, Any], where: str) -> None:
@@ -100,32 +101,47 @@ class Snapshot:
 
 def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
     """Stream a resources.jsonl file; blank lines are skipped."""
+    for item, _ in _read_resources(path, quick_look=False):
+        yield item
+
+
+# lines read (and looked at for misshapen fields) at a time
+_BLOCK_BYTES = 1 << 20
+
+
+def _read_resources(path: Path, *, quick_look: bool) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Each resource of a resources.jsonl file, and whether its fields must be walked
+    (shapes.lines_to_walk; always, without the quick look)."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise SnapshotError(f"{path} cannot be read ({exc.strerror}).") from None
+    number = 0
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line or line.isspace():  # (strip() would copy every line)
-                continue
-            try:
-                item = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise SnapshotError(
-                    f"{path} line {number} is not valid JSON ({_reason(exc)}); "
-                    "each line must hold one ARM resource object."
-                ) from None
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                raise SnapshotError(
-                    f"{path} line {number} is not an ARM resource: "
-                    "each line must be a JSON object with a string 'id'."
-                )
-            if not isinstance(item.get("type"), str):
-                raise SnapshotError(
-                    f"{path} line {number} ({item['id']}) has no string 'type'; "
-                    "each resource needs its ARM type."
-                )
-            yield item
+        while lines := handle.readlines(_BLOCK_BYTES):
+            suspects = lines_to_walk(lines) if quick_look else None
+            for index, line in enumerate(lines):
+                number += 1
+                if not line or line.isspace():  # (strip() would copy every line)
+                    continue
+                try:
+                    item = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise SnapshotError(
+                        f"{path} line {number} is not valid JSON ({_reason(exc)}); "
+                        "each line must hold one ARM resource object."
+                    ) from None
+                if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                    raise SnapshotError(
+                        f"{path} line {number} is not an ARM resource: "
+                        "each line must be a JSON object with a string 'id'."
+                    )
+                if not isinstance(item.get("type"), str):
+                    raise SnapshotError(
+                        f"{path} line {number} ({item['id']}) has no string 'type'; "
+                        "each resource needs its ARM type."
+                    )
+                yield item, suspects is None or index in suspects
 
 
 def load_snapshot(directory: str | Path) -> Snapshot:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from discovery.estates import SAMPLE_ESTATE
-from graph.shapes import Note, drop_misshapen
+from graph.shapes import Note, drop_misshapen, lines_to_walk
 from graph.snapshot import load_snapshot
 from tests.conftest import SHARED
 
@@ -122,3 +127,83 @@ def test_a_misshapen_field_is_noted_in_a_document_shaped_like_a_well_formed_one_
         ("properties.ipConfigurations[0].properties.primary", "string")
     ]
     assert misshapen["properties"] == {"ipConfigurations": [{"name": "c", "properties": {}}]}
+
+
+# -- the quick look (shapes.lines_to_walk) ----------------------------------------------
+
+
+@cache
+def sample_resources() -> list[dict[str, Any]]:
+    lines = (SAMPLE_ESTATE / "resources.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_the_quick_look_lets_well_shaped_lines_through_unwalked() -> None:
+    lines = [orjson.dumps(item) + b"\n" for item in sample_resources()]
+    walked = lines_to_walk(lines)
+    # only lines holding a name whose check depends on its place (sku, rules, ...)
+    assert len(walked) < len(lines) / 2
+    assert all(
+        b'"sku"' in lines[i]
+        or b'"rules"' in lines[i]
+        or b'"status"' in lines[i]
+        or b'"addressSpace"' in lines[i]
+        or b'"frontendPort"' in lines[i]
+        for i in walked
+    )
+
+
+def test_the_quick_look_sends_a_line_with_a_misfit_anywhere_to_the_walk() -> None:
+    lines = [
+        b'{"id":"a","properties":{"ipConfigurations":[{"properties":{"primary":"yes"}}]}}\n',
+        b'{"id":"b","properties":{"subnets":[{"id":"s"},"x"]}}\n',
+        b'{"id":"c","properties":{"addressPrefixes":["10.0.0.0/8", 10]}}\n',
+        b'{"id":"d", "properties" : {"securityRules" : [ 1 ]}}\r\n',
+        b'{"id":"e","properties":{"\\u0070rimary":"yes"}}\n',
+        b'{"id":"f","properties":{"primary":true}}\n',
+    ]
+    assert lines_to_walk(lines) == {0, 1, 2, 3, 4}
+
+
+# one value of each JSON type, and lists mixing them
+ODD_VALUES = st.sampled_from(
+    [1, -2.5, "x", True, False, None, {}, {"priority": "1"}, [], [1, "y"], [{}], ["s"], [{}, 1]]
+)
+# how a hand-edited or another tool's file may space its JSON
+SPACINGS = st.sampled_from([None, (", ", ": "), (" ,\t", " :  ")])
+
+
+@st.composite
+def respelled_resources(draw: st.DrawFn) -> tuple[dict[str, Any], bytes]:
+    """A sample resource with some of its values replaced by values of other types."""
+    document = copy.deepcopy(draw(st.sampled_from(sample_resources())))
+    places: list[tuple[Any, Any]] = []
+
+    def collect(value: Any) -> None:
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in list(items):
+            places.append((value, key))
+            if isinstance(child, dict | list):
+                collect(child)
+
+    collect(document)
+    for index in draw(st.lists(st.integers(0, len(places) - 1), max_size=3)):
+        holder, key = places[index]
+        holder[key] = draw(ODD_VALUES)
+    document["id"], document["type"] = str(document.get("id")), str(document.get("type"))
+    spacing = draw(SPACINGS)
+    if spacing is None:
+        return document, orjson.dumps(document) + b"\n"
+    return document, json.dumps(document, separators=spacing).encode() + b"\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(respelled_resources())
+def test_a_line_the_quick_look_lets_through_is_one_the_walk_would_leave_as_it_is(
+    drawn: tuple[dict[str, Any], bytes],
+) -> None:
+    document, line = drawn
+    walked = copy.deepcopy(document)
+    if not lines_to_walk([line]):
+        assert notes_of(walked) == []
+        assert walked == document
