@@ -200,8 +200,12 @@ class BuildContext:
             self._node[nid] = props
             self._succ[nid] = {}
             self._pred[nid] = {}
-        else:
+        elif existing:
             existing.update(props)
+        else:
+            # a bare node an earlier edge made (a VM names its NIC before the NIC is read):
+            # the new dict takes its place rather than being copied into it
+            self._node[nid] = props
 
     def edge(self, src: str, dst: str, rel: Rel, disc: str = "", **props: Any) -> None:
         """Add an edge; its key is unique per (source, target) pair (schema.edge_key).

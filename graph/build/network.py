@@ -132,12 +132,16 @@ def _ip_configuration(ctx: BuildContext, ipc: dict[str, Any], nic: str, location
     pip = ref(cp, "publicIPAddress")
     if pip:
         ctx.edge(pip, cid, Rel.ATTACHED_TO)
-    for asg in refs(cp, "applicationSecurityGroups"):
-        ctx.edge(cid, asg, Rel.MEMBER_OF)
-    for pool in refs(cp, "loadBalancerBackendAddressPools"):
-        ctx.pool_members.setdefault(pool, []).append(cid)
-    for rule in refs(cp, "loadBalancerInboundNatRules"):
-        ctx.nat_targets.setdefault(rule, []).append(cid)
+    # (most IP configurations have none of these three lists)
+    if cp.get("applicationSecurityGroups"):
+        for asg in refs(cp, "applicationSecurityGroups"):
+            ctx.edge(cid, asg, Rel.MEMBER_OF)
+    if cp.get("loadBalancerBackendAddressPools"):
+        for pool in refs(cp, "loadBalancerBackendAddressPools"):
+            ctx.pool_members.setdefault(pool, []).append(cid)
+    if cp.get("loadBalancerInboundNatRules"):
+        for rule in refs(cp, "loadBalancerInboundNatRules"):
+            ctx.nat_targets.setdefault(rule, []).append(cid)
 
 
 def virtual_machine(ctx: BuildContext, res: dict[str, Any], nid: str, arm_type: str) -> None:
