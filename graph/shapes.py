@@ -484,7 +484,12 @@ def _quick_pattern() -> str:
     return "|".join(branches)
 
 
-_QUICK = re2.compile(_quick_pattern().encode())
+_QUICK_OPTIONS = re2.Options()
+# RE2 builds its automaton lazily, as the text asks: a few MB for every estate and
+# recording tried (2 MB would do). Past this bound it would fall back to a slower search
+# (same answers) and log each time, so the bound is well above what was needed.
+_QUICK_OPTIONS.max_mem = 8 << 20
+_QUICK = re2.compile(_quick_pattern().encode(), options=_QUICK_OPTIONS)
 
 
 def lines_to_walk(lines: list[bytes]) -> set[int]:

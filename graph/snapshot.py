@@ -106,7 +106,7 @@ def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
 
 
 # lines read (and looked at for misshapen fields) at a time
-_BLOCK_BYTES = 1 << 20
+_BLOCK_BYTES = 1 << 16
 
 
 def _read_resources(path: Path, *, quick_look: bool) -> Iterator[tuple[dict[str, Any], bool]]:
