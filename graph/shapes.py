@@ -464,17 +464,34 @@ def _names(names: Any) -> str:
     return "|".join(re.escape(name) for name in sorted(names))
 
 
+def _one_kind(name: str) -> str | None:
+    """The one expectation that covers a place-dependent name wherever it is checked
+    (``status``: a string; ``rules``: a list, of objects but in one place), or None
+    (``sku``: a string in one place, an object in another)."""
+    kinds = {kind for _, kind in BY_PATH[name]}
+    kinds |= {kind for (_, shape), kind in BY_TYPE.items() if shape.rsplit(".", 1)[-1] == name}
+    if kinds == {"list", "objects"}:
+        return "objects"  # stricter: where a plain list is expected, more lines are walked
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _quick_pattern() -> str:
     by_kind: dict[str, list[str]] = {}
+    by_place: list[str] = []
     for name, wanted in _WANTED.items():
-        if wanted != _BY_PATH_NAME:
-            by_kind.setdefault(wanted, []).append(name)
+        if wanted == _BY_PATH_NAME:
+            kind = _one_kind(name)
+            if kind is None:
+                by_place.append(name)
+                continue
+            wanted = kind
+        by_kind.setdefault(wanted, []).append(name)
     branches = [
         f'"(?:{_names(names)})"{_WS}:{_WS}{_BAD_START[wanted]}'
         for wanted, names in sorted(by_kind.items())
     ]
     branches += [
-        f'"(?:{_names(BY_PATH)})"{_WS}:',
+        f'"(?:{_names(by_place)})"{_WS}:',
         # after an object in a list: an item that is neither an object nor a field name
         r"\}" + _WS + "," + _WS + r'(?:[^"{ \t\r\n]|' + _STRING + _WS + r"[,\]])",
         # after a string in a list: an item that is not a string
