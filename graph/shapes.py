@@ -441,7 +441,7 @@ def _walk_list(items: list[Any], where: str, notes: list[Note], path: Place, arm
 #   name would be followed by ``:`` but a string item by ``,`` or ``]``; in a list of
 #   strings, likewise after a string's closing quote and a comma;
 # * the names whose check depends on where they sit (BY_PATH) send the line to the walk
-#   wherever they occur.
+#   wherever they occur, unless one expectation covers every place (_one_kind).
 #
 # No part of the expression matches a line break, so a match never spans two lines.
 
