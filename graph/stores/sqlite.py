@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -38,11 +38,14 @@ from graph.stores.common import (
     check_outcome,
     derive_last_seen,
     dumps,
+    findings_apart,
     history_of,
+    json_bytes,
     make_run_id,
     parse_json,
     replay_to,
     scope_reads,
+    stored_run,
     to_graph,
 )
 from graph.stores.lock import StateLock
@@ -257,14 +260,16 @@ def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[
         db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", listed)
 
 
+# A run's report is read apart, through a blob handle (SqliteStore._report): here only
+# whether it has one.
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
-    "inventory_sha256, findings, report, seen_at, complete_scopes, crawl"
+    "inventory_sha256, findings, report IS NOT NULL, seen_at, complete_scopes, crawl"
 )
 # _RUN_COLUMNS as a next run reads its previous one: no coverage, findings or crawl
 _HISTORY_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
-    "inventory_sha256, NULL, report, seen_at, complete_scopes, NULL"
+    "inventory_sha256, NULL, report IS NOT NULL, seen_at, complete_scopes, NULL"
 )
 
 
@@ -384,40 +389,97 @@ class SqliteStore:
         crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
+        # The report is the largest value of a run (hundreds of MB at 1,000,000 resources):
+        # serialised once, to bytes, and written into its row through a blob handle, which
+        # copies it page by page; bound as a parameter, SQLite would hold two more copies.
+        # Its findings are kept in it alone (findings_apart).
+        text = None if report is None else json_bytes(report)
+        apart = findings_apart(findings, report)
         with self._transaction():
-            self._run_seq(run_id)
+            seq = self._run_seq(run_id)
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, coverage = ?, "
-                "findings = ?, report = ?, crawl = ? WHERE id = ?",
+                "findings = ?, report = CASE WHEN ? IS NULL THEN NULL ELSE zeroblob(?) END, "
+                "crawl = ? WHERE seq = ?",
                 (
                     finished_at,
                     outcome,
                     exit_code,
                     dumps(coverage),
-                    dumps(findings),
-                    None if report is None else dumps(report),
+                    None if apart is None else dumps(apart),
+                    None if text is None else len(text),
+                    0 if text is None else len(text),
                     None if crawl is None else dumps(crawl),
-                    run_id,
+                    seq,
                 ),
             )
+            if text is not None:
+                with self._db.blobopen("runs", "report", seq) as blob:
+                    blob.write(text)
 
     def runs(self) -> list[RunRecord]:
-        rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
-        return [_run_record(row) for row in rows]
+        with self._reading():
+            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
+            return [self._run_record(row) for row in rows]
 
     def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even read, and of its
         # report only HISTORY_KEYS are kept. (Cutting them out with SQLite's JSON functions
         # instead left more memory behind: their working memory stays with the C heap.)
         columns = _HISTORY_COLUMNS if history_only else _RUN_COLUMNS
-        rows = self._query(
-            f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
-            "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+        with self._reading():
+            rows = self._query(
+                f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
+                "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+            )
+            if not rows:
+                return None
+            record = self._run_record(rows[0])
+        if history_only:
+            return replace(record, report=history_of(record.report), findings=[])
+        return record
+
+    def _run_record(self, row: tuple[Any, ...]) -> RunRecord:
+        (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
+         has_report, seen_at, scopes, crawl) = row  # fmt: skip
+        return stored_run(
+            f"the SQLite store {self.path}",
+            run_id=run_id,
+            seq=seq,
+            started_at=started,
+            finished_at=finished,
+            outcome=outcome,
+            exit_code=exit_code,
+            source=source,
+            coverage=coverage,
+            inventory_sha256=sha,
+            findings=findings,
+            report=self._report(seq) if has_report else None,
+            seen_at=seen_at,
+            complete_scopes=tuple(parse_json(scopes, [])),
+            crawl=crawl,
         )
-        if not rows:
-            return None
-        record = _run_record(rows[0])
-        return replace(record, report=history_of(record.report)) if history_only else record
+
+    def _report(self, seq: int) -> bytes:
+        """A run's report as stored (JSON, as UTF-8 text or bytes), read through a blob
+        handle straight into one bytes object: selected as a column, it is copied twice."""
+        try:
+            with self._db.blobopen("runs", "report", seq, readonly=True) as blob:
+                return blob.read()
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction: a run's row and its report, read apart, are of one moment."""
+        try:
+            self._db.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc
+        try:
+            yield
+        finally:
+            self._rollback()
 
     # --- graph -----------------------------------------------------------------------
 
@@ -783,27 +845,6 @@ def _change(row: tuple[Any, ...]) -> Change:
         node=node,
         edge=None if node is not None else (source, key, target),
         before=None if before is None else ItemState.from_json(before),
-    )
-
-
-def _run_record(row: tuple[Any, ...]) -> RunRecord:
-    (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
-     report, seen_at, scopes, crawl) = row  # fmt: skip
-    return RunRecord(
-        id=run_id,
-        seq=seq,
-        started_at=started,
-        finished_at=finished,
-        outcome=outcome,
-        exit_code=exit_code,
-        source=parse_json(source, {}),
-        coverage=parse_json(coverage, None),
-        inventory_sha256=sha,
-        findings=parse_json(findings, []),
-        report=parse_json(report, None),
-        seen_at=seen_at,
-        complete_scopes=tuple(parse_json(scopes, [])),
-        crawl=parse_json(crawl, None),
     )
 
 
