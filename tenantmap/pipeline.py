@@ -1,4 +1,4 @@
-"""The nightly job: crawl, build, analyse, store the graph, report, record the run,
+"""The nightly job: crawl, build, store the graph, analyse, report, record the run,
 mail, in that order.
 
 Each stage is called through its package's public seam (docs/dev/interfaces.md);
@@ -449,13 +449,16 @@ def analyse_and_store(
     out_dir: Path,
     crawl_ok: bool,
 ) -> RunOutcome:
-    """Build the graph, analyse, store the graph, write the reports, finish the run.
+    """Build the graph, store it, analyse it against the previous run, write the
+    reports, finish the run.
 
-    The graph is stored before the reports are written so that it can be let go of
-    first: the reports need only the report document, and at 1,000,000 resources the
-    graph is most of the night's memory. A store that fails (exit 3) still leaves the
-    night's reports and snapshot on disk; the run is finished in the store only once
-    its reports are written.
+    At 1,000,000 resources the graph is most of the night's memory, so the three
+    other big structures are held beside it one at a time: the store write's working
+    set, then the previous run's history (read only now), then the analysis; the
+    reports need only the report document, so the graph is let go of before they are
+    rendered. A store that fails (exit 3) still leaves the night's reports and
+    snapshot on disk; the run is finished in the store only once its reports are
+    written.
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
@@ -468,6 +471,7 @@ def analyse_and_store(
     # Moved out of the collector's reach, the graph spares every later full collection
     # a walk over millions of objects (it is let go of by clearing it, below).
     gc.freeze()
+    store_error = store_graph(ctx, graph, crawl)
     previous = read_previous(ctx)
     today = opts.now or ctx.started.date()
     source = snap.manifest.get("source", {})
@@ -491,7 +495,6 @@ def analyse_and_store(
         # The report lives until the process ends: frozen before the collector resumes,
         # no collection walks its hundreds of thousands of objects.
         gc.freeze()
-    store_error = store_graph(ctx, graph, crawl)
     # Stored and analysed: nothing reads the graph any more. Cleared rather than only
     # dropped, as a networkx graph refers to itself through its cached views (a cycle
     # that frozen objects never leave).

@@ -61,7 +61,10 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # stages and merges only what changed.
 # 4: each run keeps its crawl record (graph.crawl_record), so it can be analysed again
 # from the store alone.
-SCHEMA_VERSION = "4"
+# 5: a run's report is kept in a table of its own, the row's last value, where SQLite
+# can write it page by page through a blob handle (in runs, with columns after it,
+# SQLite made the whole value in memory first); runs.report holds earlier runs' reports.
+SCHEMA_VERSION = "5"
 
 
 def _nodes_table(name: str) -> str:
@@ -124,6 +127,10 @@ CREATE TABLE IF NOT EXISTS runs (
   seen_at TEXT,
   complete_scopes TEXT,
   crawl TEXT
+);
+CREATE TABLE IF NOT EXISTS reports (
+  run INTEGER PRIMARY KEY REFERENCES runs (seq),
+  report BLOB NOT NULL
 );
 {nodes}
 {edges}
@@ -261,15 +268,19 @@ def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[
 
 
 # A run's report is read apart, through a blob handle (SqliteStore._report): here only
-# whether it has one.
+# the table that holds it (reports, or runs for a run stored before schema version 5).
+_REPORT_TABLE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM reports WHERE reports.run = runs.seq) THEN 'reports' "
+    "WHEN report IS NOT NULL THEN 'runs' END"
+)
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
-    "inventory_sha256, findings, report IS NOT NULL, seen_at, complete_scopes, crawl"
+    f"inventory_sha256, findings, {_REPORT_TABLE}, seen_at, complete_scopes, crawl"
 )
 # _RUN_COLUMNS as a next run reads its previous one: no coverage, findings or crawl
 _HISTORY_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
-    "inventory_sha256, NULL, report IS NOT NULL, seen_at, complete_scopes, NULL"
+    f"inventory_sha256, NULL, {_REPORT_TABLE}, seen_at, complete_scopes, NULL"
 )
 
 
@@ -328,7 +339,7 @@ class SqliteStore:
         version = self._meta("schema") or SCHEMA_VERSION
         if version == SCHEMA_VERSION:
             return
-        if version not in ("1", "2", "3"):
+        if version not in ("1", "2", "3", "4"):
             raise StoreError(
                 f"the SQLite store {self.path} has schema version {version}, newer than this "
                 f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
@@ -340,7 +351,7 @@ class SqliteStore:
                 ("nodes", _nodes_table, _NODE_COLUMNS),
                 ("edges", _edges_table, _EDGE_COLUMNS),
             ):
-                if version == "3":
+                if version in ("3", "4"):
                     break
                 if version == "2":  # rows without a digest are written once more
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN digest INTEGER")
@@ -389,32 +400,33 @@ class SqliteStore:
         crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
-        # The report is the largest value of a run (hundreds of MB at 1,000,000 resources):
-        # serialised once, to bytes, and written into its row through a blob handle, which
-        # copies it page by page; bound as a parameter, SQLite would hold two more copies.
-        # Its findings are kept in it alone (findings_apart).
+        # The report is the largest value of a run (122 MiB of JSON at 1,000,000
+        # resources): serialised once, to bytes, and written into its row through a blob
+        # handle, which copies it page by page; bound as a parameter, SQLite would hold
+        # two more copies. Its findings are kept in it alone (findings_apart).
         text = None if report is None else json_bytes(report)
         apart = findings_apart(findings, report)
         with self._transaction():
             seq = self._run_seq(run_id)
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, coverage = ?, "
-                "findings = ?, report = CASE WHEN ? IS NULL THEN NULL ELSE zeroblob(?) END, "
-                "crawl = ? WHERE seq = ?",
+                "findings = ?, report = NULL, crawl = ? WHERE seq = ?",
                 (
                     finished_at,
                     outcome,
                     exit_code,
                     dumps(coverage),
                     None if apart is None else dumps(apart),
-                    None if text is None else len(text),
-                    0 if text is None else len(text),
                     None if crawl is None else dumps(crawl),
                     seq,
                 ),
             )
+            self._db.execute("DELETE FROM reports WHERE run = ?", (seq,))
             if text is not None:
-                with self._db.blobopen("runs", "report", seq) as blob:
+                self._db.execute(
+                    "INSERT INTO reports (run, report) VALUES (?, zeroblob(?))", (seq, len(text))
+                )
+                with self._db.blobopen("reports", "report", seq) as blob:
                     blob.write(text)
 
     def runs(self) -> list[RunRecord]:
@@ -441,7 +453,7 @@ class SqliteStore:
 
     def _run_record(self, row: tuple[Any, ...]) -> RunRecord:
         (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
-         has_report, seen_at, scopes, crawl) = row  # fmt: skip
+         report_table, seen_at, scopes, crawl) = row  # fmt: skip
         return stored_run(
             f"the SQLite store {self.path}",
             run_id=run_id,
@@ -454,17 +466,18 @@ class SqliteStore:
             coverage=coverage,
             inventory_sha256=sha,
             findings=findings,
-            report=self._report(seq) if has_report else None,
+            report=self._report(report_table, seq) if report_table else None,
             seen_at=seen_at,
             complete_scopes=tuple(parse_json(scopes, [])),
             crawl=crawl,
         )
 
-    def _report(self, seq: int) -> bytes:
-        """A run's report as stored (JSON, as UTF-8 text or bytes), read through a blob
-        handle straight into one bytes object: selected as a column, it is copied twice."""
+    def _report(self, table: str, seq: int) -> bytes:
+        """A run's report as stored in ``table`` (JSON, as UTF-8 bytes or, before schema
+        version 5, text), read through a blob handle straight into one bytes object:
+        selected as a column, it is copied twice."""
         try:
-            with self._db.blobopen("runs", "report", seq, readonly=True) as blob:
+            with self._db.blobopen(table, "report", seq, readonly=True) as blob:
                 return blob.read()
         except sqlite3.Error as exc:
             raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc

@@ -30,7 +30,7 @@ def test_a_previous_run_that_cannot_be_read_ends_the_night_with_exit_3_and_its_r
     db = sqlite3.connect(tmp_state / "tenantmap.db")
     with db:  # the first night's report, damaged: the second night cannot read its history
         (first_run,) = db.execute("SELECT id FROM runs").fetchone()
-        db.execute("UPDATE runs SET report = '{\"findings\": [' WHERE id = ?", (first_run,))
+        db.execute("UPDATE reports SET report = CAST('{\"findings\": [' AS BLOB)")
     db.close()
 
     second = analyse(snap, sample_estate, tmp_state, tmp_path / "night2")

@@ -39,20 +39,23 @@ def test_a_runs_findings_are_stored_once_inside_its_report(tmp_path: Path, tmp_s
     path, run_id = recorded(tmp_path, tmp_state)
 
     db = sqlite3.connect(path)
-    findings, report = db.execute(
-        "SELECT findings, report FROM runs WHERE id = ?", (run_id,)
-    ).fetchone()
+    stored = db.execute(
+        "SELECT runs.findings, runs.report, reports.report FROM runs "
+        "JOIN reports ON reports.run = runs.seq WHERE runs.id = ?",
+        (run_id,),
+    ).fetchall()
     db.close()
 
-    assert findings is None
+    ((findings, report_in_runs, report),) = stored
+    assert (findings, report_in_runs) == (None, None)
     assert json.loads(report) == REPORT
 
 
-def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same(
+def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same_after_the_upgrade(
     tmp_path: Path, tmp_state: Path
 ) -> None:
     path, run_id = recorded(tmp_path, tmp_state)
-    # Earlier tenantmaps stored the findings apart as well, and the report as text.
+    # Earlier tenantmaps stored the findings apart as well, and the report as text in runs.
     change_row(
         path,
         "UPDATE runs SET findings = ?, report = ? WHERE id = ?",
@@ -60,6 +63,8 @@ def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same(
         json.dumps(REPORT),
         run_id,
     )
+    change_row(path, "DROP TABLE reports")  # schema version 4 had none
+    change_row(path, "UPDATE meta SET value = '4' WHERE key = 'schema'")
 
     store = SqliteStore(path, state_dir=tmp_state)
     try:
@@ -71,13 +76,16 @@ def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same(
     assert (run.id, run.findings, run.report) == (run_id, FINDINGS, REPORT)
     assert history is not None
     assert history.report == {"run": REPORT["run"], "findings": FINDINGS}
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("5",)
+    db.close()
 
 
 def test_a_stored_report_that_is_not_json_is_a_store_error_naming_the_run(
     tmp_path: Path, tmp_state: Path
 ) -> None:
     path, run_id = recorded(tmp_path, tmp_state)
-    change_row(path, "UPDATE runs SET report = '{\"findings\": [' WHERE id = ?", run_id)
+    change_row(path, "UPDATE reports SET report = CAST('{\"findings\": [' AS BLOB)")
 
     store = SqliteStore(path, state_dir=tmp_state)
     try:
