@@ -375,6 +375,17 @@ def record_failure(ctx: RunContext, message: str, outcome: Outcome = "failed") -
         )
 
 
+@contextlib.contextmanager
+def failure_recorded(ctx: RunContext) -> Iterator[None]:
+    """A stage that stops the run (TenantmapError) leaves it recorded failed, so it never
+    becomes a previous run, whether or not its graph was stored."""
+    try:
+        yield
+    except TenantmapError as exc:
+        record_failure(ctx, str(exc))
+        raise
+
+
 def read_previous(ctx: RunContext) -> RunRecord | None:
     """The run this night compares with, read once the graph is built: at 1,000,000
     resources its history is hundreds of MB, which the build need not carry.
@@ -557,21 +568,14 @@ def run_nightly(
         out = out_dir or state_dir / "runs" / ctx.run_id
         snapshot_dir = out / "snapshot"
         log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
-        try:
+        with failure_recorded(ctx):
             with run_folder(out):
                 sweep_dead_runs(state_dir, out)
                 crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
                 snap = load_snapshot_or_fail(snapshot_dir)
-        except TenantmapError as exc:
-            record_failure(ctx, str(exc))
-            raise
-        try:
             outcome = analyse_and_store(
                 ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
             )
-        except TenantmapError as exc:
-            record_failure(ctx, str(exc))
-            raise
         purge_old_runs(ctx, state_dir, opts.retention_days)
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None and outcome.mailable:
@@ -599,13 +603,10 @@ def analyse_existing(
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
         out.mkdir(parents=True, exist_ok=True)
-        try:
+        with failure_recorded(ctx):
             outcome = analyse_and_store(
                 ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
             )
-        except TenantmapError as exc:
-            record_failure(ctx, str(exc))
-            raise
         purge_old_runs(ctx, state_dir, opts.retention_days)
         return outcome
 
