@@ -11,7 +11,7 @@ its own per night (as a nightly job runs), the real command runs --nights times
 against one SQLite store: the first night writes an empty store, later nights
 rewrite the same estate. Each phase is
 timed by wrapping the function the pipeline calls (snapshot load, graph build,
-analysis, reports, store write, finish, purge); "other" is the rest of the
+store write, previous run, analysis, reports, finish, purge); "other" is the rest of the
 command. Peak RSS per phase is the process's high-water mark during that phase
 (reset before it, Linux /proc/self/clear_refs); "night" is the whole command.
 
@@ -99,6 +99,7 @@ def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[s
         (graph.analysis, "analyse", "analysis"),
         (reports, "write_reports", "reports"),
         (SqliteStore, "write_graph", "store write"),
+        (SqliteStore, "previous_run", "previous run"),
         (SqliteStore, "finish_run", "finish run"),
         (SqliteStore, "purge", "purge"),
     ):

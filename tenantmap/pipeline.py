@@ -1,9 +1,11 @@
-"""The nightly job: crawl, build, store, analyse, report, mail, in that order.
+"""The nightly job: crawl, build, store the graph, analyse, report, record the run,
+mail, in that order.
 
 Each stage is called through its package's public seam (docs/dev/interfaces.md);
 this module only decides order, exit codes and what is kept when a stage fails.
 The rule throughout: what was read is written to disk before anything that can
-fail later (store, mail) is tried, so a failure never loses the night's work.
+fail later (store, mail) is tried, and a store that fails still leaves the
+night's reports, so a failure never loses the night's work.
 """
 
 from __future__ import annotations
@@ -254,7 +256,6 @@ class RunContext:
     store: Store | None
     run_id: str
     started: datetime
-    previous: Any  # graph.stores.RunRecord | None
     record: bool
     store_error: str | None = None
     purged: bool = False  # the store purged its stale items: run folders follow
@@ -288,8 +289,9 @@ def open_run(
     inventory: Inventory,
     record: bool,
 ) -> Iterator[RunContext]:
-    """Take the lock, open the store, read the previous run and, when recording,
-    register this run so a crash leaves it marked unfinished."""
+    """Take the lock, open the store and, when recording, register this run so a crash
+    leaves it marked unfinished. The previous run is read later (read_previous), once
+    the graph is built."""
     from graph.stores import StoreError, open_store
     from graph.stores.common import StoreUrlError
     from tenantmap.config import default_store_url
@@ -307,11 +309,10 @@ def open_run(
                 "will be kept for `tenantmap analyse --record`, and the run will end with exit 3",
                 exc,
             )
-            yield RunContext(None, new_run_id(started), started, None, record, str(exc))
+            yield RunContext(None, new_run_id(started), started, record, str(exc))
             return
         try:
             try:
-                previous = store.previous_run(history_only=True)
                 run_id = (
                     store.begin_run(iso(started), source, inventory.sha256)
                     if record
@@ -319,9 +320,9 @@ def open_run(
                 )
             except StoreError as exc:
                 log.error("graph store failed: %s", exc)
-                yield RunContext(None, new_run_id(started), started, None, record, str(exc))
+                yield RunContext(None, new_run_id(started), started, record, str(exc))
                 return
-            ctx = RunContext(store, run_id, started, previous, record)
+            ctx = RunContext(store, run_id, started, record)
             try:
                 yield ctx
             except KeyboardInterrupt:
@@ -374,6 +375,81 @@ def record_failure(ctx: RunContext, message: str, outcome: Outcome = "failed") -
         )
 
 
+@contextlib.contextmanager
+def failure_recorded(ctx: RunContext) -> Iterator[None]:
+    """A stage that stops the run (TenantmapError) leaves it recorded failed, so it never
+    becomes a previous run, whether or not its graph was stored."""
+    try:
+        yield
+    except TenantmapError as exc:
+        record_failure(ctx, str(exc))
+        raise
+
+
+def read_previous(ctx: RunContext) -> RunRecord | None:
+    """The run this night compares with, read once the graph is built: at 1,000,000
+    resources its history is hundreds of MB, which the build need not carry.
+
+    A store that fails here is treated as one that failed at the start: the run is
+    recorded failed (where the store still takes it) and goes on without the store,
+    so the reports are written but not mailed and the night ends with exit 3."""
+    from graph.stores import StoreError
+
+    if ctx.store is None:
+        return None
+    try:
+        return ctx.store.previous_run(history_only=True)
+    except StoreError as exc:
+        log.error("graph store failed: %s", exc)
+        record_failure(ctx, str(exc))
+        ctx.store, ctx.store_error = None, str(exc)
+        return None
+
+
+def store_graph(ctx: RunContext, graph: Any, crawl: CrawlRecord) -> str | None:
+    """Write the night's graph; the store's error, if it failed (the run is then
+    recorded failed, as far as the store still takes it)."""
+    from graph.stores import StoreError
+
+    if ctx.store is None or not ctx.record:
+        return None
+    try:
+        ctx.store.write_graph(
+            ctx.run_id, graph, complete_scopes=set(crawl.scopes_read()), seen_at=iso(ctx.started)
+        )
+    except StoreError as exc:
+        record_failure(ctx, str(exc))
+        return str(exc)
+    return None
+
+
+def finish_stored_run(
+    ctx: RunContext, report: dict[str, Any], crawl: CrawlRecord, exit_code: ExitCode, days: int
+) -> str | None:
+    """Record the run as finished, with its report, and purge what outlived the
+    retention; the store's error, if it failed (the run is then recorded failed)."""
+    from graph.stores import StoreError
+
+    assert ctx.store is not None
+    try:
+        ctx.store.finish_run(
+            ctx.run_id,
+            finished_at=report["run"]["finishedAt"],
+            outcome="failed" if exit_code == ExitCode.PARTIAL else "completed",
+            exit_code=int(exit_code),
+            coverage=report["coverage"],
+            findings=report["findings"],
+            report=report,
+            crawl=crawl.to_json(),
+        )
+        ctx.store.purge(days)
+    except StoreError as exc:
+        record_failure(ctx, str(exc))
+        return str(exc)
+    ctx.purged = True
+    return None
+
+
 def analyse_and_store(
     ctx: RunContext,
     snap: Snapshot,
@@ -384,23 +460,30 @@ def analyse_and_store(
     out_dir: Path,
     crawl_ok: bool,
 ) -> RunOutcome:
-    """Build the graph, analyse, write the reports, then store graph and history.
+    """Build the graph, store it, analyse it against the previous run, write the
+    reports, finish the run.
 
-    Reports are written before the store is written, so a store that dies
-    mid-write (exit 3) still leaves the night's reports and snapshot on disk.
+    At 1,000,000 resources the graph is most of the night's memory, so the three
+    other big structures are held beside it one at a time: the store write's working
+    set, then the previous run's history (read only now), then the analysis; the
+    reports need only the report document, so the graph is let go of before they are
+    rendered. A store that fails (exit 3) still leaves the night's reports and
+    snapshot on disk; the run is finished in the store only once its reports are
+    written.
     """
     from graph.analysis import analyse, fail_on_hit
     from graph.build import build_graph
     from graph.collector import collector_paused
     from graph.crawl_record import crawl_record
-    from graph.stores import StoreError
     from reports import write_reports
 
     graph = build_graph(snap)
     crawl = crawl_record(snap)  # after the build, which notes misshapen resources
-    # The graph lives until the process ends: moving it out of the collector's
-    # reach spares every later full collection a walk over millions of objects.
+    # Moved out of the collector's reach, the graph spares every later full collection
+    # a walk over millions of objects (it is let go of by clearing it, below).
     gc.freeze()
+    store_error = store_graph(ctx, graph, crawl)
+    previous = read_previous(ctx)
     today = opts.now or ctx.started.date()
     source = snap.manifest.get("source", {})
     run_doc = {
@@ -408,7 +491,7 @@ def analyse_and_store(
         "startedAt": iso(ctx.started),
         "source": {"kind": source.get("kind"), "endpoint": source.get("endpoint")},
         "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
-        "previousRun": ctx.previous.id if ctx.previous else None,
+        "previousRun": previous.id if previous else None,
     }
     with collector_paused():
         report = analyse(
@@ -417,12 +500,20 @@ def analyse_and_store(
             inventory,
             today=today,
             run=run_doc,
-            previous=ctx.previous.report if ctx.previous else None,
+            previous=previous.report if previous else None,
         )
-        ctx.previous = None  # compared with: its findings need not outlive the analysis
-        # The report, too, lives until the process ends: frozen before the collector
-        # resumes, no collection walks its hundreds of thousands of objects.
+        previous = None  # compared with: its findings need not outlive the analysis
+        # The report lives until the process ends: frozen before the collector resumes,
+        # no collection walks its hundreds of thousands of objects.
         gc.freeze()
+    # Stored and analysed: nothing reads the graph any more. Cleared rather than only
+    # dropped, as a networkx graph refers to itself through its cached views (a cycle
+    # that frozen objects never leave).
+    graph.clear()
+    del graph
+    # A full collection (quick: everything else is frozen) also lets the allocator give
+    # back what the graph held where nothing else lives beside it.
+    gc.collect()
     report["run"]["finishedAt"] = iso(utc_now())
     with writing("the reports", out_dir):
         write_reports(report, out_dir)
@@ -430,46 +521,26 @@ def analyse_and_store(
     exit_code = ExitCode.OK
     if opts.fail_on and fail_on_hit(report, opts.fail_on):
         exit_code = ExitCode.FAIL_ON
-    messages: list[str] = []
     if not crawl_ok:
         exit_code = ExitCode.PARTIAL
     if ctx.store is None:
-        messages.append(
+        message = (
             f"the graph store could not be used ({ctx.store_error}); the reports in {out_dir} "
             f"cannot tell new from existing findings and were not mailed; the snapshot is in "
             f"{snapshot_dir}: rerun `tenantmap analyse --snapshot {snapshot_dir} --record` "
             f"once the store is back"
         )
-        return RunOutcome(ExitCode.PARTIAL, out_dir, report, messages, mailable=False)
-    if ctx.record:
-        try:
-            ctx.store.write_graph(
-                ctx.run_id,
-                graph,
-                complete_scopes=set(crawl.scopes_read()),
-                seen_at=iso(ctx.started),
-            )
-            ctx.store.finish_run(
-                ctx.run_id,
-                finished_at=report["run"]["finishedAt"],
-                outcome="failed" if exit_code == ExitCode.PARTIAL else "completed",
-                exit_code=int(exit_code),
-                coverage=report["coverage"],
-                findings=report["findings"],
-                report=report,
-                crawl=crawl.to_json(),
-            )
-            ctx.store.purge(opts.retention_days)
-            ctx.purged = True
-        except StoreError as exc:
-            record_failure(ctx, str(exc))
-            messages.append(
-                f"the graph store failed ({exc}); the snapshot is in {snapshot_dir} and the "
-                f"reports in {out_dir}: rerun `tenantmap analyse --snapshot {snapshot_dir} "
-                f"--record` once the store is back"
-            )
-            return RunOutcome(ExitCode.PARTIAL, out_dir, report, messages)
-    return RunOutcome(exit_code, out_dir, report, messages)
+        return RunOutcome(ExitCode.PARTIAL, out_dir, report, [message], mailable=False)
+    if ctx.record and store_error is None:
+        store_error = finish_stored_run(ctx, report, crawl, exit_code, opts.retention_days)
+    if store_error is not None:
+        message = (
+            f"the graph store failed ({store_error}); the snapshot is in {snapshot_dir} and the "
+            f"reports in {out_dir}: rerun `tenantmap analyse --snapshot {snapshot_dir} "
+            f"--record` once the store is back"
+        )
+        return RunOutcome(ExitCode.PARTIAL, out_dir, report, [message])
+    return RunOutcome(exit_code, out_dir, report, [])
 
 
 def run_nightly(
@@ -497,21 +568,14 @@ def run_nightly(
         out = out_dir or state_dir / "runs" / ctx.run_id
         snapshot_dir = out / "snapshot"
         log.info("run %s: crawling into %s", ctx.run_id, snapshot_dir)
-        try:
+        with failure_recorded(ctx):
             with run_folder(out):
                 sweep_dead_runs(state_dir, out)
                 crawl_ok, messages = crawl_snapshot(crawl_opts, snapshot_dir, state_dir)
                 snap = load_snapshot_or_fail(snapshot_dir)
-        except TenantmapError as exc:
-            record_failure(ctx, str(exc))
-            raise
-        try:
             outcome = analyse_and_store(
                 ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=crawl_ok
             )
-        except TenantmapError as exc:
-            record_failure(ctx, str(exc))
-            raise
         purge_old_runs(ctx, state_dir, opts.retention_days)
     outcome.messages[:0] = messages
     if mail is not None and outcome.report is not None and outcome.mailable:
@@ -539,9 +603,10 @@ def analyse_existing(
     ) as ctx:
         out = out_dir or state_dir / "runs" / ctx.run_id
         out.mkdir(parents=True, exist_ok=True)
-        outcome = analyse_and_store(
-            ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
-        )
+        with failure_recorded(ctx):
+            outcome = analyse_and_store(
+                ctx, snap, snapshot_dir, inventory, opts, out_dir=out, crawl_ok=True
+            )
         purge_old_runs(ctx, state_dir, opts.retention_days)
         return outcome
 

@@ -81,16 +81,17 @@ from graph.stores.common import (
     edge_digests,
     edge_row,
     edge_type_of,
+    findings_apart,
     has_url_password,
     history_of,
     make_run_id,
     node_digests,
     node_row,
-    parse_json,
     redact_url,
     replay_to,
     scope_of,
     scope_reads,
+    stored_run,
     to_graph,
 )
 from graph.stores.lock import StateLock
@@ -321,6 +322,10 @@ class Neo4jStore:
         crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
+        # Serialised once, outside the transaction function (which a retry runs again); the
+        # findings are kept in the report alone (findings_apart; r.findings is then unset).
+        text = None if report is None else dumps(report)
+        apart = findings_apart(findings, report)
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             record = tx.run(
@@ -333,8 +338,8 @@ class Neo4jStore:
                 outcome=outcome,
                 exit=exit_code,
                 coverage=dumps(coverage),
-                findings=dumps(findings),
-                report=None if report is None else dumps(report),
+                findings=None if apart is None else dumps(apart),
+                report=text,
                 crawl=None if crawl is None else dumps(crawl),
             ).single(strict=True)
             return int(record["n"])
@@ -345,7 +350,7 @@ class Neo4jStore:
     def runs(self) -> list[RunRecord]:
         def work(tx: neo4j.ManagedTransaction) -> list[RunRecord]:
             result = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN properties(r) AS r ORDER BY r.seq")
-            return [_run_record(record["r"]) for record in result]
+            return [self._run_record(record["r"]) for record in result]
 
         return self._read(work)
 
@@ -364,10 +369,31 @@ class Neo4jStore:
             ).single()
             if record is None:
                 return None
-            run = _run_record(record["r"])
-            return replace(run, report=history_of(run.report)) if history_only else run
+            run = self._run_record(record["r"])
+            if history_only:
+                return replace(run, report=history_of(run.report), findings=[])
+            return run
 
         return self._read(work)
+
+    def _run_record(self, props: dict[str, Any]) -> RunRecord:
+        return stored_run(
+            f"Neo4j at {self.url}",
+            run_id=props["id"],
+            seq=int(props["seq"]),
+            started_at=props["startedAt"],
+            finished_at=props.get("finishedAt"),
+            outcome=props.get("outcome"),
+            exit_code=props.get("exitCode"),
+            source=props.get("source"),
+            coverage=props.get("coverage"),
+            inventory_sha256=props.get("inventorySha256"),
+            findings=props.get("findings"),
+            report=props.get("report"),
+            seen_at=props.get("seenAt"),
+            complete_scopes=tuple(props.get("completeScopes") or ()),
+            crawl=props.get("crawl"),
+        )
 
     def _run_seq(self, run_id: str) -> tuple[int, str | None]:
         def work(tx: neo4j.ManagedTransaction) -> tuple[int, str | None] | None:
@@ -1311,25 +1337,6 @@ def _state(
         present=bool(stored.get("present", True)),
         first_run=stored.get("_firstRun"),
         last_run=stored.get("_lastRun"),
-    )
-
-
-def _run_record(props: dict[str, Any]) -> RunRecord:
-    return RunRecord(
-        id=props["id"],
-        seq=int(props["seq"]),
-        started_at=props["startedAt"],
-        finished_at=props.get("finishedAt"),
-        outcome=props.get("outcome"),
-        exit_code=props.get("exitCode"),
-        source=parse_json(props.get("source"), {}),
-        coverage=parse_json(props.get("coverage"), None),
-        inventory_sha256=props.get("inventorySha256"),
-        findings=parse_json(props.get("findings"), []),
-        report=parse_json(props.get("report"), None),
-        seen_at=props.get("seenAt"),
-        complete_scopes=tuple(props.get("completeScopes") or ()),
-        crawl=parse_json(props.get("crawl"), None),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -38,11 +38,14 @@ from graph.stores.common import (
     check_outcome,
     derive_last_seen,
     dumps,
+    findings_apart,
     history_of,
+    json_bytes,
     make_run_id,
     parse_json,
     replay_to,
     scope_reads,
+    stored_run,
     to_graph,
 )
 from graph.stores.lock import StateLock
@@ -58,7 +61,10 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # stages and merges only what changed.
 # 4: each run keeps its crawl record (graph.crawl_record), so it can be analysed again
 # from the store alone.
-SCHEMA_VERSION = "4"
+# 5: a run's report is kept in a table of its own, the row's last value, where SQLite
+# can write it page by page through a blob handle (in runs, with columns after it,
+# SQLite made the whole value in memory first); runs.report holds earlier runs' reports.
+SCHEMA_VERSION = "5"
 
 
 def _nodes_table(name: str) -> str:
@@ -121,6 +127,10 @@ CREATE TABLE IF NOT EXISTS runs (
   seen_at TEXT,
   complete_scopes TEXT,
   crawl TEXT
+);
+CREATE TABLE IF NOT EXISTS reports (
+  run INTEGER PRIMARY KEY REFERENCES runs (seq),
+  report BLOB NOT NULL
 );
 {nodes}
 {edges}
@@ -257,14 +267,20 @@ def _fill(db: sqlite3.Connection, name: str, columns: str, rows: Iterable[tuple[
         db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", listed)
 
 
+# A run's report is read apart, through a blob handle (SqliteStore._report): here only
+# the table that holds it (reports, or runs for a run stored before schema version 5).
+_REPORT_TABLE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM reports WHERE reports.run = runs.seq) THEN 'reports' "
+    "WHEN report IS NOT NULL THEN 'runs' END"
+)
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
-    "inventory_sha256, findings, report, seen_at, complete_scopes, crawl"
+    f"inventory_sha256, findings, {_REPORT_TABLE}, seen_at, complete_scopes, crawl"
 )
 # _RUN_COLUMNS as a next run reads its previous one: no coverage, findings or crawl
 _HISTORY_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
-    "inventory_sha256, NULL, report, seen_at, complete_scopes, NULL"
+    f"inventory_sha256, NULL, {_REPORT_TABLE}, seen_at, complete_scopes, NULL"
 )
 
 
@@ -323,7 +339,7 @@ class SqliteStore:
         version = self._meta("schema") or SCHEMA_VERSION
         if version == SCHEMA_VERSION:
             return
-        if version not in ("1", "2", "3"):
+        if version not in ("1", "2", "3", "4"):
             raise StoreError(
                 f"the SQLite store {self.path} has schema version {version}, newer than this "
                 f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
@@ -335,7 +351,7 @@ class SqliteStore:
                 ("nodes", _nodes_table, _NODE_COLUMNS),
                 ("edges", _edges_table, _EDGE_COLUMNS),
             ):
-                if version == "3":
+                if version in ("3", "4"):
                     break
                 if version == "2":  # rows without a digest are written once more
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN digest INTEGER")
@@ -384,40 +400,99 @@ class SqliteStore:
         crawl: dict[str, Any] | None = None,
     ) -> None:
         check_outcome(outcome)
+        # The report is the largest value of a run (122 MiB of JSON at 1,000,000
+        # resources): serialised once, to bytes, and written into its row through a blob
+        # handle, which copies it page by page; bound as a parameter, SQLite would hold
+        # two more copies. Its findings are kept in it alone (findings_apart).
+        text = None if report is None else json_bytes(report)
+        apart = findings_apart(findings, report)
         with self._transaction():
-            self._run_seq(run_id)
+            seq = self._run_seq(run_id)
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, coverage = ?, "
-                "findings = ?, report = ?, crawl = ? WHERE id = ?",
+                "findings = ?, report = NULL, crawl = ? WHERE seq = ?",
                 (
                     finished_at,
                     outcome,
                     exit_code,
                     dumps(coverage),
-                    dumps(findings),
-                    None if report is None else dumps(report),
+                    None if apart is None else dumps(apart),
                     None if crawl is None else dumps(crawl),
-                    run_id,
+                    seq,
                 ),
             )
+            self._db.execute("DELETE FROM reports WHERE run = ?", (seq,))
+            if text is not None:
+                self._db.execute(
+                    "INSERT INTO reports (run, report) VALUES (?, zeroblob(?))", (seq, len(text))
+                )
+                with self._db.blobopen("reports", "report", seq) as blob:
+                    blob.write(text)
 
     def runs(self) -> list[RunRecord]:
-        rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
-        return [_run_record(row) for row in rows]
+        with self._reading():
+            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
+            return [self._run_record(row) for row in rows]
 
     def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even read, and of its
         # report only HISTORY_KEYS are kept. (Cutting them out with SQLite's JSON functions
         # instead left more memory behind: their working memory stays with the C heap.)
         columns = _HISTORY_COLUMNS if history_only else _RUN_COLUMNS
-        rows = self._query(
-            f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
-            "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+        with self._reading():
+            rows = self._query(
+                f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
+                "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+            )
+            if not rows:
+                return None
+            record = self._run_record(rows[0])
+        if history_only:
+            return replace(record, report=history_of(record.report), findings=[])
+        return record
+
+    def _run_record(self, row: tuple[Any, ...]) -> RunRecord:
+        (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
+         report_table, seen_at, scopes, crawl) = row  # fmt: skip
+        return stored_run(
+            f"the SQLite store {self.path}",
+            run_id=run_id,
+            seq=seq,
+            started_at=started,
+            finished_at=finished,
+            outcome=outcome,
+            exit_code=exit_code,
+            source=source,
+            coverage=coverage,
+            inventory_sha256=sha,
+            findings=findings,
+            report=self._report(report_table, seq) if report_table else None,
+            seen_at=seen_at,
+            complete_scopes=tuple(parse_json(scopes, [])),
+            crawl=crawl,
         )
-        if not rows:
-            return None
-        record = _run_record(rows[0])
-        return replace(record, report=history_of(record.report)) if history_only else record
+
+    def _report(self, table: str, seq: int) -> bytes:
+        """A run's report as stored in ``table`` (JSON, as UTF-8 bytes or, before schema
+        version 5, text), read through a blob handle straight into one bytes object:
+        selected as a column, it is copied twice."""
+        try:
+            with self._db.blobopen(table, "report", seq, readonly=True) as blob:
+                return blob.read()
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction: a run's row and its report, read apart, are of one moment."""
+        try:
+            self._db.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading the SQLite store {self.path} failed: {exc}") from exc
+        try:
+            yield
+        finally:
+            self._rollback()
 
     # --- graph -----------------------------------------------------------------------
 
@@ -783,27 +858,6 @@ def _change(row: tuple[Any, ...]) -> Change:
         node=node,
         edge=None if node is not None else (source, key, target),
         before=None if before is None else ItemState.from_json(before),
-    )
-
-
-def _run_record(row: tuple[Any, ...]) -> RunRecord:
-    (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
-     report, seen_at, scopes, crawl) = row  # fmt: skip
-    return RunRecord(
-        id=run_id,
-        seq=seq,
-        started_at=started,
-        finished_at=finished,
-        outcome=outcome,
-        exit_code=exit_code,
-        source=parse_json(source, {}),
-        coverage=parse_json(coverage, None),
-        inventory_sha256=sha,
-        findings=parse_json(findings, []),
-        report=parse_json(report, None),
-        seen_at=seen_at,
-        complete_scopes=tuple(parse_json(scopes, [])),
-        crawl=parse_json(crawl, None),
     )
 
 

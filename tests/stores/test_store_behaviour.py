@@ -218,6 +218,27 @@ def test_previous_run_for_history_carries_only_the_reports_run_and_findings(stor
     assert (previous.findings, previous.coverage, previous.crawl) == ([], None, None)
 
 
+def test_a_runs_findings_kept_in_its_report_read_back_as_its_findings(store: Store) -> None:
+    findings = [{"id": "f1", "kind": "exposure"}, {"id": "f2", "kind": "unknown-tenant"}]
+    report = {"format": "tenantmap.report/1", "run": {"startedAt": NIGHT1}, "findings": findings}
+    run_id = record_run(store, small_estate(), NIGHT1, findings=findings, report=report)
+
+    (run,) = store.runs()
+    previous = store.previous_run()
+
+    assert (run.id, run.findings, run.report) == (run_id, findings, report)
+    assert previous is not None and (previous.findings, previous.report) == (findings, report)
+
+
+def test_findings_other_than_the_reports_are_kept_beside_it(store: Store) -> None:
+    report = {"format": "tenantmap.report/1", "findings": [{"id": "f1"}]}
+    record_run(store, small_estate(), NIGHT1, findings=[{"id": "f2"}], report=report)
+
+    (run,) = store.runs()
+
+    assert (run.findings, run.report) == ([{"id": "f2"}], report)
+
+
 def test_previous_run_for_history_without_a_report_has_none(store: Store) -> None:
     run_id = record_run(store, small_estate(), NIGHT1)
     store.finish_run(
