@@ -8,9 +8,16 @@ more (evidence, details, port entries) so that the views can still show them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+)
 
 FORMAT = "tenantmap.report/1"
 
@@ -128,6 +135,29 @@ class Edge(_Open):
     channel: str | None = None
 
 
+_EDGES = TypeAdapter(list[Edge])
+_EDGE_KEYS = ("from", "relation", "to", "channel")
+
+
+def _checked_edges(value: Any) -> list[dict[str, Any]]:
+    """Evidence checked as Edges, kept as the report's own dicts: at 1,000,000 resources a
+    report holds 260,000 evidence edges, and a model of each (its attributes, its set of
+    fields, its extras) took 140 MB beside the dicts it was made from."""
+    edges = _EDGES.validate_python(value)
+    if isinstance(value, list) and all(type(e) is dict and "from" in e for e in value):
+        return value
+    return [e.model_dump(by_alias=True) for e in edges]  # spelled `from_`, or not a list
+
+
+# dicts with the keys from, relation, to and channel (and any more), checked as Edge
+Evidence = Annotated[list[dict[str, Any]], PlainValidator(_checked_edges)]
+
+
+def edge_extras(edge: dict[str, Any]) -> dict[str, Any]:
+    """An evidence edge's keys beyond from, relation, to and channel, sorted."""
+    return dict(sorted((k, v) for k, v in edge.items() if k not in _EDGE_KEYS))
+
+
 class PortSpec(_Open):
     protocol: str
     ports: str
@@ -196,7 +226,7 @@ class Finding(_Open):
     subjectName: str | None = None
     title: str
     firstSeen: str | None = None
-    evidence: list[Edge] = Field(default_factory=list)
+    evidence: Evidence = Field(default_factory=list)
     details: Details = Field(default_factory=Details)
     accepted: Acceptance | None = None
     worsened: Change | None = None

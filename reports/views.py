@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from reports.model import KINDS, SEVERITIES, Change, Edge, Finding, PortSpec, Report
+from reports.model import KINDS, SEVERITIES, Change, Finding, PortSpec, Report, edge_extras
 from reports.naming import GUID, KIND_TITLES, Namer, is_real_name
 from reports.platform import platform_groups
 from reports.readable import file_name, named_parts, named_text, readable_lines, without_echoes
@@ -95,28 +95,29 @@ class Refs:
             return tuple(self.ref(v) for v in values)
         return ()
 
-    def walks(self, evidence: list[Edge]) -> list[Chain]:
+    def walks(self, evidence: list[dict[str, Any]]) -> list[Chain]:
         """The evidence as walks a reader can follow: edges joined end to end, whichever
         way each edge points (CONTAINS runs from the tenant down, the walk may run up)."""
         walks: list[tuple[str, list[tuple[str, Hop]]]] = []  # (start id, [(node id, hop)])
         for edge in evidence:
-            hop_facts = (edge.relation or "LINKED", edge.channel, edge_facts(edge))
+            source, relation, target = edge["from"], edge["relation"], edge["to"]
+            hop_facts = (relation or "LINKED", edge.get("channel"), edge_facts(edge))
             walk = walks[-1] if walks else None
             end = (walk[1][-1][0] if walk[1] else walk[0]) if walk else None
-            if walk is not None and edge.from_ == end:
-                walk[1].append((edge.to, Hop(*hop_facts, self.ref(edge.to))))
-            elif walk is not None and edge.to == end:
-                walk[1].append((edge.from_, Hop(*hop_facts, self.ref(edge.from_), forward=False)))
-            elif walk is not None and edge.to == walk[0]:
-                walks[-1] = (edge.from_, [(walk[0], Hop(*hop_facts, self.ref(walk[0]))), *walk[1]])
-            elif walk is not None and edge.from_ == walk[0] and edge.relation != "CONTAINS":
+            if walk is not None and source == end:
+                walk[1].append((target, Hop(*hop_facts, self.ref(target))))
+            elif walk is not None and target == end:
+                walk[1].append((source, Hop(*hop_facts, self.ref(source), forward=False)))
+            elif walk is not None and target == walk[0]:
+                walks[-1] = (source, [(walk[0], Hop(*hop_facts, self.ref(walk[0]))), *walk[1]])
+            elif walk is not None and source == walk[0] and relation != "CONTAINS":
                 # Two links out of one node (a connection's two gateways) read as one walk
                 # through it; two containments out of one node (a tenant's subscription and its
                 # root management group) are two routes down, not a walk up and back down.
                 back = Hop(*hop_facts, self.ref(walk[0]), forward=False)
-                walks[-1] = (edge.to, [(walk[0], back), *walk[1]])
+                walks[-1] = (target, [(walk[0], back), *walk[1]])
             else:
-                walks.append((edge.from_, [(edge.to, Hop(*hop_facts, self.ref(edge.to)))]))
+                walks.append((source, [(target, Hop(*hop_facts, self.ref(target)))]))
         return [Chain(self.ref(start), tuple(h for _, h in hops)) for start, hops in walks]
 
 
@@ -146,7 +147,7 @@ class FindingView:
     @cached_property
     def ids(self) -> tuple[str, ...]:
         """Every id in the evidence, in order of appearance."""
-        ids = [i for edge in self.f.evidence for i in (edge.from_, edge.to)]
+        ids = [i for edge in self.f.evidence for i in (edge["from"], edge["to"])]
         return tuple(dict.fromkeys([self.f.subject, *ids]))
 
     @cached_property
@@ -217,10 +218,10 @@ def scalar_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
-def edge_facts(edge: Edge) -> str:
-    if not edge.model_extra:  # most hops carry nothing beyond from, relation, to, channel
+def edge_facts(edge: dict[str, Any]) -> str:
+    if len(edge) == 4 and "channel" in edge:  # most hops: from, relation, to, channel alone
         return ""
-    return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge.extras().items())
+    return "; ".join(f"{k} {scalar_text(v)}" for k, v in edge_extras(edge).items())
 
 
 def change_text(change: Change | None, name: Callable[[str], str] = str) -> str:
@@ -295,7 +296,7 @@ class ReportView:
     def ref(self, node_id: str) -> NodeRef:
         return self.refs.ref(node_id)
 
-    def walks(self, evidence: list[Edge]) -> list[Chain]:
+    def walks(self, evidence: list[dict[str, Any]]) -> list[Chain]:
         return self.refs.walks(evidence)
 
     def _view(self, f: Finding) -> FindingView:
