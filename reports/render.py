@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -269,6 +269,7 @@ def render_json(data: dict[str, Any]) -> str:
 _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 # What a container may hold without holding a float or another container.
 _LEAF_TYPES = frozenset({str, int, bool, type(None)})
+_DICTS = {dict}
 
 
 def _holds_float(data: Any) -> bool:
@@ -286,6 +287,9 @@ def _holds_float(data: Any) -> bool:
             continue
         if any(issubclass(t, float) for t in types):
             return True
+        if types == _DICTS:  # a list of dicts (findings, evidence, ports): their values at once
+            stack.append(list(chain.from_iterable(map(dict.values, items))))
+            continue
         stack.extend(item for item in items if isinstance(item, dict | list | tuple))
     return False
 
