@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from graph.collector import collector_paused
 from reports import topology
 from reports.model import Report, parse_report
-from reports.safe_text import md_code, md_text, safe_text, template_finalizer
+from reports.safe_text import csv_text, md_code, md_text, safe_text, template_finalizer
 from reports.views import DETAIL_LIMIT, ReportView, change_text, ports_text
 
 SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#c2410c", "medium": "#a16207", "low": "#1d4ed8"}
@@ -177,7 +177,7 @@ def write_csv(report: Report, out: TextIO) -> None:
             "; ".join(d.notes),
             change_text(f.worsened) if f.is_worsened else "",
         ]
-        writer.writerow([safe_text(c, "csv") for c in row])
+        writer.writerow([csv_text(c) for c in row])
 
 
 def render_csv(report: Report) -> str:
