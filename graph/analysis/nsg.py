@@ -349,6 +349,43 @@ class Nsg:
     )
 
 
+def _compiled_list(
+    rules: str | Sequence[Any] | None,
+) -> tuple[tuple[Rule, ...], tuple[Unreadable, ...], int]:
+    """(inbound rules, unreadable rules, how many items) of a rule list. A list the graph
+    keeps as JSON text is read once per distinct text: the default rules are the same text
+    in every NSG, and an estate's NSGs mostly come from a few templates (at 1,000,000
+    resources 20,000 texts were parsed, for a handful of distinct ones)."""
+    if isinstance(rules, str) and rules:
+        known = _LISTS.get(rules)
+        if known is None:
+            if len(_LISTS) >= _LISTS_MAX:
+                _LISTS.clear()
+            known = _LISTS[rules] = _compile_items(_as_list(rules))
+        return known
+    return _compile_items(_as_list(rules) if isinstance(rules, str | None) else rules)
+
+
+def _compile_items(items: Sequence[Any]) -> tuple[tuple[Rule, ...], tuple[Unreadable, ...], int]:
+    compiled: list[Rule] = []
+    unreadable: list[Unreadable] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            compiled_rule = _compile_alike(item)
+        except NsgRuleError as exc:
+            unreadable.append(exc.problem)
+            continue
+        if compiled_rule is not None:
+            compiled.append(compiled_rule)
+    return tuple(compiled), tuple(unreadable), len(items)
+
+
+_LISTS: dict[str, tuple[tuple[Rule, ...], tuple[Unreadable, ...], int]] = {}
+_LISTS_MAX = 4096
+
+
 def compile_nsg(
     nsg_id: str,
     security_rules: str | list[Any] | None,
@@ -360,20 +397,12 @@ def compile_nsg(
     cannot be read is left out and kept in ``unreadable``: one broken rule must not
     cost the analysis of the whole estate.
     """
-    custom = _as_list(security_rules)
-    defaults = _as_list(default_rules) or list(DEFAULT_INBOUND_RULES)
-    compiled: list[Rule] = []
-    unreadable: list[Unreadable] = []
-    for item in [*custom, *defaults]:
-        if not isinstance(item, Mapping):
-            continue
-        try:
-            compiled_rule = _compile_alike(item)
-        except NsgRuleError as exc:
-            unreadable.append(exc.problem)
-            continue
-        if compiled_rule is not None:
-            compiled.append(compiled_rule)
+    custom, custom_unreadable, _ = _compiled_list(security_rules)
+    defaults, default_unreadable, given = _compiled_list(default_rules)
+    if not given:
+        defaults, default_unreadable, _ = _compiled_list(DEFAULT_INBOUND_RULES)
+    compiled = [*custom, *defaults]
+    unreadable = [*custom_unreadable, *default_unreadable]
     compiled.sort(key=lambda r: r.priority)
     has_broad = any(r.allow and r.source_internet.broad for r in compiled)
     by_address = any(
