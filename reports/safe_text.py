@@ -107,6 +107,14 @@ def safe_text(value: Any, medium: Medium) -> str:
     return neutralise(text)
 
 
+def csv_text(text: str) -> str:
+    """``safe_text(text, "csv")`` for a string, the common case (printable ASCII that starts
+    no formula) first: findings.csv at 1,000,000 resources has half a million cells."""
+    if text.isascii() and text.isprintable() and text[:1] not in _FORMULA_START:
+        return text
+    return safe_text(text, "csv")
+
+
 def template_finalizer(medium: Medium) -> Any:
     """A jinja2 ``finalize`` hook: every ``{{ ... }}`` string made safe for ``medium``.
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from reports import ReportError, load_report, parse_report, write_reports
+from reports.model import edge_extras
 
 
 @pytest.mark.parametrize("name", ["full", "quiet", "clean"])
@@ -64,7 +65,21 @@ def test_unknown_keys_in_details_and_evidence_are_kept_for_the_views(
 ) -> None:
     report = parse_report(full_report)
     jump = report.findings[0]
-    assert jump.evidence[2].extras() == {"priority": 100, "rule": "allow-ssh-any"}
+    assert edge_extras(jump.evidence[2]) == {"priority": 100, "rule": "allow-ssh-any"}
+
+
+def test_evidence_edges_are_checked_but_not_copied(full_report: dict[str, Any]) -> None:
+    # a large report holds hundreds of thousands of edges: the parsed report shares them
+    report = parse_report(full_report)
+    assert report.findings[0].evidence[2] is full_report["findings"][0]["evidence"][2]
+
+
+def test_an_evidence_edge_may_spell_from_as_from_underscore(full_report: dict[str, Any]) -> None:
+    edge = full_report["findings"][0]["evidence"][2]
+    edge["from_"] = edge.pop("from")
+    parsed = parse_report(full_report).findings[0].evidence[2]
+    assert parsed["from"] == edge["from_"]
+    assert edge_extras(parsed) == {"priority": 100, "rule": "allow-ssh-any"}
 
 
 def test_loading_broken_json_names_the_file_line_and_column(tmp_path: Path) -> None:

@@ -368,6 +368,19 @@ def test_a_large_report_lists_findings_beyond_the_detail_limit_in_one_row_each(
     )
 
 
+def test_markdown_lists_findings_beyond_the_detail_limit_in_one_table_row_each(
+    tmp_path: Path,
+) -> None:
+    report = synthetic_report(900)
+    md = write_reports(report, tmp_path)["report.md"].read_text(encoding="utf-8")
+    open_findings = [f for f in report["findings"] if f["status"] != "accepted"]
+    assert md.count("\n#### ") == 500
+    rows = re.findall(r"^\| \w+ \| [\w, ]+ \| .* \| `([0-9a-f]{16})` \|$", md, re.MULTILINE)
+    carded = re.findall(r"^- finding id: `([0-9a-f]{16})`", md, re.MULTILINE)
+    assert sorted(rows + carded) == sorted(f["id"] for f in open_findings)
+    assert f"{len(open_findings) - 500} findings beyond the first 500 (new first)" in md
+
+
 def test_null_fields_render_as_words_not_as_none(
     full_report: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -447,3 +460,16 @@ def test_report_json_is_spelled_as_the_standard_library_spells_it() -> None:
     for document in documents:
         expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         assert render_json(document) == expected
+
+
+def test_report_json_written_a_finding_at_a_time_is_spelled_as_the_standard_library_spells_it(
+    tmp_path: Path,
+) -> None:
+    # report.json is streamed, each finding encoded on its own: one finding holding a float,
+    # another an integer beyond 64 bits, must not change how the rest is spelled.
+    report = synthetic_report(1100)
+    report["findings"][3]["details"]["weight"] = 1e-07
+    report["findings"][700]["details"]["huge"] = 2**70
+    report["findings"][1099]["details"]["text"] = 'tab\there \x00 \u2028 é "q"'
+    written = write_reports(report, tmp_path)["report.json"].read_text(encoding="utf-8")
+    assert written == json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

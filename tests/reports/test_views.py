@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from reports import parse_report
-from reports.model import Edge
 from reports.naming import short_guid
 from reports.views import ReportView
 
@@ -24,7 +23,7 @@ def edge(src: str, rel: str, dst: str) -> dict[str, Any]:
 def walk_text(report: dict[str, Any], evidence: list[dict[str, Any]]) -> list[str]:
     view = ReportView(parse_report(report))
     lines = []
-    for chain in view.walks([Edge.model_validate(e) for e in evidence]):
+    for chain in view.walks(evidence):
         text = chain.start.id
         for hop in chain.hops:
             arrow = f" -{hop.relation}-> " if hop.forward else f" <-{hop.relation}- "

@@ -12,6 +12,7 @@ import networkx as nx
 from graph.analysis.nsg import (
     PORTS_EXPECTED,
     Destination,
+    InboundMemo,
     Nsg,
     compile_nsg,
     shown,
@@ -179,6 +180,8 @@ class Analysis:
         self.reach = Reach(graph)
         self.found: dict[str, Found] = {}
         self._nsgs: dict[str, Nsg] = {}
+        # internet_inbound's answers for the NSGs above, per destination they tell apart
+        self.inbound: InboundMemo = {}
         self._targets: dict[str, NicTarget] = {}
         # subnet -> (its VNet, its NSG): the NICs of a subnet share them
         self._subnets: dict[str, tuple[str | None, str | None]] = {}

@@ -140,7 +140,7 @@ def _backend(
     if floating:
         dest = Destination.for_frontend(props_of(a.g, pip).get("ipAddress"))
     open_ports, broad = internet_inbound(
-        target.nsgs, dest, default_open=default_open, family=a.family(pip)
+        target.nsgs, dest, default_open=default_open, family=a.family(pip), memo=a.inbound
     )
     ports = open_ports & wanted
     if ports.is_empty():

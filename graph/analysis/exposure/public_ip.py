@@ -23,7 +23,11 @@ def enter(a: Analysis, pip: str, ipconfig: str, frontend_id: str | None = None) 
         return
     default_open = sku_name(props_of(a.g, pip).get("sku")) != "standard"
     ports, broad = internet_inbound(
-        target.nsgs, target.destination, default_open=default_open, family=a.family(pip)
+        target.nsgs,
+        target.destination,
+        default_open=default_open,
+        family=a.family(pip),
+        memo=a.inbound,
     )
     if ports.is_empty():
         return

@@ -529,3 +529,28 @@ def test_bastion_and_vpn_gateway_public_ips_are_not_reported(tmp_path: Path) -> 
     }
     assert holders == {bastion_pip: {bastion.lower()}, gateway_pip: {gateway.lower()}}
     assert find_exposures(graph) == []
+
+
+def test_nics_behind_one_nsg_are_told_apart_by_the_address_a_rule_names(tmp_path: Path) -> None:
+    # The answer for one NIC is reused for the next behind the same NSGs only where no
+    # rule could tell them apart: here the allow names the first NIC's address alone.
+    estate = Estate()
+    nsg = estate.nsg(
+        "nsg-web",
+        [
+            nsg_rule(
+                "https-to-one",
+                100,
+                sourceAddressPrefix="Internet",
+                destinationAddressPrefix=NIC_IP,
+                destinationPortRange="443",
+            )
+        ],
+    )
+    vnet = estate.vnet("vnet", "10.0.0.0/16", {"web": "10.0.1.0/24"}, nsgs={"web": nsg})
+    for name, ip, address in (("one", NIC_IP, "20.1.1.1"), ("two", "10.0.1.5", "20.1.1.2")):
+        pip = estate.public_ip(f"pip-{name}", address)
+        estate.nic(f"nic-{name}", [{"ip": ip, "subnet": estate.subnet(vnet, "web"), "pip": pip}])
+    found = by_name(find_exposures(estate.graph(tmp_path / "estate")))
+    assert sorted(found) == ["one"]
+    assert found["one"].ports.to_report() == tcp("443")
