@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 import threading
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -457,10 +459,7 @@ class SqliteStore:
                 return
             # The digests of the present rows (the state lock keeps other writers out
             # until the merge): only new, changed and gone items are staged and merged.
-            stored = [
-                {row[0] for row in db.execute(f"SELECT digest FROM {table} WHERE present = 1")}
-                for table in ("nodes", "edges")
-            ]
+            stored = [_present_digests(db, table) for table in ("nodes", "edges")]
             change = Delta(graph, stored[0], stored[1], frozenset(scopes))
             with Staged(change, self.path.parent) as (nodes, edges):
                 # ATTACH is refused inside a transaction: the scratch files join first.
@@ -746,6 +745,25 @@ class _Transaction:
         self.store._rollback()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(f"writing the SQLite store {self.store.path} failed: {exc}") from exc
+
+
+def _present_digests(db: sqlite3.Connection, table: str) -> set[int | None]:
+    """The digests of ``table``'s present rows (rows without one, written before digests
+    were kept, are matched by none and rewritten: common.Delta).
+
+    They come as one text of fixed-width hex, unpacked in C: a cursor makes a tuple
+    per row, which took three times as long as SQLite's scan."""
+    text, unknown = db.execute(
+        "SELECT group_concat(CASE WHEN digest IS NOT NULL THEN printf('%016x', digest) END, ''), "
+        f"count(*) - count(digest) FROM {table} WHERE present = 1"
+    ).fetchone()
+    digests = array("q", bytes.fromhex(text or ""))
+    if sys.byteorder == "little":  # the hex is big-endian
+        digests.byteswap()
+    stored: set[int | None] = set(digests)
+    if unknown:  # None: some may be gone (_mark_stale looks at them)
+        stored.add(None)
+    return stored
 
 
 def _checkpoint(path: Path) -> None:
