@@ -521,7 +521,12 @@ class Delta:
             if not targets:
                 continue
             source = source_id if type(source_id) is str else str(source_id)
-            source_scope = scope_of(held[source_id])
+            holds = held[source_id]
+            source_scope = holds.get(PROP_SUBSCRIPTION) or holds.get(PROP_TENANT)
+            if source_scope is not None:  # scope_of, inline
+                source_scope = (
+                    source_scope.lower() if type(source_scope) is str else scope_of(holds)
+                )
             edges = [(key, target, attrs) for target, keyed in targets.items()
                      for key, attrs in keyed.items()]  # fmt: skip
             if in_key_order and len(edges) > 1:

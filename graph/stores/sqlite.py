@@ -19,7 +19,6 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,6 @@ from graph.stores.lock import StateLock
 from graph.stores.sqlite_stage import Staged
 
 PURGE_BATCH = 10_000
-WRITE_BATCH = 10_000  # rows made and inserted at a time by a first write
 CACHE_KIB = 64 * 1024
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # 2: nodes and edges are WITHOUT ROWID tables (one B-tree each, keyed by the primary
@@ -497,15 +495,15 @@ class SqliteStore:
                 "UPDATE runs SET seen_at = ?, complete_scopes = ? WHERE seq = ?",
                 (seen, dumps(scopes), run),
             )
-            # Rows are made a batch at a time as SQLite inserts them, in key order (the
-            # primary-key B-trees grow at their end): a write never holds them all.
+            # Rows are made one at a time as SQLite inserts them (executemany reads the
+            # iterator), in key order (the primary-key B-trees grow at their end): a
+            # write never holds them all.
             for table, rows in (
                 (_NODES, change.node_rows(in_key_order=True)),
                 (_EDGES, change.edge_rows(in_key_order=True)),
             ):
                 insert = table.insert.format(seen=_sql_text(seen), run=int(run))
-                while batch := list(islice(rows, WRITE_BATCH)):
-                    counts.written += db.executemany(insert, batch).rowcount
+                counts.written += db.executemany(insert, rows).rowcount
         self.last_write = counts
 
     def _merge(self, run_id: str, change: Delta, scopes: list[str], seen_at: str) -> None:
