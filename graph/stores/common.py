@@ -454,7 +454,7 @@ class Delta:
 
     Each loop runs once per item of a million-resource graph, so the work of
     scope_of, digest, encode_props and _dumps is done inline for the usual items
-    (the same values: test_rows_are_those_the_shared_functions_make) and by those
+    (the same values: tests/stores/test_delta_rows.py) and by those
     functions for the rare ones."""
 
     def __init__(
