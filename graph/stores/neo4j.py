@@ -56,8 +56,11 @@ import networkx as nx
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError
 
 from graph.collector import collector_paused
+from graph.schema import PROP_LABEL, Label
 from graph.stores.common import (
     EDGE_KEY,
+    EDGE_RESERVED,
+    NODE_RESERVED,
     Change,
     EdgeDigest,
     EdgeKey,
@@ -81,6 +84,7 @@ from graph.stores.common import (
     edge_digests,
     edge_row,
     edge_type_of,
+    encode_props,
     findings_apart,
     has_url_password,
     history_of,
@@ -457,11 +461,11 @@ class Neo4jStore:
                     counts.written += 1
                     if empty:
                         # Nothing stored: every node is created, its properties built here.
-                        label, props = _new_node(node, run, seen_at)
+                        label, props = _new_node(node)
                         batch = creating[label]
                         batch.append(props)
                         if len(batch) >= self.batch_size:
-                            yield self._write, _create_nodes, label, batch
+                            yield self._write, _create_nodes, label, batch, run, seen_at
                             creating[label] = []
                         continue
                     changing.append(node_row(node))
@@ -470,7 +474,7 @@ class Neo4jStore:
                         changing = []
                 for label, batch in creating.items():
                     if batch:
-                        yield self._write, _create_nodes, label, batch
+                        yield self._write, _create_nodes, label, batch, run, seen_at
                 if changing:
                     yield self._write, _write_nodes, changing, run, seen_at, False
 
@@ -487,7 +491,7 @@ class Neo4jStore:
             indexed: set[str] = set()
 
             def edge_jobs() -> Iterator[tuple[Any, ...]]:
-                creating: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                creating: dict[str, list[list[Any]]] = defaultdict(list)
                 creating_items: dict[str, list[EdgeDigest]] = defaultdict(list)
                 changing: dict[str, list[EdgeRow]] = defaultdict(list)
 
@@ -510,7 +514,7 @@ class Neo4jStore:
                     if edge[0] in new_nodes or edge[2] in new_nodes:
                         # An end created by this write: the edge cannot exist yet.
                         batch = creating[edge_type]
-                        batch.append(_new_edge(edge, ends, run, seen_at))
+                        batch.append(_new_edge(edge, ends))
                         creating_items[edge_type].append(edge)
                         if len(batch) >= self.batch_size:
                             yield creation(edge_type)
@@ -555,13 +559,13 @@ class Neo4jStore:
     def _create_edge_batch(
         self,
         edge_type: str,
-        rows: list[dict[str, Any]],
+        rows: list[list[Any]],
         items: list[EdgeDigest],
         run: int,
         seen: str,
     ) -> None:
         try:
-            self._write(_create_edges, edge_type, rows)
+            self._write(_create_edges, edge_type, rows, run, seen)
         except _EndsMoved:
             # An end's element id no longer names that node (deleted and its id reused
             # by another writer): write the batch finding ends by their ids.
@@ -709,28 +713,41 @@ def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
         yield rows[start : start + size]
 
 
-def _new_node(node: NodeDigest, run: int, seen: str) -> tuple[str, dict[str, Any]]:
-    """A node's label and every property it is created with, built in one map: one
-    SET writes them all."""
-    row = node_row(node)
-    props = row.props  # a fresh dict (encode_props)
-    props.update(
-        id=row.id, firstSeen=seen, _firstRun=run, lastSeen=seen, _lastRun=run, _hash=row.digest
-    )
-    return row.label, props
+def _new_node(node: NodeDigest) -> tuple[str, dict[str, Any]]:
+    """A node's label and the properties it is created with that differ per node; the
+    bookkeeping every node of the write shares (_create_nodes) goes once per batch as
+    a parameter. Built straight from the graph's attributes (no NodeRow): this runs
+    once per node of a first write."""
+    ident, _, item_digest, attrs = node
+    props = encode_props(attrs, NODE_RESERVED)
+    props["id"] = ident
+    props["_hash"] = item_digest
+    return str(attrs.get(PROP_LABEL) or Label.RESOURCE), props
+
+
+# What every item created by a write shares, set from the statement's parameters: a row
+# carries only its own properties, so neither the client packs nor the server decodes the
+# same four values per row (100k nodes + 100k edges, first write: client CPU 3.8 -> 2.9 s,
+# server CPU 12.3-12.9 -> 10.8 s).
+_BORN = (
+    "SET {0} = {1}, {0}.firstSeen = $seen, {0}.lastSeen = $seen, "
+    "{0}._firstRun = $run, {0}._lastRun = $run"
+)
 
 
 def _create_nodes(
-    tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]
+    tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]], run: int, seen: str
 ) -> tuple[dict[str, str], list[str]]:
-    """Create one batch of nodes in a store that held none when the write began (so
-    none is looked up; the id constraint would still refuse a duplicate); return
-    their element ids and their ids."""
+    """Create one batch of nodes (_new_node) in a store that held none when the write
+    began (so none is looked up; the id constraint would still refuse a duplicate);
+    return their element ids and their ids."""
     check_identifier(label, "label")
     element_ids = tx.run(
-        f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n = row "
+        f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) {_BORN.format('n', 'row')} "
         "RETURN collect(elementId(n)) AS made",
         rows=rows,
+        run=run,
+        seen=seen,
     ).single(strict=True)["made"]
     if len(element_ids) != len(rows):
         raise StoreError(f"Neo4j created {len(element_ids)} of {len(rows)} {label} nodes")
@@ -843,29 +860,35 @@ def _write_nodes(
     return element_ids, created_ids
 
 
-def _new_edge(
-    edge: EdgeDigest, ends: dict[str, tuple[str, int]], run: int, seen: str
-) -> dict[str, Any]:
-    """An edge to create: its ends' element ids and digests, and every property."""
-    row = edge_row(edge)
-    props = row.props  # a fresh dict (encode_props)
-    props.update(
-        key=row.key, firstSeen=seen, _firstRun=run, lastSeen=seen, _lastRun=run, _hash=row.digest
-    )
-    source, target = ends[row.source], ends[row.target]
-    return {"a": source[0], "ah": source[1], "b": target[0], "bh": target[1], "p": props}
+def _new_edge(edge: EdgeDigest, ends: dict[str, tuple[str, int]]) -> list[Any]:
+    """An edge to create (_create_edges): its ends' element ids and digests and the
+    properties that differ per edge, as a list (no keys to send per row), built
+    straight from the graph's attributes (no EdgeRow): this runs once per edge of a
+    first write."""
+    source, key, target, _, item_digest, attrs = edge
+    props = encode_props(attrs, EDGE_RESERVED)
+    props[EDGE_KEY] = key
+    props["_hash"] = item_digest
+    a, b = ends[source], ends[target]
+    return [a[0], a[1], b[0], b[1], props]
 
 
-def _create_edges(tx: neo4j.ManagedTransaction, edge_type: str, rows: list[dict[str, Any]]) -> None:
-    """Create one batch of edges at least one of whose ends this write created (so
-    none exists yet), finding the ends by element id checked against their digest;
-    raise _EndsMoved (rolling the batch back) if an element id names another node."""
+def _create_edges(
+    tx: neo4j.ManagedTransaction, edge_type: str, rows: list[list[Any]], run: int, seen: str
+) -> None:
+    """Create one batch of edges (_new_edge) at least one of whose ends this write
+    created (so none exists yet), finding the ends by element id checked against their
+    digest; raise _EndsMoved (rolling the batch back) if an element id names another
+    node."""
     made = tx.run(
         "UNWIND $rows AS row "
-        "MATCH (a) WHERE elementId(a) = row.a AND a._hash = row.ah "
-        "MATCH (b) WHERE elementId(b) = row.b AND b._hash = row.bh "
-        f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row.p RETURN count(r) AS made",
+        "MATCH (a) WHERE elementId(a) = row[0] AND a._hash = row[1] "
+        "MATCH (b) WHERE elementId(b) = row[2] AND b._hash = row[3] "
+        f"CREATE (a)-[r:`{edge_type}`]->(b) {_BORN.format('r', 'row[4]')} "
+        "RETURN count(r) AS made",
         rows=rows,
+        run=run,
+        seen=seen,
     ).single(strict=True)["made"]
     if made != len(rows):
         raise _EndsMoved()
