@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -430,11 +431,17 @@ class Neo4jStore:
 
         Batches are built while the server writes the one before (a generator feeds
         the writer), so the client's work and the server's overlap."""
-        with collector_paused():
+        with collector_paused(), ThreadPoolExecutor(max_workers=2) as reads:
             run, _ = self._run_seq(run_id)
             scopes = sorted({scope.lower() for scope in complete_scopes})
             complete = frozenset(scopes)
-            stored_nodes, stored_edges, empty = self._read(_read_digests)
+            # The store's digests are read (nodes and edges at once, on two server
+            # threads) while this thread digests the graph: on a rewrite the reads and
+            # the digesting took about as long, one after the other.
+            node_reads = reads.submit(self._read, _read_node_digests)
+            edge_reads = reads.submit(self._read, _read_edge_digests)
+            current_nodes = _made_while(node_digests(graph), node_reads)
+            stored_nodes, empty = node_reads.result()
             prior = scope_reads(self._read(_scope_runs))
             counts = WriteCounts()
             # Where each node now is, and its digest (the stored _hash every node holds
@@ -448,7 +455,7 @@ class Neo4jStore:
             def node_jobs() -> Iterator[tuple[Any, ...]]:
                 creating: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 changing: list[NodeRow] = []
-                for node in node_digests(graph):
+                for node in current_nodes:
                     ident, scope, item_digest, _ = node
                     element_id = stored_nodes.take(item_digest)
                     if element_id is not None:
@@ -500,7 +507,7 @@ class Neo4jStore:
                     batch, items = creating.pop(edge_type), creating_items.pop(edge_type)
                     return self._create_edge_batch, edge_type, batch, items, run, seen_at
 
-                for edge in edge_digests(graph):
+                for edge in current_edges:
                     element_id = stored_edges.take(edge[4])
                     if element_id is not None:
                         if edge[3] not in complete:
@@ -531,6 +538,8 @@ class Neo4jStore:
                     if rows:
                         yield self._write_edge_batch, edge_type, rows, run, seen_at, new_nodes, ends
 
+            current_edges = _made_while(edge_digests(graph), edge_reads)
+            stored_edges = edge_reads.result()
             self._in_parallel(edge_jobs())
             for work, eids in ((_mark_nodes_seen, marks), (_mark_edges_seen, edge_marks)):
                 for start in range(0, len(eids), self.batch_size):
@@ -1066,10 +1075,10 @@ class _Digests:
         return [*self._by_digest.values(), *self._extra]
 
 
-def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests, bool]:
-    """Every present item's digest and element id, each kind as one record holding a
-    list (far less driver work than a record per item), and whether the store holds
-    no node at all (from the count store: no scan)."""
+def _read_node_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, bool]:
+    """Every present node's digest and element id, as one record holding a list (far
+    less driver work than a record per item), and whether the store holds no node at
+    all (from the count store: no scan)."""
     empty = tx.run(f"MATCH (n:{NODE_LABEL}) RETURN count(n) = 0 AS empty").single(strict=True)[
         "empty"
     ]
@@ -1077,11 +1086,27 @@ def _read_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, _Digests, boo
         f"MATCH (n:{NODE_LABEL}) WHERE coalesce(n.present, true) "
         "RETURN collect([n._hash, elementId(n)]) AS items"
     ).single(strict=True)["items"]
+    return _Digests(nodes), bool(empty)
+
+
+def _read_edge_digests(tx: neo4j.ManagedTransaction) -> _Digests:
+    """Every present edge's digest and element id, as one record holding a list."""
     edges = tx.run(
         f"MATCH (:{NODE_LABEL})-[r]->() WHERE coalesce(r.present, true) "
         "RETURN collect([r._hash, elementId(r)]) AS items"
     ).single(strict=True)["items"]
-    return _Digests(nodes), _Digests(edges), bool(empty)
+    return _Digests(edges)
+
+
+def _made_while(items: Iterator[T], future: Future[Any]) -> Iterator[T]:
+    """``items``, those ready when ``future`` is done made ahead (and kept): the
+    caller's work overlaps the server's until the future's result is needed."""
+    ahead: list[T] = []
+    for item in items:
+        ahead.append(item)
+        if len(ahead) % 1024 == 0 and future.done():
+            break
+    return chain(ahead, items)
 
 
 def _scope_runs(tx: neo4j.ManagedTransaction) -> list[tuple[int, str | None, list[str] | None]]:
