@@ -736,8 +736,8 @@ def _new_node(node: NodeDigest) -> tuple[str, dict[str, Any]]:
 
 # What every item created by a write shares, set from the statement's parameters: a row
 # carries only its own properties, so neither the client packs nor the server decodes the
-# same four values per row (100k nodes + 100k edges, first write: client CPU 3.8 -> 2.9 s,
-# server CPU 12.3-12.9 -> 10.8 s).
+# same four values per row (100k nodes + 100k edges, first write: client CPU 3.8-4.4 ->
+# 2.9-3.3 s, server CPU 12.3-12.9 -> 10.0-10.8 s).
 _BORN = (
     "SET {0} = {1}, {0}.firstSeen = $seen, {0}.lastSeen = $seen, "
     "{0}._firstRun = $run, {0}._lastRun = $run"
