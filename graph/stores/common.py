@@ -552,7 +552,7 @@ class Delta:
     append to the B-trees), at the cost of sorting the nodes and the sources once.
 
     Each loop runs once per item of a million-resource graph, so the work of
-    scope_of, digest, encode_props and _dumps is done inline for the usual items
+    scope_of, encode_props and _dumps is done inline for the usual items
     (the same values: tests/stores/test_delta_rows.py) and by those
     functions for the rare ones."""
 
@@ -573,32 +573,17 @@ class Delta:
     def node_rows(self, in_key_order: bool = False) -> Iterator[NodeTuple]:
         """The new and changed nodes (only these are encoded)."""
         stored, complete, marks = self.node_leftover, self.complete, self.node_marks
-        resource, dumps_, hash_, options = (
-            Label.RESOURCE.value,
-            orjson.dumps,
-            _xxh3,
-            _ORJSON_OPTIONS,
-        )
+        resource = Label.RESOURCE.value
         nodes: Iterable[tuple[Any, dict[str, Any]]] = self.graph.nodes(data=True)
         for node_id, attrs in _sorted_items(nodes) if in_key_order else nodes:
             ident = node_id if type(node_id) is str else str(node_id)
             scope = attrs.get(PROP_SUBSCRIPTION) or attrs.get(PROP_TENANT)
             if scope is not None:
                 scope = scope.lower() if type(scope) is str else scope_of(attrs)
-            # digest(), inline for a graph's own attributes (no store fields)
             plain = not (
                 PROP_FIRST_SEEN in attrs or PROP_LAST_SEEN in attrs or PROP_PRESENT in attrs
             )
-            try:
-                item_digest = (
-                    hash_(dumps_((ident, scope, attrs), option=options))
-                    if plain
-                    else digest(ident, scope, attrs)
-                )
-            except TypeError:  # orjson refused a value: digest's canonical fallback
-                item_digest = digest(ident, scope, attrs)
-            if item_digest > INT64_MAX:
-                item_digest -= _TWO_64
+            item_digest = digest(ident, scope, attrs)
             if item_digest in stored:
                 stored.discard(item_digest)
                 if scope not in complete:
@@ -610,7 +595,6 @@ class Delta:
     def edge_rows(self, in_key_order: bool = False) -> Iterator[EdgeTuple]:
         """The new and changed edges (only these are encoded)."""
         stored, complete, marks = self.edge_leftover, self.complete, self.edge_marks
-        dumps_, hash_, options = orjson.dumps, _xxh3, _ORJSON_OPTIONS
         held: dict[Any, dict[str, Any]] = self.graph._node
         # Source by source (the adjacency as networkx holds it): an edge without a scope
         # of its own takes its source's, found once per source.
@@ -639,21 +623,14 @@ class Delta:
                 ident = f"{source}\0{key}\0{target}"  # edge_identity
                 if len(attrs) == 1 and EDGE_TYPE in attrs:
                     # The usual edge holds nothing but its type: no scope of its own,
-                    # no properties (digest(), inline).
-                    scope = source_scope
-                    try:
-                        item_digest = hash_(dumps_((ident, scope, attrs), option=options))
-                    except TypeError:
-                        item_digest = digest(ident, scope, attrs)
-                    if item_digest > INT64_MAX:
-                        item_digest -= _TWO_64
-                    props = "{}"
+                    # no properties to encode.
+                    scope, props = source_scope, "{}"
                 else:
                     # an edge seen from its target's side names its own scope
                     own = attrs.get(PROP_SUBSCRIPTION) or attrs.get(PROP_TENANT)
                     scope = source_scope if own is None else (scope_of(attrs) or source_scope)
-                    item_digest = digest(ident, scope, attrs)
                     props = ""  # made below, if the edge is written
+                item_digest = digest(ident, scope, attrs)
                 if item_digest in stored:
                     stored.discard(item_digest)
                     if scope not in complete:
@@ -667,9 +644,6 @@ class Delta:
                     )
                 edge_type = str(attrs.get(EDGE_TYPE) or key.split(":", 1)[0])
                 yield source, key, target, edge_type, props, scope, item_digest
-
-
-_xxh3 = xxh3_64_intdigest
 
 
 def _node_props(attrs: dict[str, Any], plain: bool) -> str:
