@@ -1,0 +1,154 @@
+"""A large first write's rows are inserted by a writer process (graph.stores.sqlite_writer):
+the store it leaves is the one an in-process write leaves, a failure in the writer is
+the store's one-line error, and a writer whose sender dies rolls back and exits."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import graph.stores.sqlite as sqlite_store
+from graph.stores import StoreError, open_store
+from tests.neo4j_server import REPO_ROOT
+from tests.stores.estate import content, small_estate
+from tests.stores.test_sqlite_crash import WRITER
+from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, as_written, record_run
+
+IN_PROCESS = 10**12  # WRITER_PROCESS_FROM that keeps every first write in this process
+
+
+def first_write(path: Path, state: Path, graph: nx.MultiDiGraph) -> None:
+    store = open_store(f"sqlite:///{path}", state_dir=state)
+    try:
+        record_run(store, graph, NIGHT1, scopes=ALL_SCOPES)
+    finally:
+        store.close()
+
+
+def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the item tables, as stored."""
+    db = sqlite3.connect(path)
+    try:
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            for table in ("nodes", "edges")
+        }
+    finally:
+        db.close()
+
+
+def test_graph_written_by_the_writer_process_reads_back_as_written(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    store = open_store(f"sqlite:///{tmp_path / 'tenantmap.db'}", state_dir=tmp_state)
+    try:
+        record_run(store, small_estate(), NIGHT1, scopes=ALL_SCOPES)
+        assert content(store.read_graph()) == as_written(small_estate())
+        assert store.last_write.written == len(small_estate()) + small_estate().number_of_edges()
+    finally:
+        store.close()
+
+
+def test_writer_process_stores_the_rows_an_in_process_write_stores(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    first_write(tmp_path / "a" / "tenantmap.db", tmp_state, small_estate())
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", IN_PROCESS)
+    first_write(tmp_path / "b" / "tenantmap.db", tmp_state, small_estate())
+    apart, here = rows(tmp_path / "a" / "tenantmap.db"), rows(tmp_path / "b" / "tenantmap.db")
+    assert apart["nodes"] and apart["edges"]
+    assert apart == here
+
+
+@pytest.mark.parametrize("threshold", [0, IN_PROCESS], ids=["writer process", "in process"])
+def test_store_is_back_in_wal_mode_after_a_first_write(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    # The first write keeps a rollback journal; later writes and readers need the WAL.
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", threshold)
+    path = tmp_path / "tenantmap.db"
+    first_write(path, tmp_state, small_estate())
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        db.close()
+
+
+def test_failure_in_the_writer_process_is_a_store_error_and_stores_nothing(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 7 and "7" are two nodes in networkx and one key once written as text.
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    graph = nx.MultiDiGraph()
+    graph.add_node(7, label="Resource", name="seven")
+    graph.add_node("7", label="Resource", name="also seven")
+    store = open_store(f"sqlite:///{tmp_path / 'tenantmap.db'}", state_dir=tmp_state)
+    try:
+        run_id = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        with pytest.raises(StoreError, match=r"writing the SQLite store .* UNIQUE constraint"):
+            store.write_graph(run_id, graph, complete_scopes=set(), seen_at=NIGHT1)
+        assert store.read_graph(include_stale=True).number_of_nodes() == 0
+        (run,) = store.runs()
+        assert run.seen_at is None  # the run's own row went back too
+    finally:
+        store.close()
+
+
+def writer_processes(database: Path) -> list[int]:
+    """Process ids of live writer processes for ``database``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if b"graph.stores.sqlite_writer" in command and str(database).encode() in command:
+            if state != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_writer_whose_sender_is_killed_rolls_back_and_exits(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    # The crash test's writer: 20,000 extra nodes (a writer process of their own), then
+    # a hang in the middle of the edges, with the nodes in the open transaction.
+    database = tmp_path / "tenantmap.db"
+    sender = subprocess.Popen(
+        [sys.executable, "-c", WRITER, f"sqlite:///{database}", str(tmp_state)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    try:
+        assert sender.stdout is not None and sender.stdout.readline().strip() == "writing"
+        assert writer_processes(database), "the write did not go through a writer process"
+    finally:
+        sender.kill()
+        sender.wait()
+    deadline = time.monotonic() + 30
+    while writer_processes(database) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert writer_processes(database) == []
+    store = open_store(f"sqlite:///{database}", state_dir=tmp_state)
+    try:
+        assert store.read_graph(include_stale=True).number_of_nodes() == 0
+    finally:
+        store.close()
