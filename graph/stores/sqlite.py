@@ -15,6 +15,7 @@ import contextlib
 import sqlite3
 import sys
 import threading
+import time
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -315,7 +316,7 @@ class SqliteStore:
             # Bigger pages: rows hold JSON property maps, and bulk merges touch many of
             # them (about 25% faster writes than 4 KiB; takes effect on a new file only).
             self._db.execute("PRAGMA page_size=16384")
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _to_wal(self._db)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA temp_store=MEMORY")
             # 64 MiB of page cache. A write touches only what changed (digests), and a
@@ -620,7 +621,10 @@ class SqliteStore:
             yield
         finally:
             if switched:
-                db.execute("PRAGMA journal_mode=WAL")
+                # A reader that came meanwhile may hold the file a while longer: the
+                # store is then switched back when it is next opened.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    _to_wal(db)
 
     def _merge(self, run_id: str, change: Delta, scopes: list[str], seen_at: str) -> None:
         db = self._db
@@ -878,6 +882,23 @@ def _present_digests(db: sqlite3.Connection, table: str) -> set[int | None]:
     if unknown:  # None: some may be gone (_mark_stale looks at them)
         stored.add(None)
     return stored
+
+
+def _to_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Put the store in WAL mode. Leaving a rollback journal (SqliteStore._rollback_journal)
+    takes the file to itself, and SQLite refuses at once, without waiting as it does for
+    other locks, while another connection still holds it: a first write's writer
+    process rolling back after its sender was killed, or a reader. So it is retried
+    until ``patience`` runs out."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _checkpoint(path: Path) -> None:

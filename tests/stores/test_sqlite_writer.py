@@ -5,9 +5,11 @@ the store's one-line error, and a writer whose sender dies rolls back and exits.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -117,32 +119,53 @@ def writer_processes(database: Path) -> list[int]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if b"graph.stores.sqlite_writer" in command and str(database).encode() in command:
-            if state != "Z":
-                found.append(int(entry.name))
+        named = b"graph.stores.sqlite_writer" in command and str(database).encode() in command
+        if named and state != "Z":
+            found.append(int(entry.name))
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
-def test_writer_whose_sender_is_killed_rolls_back_and_exits(
-    tmp_path: Path, tmp_state: Path
-) -> None:
-    # The crash test's writer: 20,000 extra nodes (a writer process of their own), then
-    # a hang in the middle of the edges, with the nodes in the open transaction.
-    database = tmp_path / "tenantmap.db"
+def hanging_sender(database: Path, state: Path) -> subprocess.Popen[str]:
+    """The crash test's writer: 20,000 extra nodes (a writer process of their own), then
+    a hang in the middle of the edges, with the nodes in the open transaction."""
     sender = subprocess.Popen(
-        [sys.executable, "-c", WRITER, f"sqlite:///{database}", str(tmp_state)],
+        [sys.executable, "-c", WRITER, f"sqlite:///{database}", str(state)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
+    assert sender.stdout is not None and sender.stdout.readline().strip() == "writing"
+    assert writer_processes(database), "the write did not go through a writer process"
+    return sender
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+
+
+@needs_proc
+def test_writer_leaves_interrupts_to_its_sender(tmp_path: Path, tmp_state: Path) -> None:
+    database = tmp_path / "tenantmap.db"
+    sender = hanging_sender(database, tmp_state)
     try:
-        assert sender.stdout is not None and sender.stdout.readline().strip() == "writing"
-        assert writer_processes(database), "the write did not go through a writer process"
+        (writer,) = writer_processes(database)
+        os.kill(writer, signal.SIGINT)
+        os.kill(writer, signal.SIGTERM)
+        time.sleep(0.5)
+        assert writer_processes(database) == [writer]
     finally:
         sender.kill()
         sender.wait()
+
+
+@needs_proc
+def test_writer_whose_sender_is_killed_rolls_back_and_exits(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    database = tmp_path / "tenantmap.db"
+    sender = hanging_sender(database, tmp_state)
+    sender.kill()
+    sender.wait()
     deadline = time.monotonic() + 30
     while writer_processes(database) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -152,3 +175,29 @@ def test_writer_whose_sender_is_killed_rolls_back_and_exits(
         assert store.read_graph(include_stale=True).number_of_nodes() == 0
     finally:
         store.close()
+
+
+def test_store_opened_while_another_holds_it_with_a_rollback_journal_waits_and_opens(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    # As after a killed first write: its writer process, rolling back, holds the file
+    # a moment longer.
+    path = tmp_path / "tenantmap.db"
+    open_store(f"sqlite:///{path}", state_dir=tmp_state).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=DELETE")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO meta (key, value) VALUES ('held', 'yes')")
+    release = threading.Timer(0.5, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+        store.close()
+    finally:
+        release.join()
+        holder.close()
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        db.close()
