@@ -126,10 +126,12 @@ def writer_processes(database: Path) -> list[int]:
 
 
 def hanging_sender(database: Path, state: Path) -> subprocess.Popen[str]:
-    """The crash test's writer: 20,000 extra nodes (a writer process of their own), then
-    a hang in the middle of the edges, with the nodes in the open transaction."""
+    """The crash test's writer, its rows inserted by a writer process: 20,000 extra
+    nodes, then a hang in the middle of the edges, with the nodes in the open
+    transaction."""
+    script = "import graph.stores.sqlite as s\ns.WRITER_PROCESS_FROM = 0\n" + WRITER
     sender = subprocess.Popen(
-        [sys.executable, "-c", WRITER, f"sqlite:///{database}", str(state)],
+        [sys.executable, "-c", script, f"sqlite:///{database}", str(state)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
