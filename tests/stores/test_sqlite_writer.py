@@ -11,12 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 import graph.stores.sqlite as sqlite_store
+import graph.stores.sqlite_writer as sqlite_writer
 from graph.stores import StoreError, open_store
 from tests.neo4j_server import REPO_ROOT
 from tests.stores.estate import content, small_estate
@@ -203,3 +205,31 @@ def test_store_opened_while_another_holds_it_with_a_rollback_journal_waits_and_o
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         db.close()
+
+
+@needs_proc
+def test_sender_failing_part_way_leaves_no_writer_and_an_empty_store(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows already sent sit in the writer's open transaction when the sender fails.
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    monkeypatch.setattr(sqlite_writer, "BATCH_ROWS", 2)
+    database = tmp_path / "tenantmap.db"
+    graph = small_estate()
+
+    def failing_adjacency() -> Iterator[tuple[object, object]]:
+        for n, source in enumerate(nx.MultiDiGraph.adjacency(graph)):
+            if n == 2:
+                raise RuntimeError("the graph went away")
+            yield source
+
+    graph.adjacency = failing_adjacency
+    store = open_store(f"sqlite:///{database}", state_dir=tmp_state)
+    try:
+        run_id = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        with pytest.raises(RuntimeError, match="the graph went away"):
+            store.write_graph(run_id, graph, complete_scopes=set(), seen_at=NIGHT1)
+        assert writer_processes(database) == []
+        assert store.read_graph(include_stale=True).number_of_nodes() == 0
+    finally:
+        store.close()
