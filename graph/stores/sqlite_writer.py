@@ -72,8 +72,10 @@ def write_apart(
     except OSError as exc:
         raise StoreError(f"cannot start the SQLite writer process: {exc}") from exc
     assert writer.stdin is not None and writer.stdout is not None
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(writer.stdin.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if resize is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(writer.stdin.fileno(), resize, _PIPE_BYTES)
     try:
         try:
             _send(writer.stdin, ["exec", *setup])
