@@ -77,7 +77,7 @@ def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same_after_the_upgr
     assert history is not None
     assert history.report == {"run": REPORT["run"], "findings": FINDINGS}
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("5",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("6",)
     db.close()
 
 
