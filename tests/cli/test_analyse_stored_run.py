@@ -125,3 +125,71 @@ def test_analyse_takes_a_snapshot_or_a_stored_run_and_records_only_a_snapshot(
     )
     assert result.code == 2
     assert says in one_sentence_error(result)
+
+
+@pytest.fixture(scope="module")
+def two_nights_kept_no_longer_than_a_night(
+    sample_estate: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str, str]:
+    """Two nights recorded with --retention-days 0: the second night's purge trims the
+    first (older than the retention, and no longer the previous run)."""
+    base = tmp_path_factory.mktemp("trimmed")
+    ids = []
+    for night in ("2026-11-27", "2026-11-28"):
+        out = base / night
+        result = sample_night(
+            sample_estate,
+            base / "state",
+            "--out",
+            str(out),
+            "--now",
+            night,
+            "--retention-days",
+            "0",
+        )
+        assert result.code == 0, result.stderr
+        ids.append(json.loads((out / "report.json").read_text())["run"]["id"])
+    return base / "state", ids[0], ids[1]
+
+
+def test_a_run_trimmed_by_the_retention_is_named_as_older_than_the_retention_period(
+    two_nights_kept_no_longer_than_a_night: tuple[Path, str, str], sample_estate: Path
+) -> None:
+    state, first, _ = two_nights_kept_no_longer_than_a_night
+    result = tenantmap(
+        "analyse",
+        "--run",
+        first,
+        "--inventory",
+        str(sample_estate / "inventory.yaml"),
+        "--state-dir",
+        str(state),
+    )
+
+    assert result.code == 2
+    assert one_sentence_error(result) == (
+        f"tenantmap: run {first} is older than the retention period: its report, findings "
+        "and crawl record are no longer kept"
+    )
+
+
+def test_a_run_compared_with_a_trimmed_run_is_not_analysed_again_without_it(
+    two_nights_kept_no_longer_than_a_night: tuple[Path, str, str], sample_estate: Path
+) -> None:
+    state, first, second = two_nights_kept_no_longer_than_a_night
+    result = tenantmap(
+        "analyse",
+        "--run",
+        second,
+        "--inventory",
+        str(sample_estate / "inventory.yaml"),
+        "--state-dir",
+        str(state),
+    )
+
+    assert result.code == 2
+    assert one_sentence_error(result) == (
+        f"tenantmap: run {second} cannot be analysed again against the run it was compared "
+        f"with: run {first} is older than the retention period: its report, findings and "
+        "crawl record are no longer kept"
+    )
