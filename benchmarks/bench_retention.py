@@ -30,8 +30,8 @@ FIRST_NIGHT = datetime(2026, 10, 1, 2, tzinfo=UTC)
 def nights(folder: Path, size: int, count: int) -> list[tuple[int, int]]:
     """(night, store file size in bytes) after each night."""
     from bench_end_to_end import prepare
+    from bench_watch import finish_analysed
 
-    from graph.analysis import analyse
     from graph.build import build_graph
     from graph.crawl_record import crawl_record
     from graph.inventory import load_inventory
@@ -53,23 +53,14 @@ def nights(folder: Path, size: int, count: int) -> list[tuple[int, int]]:
             run_id = store.begin_run(at, {"kind": "resource-graph"}, inventory.sha256)
             store.write_graph(run_id, graph, complete_scopes=set(crawl.scopes_read()), seen_at=at)
             previous = store.previous_run(history_only=True)
-            report = analyse(
+            finish_analysed(
+                store,
+                run_id,
                 graph,
                 crawl,
                 inventory,
-                today=started.date(),
-                run={"id": run_id, "startedAt": at},
+                at=at,
                 previous=previous.report if previous else None,
-            )
-            store.finish_run(
-                run_id,
-                finished_at=at,
-                outcome="completed",
-                exit_code=0,
-                coverage=report["coverage"],
-                findings=report["findings"],
-                report=report,
-                crawl=crawl.to_json(),
             )
             store.purge(RETENTION_DAYS, now=started + timedelta(minutes=10))
         finally:
