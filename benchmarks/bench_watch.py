@@ -42,6 +42,7 @@ from graph.analysis import analyse
 from graph.build import build_graph
 from graph.crawl_record import CrawlRecord, crawl_record
 from graph.snapshot import Snapshot, load_snapshot
+from graph.stores import Store
 from graph.stores.sqlite import SqliteStore
 
 GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
@@ -72,17 +73,34 @@ def record_run(estate: Path, state: Path, inventory_path: Path) -> tuple[SqliteS
         *snap.manifest.get("subscriptionsCrawled", []),
     }
     store.write_graph(run_id, graph, complete_scopes={s.lower() for s in scopes}, seen_at=NOW)
+    finish_analysed(store, run_id, graph, crawl, inventory, at=NOW, previous=None)
+    store.settle()
+    return store, graph
+
+
+def finish_analysed(
+    store: Store,
+    run_id: str,
+    graph: Any,
+    crawl: CrawlRecord,
+    inventory: Any,
+    *,
+    at: str,
+    previous: dict[str, Any] | None,
+) -> None:
+    """The run analysed and recorded completed, with its report, findings, coverage and
+    crawl record, as the pipeline finishes a night."""
     report = analyse(
         graph,
         crawl,
         inventory,
-        today=date(2026, 11, 27),
-        run={"id": run_id, "startedAt": NOW},
-        previous=None,
+        today=date.fromisoformat(at[:10]),
+        run={"id": run_id, "startedAt": at},
+        previous=previous,
     )
     store.finish_run(
         run_id,
-        finished_at=NOW,
+        finished_at=at,
         outcome="completed",
         exit_code=0,
         coverage=report["coverage"],
@@ -90,8 +108,6 @@ def record_run(estate: Path, state: Path, inventory_path: Path) -> tuple[SqliteS
         report=report,
         crawl=crawl.to_json(),
     )
-    store.settle()
-    return store, graph
 
 
 def idle_cycle(subscriptions: int, tenants: int, folder: Path) -> list[tuple[str, str, str]]:

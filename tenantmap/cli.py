@@ -256,7 +256,7 @@ def analyse_options(f: F) -> F:
                 type=click.IntRange(0),
                 default=30,
                 show_default=True,
-                help="Keep stale graph items this long.",
+                help="Keep stale graph items, and earlier runs' reports, this long.",
             ),
             opt(
                 "--store",

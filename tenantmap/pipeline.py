@@ -624,9 +624,12 @@ class StoredRun:
 
 def read_stored_run(store: Store, run_id: str) -> StoredRun:
     """The graph of ``run_id`` as the store kept it after that run, its crawl record,
-    and the run before it that counted as previous (the one it was compared with)."""
+    and the run before it that counted as previous (the one it was compared with).
+    A run the store trimmed (older than the retention) cannot be, nor can one whose
+    previous run was trimmed: without that run's report every finding would read as
+    new, which is not what that night found."""
     from graph.crawl_record import CrawlRecord, CrawlRecordError
-    from graph.stores import StoreError
+    from graph.stores import StoreError, trim_message
 
     try:
         runs = store.runs()
@@ -635,6 +638,15 @@ def read_stored_run(store: Store, run_id: str) -> StoredRun:
             raise TenantmapError(
                 f"the store holds no run {run_id!r}: pass --run with the id of a recorded run "
                 "(its folder name under <state dir>/runs)"
+            )
+        if record.trimmed:
+            raise TenantmapError(trim_message(run_id))
+        earlier = [r for r in runs if r.seq < record.seq and r.counts_as_previous]
+        previous = earlier[-1] if earlier else None
+        if previous is not None and previous.trimmed:
+            raise TenantmapError(
+                f"run {run_id} cannot be analysed again against the run it was compared "
+                f"with: {trim_message(previous.id)}"
             )
         if record.crawl is None or record.seen_at is None:
             raise TenantmapError(
@@ -650,8 +662,7 @@ def read_stored_run(store: Store, run_id: str) -> StoredRun:
     except StoreError as exc:
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
     keep_seen_by(graph, record.seen_at)
-    earlier = [r for r in runs if r.seq < record.seq and r.counts_as_previous]
-    return StoredRun(record, crawl, graph, earlier[-1] if earlier else None)
+    return StoredRun(record, crawl, graph, previous)
 
 
 def keep_seen_by(graph: Any, seen_at: str) -> None:

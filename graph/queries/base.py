@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from graph.schema import ALIAS_PREFIX, Label
+from graph.stores.common import trim_message
 
 Row = dict[str, Any]
 
@@ -118,8 +119,12 @@ class Query:
     ) -> list[Row]:
         """Answer on a store's latest graph (for `changes`: its two latest completed runs)."""
         if self.from_report:
-            done = [r for r in store.runs() if r.outcome == "completed" and r.report]
+            # A trimmed run (older than the retention) still counts as the latest: an older
+            # run's report would be passed off as its answer.
+            done = [r for r in store.runs() if r.outcome == "completed" and (r.report or r.trimmed)]
             latest = max(done, key=lambda r: r.seq) if done else None
+            if latest is not None and latest.trimmed:
+                raise QueryError(trim_message(latest.id))
             rows = self.answer(latest.report if latest else None)
             return [{c: r.get(c) for c in self.columns} for r in rows]
         if not self.needs_previous:

@@ -20,6 +20,7 @@ from graph.stores.common import (
     StoreQueryError,
     StoreUrlError,
     redact_url,
+    trim_message,
 )
 
 DEFAULT_SQLITE_NAME = "tenantmap.db"
@@ -35,6 +36,7 @@ __all__ = [
     "StoreQueryError",
     "StoreUrlError",
     "open_store",
+    "trim_message",
 ]
 
 

@@ -28,7 +28,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -121,11 +121,32 @@ class RunRecord:
     seen_at: str | None = None
     complete_scopes: tuple[str, ...] = ()
     crawl: dict[str, Any] | None = None  # graph.crawl_record.CrawlRecord.to_json()
+    # When purge deleted its report, findings, coverage and crawl record (trim_message)
+    trimmed_at: str | None = None
 
     @property
     def counts_as_previous(self) -> bool:
         """A run the next one compares with: completed with exit 0 or 1 (findings.md)."""
         return self.outcome == "completed" and self.exit_code in (0, 1)
+
+    @property
+    def trimmed(self) -> bool:
+        return self.trimmed_at is not None
+
+
+# Runs whose bulky values purge deletes in one transaction: a report alone is 122 MiB of
+# JSON at 1,000,000 resources, so a batch frees at most about 1 GiB, and a crash part way
+# leaves each run of it either whole or trimmed.
+TRIM_BATCH = 8
+
+
+def trim_message(run_id: str) -> str:
+    """What a reader of a trimmed run says (the wording of the stores' "its graph is no
+    longer kept")."""
+    return (
+        f"run {run_id} is older than the retention period: its report, findings and crawl "
+        "record are no longer kept"
+    )
 
 
 class Store(Protocol):
@@ -237,6 +258,7 @@ def stored_run(
     seen_at: str | None,
     complete_scopes: tuple[str, ...],
     crawl: str | bytes | None,
+    trimmed_at: str | None = None,
 ) -> RunRecord:
     """A run as a store keeps it (its JSON values as stored) made a RunRecord; its findings
     are its report's when they were kept in it alone (findings_of). A value that is not
@@ -266,7 +288,13 @@ def stored_run(
         seen_at=seen_at,
         complete_scopes=complete_scopes,
         crawl=parsed("crawl", crawl, None),
+        trimmed_at=trimmed_at,
     )
+
+
+def iso_utc(moment: datetime) -> str:
+    """``moment`` as the stores write times: UTC, to the second, with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def make_run_id(started_at: str, seq: int | str) -> str:

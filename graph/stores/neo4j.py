@@ -19,8 +19,10 @@ Model, for people who write Cypher:
   run that wrote it, and a present item was also seen by each later run that
   read its scope completely (common.derive_last_seen; graph-model.md).
 * run history: ``(:Run {id, seq, startedAt, finishedAt, outcome, exitCode, ...})``
-  with source, coverage, findings, report and crawl record as JSON strings; the change log that
-  lets ``read_graph(run_id)`` rebuild past graphs: ``(:RunChange {run, order, ...})``.
+  with source, coverage, findings, report and crawl record as JSON strings (purge removes
+  them from runs older than the retention, but the previous run's, and sets
+  ``trimmedAt``); the change log that lets ``read_graph(run_id)`` rebuild past graphs:
+  ``(:RunChange {run, order, ...})``.
 
 A write first reads every present item's digest (two queries, one record
 each); items whose digest the store holds are not sent. The rest are batched
@@ -62,6 +64,7 @@ from graph.stores.common import (
     EDGE_KEY,
     EDGE_RESERVED,
     NODE_RESERVED,
+    TRIM_BATCH,
     Change,
     EdgeDigest,
     EdgeKey,
@@ -89,6 +92,7 @@ from graph.stores.common import (
     findings_apart,
     has_url_password,
     history_of,
+    iso_utc,
     make_run_id,
     node_digests,
     node_row,
@@ -398,6 +402,7 @@ class Neo4jStore:
             seen_at=props.get("seenAt"),
             complete_scopes=tuple(props.get("completeScopes") or ()),
             crawl=props.get("crawl"),
+            trimmed_at=props.get("trimmedAt"),
         )
 
     def _run_seq(self, run_id: str) -> tuple[int, str | None]:
@@ -624,9 +629,12 @@ class Neo4jStore:
             return to_graph(nodes, edges, include_stale)
 
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
-        """Delete items stale for longer than ``retention_days``, in bounded batches."""
-        cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
-        cutoff_text = cutoff.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        """Delete items stale for longer than ``retention_days``, in bounded batches, and
+        the report, findings, coverage and crawl record of the runs that started before
+        then (_trim_runs)."""
+        moment = now or datetime.now(UTC)
+        cutoff = moment - timedelta(days=retention_days)
+        cutoff_text = iso_utc(cutoff)
         limit = self.batch_size
 
         def delete_stale(match: str, delete: str) -> Callable[[neo4j.ManagedTransaction], int]:
@@ -690,7 +698,36 @@ class Neo4jStore:
                     break
         while self._write(prune_changes) >= limit:
             pass
+        self._trim_runs(cutoff_text, iso_utc(moment))
         return deleted
+
+    def _trim_runs(self, cutoff: str, trimmed_at: str) -> int:
+        """Remove the report, findings, coverage and crawl record of every finished run
+        that started before ``cutoff``, but the previous run (the next night compares
+        with it however old it is), TRIM_BATCH runs per transaction; the Run nodes stay,
+        so the history of which runs happened does. Neo4j reuses the freed records for
+        later writes. Returns how many runs were trimmed."""
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            record = tx.run(
+                f"MATCH (p:{RUN_LABEL}) WHERE p.outcome = 'completed' AND p.exitCode IN [0, 1] "
+                f"WITH max(p.seq) AS keep MATCH (r:{RUN_LABEL}) WHERE r.startedAt < $cutoff "
+                "AND r.outcome IS NOT NULL AND r.trimmedAt IS NULL AND r.seq <> coalesce(keep, -1) "
+                "WITH r ORDER BY r.seq LIMIT $limit "
+                "SET r.trimmedAt = $at REMOVE r.report, r.findings, r.coverage, r.crawl "
+                "RETURN count(r) AS n",
+                cutoff=cutoff,
+                at=trimmed_at,
+                limit=TRIM_BATCH,
+            ).single(strict=True)
+            return int(record["n"])
+
+        trimmed = 0
+        while True:
+            count = self._write(work)
+            trimmed += count
+            if count < TRIM_BATCH:
+                return trimmed
 
     def cypher(self, query: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a user's Cypher in a read transaction (writes are refused) and return the

@@ -27,6 +27,7 @@ import networkx as nx
 
 from graph.collector import collector_paused
 from graph.stores.common import (
+    TRIM_BATCH,
     Change,
     Delta,
     EdgeKey,
@@ -42,6 +43,7 @@ from graph.stores.common import (
     dumps,
     findings_apart,
     history_of,
+    iso_utc,
     json_bytes,
     make_run_id,
     parse_json,
@@ -70,7 +72,9 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # 5: a run's report is kept in a table of its own, the row's last value, where SQLite
 # can write it page by page through a blob handle (in runs, with columns after it,
 # SQLite made the whole value in memory first); runs.report holds earlier runs' reports.
-SCHEMA_VERSION = "5"
+# 6: purge deletes the report, findings, coverage and crawl record of runs older than the
+# retention (but the previous run's); trimmed_runs says which, and when.
+SCHEMA_VERSION = "6"
 
 
 def _nodes_table(name: str) -> str:
@@ -137,6 +141,10 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS reports (
   run INTEGER PRIMARY KEY REFERENCES runs (seq),
   report BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trimmed_runs (
+  run INTEGER PRIMARY KEY REFERENCES runs (seq),
+  trimmed_at TEXT NOT NULL
 );
 {nodes}
 {edges}
@@ -279,14 +287,20 @@ _REPORT_TABLE = (
     "CASE WHEN EXISTS (SELECT 1 FROM reports WHERE reports.run = runs.seq) THEN 'reports' "
     "WHEN report IS NOT NULL THEN 'runs' END"
 )
+_TRIMMED_AT = "(SELECT trimmed_at FROM trimmed_runs WHERE trimmed_runs.run = runs.seq)"
 _RUN_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, coverage, "
-    f"inventory_sha256, findings, {_REPORT_TABLE}, seen_at, complete_scopes, crawl"
+    f"inventory_sha256, findings, {_REPORT_TABLE}, seen_at, complete_scopes, crawl, "
+    f"{_TRIMMED_AT}"
 )
 # _RUN_COLUMNS as a next run reads its previous one: no coverage, findings or crawl
 _HISTORY_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
-    f"inventory_sha256, NULL, {_REPORT_TABLE}, seen_at, complete_scopes, NULL"
+    f"inventory_sha256, NULL, {_REPORT_TABLE}, seen_at, complete_scopes, NULL, {_TRIMMED_AT}"
+)
+# The run the next one compares with (RunRecord.counts_as_previous), after SELECT ...
+_PREVIOUS = (
+    "FROM runs WHERE outcome = 'completed' AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
 )
 
 
@@ -345,7 +359,7 @@ class SqliteStore:
         version = self._meta("schema") or SCHEMA_VERSION
         if version == SCHEMA_VERSION:
             return
-        if version not in ("1", "2", "3", "4"):
+        if version not in ("1", "2", "3", "4", "5"):
             raise StoreError(
                 f"the SQLite store {self.path} has schema version {version}, newer than this "
                 f"tenantmap reads ({SCHEMA_VERSION}): upgrade tenantmap"
@@ -357,7 +371,7 @@ class SqliteStore:
                 ("nodes", _nodes_table, _NODE_COLUMNS),
                 ("edges", _edges_table, _EDGE_COLUMNS),
             ):
-                if version in ("3", "4"):
+                if version in ("3", "4", "5"):
                     break
                 if version == "2":  # rows without a digest are written once more
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN digest INTEGER")
@@ -446,10 +460,7 @@ class SqliteStore:
         # instead left more memory behind: their working memory stays with the C heap.)
         columns = _HISTORY_COLUMNS if history_only else _RUN_COLUMNS
         with self._reading():
-            rows = self._query(
-                f"SELECT {columns} FROM runs WHERE outcome = 'completed' "
-                "AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
-            )
+            rows = self._query(f"SELECT {columns} {_PREVIOUS}")
             if not rows:
                 return None
             record = self._run_record(rows[0])
@@ -459,7 +470,7 @@ class SqliteStore:
 
     def _run_record(self, row: tuple[Any, ...]) -> RunRecord:
         (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,
-         report_table, seen_at, scopes, crawl) = row  # fmt: skip
+         report_table, seen_at, scopes, crawl, trimmed_at) = row  # fmt: skip
         return stored_run(
             f"the SQLite store {self.path}",
             run_id=run_id,
@@ -476,6 +487,7 @@ class SqliteStore:
             seen_at=seen_at,
             complete_scopes=tuple(parse_json(scopes, [])),
             crawl=crawl,
+            trimmed_at=trimmed_at,
         )
 
     def _report(self, table: str, seq: int) -> bytes:
@@ -745,12 +757,15 @@ class SqliteStore:
         return to_graph(nodes, edges, include_stale)
 
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
-        """Delete items stale for longer than ``retention_days``, in bounded batches.
+        """Delete items stale for longer than ``retention_days``, in bounded batches, and
+        the report, findings, coverage and crawl record of the runs that started before
+        then (_trim_runs).
 
         Stale rows are found through partial indexes that hold only stale rows, so a
         night with nothing stale costs two empty index lookups; edges go with their
         stale ends (as DETACH DELETE does in Neo4j) or on their own."""
-        cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=retention_days))
+        moment = now or datetime.now(UTC)
+        cutoff = iso_utc(moment - timedelta(days=retention_days))
         db = self._db
         try:
             db.execute("BEGIN")  # one consistent read; the state lock keeps writers out
@@ -800,7 +815,42 @@ class SqliteStore:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (str(last_old),),
                 )
+        self._trim_runs(cutoff, iso_utc(moment))
         return deleted
+
+    def _trim_runs(self, cutoff: str, trimmed_at: str) -> int:
+        """Delete the report, findings, coverage and crawl record of every finished run
+        that started before ``cutoff``, but the previous run (the next night compares
+        with it however old it is), TRIM_BATCH runs per transaction; the rows stay, so
+        the history of which runs happened does. Returns how many runs were trimmed.
+
+        The pages a deleted report held go to the file's free list and later writes
+        reuse them: the file stops growing without a VACUUM (which would rewrite the
+        whole store, and need as much free disk again, every night)."""
+        db = self._db
+        seqs = [
+            row[0]
+            for row in self._query(
+                "SELECT seq FROM runs WHERE started_at < ? AND outcome IS NOT NULL "
+                f"AND seq NOT IN (SELECT run FROM trimmed_runs) AND seq IS NOT (SELECT seq "
+                f"{_PREVIOUS}) ORDER BY seq",
+                (cutoff,),
+            )
+        ]
+        for start in range(0, len(seqs), TRIM_BATCH):
+            batch = [(seq,) for seq in seqs[start : start + TRIM_BATCH]]
+            with self._transaction():
+                db.executemany("DELETE FROM reports WHERE run = ?", batch)
+                db.executemany(
+                    "UPDATE runs SET coverage = NULL, findings = NULL, report = NULL, "
+                    "crawl = NULL WHERE seq = ?",
+                    batch,
+                )
+                db.executemany(
+                    "INSERT INTO trimmed_runs (run, trimmed_at) VALUES (?, ?)",
+                    [(seq, trimmed_at) for (seq,) in batch],
+                )
+        return len(seqs)
 
     def close(self) -> None:
         self._finish_checkpoint()
@@ -944,7 +994,3 @@ def _sql_text(value: str) -> str:
     if "\0" in value:
         raise StoreError(f"{value!r} holds a NUL character: not a time the store can keep")
     return "'" + value.replace("'", "''") + "'"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

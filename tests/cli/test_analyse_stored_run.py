@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph.stores import open_store
-from tests.cli.helpers import one_sentence_error, sample_night, tenantmap
+from tests.cli.helpers import Result, one_sentence_error, sample_night, tenantmap
 
 REPORTS = ("report.json", "report.md", "findings.csv")
 STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -26,11 +26,10 @@ def _store_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str
     return str(request.getfixturevalue("neo4j_empty_uri"))
 
 
-def _analyse_run(run_id: str, sample_estate: Path, *extra: str) -> tuple[int, str]:
-    result = tenantmap(
+def _analyse_run(run_id: str, sample_estate: Path, *extra: str) -> Result:
+    return tenantmap(
         "analyse", "--run", run_id, "--inventory", str(sample_estate / "inventory.yaml"), *extra
     )
-    return result.code, result.stderr
 
 
 @pytest.mark.parametrize("kind", STORES)
@@ -54,8 +53,8 @@ def test_each_stored_run_analysed_again_without_its_snapshot_gives_its_own_repor
     for out in nights:
         run_id = json.loads((out / "report.json").read_text())["run"]["id"]
         again = tmp_path / f"again-{out.name}"
-        code, err = _analyse_run(run_id, sample_estate, "--out", str(again), *where)
-        assert code == 0, err
+        result = _analyse_run(run_id, sample_estate, "--out", str(again), *where)
+        assert result.code == 0, result.stderr
         for name in REPORTS:
             assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
@@ -86,22 +85,22 @@ def test_a_run_stored_without_its_crawl_record_points_to_its_snapshot(
     store_without_crawl_record: tuple[str, str], sample_estate: Path, tmp_path: Path
 ) -> None:
     url, run_id = store_without_crawl_record
-    code, err = _analyse_run(
+    result = _analyse_run(
         run_id, sample_estate, "--store", url, "--state-dir", str(tmp_path / "state")
     )
-    assert code == 2
-    assert "analyse its snapshot with --snapshot DIR instead" in err
+    assert result.code == 2
+    assert "analyse its snapshot with --snapshot DIR instead" in result.stderr
 
 
 def test_a_run_the_store_does_not_hold_is_named(
     store_without_crawl_record: tuple[str, str], sample_estate: Path, tmp_path: Path
 ) -> None:
     url, _ = store_without_crawl_record
-    code, err = _analyse_run(
+    result = _analyse_run(
         "20261127020000-000099", sample_estate, "--store", url, "--state-dir", str(tmp_path)
     )
-    assert code == 2
-    assert "the store holds no run '20261127020000-000099'" in err
+    assert result.code == 2
+    assert "the store holds no run '20261127020000-000099'" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -125,3 +124,59 @@ def test_analyse_takes_a_snapshot_or_a_stored_run_and_records_only_a_snapshot(
     )
     assert result.code == 2
     assert says in one_sentence_error(result)
+
+
+@pytest.fixture(scope="module")
+def two_nights_kept_no_longer_than_a_night(
+    sample_estate: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str, str]:
+    """Two nights recorded with --retention-days 0: the second night's purge trims the
+    first (older than the retention, and no longer the previous run)."""
+    base = tmp_path_factory.mktemp("trimmed")
+    ids = []
+    for night in ("2026-11-27", "2026-11-28"):
+        out = base / night
+        result = sample_night(
+            sample_estate,
+            base / "state",
+            "--out",
+            str(out),
+            "--now",
+            night,
+            "--retention-days",
+            "0",
+        )
+        assert result.code == 0, result.stderr
+        ids.append(json.loads((out / "report.json").read_text())["run"]["id"])
+    return base / "state", ids[0], ids[1]
+
+
+TRIMMED = (
+    "is older than the retention period: its report, findings and crawl record are no longer kept"
+)
+
+
+@pytest.mark.parametrize(
+    ("night", "says"),
+    [
+        # the trimmed run itself
+        (0, "tenantmap: run {first} " + TRIMMED),
+        # the run compared with it: without its report every finding would read as new
+        (
+            1,
+            "tenantmap: run {second} cannot be analysed again against the run it was "
+            "compared with: run {first} " + TRIMMED,
+        ),
+    ],
+)
+def test_analyse_run_that_needs_a_report_older_than_the_retention_names_that_run(
+    night: int,
+    says: str,
+    two_nights_kept_no_longer_than_a_night: tuple[Path, str, str],
+    sample_estate: Path,
+) -> None:
+    state, first, second = two_nights_kept_no_longer_than_a_night
+    result = _analyse_run((first, second)[night], sample_estate, "--state-dir", str(state))
+
+    assert result.code == 2, result.stderr
+    assert one_sentence_error(result) == says.format(first=first, second=second)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from graph.build import build_graph
-from graph.queries import QUERIES
+from graph.queries import QUERIES, QueryError
 from graph.schema import node_id
 from graph.snapshot import Snapshot, load_snapshot
 from graph.stores import Store, open_store
@@ -80,3 +82,27 @@ def test_inbound_private_link_goes_stale_when_our_service_drops_it(tmp_path: Pat
     finally:
         store.close()
     assert not present.has_edge(node_id(PARTNER_PE), node_id(OUR_STORAGE))
+
+
+def test_a_query_from_the_latest_runs_report_names_that_run_once_purge_trimmed_it(
+    tmp_path: Path,
+) -> None:
+    store = open_store(None, state_dir=tmp_path / "state")
+    try:
+        for night, exit_code in (("2026-10-01", 0), ("2026-10-02", 2)):
+            run = store.begin_run(f"{night}T02:00:00Z", {"kind": "handmade"}, None)
+            store.finish_run(
+                run,
+                finished_at=f"{night}T02:10:00Z",
+                outcome="completed",
+                exit_code=exit_code,
+                coverage={},
+                findings=[],
+                report={"format": "tenantmap.report/1", "governance": {}},
+            )
+        store.purge(30, now=datetime(2026, 12, 1, tzinfo=UTC))  # keeps only the 1st (previous)
+
+        with pytest.raises(QueryError, match=f"^run {run} is older than the retention period"):
+            QUERIES["governance"].run_on_store(store)
+    finally:
+        store.close()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from graph.stores import StoreError
+from graph.stores.common import TRIM_BATCH
 from graph.stores.sqlite import SqliteStore
 from tests.stores.estate import small_estate
 from tests.stores.test_store_behaviour import NIGHT1, record_run
@@ -77,7 +79,7 @@ def test_a_run_stored_by_an_earlier_tenantmap_reads_back_the_same_after_the_upgr
     assert history is not None
     assert history.report == {"run": REPORT["run"], "findings": FINDINGS}
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("5",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("6",)
     db.close()
 
 
@@ -97,3 +99,30 @@ def test_a_stored_report_that_is_not_json_is_a_store_error_naming_the_run(
     assert str(raised.value).startswith(
         f"run {run_id} in the SQLite store {path} cannot be read: its report is not valid JSON"
     )
+
+
+def test_a_purge_that_fails_part_way_leaves_each_run_whole_or_trimmed(
+    tmp_path: Path, tmp_state: Path
+) -> None:
+    path = tmp_path / "tenantmap.db"
+    store = SqliteStore(path, state_dir=tmp_state)
+    try:
+        for day in range(1, TRIM_BATCH + 3):
+            record_run(store, small_estate(), f"2026-11-{day:02d}T02:00:00Z", report=REPORT)
+        before = store.runs()
+        # The second batch's last statement fails (as a full disk would), after its
+        # report was deleted in the same transaction.
+        change_row(
+            path,
+            "CREATE TRIGGER fail_second_batch BEFORE INSERT ON trimmed_runs "
+            f"WHEN new.run > {TRIM_BATCH} BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+        )
+
+        with pytest.raises(StoreError, match="disk full"):
+            store.purge(30, now=datetime(2027, 1, 1, tzinfo=UTC))
+
+        after = store.runs()
+    finally:
+        store.close()
+    assert [r.trimmed for r in after] == [True] * TRIM_BATCH + [False, False]
+    assert after[TRIM_BATCH:] == before[TRIM_BATCH:]  # untouched, reports and all

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -337,3 +339,68 @@ def test_graph_of_a_run_older_than_the_retention_period_is_no_longer_readable(
     with pytest.raises(StoreError, match="older than the retention period"):
         store.read_graph(first)
     assert content(store.read_graph(third)) == as_written(small_estate())
+
+
+# --- run reports after the retention period (CHANGES.md "Stores and history") ----------
+
+FINDING = {"id": "f1", "kind": "exposure"}
+BULKY = {"findings": [FINDING], "crawl": {"scopes": [SUB_A]}}
+
+
+def record_bulky_run(store: Store, seen_at: str, **kwargs: Any) -> str:
+    """A run recorded with every value purge may delete: a report, findings kept beside
+    it, coverage and a crawl record."""
+    return record_run(store, small_estate(), seen_at, **BULKY, **kwargs)
+
+
+def test_purge_deletes_an_old_runs_report_findings_coverage_and_crawl_and_keeps_its_row(
+    store: Store,
+) -> None:
+    first = record_bulky_run(store, NIGHT1)
+    record_bulky_run(store, NIGHT3)
+    (before, _) = store.runs()
+
+    store.purge(30, now=datetime(2026, 12, 2, 12, tzinfo=UTC))
+
+    (after, _) = store.runs()
+    assert after.id == first
+    assert after.trimmed_at == "2026-12-02T12:00:00Z"
+    assert replace(after, trimmed_at=None) == replace(
+        before, report=None, findings=[], coverage=None, crawl=None
+    )
+
+
+def test_purge_never_trims_the_previous_run_however_old(store: Store) -> None:
+    good = record_bulky_run(store, NIGHT1)
+    failed = record_bulky_run(store, NIGHT2, outcome="failed", exit_code=3)
+    (kept, _) = store.runs()
+
+    store.purge(30, now=datetime(2026, 12, 20, tzinfo=UTC))  # both nights are older
+
+    previous = store.previous_run()
+    assert previous == kept and previous.id == good
+    assert [(r.id, r.trimmed) for r in store.runs()] == [(good, False), (failed, True)]
+
+
+def test_purge_keeps_the_report_of_a_run_within_the_retention_that_is_not_the_previous_one(
+    store: Store,
+) -> None:
+    record_bulky_run(store, NIGHT1)
+    record_bulky_run(store, NIGHT2)
+    recent = record_bulky_run(store, NIGHT3, outcome="failed", exit_code=3)
+    before = store.runs()[2]
+
+    store.purge(30, now=datetime(2026, 12, 1, 12, tzinfo=UTC))  # only night 1 is older
+
+    assert [r.trimmed for r in store.runs()] == [True, False, False]
+    assert store.runs()[2] == before and before.id == recent and before.report is not None
+
+
+def test_purge_with_no_run_older_than_the_retention_changes_no_run(store: Store) -> None:
+    record_bulky_run(store, NIGHT1)
+    record_bulky_run(store, NIGHT2, outcome="failed", exit_code=3)
+    before = store.runs()
+
+    store.purge(30, now=datetime(2026, 11, 20, tzinfo=UTC))
+
+    assert store.runs() == before
