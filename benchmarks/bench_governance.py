@@ -16,10 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_crawl import EMULATOR_CHILD, _peak_rss_mb_of  # noqa: E402
+from harness import crawl, peak_rss_mb  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 30.0, 5.0, 1024.0
 INVENTORY = """\
@@ -49,43 +45,6 @@ governance:
   tenant_controls:
     block_subscriptions_entering: true
 """
-
-
-def _crawl(estate: Path, latency_ms: float, concurrency: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    emulator = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR_CHILD, str(estate), json.dumps({"latencyMs": latency_ms})],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert emulator.stdout is not None
-        handle = emulator.stdout.readline().strip()
-        if not handle:
-            raise SystemExit("the emulator did not start")
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "benchmarks" / "bench_crawl.py"),
-                "--child",
-                "resource-graph",
-                "--child-concurrency",
-                str(concurrency),
-                "--handle",
-                handle,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        stats: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-        stats["emulator_mb"] = _peak_rss_mb_of(emulator.pid)
-        return stats
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=30)
 
 
 def _analyse(estate: Path) -> dict[str, Any]:
@@ -112,7 +71,7 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "rows": len(table["rows"]),
         "findings": len(findings),
         "nodes": graph.number_of_nodes(),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_rss_mb(),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -153,7 +112,7 @@ def main() -> None:
         crawls = {}
         if not args.skip_crawl:
             for name, path in estates.items():
-                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
+                crawls[name] = crawl(path, args.latency_ms, args.concurrency)
                 print(f"  crawl {name} governance: {crawls[name]['wall']:.1f} s", flush=True)
         analysis = _analyse(estates["with"])
 

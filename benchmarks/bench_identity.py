@@ -17,7 +17,6 @@ connected findings) runs on both graphs. Targets: crawl adds < 60 s, analysis
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_governance import _crawl  # noqa: E402
+from harness import crawl, peak_rss_mb  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET = 60.0, 5.0
 
@@ -56,7 +55,7 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "access": trusts,
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_rss_mb(),
     }
 
 
@@ -103,7 +102,7 @@ def main() -> None:
         crawls = {}
         if not args.skip_crawl:
             for name, path in estates.items():
-                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
+                crawls[name] = crawl(path, args.latency_ms, args.concurrency)
                 print(f"  crawl {name} identities: {crawls[name]['wall']:.1f} s", flush=True)
         analyses = {name: _analyse(path) for name, path in estates.items()}
 

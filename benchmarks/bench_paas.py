@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
 import shutil
 import sys
 import tempfile
@@ -28,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_governance import _crawl  # noqa: E402
+from harness import crawl, peak_rss_mb  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 60.0, 10.0, 1024.0
 
@@ -50,7 +49,7 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "services": len(exposures),
         "findings": len(findings),
         "nodes": graph.number_of_nodes(),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_rss_mb(),
     }
 
 
@@ -88,7 +87,7 @@ def main() -> None:
         crawls = {}
         if not args.skip_crawl:
             for name, path in (("without", without), ("with", with_paas)):
-                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
+                crawls[name] = crawl(path, args.latency_ms, args.concurrency)
                 print(f"  crawl {name} platform services: {crawls[name]['wall']:.1f} s", flush=True)
         analysis = _analyse(with_paas)
 
