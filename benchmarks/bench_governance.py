@@ -14,7 +14,6 @@ estate's graph. Targets: crawl adds < 30 s, analysis < 5 s, peak < 1 GB.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -26,7 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from harness import crawl, peak_rss_mb  # noqa: E402
+from harness import (  # noqa: E402
+    comparison_parser,
+    crawl_each,
+    peak_rss_mb,
+    print_crawl_measures,
+    print_measures_header,
+    synthetic_estate,
+)
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 30.0, 5.0, 1024.0
 INVENTORY = """\
@@ -77,28 +83,17 @@ def _analyse(estate: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--subscriptions", type=int, default=10_000)
-    parser.add_argument("--resources", type=int, default=20_000)
-    parser.add_argument("--tenants", type=int, default=3)
+    parser = comparison_parser(__doc__, subscriptions=10_000, tenants=3)
     parser.add_argument("--role-assignments", type=int, default=100_000)
     parser.add_argument("--policy-assignments", type=int, default=20_000)
-    parser.add_argument("--latency-ms", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
     args = parser.parse_args()
-
-    from discovery.estates.synthetic import generate_estate
 
     with tempfile.TemporaryDirectory(prefix="bench-governance-") as temp:
         estates = {}
         for name, governance in (("without", False), ("with", True)):
-            estates[name] = generate_estate(
+            estates[name] = synthetic_estate(
                 Path(temp) / name,
-                tenants=args.tenants,
-                subscriptions=args.subscriptions,
-                resources=args.resources,
-                seed=1,
+                args,
                 governance=governance,
                 role_assignments=args.role_assignments,
                 policy_assignments=args.policy_assignments,
@@ -109,33 +104,19 @@ def main() -> None:
             f"{args.tenants} tenants; latency {args.latency_ms:g} ms, {args.concurrency} in flight",
             flush=True,
         )
-        crawls = {}
-        if not args.skip_crawl:
-            for name, path in estates.items():
-                crawls[name] = crawl(path, args.latency_ms, args.concurrency)
-                print(f"  crawl {name} governance: {crawls[name]['wall']:.1f} s", flush=True)
+        crawls = crawl_each(estates, args, "governance")
         analysis = _analyse(estates["with"])
 
-    print()
-    header = f"{'measure':<44}{'value':>12}{'target':>10}"
-    print(header)
-    print("-" * len(header))
-    if crawls:
-        adds = crawls["with"]["wall"] - crawls["without"]["wall"]
-        extra = crawls["with"]["requests"] - crawls["without"]["requests"]
-        print(
-            f"{'crawl (Resource Graph) without governance, s':<44}{crawls['without']['wall']:>12.1f}"
-        )
-        print(f"{'crawl (Resource Graph) with governance, s':<44}{crawls['with']['wall']:>12.1f}")
-        print(f"{'governance adds, s':<44}{adds:>12.1f}{CRAWL_ADDS_TARGET:>10.0f}")
-        print(f"{'governance adds, requests':<44}{extra:>12}")
-        print(
-            f"{'crawler peak RSS with governance, MB':<44}{crawls['with']['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
-        )
-        print(
-            f"{'emulator peak RSS with governance, MB':<44}{crawls['with']['emulator_mb']:>12.0f}"
-        )
-        print(f"{'crawl errors with governance':<44}{crawls['with']['errors']:>12}")
+    print_measures_header(44)
+    print_crawl_measures(
+        crawls,
+        44,
+        what="governance",
+        adds="governance adds",
+        adds_target=CRAWL_ADDS_TARGET,
+        memory_target=MEMORY_TARGET_MB,
+        emulator_rss=True,
+    )
     print(f"{'governance analysis, s':<44}{analysis['seconds']:>12.2f}{ANALYSIS_TARGET:>10.0f}")
     print(f"{'rows in the matrix / findings':<44}{analysis['rows']:>6}/{analysis['findings']:<5}")
     print(

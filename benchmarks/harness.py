@@ -142,3 +142,67 @@ def crawl(estate: Path, latency_ms: float, concurrency: int) -> dict[str, Any]:
         stats = crawl_in_child(handle, "resource-graph", concurrency)
         stats["emulator_mb"] = peak_rss_mb_of(emulator.pid)
         return stats
+
+
+# -- two estates, without and with what a benchmark measures -------------------------------
+
+
+def comparison_parser(doc: str, *, subscriptions: int, tenants: int) -> argparse.ArgumentParser:
+    """The options of a benchmark that crawls an estate without and with something: the
+    estate's size, the emulator's latency, the crawl's concurrency, --skip-crawl."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--subscriptions", type=int, default=subscriptions)
+    parser.add_argument("--resources", type=int, default=20_000, help="network resources")
+    parser.add_argument("--tenants", type=int, default=tenants)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
+    return parser
+
+
+def crawl_each(
+    estates: dict[str, Path], args: argparse.Namespace, what: str
+) -> dict[str, dict[str, Any]]:
+    """Each estate crawled (none with --skip-crawl), its wall time printed as it ends."""
+    crawls: dict[str, dict[str, Any]] = {}
+    if not args.skip_crawl:
+        for name, path in estates.items():
+            crawls[name] = crawl(path, args.latency_ms, args.concurrency)
+            print(f"  crawl {name} {what}: {crawls[name]['wall']:.1f} s", flush=True)
+    return crawls
+
+
+def print_header(header: str) -> None:
+    print(header)
+    print("-" * len(header))
+
+
+def print_measures_header(width: int) -> None:
+    """The head of a measure / value / target table whose measures are width wide."""
+    print()
+    print_header(f"{'measure':<{width}}{'value':>12}{'target':>10}")
+
+
+def print_crawl_measures(
+    crawls: dict[str, dict[str, Any]],
+    width: int,
+    *,
+    what: str,
+    adds: str,
+    adds_target: float,
+    memory_target: float | None,
+    emulator_rss: bool,
+) -> None:
+    """The rows comparing the crawl without with the crawl with what (none if not crawled)."""
+    if not crawls:
+        return
+    without, with_ = crawls["without"], crawls["with"]
+    print(f"{f'crawl (Resource Graph) without {what}, s':<{width}}{without['wall']:>12.1f}")
+    print(f"{f'crawl (Resource Graph) with {what}, s':<{width}}{with_['wall']:>12.1f}")
+    print(f"{f'{adds}, s':<{width}}{with_['wall'] - without['wall']:>12.1f}{adds_target:>10.0f}")
+    print(f"{f'{adds}, requests':<{width}}{with_['requests'] - without['requests']:>12}")
+    target = "" if memory_target is None else f"{memory_target:>10.0f}"
+    print(f"{f'crawler peak RSS with {what}, MB':<{width}}{with_['peak_mb']:>12.0f}{target}")
+    if emulator_rss:
+        print(f"{f'emulator peak RSS with {what}, MB':<{width}}{with_['emulator_mb']:>12.0f}")
+    print(f"{f'crawl errors with {what}':<{width}}{with_['errors']:>12}")
