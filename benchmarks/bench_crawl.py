@@ -30,6 +30,7 @@ from harness import (
     emulator_serving,
     peak_rss_mb,
     peak_rss_mb_of,
+    print_header,
     synthetic_estate,
 )
 
@@ -126,8 +127,7 @@ def main() -> None:
         f"{'req/s':>8}{'ideal s':>9}{'x ideal':>8}{'cpu ms/req':>11}{'429s':>6}"
         f"{'crawler MB':>11}{'emu cpu ms/req':>15}{'resources':>10}{'errors':>7}"
     )
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for row in rows:
         ideal = max(row["requests"] * args.latency_ms / 1000 / row["concurrency"], row["floor"])
         print(
