@@ -25,14 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from harness import (  # noqa: E402
-    comparison_parser,
-    crawl_each,
-    peak_rss_mb,
-    print_crawl_measures,
-    print_measures_header,
-    synthetic_estate,
-)
+import harness  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 30.0, 5.0, 1024.0
 INVENTORY = """\
@@ -77,13 +70,13 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "rows": len(table["rows"]),
         "findings": len(findings),
         "nodes": graph.number_of_nodes(),
-        "peak_mb": peak_rss_mb(),
+        "peak_mb": harness.peak_rss_mb(),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
 def main() -> None:
-    parser = comparison_parser(__doc__, subscriptions=10_000, tenants=3)
+    parser = harness.comparison_parser(__doc__, subscriptions=10_000, tenants=3)
     parser.add_argument("--role-assignments", type=int, default=100_000)
     parser.add_argument("--policy-assignments", type=int, default=20_000)
     args = parser.parse_args()
@@ -91,7 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-governance-") as temp:
         estates = {}
         for name, governance in (("without", False), ("with", True)):
-            estates[name] = synthetic_estate(
+            estates[name] = harness.synthetic_estate(
                 Path(temp) / name,
                 args,
                 governance=governance,
@@ -104,11 +97,11 @@ def main() -> None:
             f"{args.tenants} tenants; latency {args.latency_ms:g} ms, {args.concurrency} in flight",
             flush=True,
         )
-        crawls = crawl_each(estates, args, "governance")
+        crawls = harness.crawl_each(estates, args, "governance")
         analysis = _analyse(estates["with"])
 
-    print_measures_header(44)
-    print_crawl_measures(
+    harness.print_measures_header(44)
+    harness.print_crawl_measures(
         crawls,
         44,
         what="governance",

@@ -26,14 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from harness import (  # noqa: E402
-    comparison_parser,
-    crawl_each,
-    peak_rss_mb,
-    print_crawl_measures,
-    print_measures_header,
-    synthetic_estate,
-)
+import harness  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET = 60.0, 5.0
 
@@ -61,12 +54,12 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "access": trusts,
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
-        "peak_mb": peak_rss_mb(),
+        "peak_mb": harness.peak_rss_mb(),
     }
 
 
 def main() -> None:
-    parser = comparison_parser(__doc__, subscriptions=10_000, tenants=3)
+    parser = harness.comparison_parser(__doc__, subscriptions=10_000, tenants=3)
     parser.add_argument("--role-assignments", type=int, default=200_000)
     parser.add_argument("--identities", type=int, default=5_000)
     parser.add_argument("--foreign-groups", type=int, default=1_000)
@@ -77,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-identity-") as temp:
         estates = {}
         for name in ("without", "with"):
-            estates[name] = synthetic_estate(
+            estates[name] = harness.synthetic_estate(
                 Path(temp) / name,
                 args,
                 governance=True,
@@ -95,11 +88,11 @@ def main() -> None:
             f"latency {args.latency_ms:g} ms, {args.concurrency} in flight",
             flush=True,
         )
-        crawls = crawl_each(estates, args, "identities")
+        crawls = harness.crawl_each(estates, args, "identities")
         analyses = {name: _analyse(path) for name, path in estates.items()}
 
-    print_measures_header(48)
-    print_crawl_measures(
+    harness.print_measures_header(48)
+    harness.print_crawl_measures(
         crawls,
         48,
         what="identities",

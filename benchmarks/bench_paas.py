@@ -26,14 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from harness import (  # noqa: E402
-    comparison_parser,
-    crawl_each,
-    peak_rss_mb,
-    print_crawl_measures,
-    print_measures_header,
-    synthetic_estate,
-)
+import harness  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 60.0, 10.0, 1024.0
 
@@ -55,12 +48,12 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "services": len(exposures),
         "findings": len(findings),
         "nodes": graph.number_of_nodes(),
-        "peak_mb": peak_rss_mb(),
+        "peak_mb": harness.peak_rss_mb(),
     }
 
 
 def main() -> None:
-    parser = comparison_parser(__doc__, subscriptions=1_000, tenants=1)
+    parser = harness.comparison_parser(__doc__, subscriptions=1_000, tenants=1)
     parser.add_argument("--paas", type=int, default=100_000)
     parser.add_argument("--open-share", type=float, default=0.05)
     args = parser.parse_args()
@@ -68,7 +61,7 @@ def main() -> None:
     from discovery.estates.synthetic_paas import add_platform_services
 
     with tempfile.TemporaryDirectory(prefix="bench-paas-") as temp:
-        without = synthetic_estate(Path(temp) / "without", args)
+        without = harness.synthetic_estate(Path(temp) / "without", args)
         with_paas = Path(shutil.copytree(without, Path(temp) / "with"))
         opened = add_platform_services(with_paas, args.paas, args.open_share)
         print(
@@ -77,11 +70,13 @@ def main() -> None:
             f"{args.concurrency} in flight",
             flush=True,
         )
-        crawls = crawl_each({"without": without, "with": with_paas}, args, "platform services")
+        crawls = harness.crawl_each(
+            {"without": without, "with": with_paas}, args, "platform services"
+        )
         analysis = _analyse(with_paas)
 
-    print_measures_header(48)
-    print_crawl_measures(
+    harness.print_measures_header(48)
+    harness.print_crawl_measures(
         crawls,
         48,
         what="PaaS",
