@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -36,6 +35,8 @@ from typing import Any
 import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness import peak_rss_mb
 
 from discovery.estates.synthetic import generate_estate
 from graph.analysis.connected import connected_findings
@@ -216,11 +217,6 @@ ANALYSES: list[tuple[str, Callable[[Context], str]]] = [
 # -- driver ------------------------------------------------------------------------------------
 
 
-def rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def measure(step: Callable[[], Any], *, memory: bool) -> tuple[float, float, float | None, Any]:
     """Wall seconds, CPU seconds (this process; steadier on a busy machine), peak MB, result."""
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -289,7 +285,7 @@ def main(argv: list[str]) -> int:
         cpu_text = f"{cpu_seconds:9.2f}" if cpu_seconds is not None else f"{'':>9}"
         peak_text = f"{peak:9.0f}" if peak is not None else f"{'':>9}"
         print(f"{name:<24} {seconds:9.2f} {cpu_text} {peak_text}  {described}")
-    print(f"process peak RSS: {rss_mb():,.0f} MB")
+    print(f"process peak RSS: {peak_rss_mb():,.0f} MB")
     return 0 if total < TARGET_SECONDS else 1
 
 

@@ -18,44 +18,27 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from harness import (
+    cpu_seconds_of,
+    crawl_in_child,
+    emulator_serving,
+    peak_rss_mb,
+    peak_rss_mb_of,
+    print_header,
+    synthetic_estate,
+)
+
 TARGETS = {"resource-graph": 60.0, "arm": 180.0}
 MEMORY_TARGET_MB = 1024.0
 # Azure's defaults, which the emulator applies unless told otherwise (snapshot.md)
 READS_BUCKET, READS_PER_SECOND = 250, 25.0
 RG_QUERIES, RG_PER_SECONDS = 15, 5.0
-
-EMULATOR_CHILD = """
-import json, sys
-from pathlib import Path
-from discovery.emulator import serve
-def announce(h):
-    print(json.dumps({k: str(getattr(h, k)) for k in
-        ("arm_url", "authority_url", "ca_file", "tenant_id", "client_id", "client_secret")}), flush=True)
-serve(Path(sys.argv[1]), overrides=json.loads(sys.argv[2]), announce=announce)
-"""
-
-
-def _peak_rss_mb_of(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _cpu_seconds_of(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _floor_seconds(by_scope: dict[str, int]) -> float:
@@ -84,7 +67,7 @@ def crawl_child(args: argparse.Namespace) -> None:
             state_dir=Path(temp) / "state",
         )
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {
@@ -118,64 +101,25 @@ def main() -> None:
         crawl_child(args)
         return
 
-    from discovery.estates.synthetic import generate_estate
-
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     with tempfile.TemporaryDirectory(prefix="bench-estate-") as temp:
         started = time.perf_counter()
-        estate = generate_estate(
-            Path(temp) / "estate",
-            tenants=args.tenants,
-            subscriptions=args.subscriptions,
-            resources=args.resources,
-            seed=1,
-        )
+        estate = synthetic_estate(Path(temp) / "estate", args)
         print(
             f"estate: {args.subscriptions} subscriptions, {args.resources} resources, "
             f"{args.tenants} tenants, generated in {time.perf_counter() - started:.1f} s; "
             f"latency {args.latency_ms:g} ms per request",
             flush=True,
         )
-        overrides = {"latencyMs": args.latency_ms}
-        emulator = subprocess.Popen(
-            [sys.executable, "-c", EMULATOR_CHILD, str(estate), json.dumps(overrides)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
         rows: list[dict[str, Any]] = []
-        try:
-            assert emulator.stdout is not None
-            handle = emulator.stdout.readline().strip()
-            if not handle:
-                raise SystemExit("the emulator did not start")
+        with emulator_serving(estate, args.latency_ms) as (emulator, handle):
             for mode in args.modes:
                 for concurrency in args.concurrency:
-                    emulator_cpu = _cpu_seconds_of(emulator.pid)
-                    out = subprocess.run(
-                        [
-                            sys.executable,
-                            __file__,
-                            "--child",
-                            mode,
-                            "--child-concurrency",
-                            str(concurrency),
-                            "--handle",
-                            handle,
-                        ],
-                        capture_output=True,
-                        text=True,
-                        env=env,
-                        check=True,
-                    )
-                    stats = json.loads(out.stdout.strip().splitlines()[-1])
-                    stats["emulator_cpu"] = _cpu_seconds_of(emulator.pid) - emulator_cpu
+                    emulator_cpu = cpu_seconds_of(emulator.pid)
+                    stats = crawl_in_child(handle, mode, concurrency)
+                    stats["emulator_cpu"] = cpu_seconds_of(emulator.pid) - emulator_cpu
                     rows.append({"mode": mode, "concurrency": concurrency, **stats})
                     print(f"  {mode} x{concurrency}: {stats['wall']:.1f} s", flush=True)
-            emulator_peak = _peak_rss_mb_of(emulator.pid)
-        finally:
-            emulator.terminate()
-            emulator.wait(timeout=30)
+            emulator_peak = peak_rss_mb_of(emulator.pid)
 
     print()
     header = (
@@ -183,8 +127,7 @@ def main() -> None:
         f"{'req/s':>8}{'ideal s':>9}{'x ideal':>8}{'cpu ms/req':>11}{'429s':>6}"
         f"{'crawler MB':>11}{'emu cpu ms/req':>15}{'resources':>10}{'errors':>7}"
     )
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for row in rows:
         ideal = max(row["requests"] * args.latency_ms / 1000 / row["concurrency"], row["floor"])
         print(

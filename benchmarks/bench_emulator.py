@@ -31,6 +31,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness import cpu_seconds_of, rss_mb_of
+
 from discovery.emulator import EmulatorHandle, serve
 
 HOME = "5f1c3b0e-6a52-4d6f-9a43-2b1e7c0d9a10"
@@ -135,18 +137,6 @@ def _serve(folder: str, queue: Any) -> None:
     serve(Path(folder), announce=announce)
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 async def _drive(
     info: dict[str, Any], token: str, make_request: Any, seconds: float, workers: int
 ) -> tuple[int, list[float]]:
@@ -192,7 +182,7 @@ def main() -> None:
         process.start()
         info = queue.get(timeout=300)
         load_seconds = time.monotonic() - started
-        rss = _rss_mb(info["pid"])
+        rss = rss_mb_of(info["pid"])
         token = requests.post(
             f"{info['arm']}/{info['tenant']}/oauth2/v2.0/token",
             data={
@@ -246,11 +236,11 @@ def main() -> None:
                 ("ARM GET by id", get_one),
                 ("Resource Graph page of 1000 rows", graph_page),
             ):
-                cpu_before = _cpu_seconds(info["pid"])
+                cpu_before = cpu_seconds_of(info["pid"])
                 count, latencies = asyncio.run(
                     _drive(info, token, make, args.seconds, args.workers)
                 )
-                cpu_ms = (_cpu_seconds(info["pid"]) - cpu_before) * 1000 / max(count, 1)
+                cpu_ms = (cpu_seconds_of(info["pid"]) - cpu_before) * 1000 / max(count, 1)
                 rows.append(
                     (
                         name,
@@ -260,7 +250,7 @@ def main() -> None:
                         cpu_ms,
                     )
                 )
-            rss_after = _rss_mb(info["pid"])
+            rss_after = rss_mb_of(info["pid"])
         finally:
             process.terminate()
             process.join(10)

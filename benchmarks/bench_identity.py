@@ -16,8 +16,6 @@ connected findings) runs on both graphs. Targets: crawl adds < 60 s, analysis
 
 from __future__ import annotations
 
-import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_governance import _crawl  # noqa: E402
+import harness  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET = 60.0, 5.0
 
@@ -56,35 +54,25 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "access": trusts,
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": harness.peak_rss_mb(),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--subscriptions", type=int, default=10_000)
-    parser.add_argument("--resources", type=int, default=20_000)
-    parser.add_argument("--tenants", type=int, default=3)
+    parser = harness.comparison_parser(__doc__, subscriptions=10_000, tenants=3)
     parser.add_argument("--role-assignments", type=int, default=200_000)
     parser.add_argument("--identities", type=int, default=5_000)
     parser.add_argument("--foreign-groups", type=int, default=1_000)
-    parser.add_argument("--latency-ms", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
     args = parser.parse_args()
 
-    from discovery.estates.synthetic import generate_estate
     from discovery.estates.synthetic_identity import add_identities
 
     with tempfile.TemporaryDirectory(prefix="bench-identity-") as temp:
         estates = {}
         for name in ("without", "with"):
-            estates[name] = generate_estate(
+            estates[name] = harness.synthetic_estate(
                 Path(temp) / name,
-                tenants=args.tenants,
-                subscriptions=args.subscriptions,
-                resources=args.resources,
-                seed=1,
+                args,
                 governance=True,
                 role_assignments=args.role_assignments,
                 policy_assignments=0,
@@ -100,28 +88,19 @@ def main() -> None:
             f"latency {args.latency_ms:g} ms, {args.concurrency} in flight",
             flush=True,
         )
-        crawls = {}
-        if not args.skip_crawl:
-            for name, path in estates.items():
-                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
-                print(f"  crawl {name} identities: {crawls[name]['wall']:.1f} s", flush=True)
+        crawls = harness.crawl_each(estates, args, "identities")
         analyses = {name: _analyse(path) for name, path in estates.items()}
 
-    print()
-    header = f"{'measure':<48}{'value':>12}{'target':>10}"
-    print(header)
-    print("-" * len(header))
-    if crawls:
-        adds = crawls["with"]["wall"] - crawls["without"]["wall"]
-        extra = crawls["with"]["requests"] - crawls["without"]["requests"]
-        print(
-            f"{'crawl (Resource Graph) without identities, s':<48}{crawls['without']['wall']:>12.1f}"
-        )
-        print(f"{'crawl (Resource Graph) with identities, s':<48}{crawls['with']['wall']:>12.1f}")
-        print(f"{'identity channels add, s':<48}{adds:>12.1f}{CRAWL_ADDS_TARGET:>10.0f}")
-        print(f"{'identity channels add, requests':<48}{extra:>12}")
-        print(f"{'crawler peak RSS with identities, MB':<48}{crawls['with']['peak_mb']:>12.0f}")
-        print(f"{'crawl errors with identities':<48}{crawls['with']['errors']:>12}")
+    harness.print_measures_header(48)
+    harness.print_crawl_measures(
+        crawls,
+        48,
+        what="identities",
+        adds="identity channels add",
+        adds_target=CRAWL_ADDS_TARGET,
+        memory_target=None,
+        emulator_rss=False,
+    )
     for name in ("without", "with"):
         result = analyses[name]
         print(

@@ -14,9 +14,7 @@ graph. Targets: crawl adds < 60 s, analysis < 10 s.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import resource
 import shutil
 import sys
 import tempfile
@@ -28,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_governance import _crawl  # noqa: E402
+import harness  # noqa: E402
 
 CRAWL_ADDS_TARGET, ANALYSIS_TARGET, MEMORY_TARGET_MB = 60.0, 10.0, 1024.0
 
@@ -50,33 +48,20 @@ def _analyse(estate: Path) -> dict[str, Any]:
         "services": len(exposures),
         "findings": len(findings),
         "nodes": graph.number_of_nodes(),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": harness.peak_rss_mb(),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--subscriptions", type=int, default=1_000)
+    parser = harness.comparison_parser(__doc__, subscriptions=1_000, tenants=1)
     parser.add_argument("--paas", type=int, default=100_000)
     parser.add_argument("--open-share", type=float, default=0.05)
-    parser.add_argument("--resources", type=int, default=20_000, help="network resources")
-    parser.add_argument("--tenants", type=int, default=1)
-    parser.add_argument("--latency-ms", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--skip-crawl", action="store_true", help="only the analysis")
     args = parser.parse_args()
 
-    from discovery.estates.synthetic import generate_estate
     from discovery.estates.synthetic_paas import add_platform_services
 
     with tempfile.TemporaryDirectory(prefix="bench-paas-") as temp:
-        without = generate_estate(
-            Path(temp) / "without",
-            tenants=args.tenants,
-            subscriptions=args.subscriptions,
-            resources=args.resources,
-            seed=1,
-        )
+        without = harness.synthetic_estate(Path(temp) / "without", args)
         with_paas = Path(shutil.copytree(without, Path(temp) / "with"))
         opened = add_platform_services(with_paas, args.paas, args.open_share)
         print(
@@ -85,29 +70,21 @@ def main() -> None:
             f"{args.concurrency} in flight",
             flush=True,
         )
-        crawls = {}
-        if not args.skip_crawl:
-            for name, path in (("without", without), ("with", with_paas)):
-                crawls[name] = _crawl(path, args.latency_ms, args.concurrency)
-                print(f"  crawl {name} platform services: {crawls[name]['wall']:.1f} s", flush=True)
+        crawls = harness.crawl_each(
+            {"without": without, "with": with_paas}, args, "platform services"
+        )
         analysis = _analyse(with_paas)
 
-    print()
-    header = f"{'measure':<48}{'value':>12}{'target':>10}"
-    print(header)
-    print("-" * len(header))
-    if crawls:
-        adds = crawls["with"]["wall"] - crawls["without"]["wall"]
-        extra = crawls["with"]["requests"] - crawls["without"]["requests"]
-        print(f"{'crawl (Resource Graph) without PaaS, s':<48}{crawls['without']['wall']:>12.1f}")
-        print(f"{'crawl (Resource Graph) with PaaS, s':<48}{crawls['with']['wall']:>12.1f}")
-        print(f"{'platform services add, s':<48}{adds:>12.1f}{CRAWL_ADDS_TARGET:>10.0f}")
-        print(f"{'platform services add, requests':<48}{extra:>12}")
-        print(
-            f"{'crawler peak RSS with PaaS, MB':<48}{crawls['with']['peak_mb']:>12.0f}{MEMORY_TARGET_MB:>10.0f}"
-        )
-        print(f"{'emulator peak RSS with PaaS, MB':<48}{crawls['with']['emulator_mb']:>12.0f}")
-        print(f"{'crawl errors with PaaS':<48}{crawls['with']['errors']:>12}")
+    harness.print_measures_header(48)
+    harness.print_crawl_measures(
+        crawls,
+        48,
+        what="PaaS",
+        adds="platform services add",
+        adds_target=CRAWL_ADDS_TARGET,
+        memory_target=MEMORY_TARGET_MB,
+        emulator_rss=True,
+    )
     print(
         f"{'PaaS verdict and findings, s':<48}{analysis['seconds']:>12.2f}{ANALYSIS_TARGET:>10.0f}"
     )

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import signal
 import statistics
@@ -34,15 +33,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 import networkx as nx  # noqa: E402
+from harness import peak_rss_mb, peak_rss_mb_of, print_header  # noqa: E402
 
 from graph.schema import Label, Rel, edge_key  # noqa: E402
+
+if TYPE_CHECKING:
+    from graph.stores import Store
 
 LABELS = [
     Label.VIRTUAL_NETWORK,
@@ -115,10 +118,6 @@ def change_a_night(graph: nx.MultiDiGraph, nodes: float, edges: float) -> None:
         graph.remove_edge(source, target, key)
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def warm_up(url: str) -> None:
     """Write and delete a small graph first: a server that has run for a while has
     compiled its hot paths, a fresh JVM compiles them during the first large write
@@ -142,6 +141,18 @@ def warm_up(url: str) -> None:
         clear(driver)
 
 
+# A first write (everything new) and a rewrite of the same graph the next night.
+FIRST_NIGHTS = (("write", "2026-11-01T02:00:00Z"), ("rewrite", "2026-11-02T02:00:00Z"))
+
+
+def timed_night(store: Store, graph: nx.MultiDiGraph, scopes: set[Any], night: str) -> float:
+    """Seconds the store takes to write graph as the night's run, its scopes complete."""
+    run_id = store.begin_run(night, {"kind": "bench"}, None)
+    start = time.perf_counter()
+    store.write_graph(run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night)
+    return time.perf_counter() - start
+
+
 def child(
     store_kind: str, nodes: int, edges: int, url: str | None, warm: bool
 ) -> dict[str, object]:
@@ -153,7 +164,7 @@ def child(
         warm_up(url)
     graph = synthetic_graph(nodes, edges)
     gc.collect()
-    base_rss = peak_rss_mib()
+    base_rss = peak_rss_mb()
     elements = graph.number_of_nodes() + graph.number_of_edges()
     scopes = {
         attrs.get("subscriptionId") or attrs.get("tenantId") for _, attrs in graph.nodes(data=True)
@@ -163,16 +174,8 @@ def child(
         store_url = url if store_kind == "neo4j" else f"sqlite:///{state / 'bench.db'}"
         store = open_store(store_url, state_dir=state)
         timings: dict[str, float] = {}
-        for phase, night in (
-            ("write", "2026-11-01T02:00:00Z"),
-            ("rewrite", "2026-11-02T02:00:00Z"),
-        ):
-            run_id = store.begin_run(night, {"kind": "bench"}, None)
-            start = time.perf_counter()
-            store.write_graph(
-                run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night
-            )
-            timings[phase] = time.perf_counter() - start
+        for phase, night in FIRST_NIGHTS:
+            timings[phase] = timed_night(store, graph, scopes, night)
             # SQLite copies its WAL into the database on a thread after the commit (the
             # run goes on meanwhile): timed apart, so the next phase does not carry it.
             start = time.perf_counter()
@@ -181,12 +184,7 @@ def child(
                 settle()
             timings[f"{phase}_checkpoint"] = time.perf_counter() - start
         change_a_night(graph, 0.01, 0.001)
-        run_id = store.begin_run("2026-11-03T02:00:00Z", {"kind": "bench"}, None)
-        start = time.perf_counter()
-        store.write_graph(
-            run_id, graph, complete_scopes={s for s in scopes if s}, seen_at="2026-11-03T02:00:00Z"
-        )
-        timings["changed"] = time.perf_counter() - start
+        timings["changed"] = timed_night(store, graph, scopes, "2026-11-03T02:00:00Z")
         written = store.last_write.total
         start = time.perf_counter()
         read = store.read_graph()
@@ -200,18 +198,8 @@ def child(
         "changed_written": written,
         **timings,
         "graph_rss_mib": base_rss,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": peak_rss_mb(),
     }
-
-
-def server_peak_rss_mib(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
@@ -246,7 +234,7 @@ def paired(nodes: int, edges: int, url: str, rounds: int) -> dict[str, Any]:
                     tenantmap_round(url, graph, scopes, times[loader])
                 print(f"round {round_ + 1} {loader}: " + ", ".join(
                     f"{phase} {values[-1]:.1f} s" for phase, values in times[loader].items()
-                ) + f"; peak RSS {peak_rss_mib():,.0f} MiB, load {os.getloadavg()[0]:.1f}",
+                ) + f"; peak RSS {peak_rss_mb():,.0f} MiB, load {os.getloadavg()[0]:.1f}",
                     file=sys.stderr, flush=True)  # fmt: skip
                 loads.append(os.getloadavg()[0])
         clear(driver)
@@ -264,16 +252,8 @@ def tenantmap_round(
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(url, state_dir=Path(tmp))
-        for phase, night in (
-            ("write", "2026-11-01T02:00:00Z"),
-            ("rewrite", "2026-11-02T02:00:00Z"),
-        ):
-            run_id = store.begin_run(night, {"kind": "bench"}, None)
-            start = time.perf_counter()
-            store.write_graph(
-                run_id, graph, complete_scopes={s for s in scopes if s}, seen_at=night
-            )
-            times[phase].append(time.perf_counter() - start)
+        for phase, night in FIRST_NIGHTS:
+            times[phase].append(timed_night(store, graph, scopes, night))
         store.close()
 
 
@@ -362,7 +342,7 @@ def main() -> int:
             )
             result = run_child(command, env)
             if server is not None and kind == "neo4j":
-                result["server_rss_mib"] = server_peak_rss_mib(server.process.pid)
+                result["server_rss_mib"] = peak_rss_mb_of(server.process.pid)
             results.append(result)
         if args.rounds > 0 and url:
             comparison = run_child(
@@ -387,8 +367,7 @@ def print_stores(results: list[dict[str, Any]], cold: bool) -> None:
         f"{'rewrite s':>10} {'+ckpt s':>8} {'1% night s':>11} {'written':>8} {'read s':>7} "
         f"{'peak RSS MiB':>13} {'server RSS MiB':>15}"
     )
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for r in results:
         elements = int(r["elements"])
         server_rss = r.get("server_rss_mib")
@@ -413,8 +392,7 @@ def print_comparison(comparison: dict[str, Any]) -> None:
     print(f"Neo4j, {comparison['elements']:,} elements, {rounds} paired rounds "
           "(seconds, min / median)")  # fmt: skip
     header = f"{'loader':<22} {'first write':>15} {'rewrite':>15}"
-    print(header)
-    print("-" * len(header))
+    print_header(header)
     for loader, name in (("tenantmap", "tenantmap"), ("cartography", "Cartography-style")):
         cells = [
             f"{min(times[loader][phase]):.1f} / {statistics.median(times[loader][phase]):.1f}"
