@@ -6,7 +6,9 @@ only the new and changed items are encoded and staged in scratch files
 (sqlite_stage), then merged with set-based statements (change log, upsert, marks
 for items seen where the run did not read completely, stale marking of rows
 whose digest no current item matched). A crash part way rolls the whole write
-back, so the previous state stays readable.
+back, so the previous state stays readable. The first write into an empty store
+inserts its rows straight into the tables, with a rollback journal, and a large
+one's rows are inserted by a writer process (sqlite_writer) while the next are made.
 """
 
 from __future__ import annotations
@@ -617,8 +619,9 @@ class SqliteStore:
 
         In WAL mode every page goes to the WAL and is then copied into the database:
         a first write of 1,000,000 resources put 2.4 GB into each, and on a machine
-        where new file pages are dear (a VM whose free memory is handed back to its
-        host) writing them was most of the write's time. A rollback journal keeps only
+        where growing a file is dear (the 2-core VM the benchmarks run on charged 5-13
+        s of kernel time per GB of new file data) writing them was most of the write's
+        time. A rollback journal keeps only
         the pages the write changes, and a first write appends its pages past the end
         of an empty store: the journal stays a few pages long and the rows are written
         once. A crash part way still rolls back (the journal left beside the file is
