@@ -14,8 +14,8 @@ timed by wrapping the function the pipeline calls (snapshot load, graph build,
 store write, previous run, analysis, reports, finish, purge); "other" is the rest of the
 command. Peak RSS per phase is the process's high-water mark during that phase
 (reset before it, Linux /proc/self/clear_refs); "night" is the whole command, its
-peak RSS counted with the largest peak of the processes it started (the SQLite
-writer process of a first write: sqlite_writer), as if both had peaked at once.
+peak RSS counted with the peak of the SQLite writer process of a first write
+(sqlite_writer; its own row gives its CPU and peak), as if both had peaked at once.
 "cpu s" is the command's own process; "of it sys" the part spent in the kernel
 (page faults, growing files), which on a VM can vary from run to run by several
 times.
@@ -35,6 +35,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -89,6 +90,38 @@ class Phases:
         return timed
 
 
+class WriterPeak(threading.Thread):
+    """The peak RSS of this process's SQLite writer processes (sqlite_writer), read
+    from /proc while they run. Not RUSAGE_CHILDREN: Linux keeps in a child's maximum
+    the RSS it had before its exec, which for a child of a 2 GB process is 2 GB it
+    never held on its own."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.mib = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        children = Path(f"/proc/self/task/{os.getpid()}/children")
+        while not self._done.wait(0.05):
+            with contextlib.suppress(OSError):
+                for pid in children.read_text().split():
+                    self._sample(Path("/proc") / pid)
+
+    def _sample(self, proc: Path) -> None:
+        with contextlib.suppress(OSError):
+            if b"graph.stores.sqlite_writer" not in (proc / "cmdline").read_bytes():
+                return  # not yet exec'd: its memory is still this process's
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.mib = max(self.mib, int(line.split()[1]) / 1024)
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.mib
+
+
 def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[str, Any]]:
     """Run the command once in this process, its phases wrapped."""
     import graph.analysis
@@ -111,6 +144,8 @@ def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[s
     ):
         setattr(module, name, phases.wrap(phase, getattr(module, name)))
     _reset_high_water()
+    writer = WriterPeak()
+    writer.start()
     wall, cpu, kernel = time.perf_counter(), time.process_time(), os.times().system
     try:  # the command ends with sys.exit(its exit code)
         main.main(
@@ -124,13 +159,21 @@ def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[s
         code = int(exit_.code or 0)
     if code not in (0, 1):
         raise SystemExit(f"tenantmap analyse exited {code}")
+    writer_mib = writer.stop()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    helper = {
+        "phase": "writer process",
+        "wall": None,
+        "cpu": children.ru_utime + children.ru_stime,
+        "sys": children.ru_stime,
+        "rss": writer_mib,
+    }
     total = {
         "phase": "night",
         "wall": time.perf_counter() - wall,
         "cpu": time.process_time() - cpu,
         "sys": os.times().system - kernel,
-        "rss": max([_high_water_mib(), *(row["rss"] for row in phases.rows)])
-        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "rss": max([_high_water_mib(), *(row["rss"] for row in phases.rows)]) + writer_mib,
     }
     other = {
         "phase": "other",
@@ -139,7 +182,7 @@ def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[s
         "sys": total["sys"] - sum(row["sys"] for row in phases.rows),
         "rss": None,
     }
-    return [*phases.rows, other, total]
+    return [*phases.rows, other, *([helper] if writer_mib else []), total]
 
 
 def prepare(size: int, folder: Path) -> tuple[Path, Path]:
@@ -203,7 +246,8 @@ def main() -> int:
             label = "first" if number == 1 else f"{number}"
             for row in rows:
                 rss = "" if row["rss"] is None else f"{row['rss']:,.0f}"
-                print(f"{size:>10,} {label:<6} {row['phase']:<14} {row['wall']:>8.1f} "
+                wall = "" if row["wall"] is None else f"{row['wall']:.1f}"
+                print(f"{size:>10,} {label:<6} {row['phase']:<14} {wall:>8} "
                       f"{row['cpu']:>8.1f} {row['sys']:>9.1f} {rss:>13}")  # fmt: skip
             night = rows[-1]
             if size >= 1_000_000:
