@@ -173,7 +173,7 @@ def open_existing_store_or_fail(url: str, state_dir: Path, neo4j_database: str |
                 )
     store = open_store_or_fail(url, state_dir, neo4j_database)
     try:
-        empty = store.previous_run(history_only=True) is None and not store.runs()
+        empty = not store.holds_runs()
     except StoreError as exc:
         store.close()
         raise TenantmapError(str(exc), ExitCode.PARTIAL) from None

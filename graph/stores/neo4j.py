@@ -363,6 +363,15 @@ class Neo4jStore:
 
         return self._read(work)
 
+    def holds_runs(self) -> bool:
+        """Whether any run was ever begun here, without reading any run's report."""
+
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            record = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN count(r) > 0 AS held").single()
+            return bool(record and record["held"])
+
+        return self._read(work)
+
     def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even sent.
         returned = (

@@ -456,6 +456,11 @@ class SqliteStore:
             rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
             return [self._run_record(row) for row in rows]
 
+    def holds_runs(self) -> bool:
+        """Whether any run was ever begun here: runs() and previous_run() would read
+        whole reports (hundreds of MB at 1,000,000 resources) to say as much."""
+        return bool(self._query("SELECT EXISTS (SELECT 1 FROM runs)")[0][0])
+
     def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even read, and of its
         # report only HISTORY_KEYS are kept. (Cutting them out with SQLite's JSON functions

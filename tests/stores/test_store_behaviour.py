@@ -185,6 +185,12 @@ def test_purge_never_deletes_items_of_a_failed_scope(store: Store) -> None:
     assert vnet_id(SUB_B, "app") in store.read_graph()
 
 
+def test_store_holds_runs_once_a_run_began_even_one_that_never_finished(store: Store) -> None:
+    assert store.holds_runs() is False
+    store.begin_run(NIGHT1, {"kind": "resource-graph", "endpoint": "test"}, None)
+    assert store.holds_runs() is True
+
+
 def test_previous_run_is_the_latest_completed_run_with_exit_0_or_1(store: Store) -> None:
     first = record_run(store, small_estate(), NIGHT1, exit_code=1, findings=[{"id": "f1"}])
     record_run(store, small_estate(), NIGHT2, outcome="failed", exit_code=3)
