@@ -56,13 +56,16 @@ from graph.stores.common import (
 )
 from graph.stores.lock import StateLock
 from graph.stores.sqlite_stage import Staged
-from graph.stores.sqlite_writer import write_apart
+from graph.stores.sqlite_writer import configure, write_apart
 
 PURGE_BATCH = 10_000
 # From this many nodes and edges on, a first write's rows are inserted by a writer
 # process (sqlite_writer) while the next ones are made: starting it costs about
 # 0.25 s, what inserting some 70,000 rows here costs (3.7 us a row).
 WRITER_PROCESS_FROM = 100_000
+# 64 MiB of page cache. A write touches only what changed (digests), and a first
+# write appends in key order: a cache holding the whole store (it was 512 MiB) cost
+# as much memory as the store's size and saved no measurable CPU.
 CACHE_KIB = 64 * 1024
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 # 2: nodes and edges are WITHOUT ROWID tables (one B-tree each, keyed by the primary
@@ -333,18 +336,8 @@ class SqliteStore:
             # them (about 25% faster writes than 4 KiB; takes effect on a new file only).
             self._db.execute("PRAGMA page_size=16384")
             _to_wal(self._db)
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA temp_store=MEMORY")
-            # 64 MiB of page cache. A write touches only what changed (digests), and a
-            # first write appends in key order: a cache holding the whole store (it was
-            # 512 MiB) cost as much memory as the store's size and saved no measurable
-            # CPU; the pages a write spills go to the WAL inside its transaction.
-            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            # A graph write fills the WAL with the whole graph; copying it back into the
-            # database (the checkpoint) runs on a thread of its own after the commit
-            # (SQLite's advice for applications that control checkpoints), so the run
-            # goes on meanwhile. The WAL is cut back to this size after each checkpoint.
-            self._db.execute("PRAGMA wal_autocheckpoint=0")
+            configure(self._db, CACHE_KIB)
+            # The WAL is cut back to this size after each checkpoint.
             self._db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             self._db.executescript(_SCHEMA)
             self._db.execute(

@@ -49,6 +49,19 @@ _HEADER = 4
 Statement = tuple[str, Iterable[Sequence[Any]]]
 
 
+def configure(db: sqlite3.Connection, cache_kib: int) -> None:
+    """The settings of every connection that writes the store (SqliteStore's and the
+    writer's), beside its journal mode."""
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA temp_store=MEMORY")
+    db.execute(f"PRAGMA cache_size=-{cache_kib}")
+    # A graph write fills the WAL with the whole graph; copying it back into the
+    # database (the checkpoint) runs on a thread of the store's after the commit
+    # (SQLite's advice for applications that control checkpoints), so the run goes on
+    # meanwhile.
+    db.execute("PRAGMA wal_autocheckpoint=0")
+
+
 def write_apart(
     path: Path,
     setup: tuple[str, Sequence[Any]],
@@ -108,6 +121,11 @@ def _send(stream: IO[bytes], message: list[Any]) -> None:
         body = orjson.dumps(message)
     except TypeError as exc:  # text that is not Unicode (lone surrogates)
         raise StoreError(f"a row holds a value the store cannot keep: {exc}") from exc
+    _write_frame(stream, body)
+
+
+def _write_frame(stream: IO[bytes], body: bytes) -> None:
+    # Two writes rather than one joined copy: a batch is about 500 KB.
     stream.write(len(body).to_bytes(_HEADER, "big"))
     stream.write(body)
 
@@ -147,12 +165,7 @@ def _writer(path: str, cache_kib: int, source: IO[bytes], sink: IO[bytes]) -> in
     roll back if the input ends first. The exit status: 0 committed, 1 not."""
     db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
     try:
-        # The store's own settings (SqliteStore); the WAL, if any, is copied into the
-        # database by the store after the write.
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA temp_store=MEMORY")
-        db.execute(f"PRAGMA cache_size=-{cache_kib}")
-        db.execute("PRAGMA wal_autocheckpoint=0")
+        configure(db, cache_kib)  # as the store's own connection
         db.execute("BEGIN IMMEDIATE")
         written = 0
         while (message := _receive(source)) is not None:
@@ -176,7 +189,7 @@ def _writer(path: str, cache_kib: int, source: IO[bytes], sink: IO[bytes]) -> in
 def _reply(sink: IO[bytes], answer: dict[str, Any]) -> None:
     body = orjson.dumps(answer)
     with contextlib.suppress(OSError):
-        sink.write(len(body).to_bytes(_HEADER, "big") + body)
+        _write_frame(sink, body)
         sink.flush()
 
 

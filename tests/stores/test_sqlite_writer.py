@@ -4,6 +4,7 @@ the store's one-line error, and a writer whose sender dies rolls back and exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -38,14 +39,16 @@ def first_write(path: Path, state: Path, graph: nx.MultiDiGraph) -> None:
 
 def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the item tables, as stored."""
-    db = sqlite3.connect(path)
-    try:
+    with contextlib.closing(sqlite3.connect(path)) as db:
         return {
             table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
             for table in ("nodes", "edges")
         }
-    finally:
-        db.close()
+
+
+def journal_mode(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return str(db.execute("PRAGMA journal_mode").fetchone()[0])
 
 
 def test_graph_written_by_the_writer_process_reads_back_as_written(
@@ -83,11 +86,7 @@ def test_store_is_back_in_wal_mode_after_a_first_write(
     monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", threshold)
     path = tmp_path / "tenantmap.db"
     first_write(path, tmp_state, small_estate())
-    db = sqlite3.connect(path)
-    try:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    finally:
-        db.close()
+    assert journal_mode(path) == "wal"
 
 
 def test_failure_in_the_writer_process_is_a_store_error_and_stores_nothing(
@@ -200,11 +199,7 @@ def test_store_opened_while_another_holds_it_with_a_rollback_journal_waits_and_o
     finally:
         release.join()
         holder.close()
-    db = sqlite3.connect(path)
-    try:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    finally:
-        db.close()
+    assert journal_mode(path) == "wal"
 
 
 @needs_proc
