@@ -141,6 +141,10 @@ _SCHEMA = (
 )
 
 
+# A run the next one compares with (RunRecord.counts_as_previous), as Cypher on ``{run}``.
+_COUNTS_AS_PREVIOUS = "{run}.outcome = 'completed' AND {run}.exitCode IN [0, 1]"
+
+
 class Neo4jStore:
     def __init__(
         self,
@@ -382,7 +386,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
             record = tx.run(
-                f"MATCH (r:{RUN_LABEL}) WHERE r.outcome = 'completed' AND r.exitCode IN [0, 1] "
+                f"MATCH (r:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='r')} "
                 f"RETURN {returned} AS r ORDER BY r.seq DESC LIMIT 1"
             ).single()
             if record is None:
@@ -719,7 +723,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             record = tx.run(
-                f"MATCH (p:{RUN_LABEL}) WHERE p.outcome = 'completed' AND p.exitCode IN [0, 1] "
+                f"MATCH (p:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='p')} "
                 f"WITH max(p.seq) AS keep MATCH (r:{RUN_LABEL}) WHERE r.startedAt < $cutoff "
                 "AND r.outcome IS NOT NULL AND r.trimmedAt IS NULL AND r.seq <> coalesce(keep, -1) "
                 "WITH r ORDER BY r.seq LIMIT $limit "
