@@ -599,7 +599,7 @@ class SqliteStore:
         ]
         written = 0
         with self._rollback_journal():
-            if graph.number_of_nodes() + graph.number_of_edges() >= WRITER_PROCESS_FROM:
+            if _at_least(graph, WRITER_PROCESS_FROM):
                 try:
                     written = write_apart(self.path, setup, inserts, cache_kib=CACHE_KIB)
                 except StoreError as exc:
@@ -914,6 +914,14 @@ class _Transaction:
         self.store._rollback()
         if isinstance(exc, sqlite3.Error):
             raise StoreError(f"writing the SQLite store {self.store.path} failed: {exc}") from exc
+
+
+def _at_least(graph: nx.MultiDiGraph, items: int) -> bool:
+    """Whether ``graph`` holds at least ``items`` nodes and edges. networkx counts a
+    multigraph's edges by summing every node's degree (about 2 s at 1,000,000
+    resources), so the nodes alone answer first when they can."""
+    nodes = graph.number_of_nodes()
+    return nodes >= items or nodes + graph.number_of_edges() >= items
 
 
 def _present_digests(db: sqlite3.Connection, table: str) -> set[int | None]:
