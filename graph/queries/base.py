@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from graph.schema import ALIAS_PREFIX, Label
-from graph.stores.common import trim_message
+from graph.stores.common import RunRecord, trim_message
 
 Row = dict[str, Any]
 
@@ -31,7 +31,9 @@ class GraphStore(Protocol):
         self, run_id: str | None = None, include_stale: bool = False
     ) -> nx.MultiDiGraph: ...
 
-    def runs(self) -> list[Any]: ...
+    def run_summaries(self) -> list[RunRecord]: ...
+
+    def run_by_id(self, run_id: str) -> RunRecord | None: ...
 
 
 def present_view(g: nx.MultiDiGraph, include_stale: bool = False) -> nx.MultiDiGraph:
@@ -119,13 +121,7 @@ class Query:
     ) -> list[Row]:
         """Answer on a store's latest graph (for `changes`: its two latest completed runs)."""
         if self.from_report:
-            # A trimmed run (older than the retention) still counts as the latest: an older
-            # run's report would be passed off as its answer.
-            done = [r for r in store.runs() if r.outcome == "completed" and (r.report or r.trimmed)]
-            latest = max(done, key=lambda r: r.seq) if done else None
-            if latest is not None and latest.trimmed:
-                raise QueryError(trim_message(latest.id))
-            rows = self.answer(latest.report if latest else None)
+            rows = self.answer(_latest_report(store))
             return [{c: r.get(c) for c in self.columns} for r in rows]
         if not self.needs_previous:
             return self.run(
@@ -137,30 +133,26 @@ class Query:
         return self.run(current, *params, include_stale=include_stale, previous=previous)
 
 
-def _run_id(run: Any) -> str | None:
-    if isinstance(run, dict):
-        return run.get("id")
-    return getattr(run, "id", None)
-
-
-def _completed(run: Any) -> bool:
-    """A run whose graph counts: completed with exit 0 or 1 (the stores' RunRecord says so)."""
-    flag = getattr(run, "counts_as_previous", None)
-    if flag is not None:
-        return bool(flag)
-    outcome = run.get("outcome") if isinstance(run, dict) else getattr(run, "outcome", None)
-    return outcome == "completed"
-
-
-def _order(run: Any) -> tuple[int, str]:
-    if isinstance(run, dict):
-        return int(run.get("seq") or 0), str(run.get("started_at") or run.get("startedAt") or "")
-    return int(getattr(run, "seq", 0) or 0), str(getattr(run, "started_at", "") or "")
+def _latest_report(store: GraphStore) -> dict[str, Any] | None:
+    """The report of the latest completed run that has one, read alone (each run's report
+    is about 122 MiB at 1,000,000 resources). A trimmed run (older than the retention)
+    still counts as the latest: an older run's report would be passed off as its answer."""
+    completed = [r for r in store.run_summaries() if r.outcome == "completed"]
+    for summary in sorted(completed, key=lambda r: r.seq, reverse=True):
+        run = summary if summary.trimmed else store.run_by_id(summary.id)
+        if run is None:  # gone since the listing
+            continue
+        if run.trimmed:
+            raise QueryError(trim_message(run.id))
+        if run.report:
+            return run.report
+    return None
 
 
 def _two_latest_runs(store: GraphStore) -> tuple[str | None, str | None]:
-    done = sorted((r for r in store.runs() if _completed(r)), key=_order)
-    ids = [_run_id(r) for r in done]
+    """The latest two runs whose graph counts: completed with exit 0 or 1."""
+    ordered = sorted(store.run_summaries(), key=lambda r: r.seq)
+    ids = [r.id for r in ordered if r.counts_as_previous]
     latest = ids[-1] if ids else None
     before = ids[-2] if len(ids) > 1 else None
     return latest, before

@@ -143,6 +143,12 @@ _SCHEMA = (
 
 # A run the next one compares with (RunRecord.counts_as_previous), as Cypher on ``{run}``.
 _COUNTS_AS_PREVIOUS = "{run}.outcome = 'completed' AND {run}.exitCode IN [0, 1]"
+# What a listing of runs reads of a Run node (run_summaries): none of the values that grow
+# with the estate, and no report
+_SUMMARY_PROPERTIES = (
+    ".id, .seq, .startedAt, .finishedAt, .outcome, .exitCode, .source, .inventorySha256, "
+    ".seenAt, .trimmedAt"
+)
 
 
 class Neo4jStore:
@@ -367,6 +373,31 @@ class Neo4jStore:
 
         return self._read(work)
 
+    def run_summaries(self) -> list[RunRecord]:
+        """Every run, in order, as runs() gives it but without its report, findings,
+        coverage, crawl record and complete scopes (None or empty): what a listing of
+        runs needs, and a small part of what runs() reads (a report alone is 122 MiB at
+        1,000,000 resources)."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[RunRecord]:
+            result = tx.run(
+                f"MATCH (r:{RUN_LABEL}) RETURN r {{{_SUMMARY_PROPERTIES}}} AS r ORDER BY r.seq"
+            )
+            return [self._run_record(record["r"]) for record in result]
+
+        return self._read(work)
+
+    def run_by_id(self, run_id: str) -> RunRecord | None:
+        """The run ``run_id`` as runs() gives it, or None when there is no such run."""
+
+        def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
+            record = tx.run(
+                f"MATCH (r:{RUN_LABEL} {{id: $id}}) RETURN properties(r) AS r", id=run_id
+            ).single()
+            return None if record is None else self._run_record(record["r"])
+
+        return self._read(work)
+
     def holds_runs(self) -> bool:
         """Whether any run was ever begun here, without reading any run's report."""
 
@@ -376,18 +407,22 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
+    def previous_run(
+        self, *, history_only: bool = False, before_seq: int | None = None
+    ) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even sent.
         returned = (
             "r {.*, findings: null, coverage: null, crawl: null}"
             if history_only
             else "properties(r)"
         )
+        before = "" if before_seq is None else " AND r.seq < $before"
 
         def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
             record = tx.run(
-                f"MATCH (r:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='r')} "
-                f"RETURN {returned} AS r ORDER BY r.seq DESC LIMIT 1"
+                f"MATCH (r:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='r')}{before} "
+                f"RETURN {returned} AS r ORDER BY r.seq DESC LIMIT 1",
+                before=before_seq,
             ).single()
             if record is None:
                 return None

@@ -303,10 +303,18 @@ _HISTORY_COLUMNS = (
     "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
     f"inventory_sha256, NULL, {_REPORT_TABLE}, seen_at, complete_scopes, NULL, {_TRIMMED_AT}"
 )
-# The run the next one compares with (RunRecord.counts_as_previous), after SELECT ...
-_PREVIOUS = (
-    "FROM runs WHERE outcome = 'completed' AND exit_code IN (0, 1) ORDER BY seq DESC LIMIT 1"
+# _RUN_COLUMNS as a listing of runs reads them (run_summaries): none of the values that
+# grow with the estate, and no report
+_SUMMARY_COLUMNS = (
+    "seq, id, started_at, finished_at, outcome, exit_code, source, NULL, "
+    f"inventory_sha256, NULL, NULL, seen_at, NULL, NULL, {_TRIMMED_AT}"
 )
+# A run the next one compares with (RunRecord.counts_as_previous), as a condition on runs
+_COUNTS_AS_PREVIOUS = "outcome = 'completed' AND exit_code IN (0, 1)"
+# The run the next one compares with, after SELECT ...
+_PREVIOUS = f"FROM runs WHERE {_COUNTS_AS_PREVIOUS} ORDER BY seq DESC LIMIT 1"
+# The run the run numbered ? compared with, after SELECT ...
+_PREVIOUS_BEFORE = f"FROM runs WHERE {_COUNTS_AS_PREVIOUS} AND seq < ? ORDER BY seq DESC LIMIT 1"
 
 
 def sqlite_path(url: str) -> Path:
@@ -449,18 +457,38 @@ class SqliteStore:
             rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
             return [self._run_record(row) for row in rows]
 
+    def run_summaries(self) -> list[RunRecord]:
+        """Every run, in order, as runs() gives it but without its report, findings,
+        coverage, crawl record and complete scopes (None or empty): what a listing of
+        runs needs, and a small part of what runs() reads (a report alone is 122 MiB at
+        1,000,000 resources)."""
+        with self._reading():
+            rows = self._query(f"SELECT {_SUMMARY_COLUMNS} FROM runs ORDER BY seq")
+            return [self._run_record(row) for row in rows]
+
+    def run_by_id(self, run_id: str) -> RunRecord | None:
+        """The run ``run_id`` as runs() gives it, or None when there is no such run."""
+        with self._reading():
+            rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
+            return self._run_record(rows[0]) if rows else None
+
     def holds_runs(self) -> bool:
         """Whether any run was ever begun here: runs() and previous_run() would read
         whole reports (hundreds of MB at 1,000,000 resources) to say as much."""
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM runs)")[0][0])
 
-    def previous_run(self, *, history_only: bool = False) -> RunRecord | None:
+    def previous_run(
+        self, *, history_only: bool = False, before_seq: int | None = None
+    ) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even read, and of its
         # report only HISTORY_KEYS are kept. (Cutting them out with SQLite's JSON functions
         # instead left more memory behind: their working memory stays with the C heap.)
         columns = _HISTORY_COLUMNS if history_only else _RUN_COLUMNS
         with self._reading():
-            rows = self._query(f"SELECT {columns} {_PREVIOUS}")
+            if before_seq is None:
+                rows = self._query(f"SELECT {columns} {_PREVIOUS}")
+            else:
+                rows = self._query(f"SELECT {columns} {_PREVIOUS_BEFORE}", (before_seq,))
             if not rows:
                 return None
             record = self._run_record(rows[0])

@@ -10,11 +10,17 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from graph.build import build_graph
+from graph.crawl_record import crawl_record
+from graph.snapshot import load_snapshot
 from graph.stores import open_store
+from tenantmap.pipeline import read_stored_run
 from tests.cli.helpers import Result, one_sentence_error, sample_night, tenantmap
+from tests.graph.handmade import contoso_snapshot
 
 REPORTS = ("report.json", "report.md", "findings.csv")
 STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -57,6 +63,52 @@ def test_each_stored_run_analysed_again_without_its_snapshot_gives_its_own_repor
         assert result.code == 0, result.stderr
         for name in REPORTS:
             assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_stored_run_is_read_with_the_run_it_was_compared_with_and_no_other_run(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snap = load_snapshot(contoso_snapshot(tmp_path / "snap"))
+    graph, crawl = build_graph(snap), crawl_record(snap).to_json()
+    store = open_store(_store_url(kind, request, tmp_path), state_dir=tmp_path / "state")
+    ids = []
+    try:
+        for day, outcome, exit_code in (
+            (1, "completed", 0),
+            (2, "completed", 1),  # the run night 6 was compared with
+            (3, "failed", 3),
+            (4, "interrupted", 3),
+            (5, "completed", 2),
+            (6, "completed", 0),
+            (7, "completed", 0),
+        ):
+            at = f"2026-11-{day:02d}T02:00:00Z"
+            run_id = store.begin_run(at, {"kind": "handmade"}, None)
+            store.write_graph(run_id, graph, complete_scopes=set(), seen_at=at)
+            store.finish_run(
+                run_id,
+                finished_at=at,
+                outcome=outcome,  # type: ignore[arg-type]
+                exit_code=exit_code,
+                coverage={},
+                findings=[{"id": f"f{day}"}],
+                report={"run": {"id": run_id}, "findings": [{"id": f"f{day}"}], "big": [day]},
+                crawl=crawl,
+            )
+            ids.append(run_id)
+
+        def runs() -> NoReturn:
+            raise AssertionError("runs() reads every run's report")
+
+        monkeypatch.setattr(store, "runs", runs)
+        stored = read_stored_run(store, ids[5])
+    finally:
+        store.close()
+    assert stored.record.id == ids[5] and stored.record.crawl == crawl
+    assert stored.previous is not None and stored.previous.id == ids[1]
+    # as the night read it: the report's run and findings
+    assert stored.previous.report == {"run": {"id": ids[1]}, "findings": [{"id": "f2"}]}
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import networkx as nx
 import pytest
@@ -12,7 +13,7 @@ from graph.build import build_graph
 from graph.queries import QUERIES, QueryError
 from graph.schema import node_id
 from graph.snapshot import Snapshot, load_snapshot
-from graph.stores import Store, open_store
+from graph.stores import RunRecord, Store, open_store
 from tests.graph.handmade import (
     HUB_VNET,
     OUR_STORAGE,
@@ -30,6 +31,24 @@ def record(store: Store, snap: Snapshot, graph: nx.MultiDiGraph, at: str) -> str
         run, finished_at=at, outcome="completed", exit_code=0, coverage={}, findings=[], report=None
     )
     return run
+
+
+def reading_no_run_history(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make ``store.runs()`` (every run with its report) fail; returns the ids of the
+    runs read whole through ``store.run_by_id``, as they are read."""
+    read: list[str] = []
+    run_by_id = store.run_by_id
+
+    def runs() -> NoReturn:
+        raise AssertionError("runs() reads every run's report")
+
+    def one_run(run_id: str) -> RunRecord | None:
+        read.append(run_id)
+        return run_by_id(run_id)
+
+    monkeypatch.setattr(store, "runs", runs)
+    monkeypatch.setattr(store, "run_by_id", one_run)
+    return read
 
 
 PARAMS = {"vnet-reach": (HUB_VNET,), "mg-subscriptions": ("mg-prod",)}
@@ -106,3 +125,80 @@ def test_a_query_from_the_latest_runs_report_names_that_run_once_purge_trimmed_i
             QUERIES["governance"].run_on_store(store)
     finally:
         store.close()
+
+
+def governance_report(subscription: str) -> dict[str, Any]:
+    row = {"subscription": subscription, "controls": {"tags": "present"}}
+    return {"format": "tenantmap.report/1", "governance": {"controls": ["tags"], "rows": [row]}}
+
+
+def test_a_query_from_the_latest_runs_report_reads_that_runs_record_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(None, state_dir=tmp_path / "state")
+    try:
+        for night, outcome, subscription in (
+            ("2026-10-01", "completed", "sub-1"),
+            ("2026-10-02", "completed", "sub-2"),
+            ("2026-10-03", "failed", "sub-3"),
+        ):
+            run = store.begin_run(f"{night}T02:00:00Z", {"kind": "handmade"}, None)
+            store.finish_run(
+                run,
+                finished_at=f"{night}T02:10:00Z",
+                outcome=outcome,  # type: ignore[arg-type]
+                exit_code=0 if outcome == "completed" else 3,
+                coverage={},
+                findings=[],
+                report=governance_report(subscription),
+            )
+            if subscription == "sub-2":
+                latest = run
+        read = reading_no_run_history(store, monkeypatch)
+
+        rows = QUERIES["governance"].run_on_store(store)
+    finally:
+        store.close()
+    assert [r["subscriptionId"] for r in rows] == ["sub-2"]
+    assert read == [latest]
+
+
+def test_a_query_from_the_latest_runs_report_passes_over_a_completed_run_without_one(
+    tmp_path: Path,
+) -> None:
+    store = open_store(None, state_dir=tmp_path / "state")
+    try:
+        for night, report in (
+            ("2026-10-01", governance_report("sub-1")),
+            ("2026-10-02", None),
+        ):
+            run = store.begin_run(f"{night}T02:00:00Z", {"kind": "handmade"}, None)
+            store.finish_run(
+                run,
+                finished_at=f"{night}T02:10:00Z",
+                outcome="completed",
+                exit_code=0,
+                coverage={},
+                findings=[],
+                report=report,
+            )
+        rows = QUERIES["governance"].run_on_store(store)
+    finally:
+        store.close()
+    assert [r["subscriptionId"] for r in rows] == ["sub-1"]
+
+
+def test_changes_on_a_store_read_no_runs_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snap = load_snapshot(contoso_snapshot(tmp_path / "snap"))
+    store = open_store(None, state_dir=tmp_path / "state")
+    try:
+        for night in ("2026-11-27", "2026-11-28", "2026-11-29"):
+            record(store, snap, build_graph(snap), f"{night}T02:00:00Z")
+        read = reading_no_run_history(store, monkeypatch)
+
+        rows = QUERIES["changes"].run_on_store(store)
+    finally:
+        store.close()
+    assert rows == [] and read == []

@@ -285,6 +285,76 @@ def test_run_history_lists_every_run_in_order_with_its_record(store: Store) -> N
     assert runs[0].coverage is not None and runs[0].coverage["complete"] is True
 
 
+def test_run_by_id_gives_that_runs_whole_record(store: Store) -> None:
+    first = record_run(store, small_estate(), NIGHT1, findings=[{"id": "f1"}], crawl={"a": 1})
+    record_run(store, small_estate(), NIGHT2, findings=[{"id": "f2"}], crawl={"a": 2})
+
+    run = store.run_by_id(first)
+
+    assert run is not None and run == store.runs()[0]
+    assert (run.id, run.findings, run.crawl) == (first, [{"id": "f1"}], {"a": 1})
+    assert run.report == {"format": "tenantmap.report/1", "run": {"id": first}}
+
+
+def test_run_by_id_of_a_run_the_store_does_not_hold_is_none(store: Store) -> None:
+    record_run(store, small_estate(), NIGHT1)
+
+    assert store.run_by_id("19990101000000-999999") is None
+
+
+def test_run_summaries_list_every_run_in_order_without_the_values_that_grow_with_the_estate(
+    store: Store,
+) -> None:
+    record_run(store, small_estate(), NIGHT1, findings=[{"id": "f1"}], crawl={"a": 1})
+    record_run(store, small_estate(), NIGHT2, outcome="failed", exit_code=3)
+    store.begin_run(NIGHT3, {"kind": "arm"}, None)
+
+    summaries = store.run_summaries()
+
+    assert summaries == [
+        replace(run, report=None, findings=[], coverage=None, crawl=None, complete_scopes=())
+        for run in store.runs()
+    ]
+    assert [(r.outcome, r.exit_code) for r in summaries] == [
+        ("completed", 0),
+        ("failed", 3),
+        (None, None),
+    ]
+
+
+def test_previous_run_before_a_run_is_the_latest_earlier_one_that_counts_as_previous(
+    store: Store,
+) -> None:
+    first = record_run(store, small_estate(), NIGHT1, exit_code=1)
+    second = record_run(store, small_estate(), NIGHT2)
+    record_run(store, small_estate(), NIGHT2, outcome="failed", exit_code=3)
+    record_run(store, small_estate(), NIGHT3, outcome="interrupted", exit_code=3)
+    record_run(store, small_estate(), NIGHT3, exit_code=2)
+    later = record_run(store, small_estate(), NIGHT3)
+    seq = {run.id: run.seq for run in store.runs()}
+
+    previous = store.previous_run(before_seq=seq[later])
+
+    assert previous is not None and previous == store.run_by_id(second)
+    assert getattr(store.previous_run(before_seq=seq[second]), "id", None) == first
+    assert store.previous_run(before_seq=seq[first]) is None
+
+
+def test_previous_run_before_a_run_for_history_carries_only_the_reports_run_and_findings(
+    store: Store,
+) -> None:
+    report = {"run": {"startedAt": NIGHT1}, "findings": [{"id": "f1"}], "big": [1] * 9}
+    first = record_run(store, small_estate(), NIGHT1, report=report, crawl={"a": 1})
+    later = record_run(store, small_estate(), NIGHT2)
+    seq = {run.id: run.seq for run in store.runs()}
+
+    previous = store.previous_run(history_only=True, before_seq=seq[later])
+
+    assert previous is not None and previous.id == first
+    assert previous.report == {"run": {"startedAt": NIGHT1}, "findings": [{"id": "f1"}]}
+    assert (previous.findings, previous.coverage, previous.crawl) == ([], None, None)
+
+
 def test_read_graph_of_an_earlier_run_gives_the_graph_as_it_was(store: Store) -> None:
     night1 = small_estate()
     first = record_run(store, night1, NIGHT1)
@@ -410,3 +480,36 @@ def test_purge_with_no_run_older_than_the_retention_changes_no_run(store: Store)
     store.purge(30, now=datetime(2026, 11, 20, tzinfo=UTC))
 
     assert store.runs() == before
+
+
+def test_run_summaries_show_which_runs_purge_trimmed_and_when(store: Store) -> None:
+    record_bulky_run(store, NIGHT1)
+    record_bulky_run(store, NIGHT2, outcome="failed", exit_code=3)
+    record_bulky_run(store, NIGHT3)
+
+    store.purge(30, now=datetime(2026, 12, 2, 12, tzinfo=UTC))  # nights 1 and 2 are older
+
+    assert [r.trimmed_at for r in store.run_summaries()] == [
+        "2026-12-02T12:00:00Z",
+        "2026-12-02T12:00:00Z",
+        None,
+    ]
+
+
+def test_previous_run_before_a_run_is_a_trimmed_run_when_purge_trimmed_that_one(
+    store: Store,
+) -> None:
+    first = record_bulky_run(store, NIGHT1)
+    second = record_bulky_run(store, NIGHT2)
+    third = record_bulky_run(store, NIGHT3)
+    seq = {run.id: run.seq for run in store.runs()}
+
+    store.purge(30, now=datetime(2026, 12, 3, 12, tzinfo=UTC))  # all three nights are older
+
+    # The third is the previous run of the next night, which purge spares; the second,
+    # which the third was compared with, is trimmed and must not be passed over for the first.
+    previous = store.previous_run(before_seq=seq[third])
+    assert previous is not None and (previous.id, previous.trimmed) == (second, True)
+    assert previous.report is None and previous.findings == []
+    earlier = store.previous_run(before_seq=seq[second])
+    assert earlier is not None and (earlier.id, earlier.trimmed) == (first, True)
