@@ -51,6 +51,8 @@ _PIPE_BYTES = 1 << 20
 _HEADER = 4
 
 Statement = tuple[str, Iterable[Sequence[Any]]]
+# The folder that holds the top-level `graph` package
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def configure(db: sqlite3.Connection, cache_kib: int) -> None:
@@ -81,7 +83,11 @@ def write_apart(
     the writer could not be started or died."""
     try:
         writer = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(path), str(cache_kib)],
+            [sys.executable, "-m", __name__, str(Path(path).resolve()), str(cache_kib)],
+            # `-m` looks in the working folder first: started from the folder this
+            # module's package was imported from, the writer runs this same code, not
+            # whatever `graph` package sits in the folder tenantmap was started in.
+            cwd=_PACKAGE_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -228,3 +228,28 @@ def test_sender_failing_part_way_leaves_no_writer_and_an_empty_store(
         assert store.read_graph(include_stale=True).number_of_nodes() == 0
     finally:
         store.close()
+
+
+def test_writer_process_runs_tenantmaps_own_code_whatever_the_working_folder_holds(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `python -m` looks in the working folder first: a folder holding a package named
+    # `graph` (ours is a common name) must not be where the writer's code comes from.
+    impostor = tmp_path / "work" / "graph" / "stores"
+    impostor.mkdir(parents=True)
+    for package in (impostor.parent, impostor):
+        (package / "__init__.py").write_text("")
+    marker = tmp_path / "impostor-ran"
+    (impostor / "sqlite_writer.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
+    )
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    store = open_store("sqlite:///tenantmap.db", state_dir=tmp_state)  # relative to the folder
+    try:
+        record_run(store, small_estate(), NIGHT1, scopes=ALL_SCOPES)
+        assert content(store.read_graph()) == as_written(small_estate())
+    finally:
+        store.close()
+    assert not marker.exists()
+    assert (tmp_path / "work" / "tenantmap.db").is_file()
