@@ -152,7 +152,10 @@ def trim_message(run_id: str) -> str:
 class Store(Protocol):
     """The seam every backend implements the same way (docs/dev/interfaces.md)."""
 
-    last_write: WriteCounts  # what the latest write_graph sent
+    @property
+    def last_write(self) -> WriteCounts:
+        """What the latest write_graph sent."""
+        ...
 
     def acquire_lock(self) -> None: ...
     def release_lock(self) -> None: ...

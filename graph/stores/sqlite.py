@@ -14,16 +14,17 @@ one's rows are inserted by a writer process (sqlite_writer) while the next are m
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import sys
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -56,7 +57,7 @@ from graph.stores.common import (
 )
 from graph.stores.lock import StateLock
 from graph.stores.sqlite_stage import Staged
-from graph.stores.sqlite_writer import configure, write_apart
+from graph.stores.sqlite_writer import PendingWrite, configure, send_apart
 
 PURGE_BATCH = 10_000
 # From this many nodes and edges on, a first write's rows are inserted by a writer
@@ -329,14 +330,41 @@ def sqlite_path(url: str) -> Path:
     return Path(rest[1:])
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _settled(
+    method: Callable[Concatenate[SqliteStore, _P], _R],
+) -> Callable[Concatenate[SqliteStore, _P], _R]:
+    """A store method that first waits for a first write still committing in its
+    writer process (SqliteStore._settle_write), and so sees it, or its error."""
+
+    @functools.wraps(method)
+    def settled(store: SqliteStore, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        store._settle_write()
+        return method(store, *args, **kwargs)
+
+    return settled
+
+
 class SqliteStore:
-    """The default store: a SQLite file in the state folder."""
+    """The default store: a SQLite file in the state folder.
+
+    A large first write returns once its writer process has every row and the word to
+    commit (sqlite_writer.send_apart): the run analyses while the writer inserts the
+    last rows and commits. Every other method (@_settled) first waits for that
+    commit, so nothing reads or writes the store before it, and the write's error, if
+    any, is raised by the first of them (finish_run, in a night)."""
 
     def __init__(self, path: Path, *, state_dir: Path) -> None:
         self.path = Path(path)
         self._lock = StateLock(Path(state_dir))
         self._checkpointer: threading.Thread | None = None
-        self.last_write = WriteCounts()
+        self._last_write = WriteCounts()
+        # A first write committing in its writer process, and the rollback journal it
+        # keeps until then
+        self._pending: tuple[PendingWrite, contextlib.ExitStack] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -397,6 +425,7 @@ class SqliteStore:
 
     # --- runs ------------------------------------------------------------------------
 
+    @_settled
     def begin_run(
         self, started_at: str, source: dict[str, Any], inventory_sha256: str | None
     ) -> str:
@@ -410,6 +439,7 @@ class SqliteStore:
             self._db.execute("UPDATE runs SET id = ? WHERE seq = ?", (run_id, seq))
         return run_id
 
+    @_settled
     def finish_run(
         self,
         run_id: str,
@@ -452,11 +482,13 @@ class SqliteStore:
                 with self._db.blobopen("reports", "report", seq) as blob:
                     blob.write(text)
 
+    @_settled
     def runs(self) -> list[RunRecord]:
         with self._reading():
             rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY seq")
             return [self._run_record(row) for row in rows]
 
+    @_settled
     def run_summaries(self) -> list[RunRecord]:
         """Every run, in order, as runs() gives it but without its report, findings,
         coverage, crawl record and complete scopes (None or empty): what a listing of
@@ -466,17 +498,20 @@ class SqliteStore:
             rows = self._query(f"SELECT {_SUMMARY_COLUMNS} FROM runs ORDER BY seq")
             return [self._run_record(row) for row in rows]
 
+    @_settled
     def run_by_id(self, run_id: str) -> RunRecord | None:
         """The run ``run_id`` as runs() gives it, or None when there is no such run."""
         with self._reading():
             rows = self._query(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
             return self._run_record(rows[0]) if rows else None
 
+    @_settled
     def holds_runs(self) -> bool:
         """Whether any run was ever begun here: runs() and previous_run() would read
         whole reports (hundreds of MB at 1,000,000 resources) to say as much."""
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM runs)")[0][0])
 
+    @_settled
     def previous_run(
         self, *, history_only: bool = False, before_seq: int | None = None
     ) -> RunRecord | None:
@@ -550,17 +585,42 @@ class SqliteStore:
         complete_scopes: set[str],
         seen_at: str,
     ) -> None:
+        self._settle_write()
         self._finish_checkpoint()
         with collector_paused():
             self._write_graph(run_id, graph, complete_scopes, seen_at)
+        if self._pending is not None:
+            return  # a first write in a rollback journal: nothing to checkpoint
         self._checkpointer = threading.Thread(
             target=_checkpoint, args=(self.path,), name="tenantmap-sqlite-checkpoint", daemon=True
         )
         self._checkpointer.start()
 
     def settle(self) -> None:
-        """Wait until the background checkpoint of the last write has finished."""
+        """Wait until the last write has committed and its background checkpoint has
+        finished."""
+        self._settle_write()
         self._finish_checkpoint()
+
+    @property
+    def last_write(self) -> WriteCounts:
+        """What the latest write_graph sent (once it has committed)."""
+        self._settle_write()
+        return self._last_write
+
+    def _settle_write(self) -> None:
+        """Wait for a first write committing in its writer process: its row count, the
+        store back in WAL mode, and StoreError if it failed (raised once)."""
+        if self._pending is None:
+            return
+        pending, journal = self._pending
+        self._pending = None
+        with journal:
+            try:
+                written = pending.finish()
+            except StoreError as exc:
+                raise StoreError(f"writing the SQLite store {self.path} failed: {exc}") from exc
+        self._last_write = WriteCounts(written=written)
 
     def _finish_checkpoint(self) -> None:
         if self._checkpointer is not None:
@@ -626,18 +686,25 @@ class SqliteStore:
             )
         ]
         written = 0
-        with self._rollback_journal():
-            if _at_least(graph, WRITER_PROCESS_FROM):
+        if _at_least(graph, WRITER_PROCESS_FROM):
+            # The journal stays a rollback one until the writer has committed
+            # (_settle_write): returning to the WAL needs the file to itself.
+            journal = contextlib.ExitStack()
+            journal.enter_context(self._rollback_journal())
+            with contextlib.ExitStack() as on_failure:
+                on_failure.push(journal)
                 try:
-                    written = write_apart(self.path, setup, inserts, cache_kib=CACHE_KIB)
+                    pending = send_apart(self.path, setup, inserts, cache_kib=CACHE_KIB)
                 except StoreError as exc:
                     raise StoreError(f"writing the SQLite store {self.path} failed: {exc}") from exc
-            else:
-                with self._transaction():
-                    self._db.execute(*setup)
-                    for insert, rows in inserts:
-                        written += self._db.executemany(insert, rows).rowcount
-        self.last_write = WriteCounts(written=written)
+                on_failure.pop_all()
+            self._pending = (pending, journal)
+            return
+        with self._rollback_journal(), self._transaction():
+            self._db.execute(*setup)
+            for insert, rows in inserts:
+                written += self._db.executemany(insert, rows).rowcount
+        self._last_write = WriteCounts(written=written)
 
     @contextlib.contextmanager
     def _rollback_journal(self) -> Iterator[None]:
@@ -695,7 +762,7 @@ class SqliteStore:
             db.execute("DROP TRIGGER temp.log_edge_change")
             if gone_possible:
                 counts.stale = self._mark_stale(change, prior, params)
-        self.last_write = counts
+        self._last_write = counts
 
     def _scope_runs(self) -> list[tuple[int, str | None, list[str] | None]]:
         """(seq, seen_at, complete scopes) of every run whose graph write finished."""
@@ -731,6 +798,7 @@ class SqliteStore:
             stale += db.execute(table.set_stale, params).rowcount
         return stale
 
+    @_settled
     def read_graph(self, run_id: str | None = None, include_stale: bool = False) -> nx.MultiDiGraph:
         with collector_paused():
             return self._read_graph(run_id, include_stale)
@@ -785,6 +853,7 @@ class SqliteStore:
             raise
         return to_graph(nodes, edges, include_stale)
 
+    @_settled
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
         """Delete items stale for longer than ``retention_days``, in bounded batches, and
         the report, findings, coverage and crawl record of the runs that started before
@@ -882,11 +951,14 @@ class SqliteStore:
         return len(seqs)
 
     def close(self) -> None:
-        self._finish_checkpoint()
-        self._lock.release()
-        with contextlib.suppress(sqlite3.Error):
-            # The last connection to close checkpoints whatever the WAL still holds.
-            self._db.close()
+        try:
+            self._settle_write()
+            self._finish_checkpoint()
+        finally:
+            self._lock.release()
+            with contextlib.suppress(sqlite3.Error):
+                # The last connection to close checkpoints whatever the WAL still holds.
+                self._db.close()
 
     # --- helpers ---------------------------------------------------------------------
 

@@ -81,6 +81,36 @@ def write_apart(
 
     Raises StoreError with the writer's own message if any statement failed, or if
     the writer could not be started or died."""
+    return send_apart(path, setup, inserts, cache_kib=cache_kib).finish()
+
+
+class PendingWrite:
+    """A writer process that was sent every row and the word to commit: it commits
+    on its own, and ``finish`` reads its answer."""
+
+    def __init__(self, writer: subprocess.Popen[bytes]) -> None:
+        self._writer = writer
+
+    def finish(self) -> int:
+        """The number of rows inserted, once the writer has committed; StoreError with
+        the writer's own message if it failed."""
+        try:
+            return _answer(self._writer)
+        finally:
+            _reap(self._writer)
+
+
+def send_apart(
+    path: Path,
+    setup: tuple[str, Sequence[Any]],
+    inserts: Sequence[Statement],
+    *,
+    cache_kib: int,
+) -> PendingWrite:
+    """write_apart up to the word to commit: the caller goes on while the writer
+    inserts the last batches and commits, and reads its answer later (finish). Raises
+    StoreError if the writer could not be started; a sender failing part way (its
+    rows, an interrupt) kills the writer, which rolls back, and the error goes on."""
     try:
         writer = subprocess.Popen(
             [sys.executable, "-m", __name__, str(Path(path).resolve()), str(cache_kib)],
@@ -100,24 +130,30 @@ def write_apart(
         with contextlib.suppress(OSError):
             fcntl.fcntl(writer.stdin.fileno(), resize, _PIPE_BYTES)
     try:
-        try:
-            _send(writer.stdin, ["exec", *setup])
-            for sql, rows in inserts:
-                for batch in _batches(rows):
-                    _send(writer.stdin, ["many", sql, batch])
-            _send(writer.stdin, ["commit"])
-            writer.stdin.close()
-        except BrokenPipeError:
-            pass  # the writer stopped: its answer says why
-        return _answer(writer)
-    finally:
-        if writer.poll() is None:  # the sender failed part way: the writer rolls back
-            writer.kill()
-        writer.wait()
-        for stream in (writer.stdin, writer.stdout, writer.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        _send(writer.stdin, ["exec", *setup])
+        for sql, rows in inserts:
+            for batch in _batches(rows):
+                _send(writer.stdin, ["many", sql, batch])
+        _send(writer.stdin, ["commit"])
+        writer.stdin.close()
+    except BrokenPipeError:
+        pass  # the writer stopped: its answer (finish) says why
+    except BaseException:
+        _reap(writer)
+        raise
+    return PendingWrite(writer)
+
+
+def _reap(writer: subprocess.Popen[bytes]) -> None:
+    """Wait for the writer to end (killed if it still runs: a sender that failed part
+    way, whose writer then rolls back) and close its pipes."""
+    if writer.poll() is None:
+        writer.kill()
+    writer.wait()
+    for stream in (writer.stdin, writer.stdout, writer.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:

@@ -81,6 +81,7 @@ _LOG_EDGE = (
 
 
 def _ensure(store: SqliteStore) -> sqlite3.Connection:
+    store.settle()  # a first write still committing in its writer process
     db = store._db
     try:
         db.executescript(_SCHEMA)

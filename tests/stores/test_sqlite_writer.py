@@ -89,7 +89,7 @@ def test_store_is_back_in_wal_mode_after_a_first_write(
     assert journal_mode(path) == "wal"
 
 
-def test_failure_in_the_writer_process_is_a_store_error_and_stores_nothing(
+def test_failure_in_the_writer_process_is_a_store_error_at_the_next_call_and_stores_nothing(
     tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 7 and "7" are two nodes in networkx and one key once written as text.
@@ -100,8 +100,12 @@ def test_failure_in_the_writer_process_is_a_store_error_and_stores_nothing(
     store = open_store(f"sqlite:///{tmp_path / 'tenantmap.db'}", state_dir=tmp_state)
     try:
         run_id = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+        # The write returns once the writer has every row; the night's next store call
+        # (finishing the run) is the one told the write failed.
+        store.write_graph(run_id, graph, complete_scopes=set(), seen_at=NIGHT1)
         with pytest.raises(StoreError, match=r"writing the SQLite store .* UNIQUE constraint"):
-            store.write_graph(run_id, graph, complete_scopes=set(), seen_at=NIGHT1)
+            store.finish_run(run_id, finished_at=NIGHT1, outcome="completed", exit_code=0,
+                             coverage={}, findings=[], report=None)  # fmt: skip
         assert store.read_graph(include_stale=True).number_of_nodes() == 0
         (run,) = store.runs()
         assert run.seen_at is None  # the run's own row went back too
@@ -253,3 +257,22 @@ def test_writer_process_runs_tenantmaps_own_code_whatever_the_working_folder_hol
         store.close()
     assert not marker.exists()
     assert (tmp_path / "work" / "tenantmap.db").is_file()
+
+
+def test_store_closed_while_its_first_write_commits_keeps_the_whole_write(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # write_graph returns while the writer process still commits: closing waits for it.
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    path = tmp_path / "tenantmap.db"
+    store = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    run_id = store.begin_run(NIGHT1, {"kind": "resource-graph"}, None)
+    store.write_graph(run_id, small_estate(), complete_scopes=ALL_SCOPES, seen_at=NIGHT1)
+    store.close()
+    assert not writer_processes(path)
+    assert journal_mode(path) == "wal"
+    reopened = open_store(f"sqlite:///{path}", state_dir=tmp_state)
+    try:
+        assert content(reopened.read_graph(include_stale=True)) == as_written(small_estate())
+    finally:
+        reopened.close()
