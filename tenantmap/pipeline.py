@@ -463,11 +463,11 @@ def analyse_and_store(
     """Build the graph, store it, analyse it against the previous run, write the
     reports, finish the run.
 
-    At 1,000,000 resources the graph is most of the night's memory, so the other big
-    structures are held beside it as few at a time as can be: the previous run's
-    history (its findings), then the store write's working set beside it, then the
-    analysis; the reports need only the report document, so the graph is let go of
-    before they are rendered. A store that fails (exit 3) still leaves the night's reports and
+    At 1,000,000 resources the graph is most of the night's memory, so the three
+    other big structures are held beside it one at a time: the store write's working
+    set, then the previous run's history (read only now), then the analysis; the
+    reports need only the report document, so the graph is let go of before they are
+    rendered. A store that fails (exit 3) still leaves the night's reports and
     snapshot on disk; the run is finished in the store only once its reports are
     written.
     """
@@ -482,11 +482,8 @@ def analyse_and_store(
     # Moved out of the collector's reach, the graph spares every later full collection
     # a walk over millions of objects (it is let go of by clearing it, below).
     gc.freeze()
-    # The previous run is read before the graph is written: a large first write
-    # returns while its writer process still commits (graph.stores.sqlite), and the
-    # analysis, not a read of the store, is what overlaps that.
-    previous = read_previous(ctx)
     store_error = store_graph(ctx, graph, crawl)
+    previous = read_previous(ctx)
     today = opts.now or ctx.started.date()
     source = snap.manifest.get("source", {})
     run_doc = {

@@ -363,8 +363,9 @@ class SqliteStore:
         self._checkpointer: threading.Thread | None = None
         self._last_write = WriteCounts()
         # A first write committing in its writer process, and the rollback journal it
-        # keeps until then
+        # keeps until then; the previous run (history only) as read before it began
         self._pending: tuple[PendingWrite, contextlib.ExitStack] | None = None
+        self._previous_at_write: RunRecord | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -511,8 +512,18 @@ class SqliteStore:
         whole reports (hundreds of MB at 1,000,000 resources) to say as much."""
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM runs)")[0][0])
 
-    @_settled
     def previous_run(
+        self, *, history_only: bool = False, before_seq: int | None = None
+    ) -> RunRecord | None:
+        if self._pending is not None and history_only and before_seq is None:
+            # What a night reads right after its write: the answer as read just before a
+            # first write began (it changes no completed run), so the night analyses
+            # while the writer process commits instead of waiting for it here.
+            return self._previous_at_write
+        self._settle_write()
+        return self._previous_run(history_only=history_only, before_seq=before_seq)
+
+    def _previous_run(
         self, *, history_only: bool = False, before_seq: int | None = None
     ) -> RunRecord | None:
         # history_only: the run's findings, coverage and crawl are not even read, and of its
@@ -614,7 +625,7 @@ class SqliteStore:
         if self._pending is None:
             return
         pending, journal = self._pending
-        self._pending = None
+        self._pending, self._previous_at_write = None, None
         with journal:
             try:
                 written = pending.finish()
@@ -687,6 +698,8 @@ class SqliteStore:
         ]
         written = 0
         if _at_least(graph, WRITER_PROCESS_FROM):
+            # A store with no graph yet has at most small runs to compare with.
+            previous = self._previous_run(history_only=True)
             # The journal stays a rollback one until the writer has committed
             # (_settle_write): returning to the WAL needs the file to itself.
             journal = contextlib.ExitStack()
@@ -698,7 +711,7 @@ class SqliteStore:
                 except StoreError as exc:
                     raise StoreError(f"writing the SQLite store {self.path} failed: {exc}") from exc
                 on_failure.pop_all()
-            self._pending = (pending, journal)
+            self._pending, self._previous_at_write = (pending, journal), previous
             return
         with self._rollback_journal(), self._transaction():
             self._db.execute(*setup)

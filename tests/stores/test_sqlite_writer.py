@@ -24,7 +24,7 @@ from graph.stores import StoreError, open_store
 from tests.neo4j_server import REPO_ROOT
 from tests.stores.estate import content, small_estate
 from tests.stores.test_sqlite_crash import WRITER
-from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, as_written, record_run
+from tests.stores.test_store_behaviour import ALL_SCOPES, NIGHT1, NIGHT2, as_written, record_run
 
 IN_PROCESS = 10**12  # WRITER_PROCESS_FROM that keeps every first write in this process
 
@@ -276,3 +276,25 @@ def test_store_closed_while_its_first_write_commits_keeps_the_whole_write(
         assert content(reopened.read_graph(include_stale=True)) == as_written(small_estate())
     finally:
         reopened.close()
+
+
+def test_previous_run_asked_while_the_first_write_commits_is_the_one_after_it(
+    tmp_path: Path, tmp_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A night reads the run it compares with right after its write; a store without a
+    # graph can still hold runs (an estate that was empty), and the answer must not
+    # depend on whether the writer process has committed yet.
+    monkeypatch.setattr(sqlite_store, "WRITER_PROCESS_FROM", 0)
+    report = {"format": "tenantmap.report/1", "findings": [{"id": "f1"}], "coverage": {}}
+    store = open_store(f"sqlite:///{tmp_path / 'tenantmap.db'}", state_dir=tmp_state)
+    try:
+        empty_night = record_run(store, nx.MultiDiGraph(), NIGHT1, report=report)
+        run_id = store.begin_run(NIGHT2, {"kind": "resource-graph"}, None)
+        store.write_graph(run_id, small_estate(), complete_scopes=ALL_SCOPES, seen_at=NIGHT2)
+        while_writing = store.previous_run(history_only=True)
+        store.settle()
+        assert while_writing is not None and while_writing.id == empty_night
+        assert while_writing == store.previous_run(history_only=True)
+        assert while_writing.report == {"findings": [{"id": "f1"}]}
+    finally:
+        store.close()
