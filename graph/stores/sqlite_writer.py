@@ -68,22 +68,6 @@ def configure(db: sqlite3.Connection, cache_kib: int) -> None:
     db.execute("PRAGMA wal_autocheckpoint=0")
 
 
-def write_apart(
-    path: Path,
-    setup: tuple[str, Sequence[Any]],
-    inserts: Sequence[Statement],
-    *,
-    cache_kib: int,
-) -> int:
-    """Run ``setup`` and then each insert statement over its rows in a writer process,
-    in one transaction on the SQLite file at ``path`` (with a page cache of
-    ``cache_kib``); the number of rows inserted.
-
-    Raises StoreError with the writer's own message if any statement failed, or if
-    the writer could not be started or died."""
-    return send_apart(path, setup, inserts, cache_kib=cache_kib).finish()
-
-
 class PendingWrite:
     """A writer process that was sent every row and the word to commit: it commits
     on its own, and ``finish`` reads its answer."""
@@ -107,10 +91,14 @@ def send_apart(
     *,
     cache_kib: int,
 ) -> PendingWrite:
-    """write_apart up to the word to commit: the caller goes on while the writer
-    inserts the last batches and commits, and reads its answer later (finish). Raises
-    StoreError if the writer could not be started; a sender failing part way (its
-    rows, an interrupt) kills the writer, which rolls back, and the error goes on."""
+    """Run ``setup`` and then each insert statement over its rows in a writer process,
+    in one transaction on the SQLite file at ``path`` (with a page cache of
+    ``cache_kib``), up to the word to commit: the caller goes on while the writer
+    inserts the last batches and commits, and reads its answer later (finish).
+
+    Raises StoreError if the writer could not be started; a sender failing part way
+    (its rows, an interrupt) kills the writer, which rolls back, and the error goes
+    on."""
     try:
         writer = subprocess.Popen(
             [sys.executable, "-m", __name__, str(Path(path).resolve()), str(cache_kib)],
