@@ -59,6 +59,10 @@ def test_make_neo4j_serves_a_store_that_a_nightly_run_and_query_use(
             stderr=subprocess.STDOUT,
             stdin=subprocess.PIPE,
             start_new_session=True,
+            # As at a terminal: a JVM started with SIGINT ignored (pytest run by a job
+            # that ignores it, as a background job of a non-interactive shell does)
+            # leaves it ignored, and Ctrl-C would never reach its shutdown.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     try:
         wait_for_ready(log, make)
@@ -72,5 +76,12 @@ def test_make_neo4j_serves_a_store_that_a_nightly_run_and_query_use(
     finally:
         # Ctrl-C, as a person at the terminal would stop it.
         os.killpg(make.pid, signal.SIGINT)
-        code = make.wait(timeout=120)
+        try:
+            code = make.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(make.pid, signal.SIGKILL)  # no Neo4j outlives the test
+            make.wait()
+            raise AssertionError(
+                "make neo4j did not stop on Ctrl-C: " + log.read_text(errors="replace")[-2000:]
+            ) from None
     assert code in (0, 2, 130, -signal.SIGINT), log.read_text(errors="replace")[-2000:]
