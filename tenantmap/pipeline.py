@@ -400,10 +400,16 @@ def read_previous(ctx: RunContext) -> RunRecord | None:
     try:
         return ctx.store.previous_run(history_only=True)
     except StoreError as exc:
-        log.error("graph store failed: %s", exc)
-        record_failure(ctx, str(exc))
-        ctx.store, ctx.store_error = None, str(exc)
+        store_failed(ctx, exc)
         return None
+
+
+def store_failed(ctx: RunContext, exc: Exception) -> None:
+    """Go on without a store that failed while the run read it: the run is recorded
+    failed (where the store still takes it), and its reports are written, not mailed."""
+    log.error("graph store failed: %s", exc)
+    record_failure(ctx, str(exc))
+    ctx.store, ctx.store_error = None, str(exc)
 
 
 def store_graph(ctx: RunContext, graph: Any, crawl: CrawlRecord) -> str | None:
@@ -475,6 +481,7 @@ def analyse_and_store(
     from graph.build import build_graph
     from graph.collector import collector_paused
     from graph.crawl_record import crawl_record
+    from graph.stores import StoreError
     from reports import write_reports
 
     graph = build_graph(snap)
@@ -494,14 +501,24 @@ def analyse_and_store(
         "previousRun": previous.id if previous else None,
     }
     with collector_paused():
-        report = analyse(
-            graph,
-            crawl,
-            inventory,
-            today=today,
-            run=run_doc,
-            previous=previous.report if previous else None,
-        )
+        try:
+            report = analyse(
+                graph,
+                crawl,
+                inventory,
+                today=today,
+                run=run_doc,
+                previous=previous.report if previous else None,
+            )
+        except StoreError as exc:
+            # The previous run's findings are parsed as they are compared with
+            # (report_text): one the store damaged fails the store as a failed read of
+            # the previous run would have (exit 3), and the night is analysed without it.
+            store_failed(ctx, exc)
+            report = analyse(
+                graph, crawl, inventory, today=today, run={**run_doc, "previousRun": None},
+                previous=None,
+            )  # fmt: skip
         previous = None  # compared with: its findings need not outlive the analysis
         # The report lives until the process ends: frozen before the collector resumes,
         # no collection walks its hundreds of thousands of objects.
@@ -692,6 +709,7 @@ def analyse_stored(
     (its graph and crawl record; no snapshot, no Azure call), with the inventory given,
     against the run it was compared with. The history is not changed."""
     from graph.analysis import analyse, fail_on_hit
+    from graph.stores import StoreError
     from reports import write_reports
     from tenantmap.config import default_store_url
 
@@ -716,14 +734,17 @@ def analyse_stored(
         "inventory": {"path": str(opts.inventory), "sha256": inventory.sha256},
         "previousRun": stored.previous.id if stored.previous else None,
     }
-    report = analyse(
-        stored.graph,
-        crawl,
-        inventory,
-        today=today,
-        run=run_doc,
-        previous=stored.previous.report if stored.previous else None,
-    )
+    try:
+        report = analyse(
+            stored.graph,
+            crawl,
+            inventory,
+            today=today,
+            run=run_doc,
+            previous=stored.previous.report if stored.previous else None,
+        )
+    except StoreError as exc:  # a previous finding the store damaged (report_text)
+        raise TenantmapError(str(exc), ExitCode.PARTIAL) from None
     out = out_dir or state_dir / "runs" / record.id / f"reanalysed-{new_run_id(utc_now())}"
     with writing("the reports", out):
         out.mkdir(parents=True, exist_ok=True)

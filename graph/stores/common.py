@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -194,38 +193,6 @@ class Store(Protocol):
     def holds_runs(self) -> bool: ...
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int: ...
     def close(self) -> None: ...
-
-
-# What a run reads of its previous run's report (graph.analysis: apply_history, run_section).
-# A night asks only for these (previous_run(history_only=True)): the rest of a report, and
-# the run's coverage and crawl columns, are hundreds of MB parsed at 1M resources.
-HISTORY_KEYS = ("run", "findings")
-
-
-def history_of(report: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The part of a stored report the next run compares with (HISTORY_KEYS, those present),
-    its strings interned: most are ids of the night's graph (graph.build interns them), and
-    the rest repeat from finding to finding, so the history keeps about 45% of what was
-    parsed (measured at 100,000 resources: 13.5 of 31 MB)."""
-    if report is None:
-        return None
-    return _interned({key: report[key] for key in HISTORY_KEYS if key in report})
-
-
-def _interned(value: dict[str, Any]) -> dict[str, Any]:
-    """``value`` with every string inside it replaced by its interned copy (in place)."""
-    intern = sys.intern
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        pairs = item.items() if type(item) is dict else enumerate(item)
-        for key, inner in pairs:
-            kind = type(inner)
-            if kind is str:
-                item[key] = intern(inner)
-            elif kind is dict or kind is list:
-                stack.append(inner)
-    return value
 
 
 def findings_apart(

@@ -91,7 +91,6 @@ from graph.stores.common import (
     encode_props,
     findings_apart,
     has_url_password,
-    history_of,
     iso_utc,
     make_run_id,
     node_digests,
@@ -104,6 +103,7 @@ from graph.stores.common import (
     to_graph,
 )
 from graph.stores.lock import StateLock
+from graph.stores.report_text import history_of, report_bytes
 
 NODE_LABEL = "Tenantmap"
 RUN_LABEL = "Run"
@@ -343,7 +343,7 @@ class Neo4jStore:
         check_outcome(outcome)
         # Serialised once, outside the transaction function (which a retry runs again); the
         # findings are kept in the report alone (findings_apart; r.findings is then unset).
-        text = None if report is None else dumps(report)
+        text = None if report is None else report_bytes(report).decode()
         apart = findings_apart(findings, report)
 
         def work(tx: neo4j.ManagedTransaction) -> int:
@@ -426,10 +426,14 @@ class Neo4jStore:
             ).single()
             if record is None:
                 return None
-            run = self._run_record(record["r"])
-            if history_only:
-                return replace(run, report=history_of(run.report), findings=[])
-            return run
+            if not history_only:
+                return self._run_record(record["r"])
+            # Its report's text is indexed, not parsed (report_text.history_of).
+            props = dict(record["r"])
+            text = props.pop("report", None)
+            run = self._run_record(props)
+            where = f"run {run.id} in Neo4j at {self.url} cannot be read"
+            return replace(run, report=history_of(text, where), findings=[])
 
         return self._read(work)
 

@@ -45,9 +45,7 @@ from graph.stores.common import (
     derive_last_seen,
     dumps,
     findings_apart,
-    history_of,
     iso_utc,
-    json_bytes,
     make_run_id,
     parse_json,
     replay_to,
@@ -56,6 +54,7 @@ from graph.stores.common import (
     to_graph,
 )
 from graph.stores.lock import StateLock
+from graph.stores.report_text import history_of, report_parts
 from graph.stores.sqlite_stage import Staged
 from graph.stores.sqlite_writer import PendingWrite, configure, send_apart
 
@@ -455,10 +454,10 @@ class SqliteStore:
     ) -> None:
         check_outcome(outcome)
         # The report is the largest value of a run (122 MiB of JSON at 1,000,000
-        # resources): serialised once, to bytes, and written into its row through a blob
-        # handle, which copies it page by page; bound as a parameter, SQLite would hold
+        # resources): serialised once, in pieces (report_text), and written into its row
+        # through a blob handle, piece after piece; bound as a parameter, SQLite would hold
         # two more copies. Its findings are kept in it alone (findings_apart).
-        text = None if report is None else json_bytes(report)
+        parts = None if report is None else report_parts(report)
         apart = findings_apart(findings, report)
         with self._transaction():
             seq = self._run_seq(run_id)
@@ -476,12 +475,14 @@ class SqliteStore:
                 ),
             )
             self._db.execute("DELETE FROM reports WHERE run = ?", (seq,))
-            if text is not None:
+            if parts is not None:
+                size = sum(map(len, parts))
                 self._db.execute(
-                    "INSERT INTO reports (run, report) VALUES (?, zeroblob(?))", (seq, len(text))
+                    "INSERT INTO reports (run, report) VALUES (?, zeroblob(?))", (seq, size)
                 )
                 with self._db.blobopen("reports", "report", seq) as blob:
-                    blob.write(text)
+                    for part in parts:
+                        blob.write(part)
 
     @_settled
     def runs(self) -> list[RunRecord]:
@@ -537,10 +538,16 @@ class SqliteStore:
                 rows = self._query(f"SELECT {columns} {_PREVIOUS_BEFORE}", (before_seq,))
             if not rows:
                 return None
-            record = self._run_record(rows[0])
-        if history_only:
-            return replace(record, report=history_of(record.report), findings=[])
-        return record
+            if not history_only:
+                return self._run_record(rows[0])
+            # Its report's text is indexed, not parsed (report_text.history_of).
+            row = rows[0]
+            text = self._report(row[10], row[0]) if row[10] else None
+            record = self._run_record((*row[:10], None, *row[11:]))
+        return replace(record, report=history_of(text, self._where(record.id)), findings=[])
+
+    def _where(self, run_id: str) -> str:
+        return f"run {run_id} in the SQLite store {self.path} cannot be read"
 
     def _run_record(self, row: tuple[Any, ...]) -> RunRecord:
         (seq, run_id, started, finished, outcome, exit_code, source, coverage, sha, findings,

@@ -47,3 +47,37 @@ def test_a_previous_run_that_cannot_be_read_ends_the_night_with_exit_3_and_its_r
     db.close()
     # Recorded failed, so it never becomes a previous run.
     assert outcomes == [(first_run, "completed", 0), (report["run"]["id"], "failed", 3)]
+
+
+def test_a_previous_finding_that_cannot_be_read_ends_the_night_with_exit_3_and_its_reports_kept(
+    sample_estate: Path, tmp_path: Path, tmp_state: Path
+) -> None:
+    snap = tmp_path / "snap"
+    crawled = tenantmap(
+        "crawl", "--estate", str(sample_estate), "--out", str(snap), "--state-dir", str(tmp_state)
+    )
+    assert crawled.code == 0, crawled.stderr
+    first = analyse(snap, sample_estate, tmp_state, tmp_path / "night1")
+    assert first.code == 0, first.stderr
+    db = sqlite3.connect(tmp_state / "tenantmap.db")
+    with db:  # one finding of the first night's report damaged, its layout intact
+        (first_run,) = db.execute("SELECT id FROM runs").fetchone()
+        (text,) = db.execute("SELECT report FROM reports").fetchone()
+        line = text.index(b"\n") + 1
+        damaged = text[:line] + text[line:].replace(b'"details":', b'"details" ', 1)
+        db.execute("UPDATE reports SET report = ?", (damaged,))
+    db.close()
+
+    second = analyse(snap, sample_estate, tmp_state, tmp_path / "night2")
+
+    assert second.code == 3
+    error = one_sentence_error(second)
+    assert f"run {first_run} in the SQLite store" in error
+    assert "a finding is not valid JSON" in error
+    report = json.loads((tmp_path / "night2" / "report.json").read_text())
+    assert report["run"]["previousRun"] is None
+    assert {finding["status"] for finding in report["findings"]} <= {"new", "accepted"}
+    db = sqlite3.connect(tmp_state / "tenantmap.db")
+    outcomes = db.execute("SELECT id, outcome, exit_code FROM runs ORDER BY seq").fetchall()
+    db.close()
+    assert outcomes == [(first_run, "completed", 0), (report["run"]["id"], "failed", 3)]
