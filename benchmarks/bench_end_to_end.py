@@ -14,8 +14,10 @@ timed by wrapping the function the pipeline calls (snapshot load, graph build,
 store write, previous run, analysis, reports, finish, purge); "other" is the rest of the
 command. Peak RSS per phase is the process's high-water mark during that phase
 (reset before it, Linux /proc/self/clear_refs); "night" is the whole command, its
-peak RSS counted with the peak of the SQLite writer process of a first write
-(sqlite_writer; its own row gives its CPU and peak), as if both had peaked at once.
+peak RSS counted with the peak of its helper processes (the SQLite writer of a first
+write, graph.stores.sqlite_writer, and the quick look at a large snapshot,
+graph.quick_look_process; their row gives their CPU together and the larger peak),
+as if both had peaked at once.
 "cpu s" is the command's own process; "of it sys" the part spent in the kernel
 (page faults, growing files), which on a VM can vary from run to run by several
 times.
@@ -90,8 +92,12 @@ class Phases:
         return timed
 
 
+# The command's helper processes, by the module each runs
+HELPERS = (b"graph.stores.sqlite_writer", b"graph.quick_look_process")
+
+
 class WriterPeak(threading.Thread):
-    """The peak RSS of this process's SQLite writer processes (sqlite_writer), read
+    """The peak RSS of this process's helper processes (HELPERS), the largest, read
     from /proc while they run. Not RUSAGE_CHILDREN: Linux keeps in a child's maximum
     the RSS it had before its exec, which for a child of a 2 GB process is 2 GB it
     never held on its own."""
@@ -110,7 +116,8 @@ class WriterPeak(threading.Thread):
 
     def _sample(self, proc: Path) -> None:
         with contextlib.suppress(OSError):
-            if b"graph.stores.sqlite_writer" not in (proc / "cmdline").read_bytes():
+            command = (proc / "cmdline").read_bytes()
+            if not any(helper in command for helper in HELPERS):
                 return  # not yet exec'd: its memory is still this process's
             for line in (proc / "status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -162,7 +169,7 @@ def child(estate: Path, inventory: Path, state: Path, night: str) -> list[dict[s
     writer_mib = writer.stop()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     helper = {
-        "phase": "writer process",
+        "phase": "helper processes",
         "wall": None,
         "cpu": children.ru_utime + children.ru_stime,
         "sys": children.ru_stime,

@@ -8,13 +8,16 @@ the file (and line) to fix.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
+from graph.quick_look_process import HELPER_FROM_BYTES, QuickLookHelper
 from graph.shapes import Note, drop_misshapen, lines_to_walk
 from graph.shapes import kind_of as _kind
 
@@ -109,17 +112,33 @@ def iter_resources_file(path: Path) -> Iterator[dict[str, Any]]:
 _BLOCK_BYTES = 1 << 16
 
 
+def read_blocks(handle: BinaryIO) -> Iterator[list[bytes]]:
+    """The lines of a file, a block at a time: the build and its quick look helper
+    (quick_look_process) read the same blocks."""
+    while lines := handle.readlines(_BLOCK_BYTES):
+        yield lines
+
+
 def _read_resources(path: Path, *, quick_look: bool) -> Iterator[tuple[dict[str, Any], bool]]:
     """Each resource of a resources.jsonl file, and whether its fields must be walked
-    (shapes.lines_to_walk; always, without the quick look)."""
+    (shapes.lines_to_walk; always, without the quick look). A large file's quick look
+    runs in a helper process, on the second core (quick_look_process)."""
     try:
         handle = path.open("rb")
+        large = quick_look and os.fstat(handle.fileno()).st_size >= HELPER_FROM_BYTES
     except OSError as exc:
         raise SnapshotError(f"{path} cannot be read ({exc.strerror}).") from None
     number = 0
-    with handle:
-        while lines := handle.readlines(_BLOCK_BYTES):
-            suspects = lines_to_walk(lines) if quick_look else None
+    with handle, contextlib.ExitStack() as helping:
+        helper = QuickLookHelper.start(path) if large else None
+        if helper is not None:
+            helping.callback(helper.close)
+        for lines in read_blocks(handle):
+            suspects = None
+            if helper is not None:
+                suspects = helper.suspects(lines)
+            if suspects is None and quick_look:
+                suspects = lines_to_walk(lines)
             for index, line in enumerate(lines):
                 number += 1
                 if not line or line.isspace():  # (strip() would copy every line)
