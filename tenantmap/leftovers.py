@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,14 +32,15 @@ def run_started(name: str) -> datetime | None:
 
 
 def expired_runs(
-    names: Iterable[str], *, retention_days: int, now: datetime, keep: str
+    names: Iterable[str], *, retention_days: int, now: datetime, keep: Collection[str]
 ) -> list[str]:
-    """Run folder names that started more than ``retention_days`` before ``now``."""
+    """Run folder names that started more than ``retention_days`` before ``now``, but
+    those in ``keep``."""
     cutoff = now - timedelta(days=retention_days)
     return sorted(
         name
         for name in names
-        if name != keep and (started := run_started(name)) is not None and started < cutoff
+        if name not in keep and (started := run_started(name)) is not None and started < cutoff
     )
 
 
@@ -68,9 +69,10 @@ def run_folders(runs_dir: Path) -> list[Path]:
 
 
 def purge_run_folders(
-    runs_dir: Path, *, retention_days: int, now: datetime, keep: str
+    runs_dir: Path, *, retention_days: int, now: datetime, keep: Collection[str]
 ) -> list[Path]:
-    """Delete `runs/<run id>` folders older than the store's retention; returns them."""
+    """Delete `runs/<run id>` folders older than the store's retention, but those in
+    ``keep``; returns them."""
     names = [p.name for p in run_folders(runs_dir)]
     expired = expired_runs(names, retention_days=retention_days, now=now, keep=keep)
     doomed = [runs_dir / name for name in expired]

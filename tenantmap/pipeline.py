@@ -259,6 +259,9 @@ class RunContext:
     record: bool
     store_error: str | None = None
     purged: bool = False  # the store purged its stale items: run folders follow
+    # The run the store keeps whole however old (the next night compares with it): its
+    # folder is kept with it.
+    kept_previous: str | None = None
 
 
 @contextlib.contextmanager
@@ -350,9 +353,8 @@ def purge_old_runs(ctx: RunContext, state_dir: Path, days: int) -> None:
 
     if not ctx.purged:
         return
-    removed = purge_run_folders(
-        state_dir / "runs", retention_days=days, now=ctx.started, keep=ctx.run_id
-    )
+    keep = {ctx.run_id} | ({ctx.kept_previous} if ctx.kept_previous else set())
+    removed = purge_run_folders(state_dir / "runs", retention_days=days, now=ctx.started, keep=keep)
     if removed:
         log.info("removed %d run folder(s) older than %d days", len(removed), days)
 
@@ -429,6 +431,13 @@ def store_graph(ctx: RunContext, graph: Any, crawl: CrawlRecord) -> str | None:
     return None
 
 
+def kept_previous(store: Store) -> str | None:
+    """The run a purge keeps whole however old it is: the latest that counts as previous
+    (the next night compares with it). Its run folder is kept with it."""
+    counting = [run.id for run in store.run_summaries() if run.counts_as_previous]
+    return counting[-1] if counting else None
+
+
 def finish_stored_run(
     ctx: RunContext, report: dict[str, Any], crawl: CrawlRecord, exit_code: ExitCode, days: int
 ) -> str | None:
@@ -449,10 +458,11 @@ def finish_stored_run(
             crawl=crawl.to_json(),
         )
         ctx.store.purge(days)
+        kept = kept_previous(ctx.store)
     except StoreError as exc:
         record_failure(ctx, str(exc))
         return str(exc)
-    ctx.purged = True
+    ctx.purged, ctx.kept_previous = True, kept
     return None
 
 

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.stores.common import Outcome
+from graph.stores.sqlite import SqliteStore
 from tenantmap.leftovers import expired_runs, sweep_snapshot_debris
+from tenantmap.pipeline import kept_previous
 from tests.cli.helpers import TENANTMAP, tenantmap
 
 
@@ -115,10 +118,46 @@ def test_expired_runs_are_judged_by_the_start_time_in_their_name() -> None:
         "backup-2019",
         "20261201020000-000003",
     ]
-    assert expired_runs(names, retention_days=30, now=now, keep="20261201020000-000003") == [
+    assert expired_runs(names, retention_days=30, now=now, keep={"20261201020000-000003"}) == [
         "20261101T020000Z-1a2b3c",
         "20261102020000-000001",
     ]
+
+
+def test_a_run_folder_kept_aside_stays_however_old() -> None:
+    now = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    names = ["20260601020000-000001", "20260602020000-000002", "20261203020000-000003"]
+
+    expired = expired_runs(
+        names, retention_days=30, now=now, keep={"20261203020000-000003", "20260601020000-000001"}
+    )
+
+    assert expired == ["20260602020000-000002"]
+
+
+def test_the_run_kept_whole_is_the_latest_that_counts_as_previous(tmp_state: Path) -> None:
+    store = SqliteStore(tmp_state / "tenantmap.db", state_dir=tmp_state)
+    try:
+        nights: list[tuple[str, Outcome, int]] = [
+            ("2026-06-01", "completed", 0),
+            ("2026-06-02", "completed", 1),
+            ("2026-12-02", "failed", 2),
+            ("2026-12-03", "failed", 3),
+        ]
+        runs = []
+        for day, outcome, code in nights:
+            run_id = store.begin_run(f"{day}T02:00:00Z", {"kind": "test"}, None)
+            store.finish_run(
+                run_id, finished_at=f"{day}T02:10:00Z", outcome=outcome, exit_code=code,
+                coverage={}, findings=[], report=None,
+            )  # fmt: skip
+            runs.append(run_id)
+        store.purge(30, now=datetime(2026, 12, 3, 3, 0, tzinfo=UTC))
+
+        assert kept_previous(store) == runs[1]
+        assert store.previous_run() is not None and store.previous_run().id == runs[1]  # type: ignore[union-attr]
+    finally:
+        store.close()
 
 
 def test_debris_sweep_leaves_everything_but_snapshot_debris(tmp_path: Path) -> None:
