@@ -376,12 +376,37 @@ class RenewingAuthenticationPolicy(AsyncARMChallengeAuthenticationPolicy):
         return True
 
 
+class NotUnicode(ValueError):
+    """JSON text whose strings are not Unicode: a lone surrogate (`\\ud800`), which JSON
+    can spell but no UTF-8 file, store or report can hold."""
+
+
 def parse_json(body: bytes) -> Any:
-    """orjson where it can (pages are most of the client's CPU), json where it cannot."""
+    """orjson where it can (pages are most of the client's CPU), json where it cannot;
+    NotUnicode for a lone surrogate, which only the latter lets through."""
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        return json.loads(body)  # raises the stdlib's error for truly bad JSON
+        value = json.loads(body)  # raises the stdlib's error for truly bad JSON
+    _check_unicode(value)
+    return value
+
+
+def _check_unicode(value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise NotUnicode("a string holds a lone surrogate") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 class ArmCallError(Exception):
@@ -474,6 +499,10 @@ async def send(client: Any, request: HttpRequest, bounds: Bounds, **options: Any
         raise ArmCallError(status, "EmptyAnswer", "Azure answered 200 with an empty body.")
     try:
         page = parse_json(body)
+    except NotUnicode:
+        raise _malformed(
+            "The answer holds text that is not Unicode (a lone surrogate, such as \\ud800)."
+        ) from None
     except ValueError:
         raise _malformed("The answer is not valid JSON.") from None
     if not isinstance(page, dict):

@@ -57,6 +57,7 @@ class TamperRule(_Strict):
         "gzipBomb",
         "foreignNextLink",
         "retryAfter",
+        "loneSurrogate",
     ]
     page: Literal["first", "next", "every"] = "every"
     query: str | None = None

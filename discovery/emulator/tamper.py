@@ -18,6 +18,8 @@ answer is computed first, then spoiled:
                      `localhost` on the emulator's port, so a crawler that follows
                      it is seen: EmulatorHandle.foreign_requests())
     retryAfter       429 with `Retry-After: <retryAfter>` seconds
+    loneSurrogate    the real page, each item's `name` starting with a lone surrogate
+                     (`\ud800`): JSON any parser reads, text no UTF-8 file can hold
 
 `page` limits a rule to the first page (no paging token), the next ones, or
 every page; `query` limits a Resource Graph rule to queries containing it.
@@ -133,7 +135,10 @@ class Tamper:
                 page["nextLink"] = _with_token(url, LOOP_TOKEN)
         elif fault == "foreignNextLink":
             page["nextLink"] = rule.target or elsewhere
-        return Reply(200, orjson.dumps(page), reply.headers)
+        body = orjson.dumps(page)
+        if fault == "loneSurrogate":  # (orjson writes no lone surrogate: spliced in as text)
+            body = body.replace(b'"name":"', b'"name":"\\ud800')
+        return Reply(200, body, reply.headers)
 
 
 def _retry_after(rule: TamperRule) -> Reply:

@@ -51,6 +51,8 @@ BOTH = {
     "loop": "PagingLoop",
     "gzipBomb": "AnswerTooLarge",
     "retryAfter": "RetryAfterTooLong",
+    # JSON that spells text no UTF-8 snapshot can hold: the crawl once died writing it
+    "loneSurrogate": "MalformedPage",
 }
 ARM_CASES = {**BOTH, "foreignNextLink": "ForeignLink"}
 RESOURCE_GRAPH_CASES = {**BOTH, "truncated": "TruncatedResult"}
