@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -563,7 +563,7 @@ class Delta:
         self,
         graph: nx.MultiDiGraph,
         stored_nodes: set[int | None],
-        stored_edges: set[int | None],
+        stored_edges: set[int | None] | Callable[[], set[int | None]],
         complete: frozenset[str],
     ) -> None:
         self.graph = graph
@@ -571,7 +571,10 @@ class Delta:
         self.node_marks: list[tuple[str]] = []
         self.edge_marks: list[tuple[str, str, str]] = []
         self.node_leftover = stored_nodes
-        self.edge_leftover = stored_edges
+        # The edges' digests may come from a function called once the nodes are done, so
+        # the two sets are never held at once (millions of ints each at 1M resources).
+        self._edges_from = None if isinstance(stored_edges, set) else stored_edges
+        self.edge_leftover = stored_edges if isinstance(stored_edges, set) else set()
 
     def node_rows(self, in_key_order: bool = False) -> Iterator[NodeTuple]:
         """The new and changed nodes (only these are encoded)."""
@@ -597,6 +600,11 @@ class Delta:
 
     def edge_rows(self, in_key_order: bool = False) -> Iterator[EdgeTuple]:
         """The new and changed edges (only these are encoded)."""
+        if self._edges_from is not None:
+            # What the nodes left is a few digests in a table sized for all of them: kept
+            # in a set of its own size, the rest of the table goes before the edges come.
+            self.node_leftover = set(self.node_leftover)
+            self.edge_leftover, self._edges_from = self._edges_from(), None
         stored, complete, marks = self.edge_leftover, self.complete, self.edge_marks
         held: dict[Any, dict[str, Any]] = self.graph._node
         # Source by source (the adjacency as networkx holds it): an edge without a scope

@@ -656,8 +656,12 @@ class SqliteStore:
                 return
             # The digests of the present rows (the state lock keeps other writers out
             # until the merge): only new, changed and gone items are staged and merged.
-            stored = [_present_digests(db, table) for table in ("nodes", "edges")]
-            change = Delta(graph, stored[0], stored[1], frozenset(scopes))
+            change = Delta(
+                graph,
+                _present_digests(db, "nodes"),
+                lambda: _present_digests(db, "edges"),
+                frozenset(scopes),
+            )
             with Staged(change, self.path.parent) as (nodes, edges):
                 # ATTACH is refused inside a transaction: the scratch files join first.
                 db.execute("ATTACH DATABASE ? AS stage_nodes", (str(nodes),))

@@ -55,3 +55,24 @@ def test_items_whose_digest_is_stored_make_no_row_and_use_the_digest_up() -> Non
     assert sorted(delta.node_marks) == [("7",), ("c",)]
     assert delta.edge_marks == []  # its own scope, own-t, was read completely
     assert delta.node_leftover == {1} and delta.edge_leftover == {2}
+
+
+def test_edge_digests_given_as_a_function_are_read_once_the_nodes_are_done() -> None:
+    graph = unusual_graph()
+    node_digest = {item[0]: item[2] for item in node_digests(graph)}
+    edge_digest = {item[:3]: item[4] for item in edge_digests(graph)}
+    reads: list[int] = []
+
+    def stored_edges() -> set[int | None]:
+        reads.append(len(delta.node_marks))
+        return {edge_digest[("b", "X:1", "c")], 2}
+
+    delta = Delta(graph, {node_digest["7"], 1}, stored_edges, frozenset({"own-t"}))
+    nodes = {row[0] for row in delta.node_rows()}
+    assert reads == []  # not while the nodes are compared
+    edges = {row[:3] for row in delta.edge_rows()}
+
+    assert reads == [1]  # once, after the node pass marked "7"
+    assert nodes == set(node_digest) - {"7"}
+    assert edges == set(edge_digest) - {("b", "X:1", "c")}
+    assert delta.node_leftover == {1} and delta.edge_leftover == {2}
