@@ -17,16 +17,30 @@ def analyse(snap: Path, sample_estate: Path, state: Path, out: Path) -> Result:
     )  # fmt: skip
 
 
+def first_night(sample_estate: Path, tmp_path: Path, state: Path) -> Path:
+    """The sample estate crawled and its first night recorded; the snapshot's folder."""
+    snap = tmp_path / "snap"
+    crawled = tenantmap(
+        "crawl", "--estate", str(sample_estate), "--out", str(snap), "--state-dir", str(state)
+    )
+    assert crawled.code == 0, crawled.stderr
+    first = analyse(snap, sample_estate, state, tmp_path / "night1")
+    assert first.code == 0, first.stderr
+    return snap
+
+
+def run_outcomes(state: Path) -> list[tuple[str, str, int]]:
+    db = sqlite3.connect(state / "tenantmap.db")
+    try:
+        return db.execute("SELECT id, outcome, exit_code FROM runs ORDER BY seq").fetchall()
+    finally:
+        db.close()
+
+
 def test_a_previous_run_that_cannot_be_read_ends_the_night_with_exit_3_and_its_reports_kept(
     sample_estate: Path, tmp_path: Path, tmp_state: Path
 ) -> None:
-    snap = tmp_path / "snap"
-    crawled = tenantmap(
-        "crawl", "--estate", str(sample_estate), "--out", str(snap), "--state-dir", str(tmp_state)
-    )
-    assert crawled.code == 0, crawled.stderr
-    first = analyse(snap, sample_estate, tmp_state, tmp_path / "night1")
-    assert first.code == 0, first.stderr
+    snap = first_night(sample_estate, tmp_path, tmp_state)
     db = sqlite3.connect(tmp_state / "tenantmap.db")
     with db:  # the first night's report, damaged: the second night cannot read its history
         (first_run,) = db.execute("SELECT id FROM runs").fetchone()
@@ -42,23 +56,17 @@ def test_a_previous_run_that_cannot_be_read_ends_the_night_with_exit_3_and_its_r
     assert f"rerun `tenantmap analyse --snapshot {snap} --record`" in error
     report = json.loads((tmp_path / "night2" / "report.json").read_text())
     assert report["run"]["previousRun"] is None
-    db = sqlite3.connect(tmp_state / "tenantmap.db")
-    outcomes = db.execute("SELECT id, outcome, exit_code FROM runs ORDER BY seq").fetchall()
-    db.close()
     # Recorded failed, so it never becomes a previous run.
-    assert outcomes == [(first_run, "completed", 0), (report["run"]["id"], "failed", 3)]
+    assert run_outcomes(tmp_state) == [
+        (first_run, "completed", 0),
+        (report["run"]["id"], "failed", 3),
+    ]
 
 
 def test_a_previous_finding_that_cannot_be_read_ends_the_night_with_exit_3_and_its_reports_kept(
     sample_estate: Path, tmp_path: Path, tmp_state: Path
 ) -> None:
-    snap = tmp_path / "snap"
-    crawled = tenantmap(
-        "crawl", "--estate", str(sample_estate), "--out", str(snap), "--state-dir", str(tmp_state)
-    )
-    assert crawled.code == 0, crawled.stderr
-    first = analyse(snap, sample_estate, tmp_state, tmp_path / "night1")
-    assert first.code == 0, first.stderr
+    snap = first_night(sample_estate, tmp_path, tmp_state)
     db = sqlite3.connect(tmp_state / "tenantmap.db")
     with db:  # one finding of the first night's report damaged, its layout intact
         (first_run,) = db.execute("SELECT id FROM runs").fetchone()
@@ -74,10 +82,11 @@ def test_a_previous_finding_that_cannot_be_read_ends_the_night_with_exit_3_and_i
     error = one_sentence_error(second)
     assert f"run {first_run} in the SQLite store" in error
     assert "a finding is not valid JSON" in error
+    assert f"rerun `tenantmap analyse --snapshot {snap} --record`" in error
     report = json.loads((tmp_path / "night2" / "report.json").read_text())
     assert report["run"]["previousRun"] is None
     assert {finding["status"] for finding in report["findings"]} <= {"new", "accepted"}
-    db = sqlite3.connect(tmp_state / "tenantmap.db")
-    outcomes = db.execute("SELECT id, outcome, exit_code FROM runs ORDER BY seq").fetchall()
-    db.close()
-    assert outcomes == [(first_run, "completed", 0), (report["run"]["id"], "failed", 3)]
+    assert run_outcomes(tmp_state) == [
+        (first_run, "completed", 0),
+        (report["run"]["id"], "failed", 3),
+    ]

@@ -87,18 +87,24 @@ def test_the_helper_sends_the_lines_the_builds_own_quick_look_would_walk(
     assert len(walked(resources_file)) == 7  # lines 0, 997, ... 5982
 
 
-def test_the_helper_reads_the_same_blocks_as_the_build(
-    resources_file: Path, helped: list[QuickLookHelper], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    answered: list[bool] = []
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Per block the build read, whether the helper answered for it."""
+    noted: list[bool] = []
     suspects = QuickLookHelper.suspects
 
-    def noted(self: QuickLookHelper, lines: list[bytes]) -> set[int] | None:
+    def noting(self: QuickLookHelper, lines: list[bytes]) -> set[int] | None:
         answer = suspects(self, lines)
-        answered.append(answer is not None)
+        noted.append(answer is not None)
         return answer
 
-    monkeypatch.setattr(QuickLookHelper, "suspects", noted)
+    monkeypatch.setattr(QuickLookHelper, "suspects", noting)
+    return noted
+
+
+def test_the_helper_reads_the_same_blocks_as_the_build(
+    resources_file: Path, helped: list[QuickLookHelper], answered: list[bool]
+) -> None:
     walked(resources_file)
 
     assert len(answered) > 3 and all(answered)
@@ -163,21 +169,13 @@ def test_the_helper_runs_tenantmaps_own_code_whatever_folder_the_build_starts_in
     helped: list[QuickLookHelper],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    answered: list[bool],
 ) -> None:
     impostor = tmp_path / "elsewhere" / "graph"
     impostor.mkdir(parents=True)
     (impostor / "__init__.py").write_text("")
     (impostor / "quick_look_process.py").write_text("import sys; sys.exit(0)\n")
     monkeypatch.chdir(impostor.parent)
-    answered: list[bool] = []
-    suspects = QuickLookHelper.suspects
-
-    def noted(self: QuickLookHelper, lines: list[bytes]) -> set[int] | None:
-        answer = suspects(self, lines)
-        answered.append(answer is not None)
-        return answer
-
-    monkeypatch.setattr(QuickLookHelper, "suspects", noted)
 
     assert walked(resources_file) == own_quick_look(resources_file)
     assert answered and all(answered)
