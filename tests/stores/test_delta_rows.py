@@ -46,8 +46,8 @@ def test_items_whose_digest_is_stored_make_no_row_and_use_the_digest_up() -> Non
     graph = unusual_graph()
     node_digest = {item[0]: item[2] for item in node_digests(graph)}
     edge_digest = {item[:3]: item[4] for item in edge_digests(graph)}
-    stored_nodes = {node_digest["7"], node_digest["c"], 1}
-    stored_edges = {edge_digest[("b", "X:1", "c")], 2}
+    stored_nodes: set[int | None] = {node_digest["7"], node_digest["c"], 1}
+    stored_edges: set[int | None] = {edge_digest[("b", "X:1", "c")], 2}
     delta = Delta(graph, stored_nodes, stored_edges, frozenset({"own-t"}))
     assert {row[0] for row in delta.node_rows()} == set(node_digest) - {"7", "c"}
     assert {row[:3] for row in delta.edge_rows()} == set(edge_digest) - {("b", "X:1", "c")}
@@ -67,7 +67,8 @@ def test_edge_digests_given_as_a_function_are_read_once_the_nodes_are_done() -> 
         reads.append(len(delta.node_marks))
         return {edge_digest[("b", "X:1", "c")], 2}
 
-    delta = Delta(graph, {node_digest["7"], 1}, stored_edges, frozenset({"own-t"}))
+    stored_nodes: set[int | None] = {node_digest["7"], 1}
+    delta = Delta(graph, stored_nodes, stored_edges, frozenset({"own-t"}))
     nodes = {row[0] for row in delta.node_rows()}
     assert reads == []  # not while the nodes are compared
     edges = {row[:3] for row in delta.edge_rows()}
