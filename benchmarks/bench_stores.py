@@ -330,10 +330,10 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    # Whichever loader writes first in a round was measured faster (session 7: tenantmap
-    # 28.6-32.3 s first, 31.3-33.3 s second; the Cartography-style loader 36.7-38.9 s
-    # first, 44.2-47.2 s second), and the rounds alternate who goes first: an even number
-    # of rounds gives each loader the first place equally often.
+    # The rounds alternate which loader writes first. In session 7's first six rounds
+    # the one writing first was faster (the Cartography-style loader 36.7-38.9 s first,
+    # 39.7-47.2 s second), in the next four not; an even number of rounds gives each
+    # loader the first place equally often, whatever the place does.
     args.rounds += args.rounds % 2
     if args.child == "paired":
         print(json.dumps(paired(args.nodes, args.edges, args.url, args.rounds)))
