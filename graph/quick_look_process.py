@@ -23,10 +23,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
-_HEADER = 4
-# The folder that holds the top-level `graph` package: the helper runs tenantmap's own
-# code whatever folder the night starts in (a folder of its own named `graph` included).
-_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+from graph.pipe_frames import PACKAGE_ROOT, read_frame, write_frame
+
 # A file this small is looked at in the build's own process: starting the helper (about
 # 50 ms) would cost more than the look.
 HELPER_FROM_BYTES = 32 << 20
@@ -43,7 +41,7 @@ class QuickLookHelper:
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", "graph.quick_look_process", str(path.resolve())],
-                cwd=_PACKAGE_ROOT,
+                cwd=PACKAGE_ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -61,7 +59,9 @@ class QuickLookHelper:
             return None
         assert process.stdout is not None
         try:
-            frame = _read_frame(process.stdout)
+            frame = read_frame(process.stdout)
+            if frame is None:
+                raise EOFError("the quick look helper ended")
             counted, size, suspects = marshal.loads(frame)
         except (OSError, EOFError, ValueError, TypeError):
             self.close()
@@ -82,17 +82,6 @@ class QuickLookHelper:
             process.stdout.close()
 
 
-def _read_frame(source: IO[bytes]) -> bytes:
-    header = source.read(_HEADER)
-    if len(header) != _HEADER:
-        raise EOFError("the quick look helper ended")
-    size = int.from_bytes(header, "big")
-    body = source.read(size)
-    if len(body) != size:
-        raise EOFError("the quick look helper ended part way")
-    return body
-
-
 def _look(path: str, sink: IO[bytes]) -> int:
     from graph.shapes import lines_to_walk
     from graph.snapshot import read_blocks
@@ -100,7 +89,7 @@ def _look(path: str, sink: IO[bytes]) -> int:
     with contextlib.suppress(BrokenPipeError), open(path, "rb") as handle:
         for lines in read_blocks(handle):
             body = marshal.dumps((len(lines), sum(map(len, lines)), sorted(lines_to_walk(lines))))
-            sink.write(len(body).to_bytes(_HEADER, "big") + body)
+            write_frame(sink, body)
         sink.flush()
     return 0
 

@@ -40,6 +40,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from graph.pipe_frames import PACKAGE_ROOT, read_frame, write_frame
 from graph.stores.common import StoreError
 
 # Rows per message: about 400 KB, so the pipe holds two (the sender makes the
@@ -48,11 +49,7 @@ BATCH_ROWS = 1_000
 # A pipe of 1 MiB (Linux's default limit for an unprivileged process) instead of
 # 64 KiB: the sender can finish a batch while the writer is still inserting the last.
 _PIPE_BYTES = 1 << 20
-_HEADER = 4
-
 Statement = tuple[str, Iterable[Sequence[Any]]]
-# The folder that holds the top-level `graph` package
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def configure(db: sqlite3.Connection, cache_kib: int) -> None:
@@ -105,7 +102,7 @@ def send_apart(
             # `-m` looks in the working folder first: started from the folder this
             # module's package was imported from, the writer runs this same code, not
             # whatever `graph` package sits in the folder tenantmap was started in.
-            cwd=_PACKAGE_ROOT,
+            cwd=PACKAGE_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -155,13 +152,7 @@ def _send(stream: IO[bytes], message: list[Any]) -> None:
         body = marshal.dumps(message)
     except ValueError as exc:  # a value that is not text, a number or None
         raise StoreError(f"a row holds a value the store cannot keep: {exc}") from exc
-    _write_frame(stream, body)
-
-
-def _write_frame(stream: IO[bytes], body: bytes) -> None:
-    # Two writes rather than one joined copy: a batch is about 500 KB.
-    stream.write(len(body).to_bytes(_HEADER, "big"))
-    stream.write(body)
+    write_frame(stream, body)
 
 
 def _answer(writer: subprocess.Popen[bytes]) -> int:
@@ -181,14 +172,8 @@ def _answer(writer: subprocess.Popen[bytes]) -> int:
 
 def _receive(stream: IO[bytes]) -> Any:
     """The next message, or None at the end of the stream (or a stream cut short)."""
-    header = stream.read(_HEADER)
-    if len(header) < _HEADER:
-        return None
-    size = int.from_bytes(header, "big")
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    return marshal.loads(body)
+    body = read_frame(stream)
+    return None if body is None else marshal.loads(body)
 
 
 # --- the writer process ------------------------------------------------------------
@@ -226,7 +211,7 @@ def _writer(path: str, cache_kib: int, source: IO[bytes], sink: IO[bytes]) -> in
 def _reply(sink: IO[bytes], answer: dict[str, Any]) -> None:
     body = marshal.dumps(answer)
     with contextlib.suppress(OSError):
-        _write_frame(sink, body)
+        write_frame(sink, body)
         sink.flush()
 
 
