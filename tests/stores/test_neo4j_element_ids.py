@@ -110,6 +110,6 @@ def test_new_edges_whose_element_ids_name_other_nodes_are_written_between_their_
             by_type.setdefault(edge_type_of(edge), []).append(edge)
         for edge_type, items in by_type.items():
             rows = [_new_edge(item, moved) for item in items]
-            store._create_edge_batch(edge_type, rows, items, seq, NIGHT1)
+            store._create_edge_batch(edge_type, rows, items, seq, NIGHT1, False)
 
     written_between_moved_ends(neo4j_empty_uri, tmp_state, write_edges)

@@ -377,6 +377,57 @@ def test_read_graph_of_an_earlier_run_gives_last_seen_as_of_that_run(store: Stor
     assert (hub["firstSeen"], hub["lastSeen"]) == (NIGHT1, NIGHT1)
 
 
+def run_without_a_graph(store: Store, seen_at: str) -> str:
+    """A run that failed before it wrote any graph."""
+    run_id = store.begin_run(seen_at, {"kind": "resource-graph", "endpoint": "test"}, None)
+    store.finish_run(
+        run_id, finished_at=seen_at, outcome="failed", exit_code=4, coverage={}, findings=[],
+        report=None,
+    )  # fmt: skip
+    return run_id
+
+
+def test_read_graph_of_a_run_before_the_first_graph_write_is_empty(store: Store) -> None:
+    before = run_without_a_graph(store, NIGHT1)
+    record_run(store, small_estate(), NIGHT2)
+
+    assert store.read_graph(before).number_of_nodes() == 0
+
+
+def test_an_item_first_written_into_an_empty_store_and_changed_later_keeps_its_first_run(
+    store: Store,
+) -> None:
+    before = run_without_a_graph(store, NIGHT1)
+    second = record_run(store, small_estate(), NIGHT2)
+    record_run(store, small_estate(hub_prefixes=("10.0.0.0/15",)), NIGHT3)
+    record_run(store, small_estate(hub_prefixes=("10.0.0.0/14",)), "2026-11-04T02:00:00Z")
+
+    hub = vnet_id(SUB_A, "hub")
+    assert hub not in store.read_graph(before)
+    assert content(store.read_graph(second)) == as_written(small_estate())
+    assert store.read_graph().nodes[hub]["firstSeen"] == NIGHT2
+
+
+def test_a_store_emptied_and_written_again_reads_the_new_items_as_the_new_runs(
+    store: Store,
+) -> None:
+    def scoped_estate(**options: Any) -> nx.MultiDiGraph:
+        """The estate without the Internet node, which has no scope and never goes stale."""
+        graph = small_estate(**options)
+        graph.remove_node(INTERNET_ID)
+        return graph
+
+    record_run(store, scoped_estate(), NIGHT1)
+    emptied = record_run(store, nx.MultiDiGraph(), NIGHT2)
+    # Every item went stale on night 2: purge, a day past the retention, deletes them all.
+    store.purge(1, now=datetime(2026, 11, 3, 3, tzinfo=UTC))
+    again = scoped_estate(vnets_a=("hub",))
+    third = record_run(store, again, NIGHT3)
+
+    assert store.read_graph(emptied).number_of_nodes() == 0
+    assert content(store.read_graph(third)) == as_written(again)
+
+
 def test_read_graph_of_an_unknown_run_raises_store_error(store: Store) -> None:
     record_run(store, small_estate(), NIGHT1)
 
