@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import neo4j
+import networkx as nx
 import pytest
 
 from graph.stores.neo4j import NODE_LABEL, Neo4jStore
@@ -15,6 +16,16 @@ from tests.stores.estate import SUB_A, small_estate, vnet_id
 from tests.stores.test_store_behaviour import NIGHT1, NIGHT2, record_run
 
 pytestmark = pytest.mark.neo4j
+
+
+def record_nights(uri: str, state: Path, *graphs: nx.MultiDiGraph) -> None:
+    """Record one night per graph, every scope read completely."""
+    store = Neo4jStore(uri, state_dir=state)
+    try:
+        for night, graph in zip((NIGHT1, NIGHT2), graphs, strict=False):
+            record_run(store, graph, night)
+    finally:
+        store.close()
 
 
 def run_numbers(uri: str) -> set[tuple[object, object]]:
@@ -41,11 +52,7 @@ def hub_run_numbers(uri: str) -> tuple[object, object]:
 def test_the_first_write_into_an_empty_store_stores_no_run_numbers_on_its_items(
     neo4j_empty_uri: str, tmp_state: Path
 ) -> None:
-    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
-    try:
-        record_run(store, small_estate(), NIGHT1)
-    finally:
-        store.close()
+    record_nights(neo4j_empty_uri, tmp_state, small_estate())
 
     assert run_numbers(neo4j_empty_uri) == {(None, None)}
 
@@ -53,12 +60,9 @@ def test_the_first_write_into_an_empty_store_stores_no_run_numbers_on_its_items(
 def test_a_later_write_of_an_item_stores_both_its_run_numbers(
     neo4j_empty_uri: str, tmp_state: Path
 ) -> None:
-    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
-    try:
-        record_run(store, small_estate(), NIGHT1)
-        record_run(store, small_estate(hub_prefixes=("10.0.0.0/15",)), NIGHT2)
-    finally:
-        store.close()
+    record_nights(
+        neo4j_empty_uri, tmp_state, small_estate(), small_estate(hub_prefixes=("10.0.0.0/15",))
+    )
 
     assert hub_run_numbers(neo4j_empty_uri) == (1, 2)
 
@@ -66,11 +70,11 @@ def test_a_later_write_of_an_item_stores_both_its_run_numbers(
 def test_a_write_into_a_store_that_holds_items_stores_run_numbers_on_new_ones(
     neo4j_empty_uri: str, tmp_state: Path
 ) -> None:
-    store = Neo4jStore(neo4j_empty_uri, state_dir=tmp_state)
-    try:
-        record_run(store, small_estate(vnets_a=("spoke1",)), NIGHT1)
-        record_run(store, small_estate(vnets_a=("spoke1", "hub")), NIGHT2)
-    finally:
-        store.close()
+    record_nights(
+        neo4j_empty_uri,
+        tmp_state,
+        small_estate(vnets_a=("spoke1",)),
+        small_estate(vnets_a=("spoke1", "hub")),
+    )
 
     assert hub_run_numbers(neo4j_empty_uri) == (2, 2)

@@ -471,7 +471,7 @@ def test_graph_of_a_run_older_than_the_retention_period_is_no_longer_readable(
 # --- run reports after the retention period (CHANGES.md "Stores and history") ----------
 
 FINDING = {"id": "f1", "kind": "exposure"}
-BULKY = {"findings": [FINDING], "crawl": {"scopes": [SUB_A]}}
+BULKY: dict[str, Any] = {"findings": [FINDING], "crawl": {"scopes": [SUB_A]}}
 
 
 def record_bulky_run(store: Store, seen_at: str, **kwargs: Any) -> str:
