@@ -32,6 +32,7 @@ from graph.stores.neo4j import (
     NODE_LABEL,
     RUN_LABEL,
     Neo4jStore,
+    _Batch,
     _write_edges,
     _write_nodes,
 )
@@ -79,20 +80,22 @@ def write_delta(
     def finish(tx: neo4j.ManagedTransaction) -> None:
         tx.run(
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) SET n._lastRun = $last",
-            ids=[row.id for row in nodes],
+            ids=_Batch(row.id for row in nodes),
             last=last,
         ).consume()
         tx.run(
             f"UNWIND $rows AS row MATCH (:{NODE_LABEL} {{id: row.source}})-[r]->"
             f"(:{NODE_LABEL} {{id: row.target}}) WHERE r.key = row.key SET r._lastRun = $last",
-            rows=[{"source": s, "key": k, "target": t} for s, k, t in delta.edges],
+            rows=_Batch({"source": s, "key": k, "target": t} for s, k, t in delta.edges),
             last=last,
         ).consume()
         tx.run(
             f"UNWIND $rows AS row MERGE (g:{GONE_LABEL} {{kind: row.kind, ident: row.ident}}) "
             "SET g.at = $at",
-            rows=[{"kind": "node", "ident": n} for n in sorted(delta.gone_nodes)]
-            + [{"kind": "edge", "ident": edge_identity(*e)} for e in sorted(delta.gone_edges)],
+            rows=_Batch(
+                [{"kind": "node", "ident": n} for n in sorted(delta.gone_nodes)]
+                + [{"kind": "edge", "ident": edge_identity(*e)} for e in sorted(delta.gone_edges)]
+            ),
             at=at,
         ).consume()
 
