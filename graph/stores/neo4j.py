@@ -216,7 +216,7 @@ class Neo4jStore:
 
     def _relationship_types(self) -> list[str]:
         def work(tx: neo4j.ManagedTransaction) -> list[str]:
-            result = tx.run("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")
+            result = _run(tx, "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")
             return [str(record["t"]) for record in result]
 
         return self._read(work)
@@ -312,13 +312,15 @@ class Neo4jStore:
         self, started_at: str, source: dict[str, Any], inventory_sha256: str | None
     ) -> str:
         def work(tx: neo4j.ManagedTransaction) -> str:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MERGE (m:{META_LABEL} {{name: 'runs'}}) ON CREATE SET m.seq = 0 "
-                "SET m.seq = m.seq + 1 RETURN m.seq AS seq"
+                "SET m.seq = m.seq + 1 RETURN m.seq AS seq",
             ).single(strict=True)
             seq = int(record["seq"])
             run_id = make_run_id(started_at, seq)
-            tx.run(
+            _run(
+                tx,
                 f"CREATE (:{RUN_LABEL} {{id: $id, seq: $seq, startedAt: $started, "
                 "source: $source, inventorySha256: $sha})",
                 id=run_id,
@@ -346,11 +348,13 @@ class Neo4jStore:
         check_outcome(outcome)
         # Serialised once, outside the transaction function (which a retry runs again); the
         # findings are kept in the report alone (findings_apart; r.findings is then unset).
-        text = None if report is None else _text(report_bytes(report))
+        # Decoded straight into a _Text (_run would copy a plain str into one).
+        text = None if report is None else _Text(report_bytes(report), "utf-8")
         apart = findings_apart(findings, report)
 
         def work(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MATCH (r:{RUN_LABEL} {{id: $id}}) SET r.finishedAt = $finished, "
                 "r.outcome = $outcome, r.exitCode = $exit, r.coverage = $coverage, "
                 "r.findings = $findings, r.report = $report, r.crawl = $crawl "
@@ -360,9 +364,9 @@ class Neo4jStore:
                 outcome=outcome,
                 exit=exit_code,
                 coverage=dumps(coverage),
-                findings=None if apart is None else _text(dumps(apart)),
+                findings=None if apart is None else dumps(apart),
                 report=text,
-                crawl=None if crawl is None else _text(dumps(crawl)),
+                crawl=None if crawl is None else dumps(crawl),
             ).single(strict=True)
             return int(record["n"])
 
@@ -371,7 +375,7 @@ class Neo4jStore:
 
     def runs(self) -> list[RunRecord]:
         def work(tx: neo4j.ManagedTransaction) -> list[RunRecord]:
-            result = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN properties(r) AS r ORDER BY r.seq")
+            result = _run(tx, f"MATCH (r:{RUN_LABEL}) RETURN properties(r) AS r ORDER BY r.seq")
             return [self._run_record(record["r"]) for record in result]
 
         return self._read(work)
@@ -383,8 +387,8 @@ class Neo4jStore:
         1,000,000 resources)."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[RunRecord]:
-            result = tx.run(
-                f"MATCH (r:{RUN_LABEL}) RETURN r {{{_SUMMARY_PROPERTIES}}} AS r ORDER BY r.seq"
+            result = _run(
+                tx, f"MATCH (r:{RUN_LABEL}) RETURN r {{{_SUMMARY_PROPERTIES}}} AS r ORDER BY r.seq"
             )
             return [self._run_record(record["r"]) for record in result]
 
@@ -394,8 +398,8 @@ class Neo4jStore:
         """The run ``run_id`` as runs() gives it, or None when there is no such run."""
 
         def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
-            record = tx.run(
-                f"MATCH (r:{RUN_LABEL} {{id: $id}}) RETURN properties(r) AS r", id=run_id
+            record = _run(
+                tx, f"MATCH (r:{RUN_LABEL} {{id: $id}}) RETURN properties(r) AS r", id=run_id
             ).single()
             return None if record is None else self._run_record(record["r"])
 
@@ -405,7 +409,7 @@ class Neo4jStore:
         """Whether any run was ever begun here, without reading any run's report."""
 
         def work(tx: neo4j.ManagedTransaction) -> bool:
-            record = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN count(r) > 0 AS held").single()
+            record = _run(tx, f"MATCH (r:{RUN_LABEL}) RETURN count(r) > 0 AS held").single()
             return bool(record and record["held"])
 
         return self._read(work)
@@ -422,7 +426,8 @@ class Neo4jStore:
         before = "" if before_seq is None else " AND r.seq < $before"
 
         def work(tx: neo4j.ManagedTransaction) -> RunRecord | None:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MATCH (r:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='r')}{before} "
                 f"RETURN {returned} AS r ORDER BY r.seq DESC LIMIT 1",
                 before=before_seq,
@@ -462,7 +467,8 @@ class Neo4jStore:
 
     def _run_seq(self, run_id: str) -> tuple[int, str | None]:
         def work(tx: neo4j.ManagedTransaction) -> tuple[int, str | None] | None:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MATCH (r:{RUN_LABEL} {{id: $id}}) RETURN r.seq AS seq, r.seenAt AS seen",
                 id=run_id,
             ).single()
@@ -616,7 +622,8 @@ class Neo4jStore:
                 )
 
             def record_run(tx: neo4j.ManagedTransaction) -> None:
-                tx.run(
+                _run(
+                    tx,
                     f"MATCH (r:{RUN_LABEL} {{seq: $run}}) SET r.seenAt = $seen, "
                     "r.completeScopes = $scopes",
                     run=run,
@@ -697,7 +704,8 @@ class Neo4jStore:
 
         def delete_stale(match: str, delete: str) -> Callable[[neo4j.ManagedTransaction], int]:
             def work(tx: neo4j.ManagedTransaction) -> int:
-                record = tx.run(
+                record = _run(
+                    tx,
                     f"{match} AND x.lastSeen < $cutoff WITH x LIMIT $limit "
                     f"{delete} x RETURN count(*) AS n",
                     cutoff=cutoff_text,
@@ -728,18 +736,21 @@ class Neo4jStore:
         ]
 
         def prune_changes(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MATCH (r:{RUN_LABEL}) WHERE r.startedAt < $cutoff RETURN max(r.seq) AS last",
                 cutoff=cutoff_text,
             ).single(strict=True)
             last = record["last"]
             if last is None:
                 return 0
-            tx.run(
+            _run(
+                tx,
                 f"MERGE (m:{META_LABEL} {{name: 'history'}}) SET m.oldestReadableRun = $last",
                 last=last,
             ).consume()
-            deleted = tx.run(
+            deleted = _run(
+                tx,
                 f"MATCH (c:{CHANGE_LABEL}) WHERE c.run <= $last WITH c LIMIT $limit "
                 "DELETE c RETURN count(*) AS n",
                 last=last,
@@ -767,7 +778,8 @@ class Neo4jStore:
         later writes. Returns how many runs were trimmed."""
 
         def work(tx: neo4j.ManagedTransaction) -> int:
-            record = tx.run(
+            record = _run(
+                tx,
                 f"MATCH (p:{RUN_LABEL}) WHERE {_COUNTS_AS_PREVIOUS.format(run='p')} "
                 f"WITH max(p.seq) AS keep MATCH (r:{RUN_LABEL}) WHERE r.startedAt < $cutoff "
                 "AND r.outcome IS NOT NULL AND r.trimmedAt IS NULL AND r.seq <> coalesce(keep, -1) "
@@ -834,11 +846,23 @@ class _Text(str):
         return f"<{len(self)} characters>"
 
 
-def _text(value: bytes | str | None) -> _Text | None:
-    """``value`` as a _Text; bytes are decoded straight into it (no second copy)."""
-    if value is None:
-        return None
-    return _Text(value, "utf-8") if isinstance(value, bytes) else _Text(value)
+# Text parameters longer than this go as _Text: a run's report, crawl record, findings.
+_LONG_TEXT = 4096
+
+
+def _run(tx: neo4j.ManagedTransaction, query: str, **parameters: Any) -> neo4j.Result:
+    """``tx.run`` with every list parameter a _Batch and every long text a _Text, so no
+    statement pays for the driver's debug line (a str subclass, already a _Text, is
+    passed as it is: making one copies the text)."""
+    return tx.run(query, {name: _quiet(value) for name, value in parameters.items()})
+
+
+def _quiet(value: Any) -> Any:
+    if type(value) is list:
+        return _Batch(value)
+    if type(value) is str and len(value) > _LONG_TEXT:
+        return _Text(value)
+    return value
 
 
 def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
@@ -883,11 +907,12 @@ def _create_nodes(
     began (so none is looked up; the id constraint would still refuse a duplicate),
     without run numbers (_BORN_INTO_EMPTY); return their element ids and their ids."""
     check_identifier(label, "label")
-    element_ids = tx.run(
+    element_ids = _run(
+        tx,
         f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) "
         f"{_BORN_INTO_EMPTY.format('n', 'row')} "
         "RETURN collect(elementId(n)) AS made",
-        rows=_Batch(rows),
+        rows=rows,
         run=run,
         seen=seen,
     ).single(strict=True)["made"]
@@ -913,10 +938,11 @@ def _write_nodes(
     found = (
         []
         if empty
-        else tx.run(
+        else _run(
+            tx,
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
             "RETURN collect([n.id, n._hash, coalesce(n.present, true), elementId(n)]) AS found",
-            ids=_Batch(hashes),
+            ids=list(hashes),
         ).single(strict=True)["found"]
     )
     for node, node_hash, present, element_id in found:
@@ -968,34 +994,38 @@ def _write_nodes(
                 created[label].append(stored)
                 created_ids.append(row.id)
         for old_label, eids in relabel.items():
-            tx.run(
+            _run(
+                tx,
                 f"UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid REMOVE n:`{old_label}`",
-                eids=_Batch(eids),
+                eids=eids,
             ).consume()
         for label, batch in updated.items():
-            tx.run(
+            _run(
+                tx,
                 "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.eid "
                 f"SET n = row.all SET n:`{label}`",
-                rows=_Batch(batch),
+                rows=batch,
             ).consume()
         for label, batch in created.items():
             # CREATE, not MERGE: the pre-read in this transaction found none of these ids
             # (batches never share a node, and the state lock keeps other writers out;
             # the id constraint would refuse a duplicate anyway). A node is born with
             # both labels and every property.
-            born = tx.run(
+            born = _run(
+                tx,
                 "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
                 f"CREATE (n:{NODE_LABEL}:`{label}`) SET n = row "
                 "RETURN collect([i, elementId(n)]) AS born",
-                rows=_Batch(batch),
+                rows=batch,
             ).single(strict=True)["born"]
             for i, element_id in born:
                 element_ids[batch[i]["id"]] = element_id
     if unchanged:
-        tx.run(
+        _run(
+            tx,
             "UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid "
             "SET n.lastSeen = $seen, n._lastRun = $run",
-            eids=_Batch(unchanged),
+            eids=unchanged,
             seen=seen,
             run=run,
         ).consume()
@@ -1029,13 +1059,14 @@ def _create_edges(
     node. ``into_empty``: the write began on an empty store, whose items are created
     without run numbers (_BORN_INTO_EMPTY)."""
     born = _BORN_INTO_EMPTY if into_empty else _BORN
-    made = tx.run(
+    made = _run(
+        tx,
         "UNWIND $rows AS row "
         "MATCH (a) WHERE elementId(a) = row[0] AND a._hash = row[1] "
         "MATCH (b) WHERE elementId(b) = row[2] AND b._hash = row[3] "
         f"CREATE (a)-[r:`{edge_type}`]->(b) {born.format('r', 'row[4]')} "
         "RETURN count(r) AS made",
-        rows=_Batch(rows),
+        rows=rows,
         run=run,
         seen=seen,
     ).single(strict=True)["made"]
@@ -1077,7 +1108,8 @@ def _write_edges(
     found = (
         []
         if not lookups
-        else tx.run(
+        else _run(
+            tx,
             # Both ends first, then (in a subquery, so the planner cannot fold it into one
             # pattern walked from the denser end) Expand(Into), which starts from the end
             # with fewer relationships: a subscription's 100,000 CONTAINS edges are not
@@ -1087,7 +1119,7 @@ def _write_edges(
             "RETURN collect([row.source, row.key, row.target, r._hash, coalesce(r.present, true), "
             "elementId(r)]) "
             "AS found",
-            rows=_Batch(lookups),
+            rows=lookups,
         ).single(strict=True)["found"]
     )
     for source, key, target, edge_hash, present, element_id in found:
@@ -1142,25 +1174,28 @@ def _write_edges(
                 ends["props"] = stored
                 created.append(ends)
         if updated:
-            tx.run(
+            _run(
+                tx,
                 "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.eid SET r = row.all",
-                rows=_Batch(updated),
+                rows=updated,
             ).consume()
         if created:
             # CREATE, not MERGE: the pre-read in this transaction (or a new end node)
             # shows none of these exists, and no other batch holds the same edge.
-            made = tx.run(
+            made = _run(
+                tx,
                 f"UNWIND $rows AS row {_match_ends(element_ids)} "
                 f"CREATE (a)-[r:`{edge_type}`]->(b) SET r = row.props RETURN count(r) AS made",
-                rows=_Batch(created),
+                rows=created,
             ).single(strict=True)["made"]
             if element_ids is not None and made != len(created):
                 raise _EndsMoved()
     if unchanged:
-        tx.run(
+        _run(
+            tx,
             "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
             "SET r.lastSeen = $seen, r._lastRun = $run",
-            eids=_Batch(unchanged),
+            eids=unchanged,
             seen=seen,
             run=run,
         ).consume()
@@ -1219,21 +1254,23 @@ def _read_node_digests(tx: neo4j.ManagedTransaction) -> tuple[_Digests, bool]:
     """Every present node's digest and element id, as one record holding a list (far
     less driver work than a record per item), and whether the store holds no node at
     all (from the count store: no scan)."""
-    empty = tx.run(f"MATCH (n:{NODE_LABEL}) RETURN count(n) = 0 AS empty").single(strict=True)[
+    empty = _run(tx, f"MATCH (n:{NODE_LABEL}) RETURN count(n) = 0 AS empty").single(strict=True)[
         "empty"
     ]
-    nodes = tx.run(
+    nodes = _run(
+        tx,
         f"MATCH (n:{NODE_LABEL}) WHERE coalesce(n.present, true) "
-        "RETURN collect([n._hash, elementId(n)]) AS items"
+        "RETURN collect([n._hash, elementId(n)]) AS items",
     ).single(strict=True)["items"]
     return _Digests(nodes), bool(empty)
 
 
 def _read_edge_digests(tx: neo4j.ManagedTransaction) -> _Digests:
     """Every present edge's digest and element id, as one record holding a list."""
-    edges = tx.run(
+    edges = _run(
+        tx,
         f"MATCH (:{NODE_LABEL})-[r]->() WHERE coalesce(r.present, true) "
-        "RETURN collect([r._hash, elementId(r)]) AS items"
+        "RETURN collect([r._hash, elementId(r)]) AS items",
     ).single(strict=True)["items"]
     return _Digests(edges)
 
@@ -1253,28 +1290,31 @@ def _scope_runs(tx: neo4j.ManagedTransaction) -> list[tuple[int, str | None, lis
     """(seq, seenAt, completeScopes) of every run whose graph write finished."""
     return [
         (int(record["seq"]), record["seen"], record["scopes"])
-        for record in tx.run(
+        for record in _run(
+            tx,
             f"MATCH (r:{RUN_LABEL}) WHERE r.completeScopes IS NOT NULL "
-            "RETURN r.seq AS seq, r.seenAt AS seen, r.completeScopes AS scopes"
+            "RETURN r.seq AS seq, r.seenAt AS seen, r.completeScopes AS scopes",
         )
     ]
 
 
 def _mark_nodes_seen(tx: neo4j.ManagedTransaction, eids: list[str], run: int, seen: str) -> None:
-    tx.run(
+    _run(
+        tx,
         "UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid "
         "SET n.lastSeen = $seen, n._lastRun = $run",
-        eids=_Batch(eids),
+        eids=eids,
         seen=seen,
         run=run,
     ).consume()
 
 
 def _mark_edges_seen(tx: neo4j.ManagedTransaction, eids: list[str], run: int, seen: str) -> None:
-    tx.run(
+    _run(
+        tx,
         "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
         "SET r.lastSeen = $seen, r._lastRun = $run",
-        eids=_Batch(eids),
+        eids=eids,
         seen=seen,
         run=run,
     ).consume()
@@ -1289,11 +1329,12 @@ def _gone_nodes(
     run: int,
 ) -> int:
     born = _born_run(tx)
-    records = tx.run(
+    records = _run(
+        tx,
         f"UNWIND $eids AS eid MATCH (n:{NODE_LABEL}) WHERE elementId(n) = eid "
         "AND coalesce(n.present, true) RETURN eid, n.id AS id, labels(n) AS labels, "
         "properties(n) AS props",
-        eids=_Batch(eids),
+        eids=eids,
     )
     gone = [
         (
@@ -1316,12 +1357,13 @@ def _gone_edges(
     run: int,
 ) -> int:
     born = _born_run(tx)
-    records = tx.run(
+    records = _run(
+        tx,
         f"UNWIND $eids AS eid MATCH (a:{NODE_LABEL})-[r]->(b:{NODE_LABEL}) "
         "WHERE elementId(r) = eid AND coalesce(r.present, true) "
         "RETURN eid, a.id AS source, r.key AS key, b.id AS target, type(r) AS type, "
         "properties(r) AS props, a.subscriptionId AS sub, a.tenantId AS tenant",
-        eids=_Batch(eids),
+        eids=eids,
     )
     gone = [
         (
@@ -1363,10 +1405,11 @@ def _set_stale(
         after = replace(before)
         derive_last_seen([after], prior)
         rows.append({"eid": element_id, "lastRun": after.last_run, "lastSeen": after.last_seen})
-    tx.run(
+    _run(
+        tx,
         f"UNWIND $rows AS row {match} SET x.present = false, x._staleRun = $run, "
         "x.lastSeen = row.lastSeen, x._lastRun = row.lastRun",
-        rows=_Batch(rows),
+        rows=rows,
         run=run,
     ).consume()
     return len(rows)
@@ -1384,10 +1427,11 @@ def _node_states(tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[NodeKey, 
     born = _born_run(tx)
     return {
         record["id"]: _state(_kind_of(record["labels"]), record["props"], born=born)
-        for record in tx.run(
+        for record in _run(
+            tx,
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) "
             "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-            ids=_Batch(ids),
+            ids=ids,
         )
     }
 
@@ -1406,14 +1450,15 @@ def _edge_states(
             edge=True,
             source={"subscriptionId": record["sub"], "tenantId": record["tenant"]},
         )
-        for record in tx.run(
+        for record in _run(
+            tx,
             f"UNWIND $rows AS row MATCH (a:{NODE_LABEL} {{id: row.source}}) "
             f"MATCH (b:{NODE_LABEL} {{id: row.target}}) "
             f"CALL (row, a, b) {{ MATCH (a)-[r:`{edge_type}`]->(b) WHERE r.key = row.key "
             "RETURN r } "
             "RETURN row.source AS source, row.key AS key, row.target AS target, "
             "properties(r) AS props, a.subscriptionId AS sub, a.tenantId AS tenant",
-            rows=_Batch(keys),
+            rows=keys,
         )
     }
 
@@ -1428,9 +1473,10 @@ def _log_changes(tx: neo4j.ManagedTransaction, run: int, entries: list[dict[str,
         entry["order"] = base + offset
         entry["before"] = None if before is None else before.to_json()
         rows.append(entry)
-    tx.run(
+    _run(
+        tx,
         f"UNWIND $rows AS row CREATE (c:{CHANGE_LABEL}) SET c = row, c.run = $run",
-        rows=_Batch(rows),
+        rows=rows,
         run=run,
     ).consume()
 
@@ -1451,7 +1497,8 @@ def _read_everything(
     born = _born_run(tx)
     after = ""
     while True:
-        page = tx.run(
+        page = _run(
+            tx,
             f"MATCH (n:{NODE_LABEL}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
             "RETURN collect([n.id, labels(n), properties(n)]) AS nodes, max(n.id) AS last",
             after=after,
@@ -1463,7 +1510,8 @@ def _read_everything(
         for node, labels, props in page["nodes"]:
             nodes[node] = _state(_kind_of(labels), props, born=born)
             page_props[node] = props
-        for source, key, end, edge_type, props in tx.run(
+        for source, key, end, edge_type, props in _run(
+            tx,
             f"MATCH (a:{NODE_LABEL}) WHERE $after < a.id <= $last "
             f"MATCH (a)-[r]->(b:{NODE_LABEL}) "
             "RETURN collect([a.id, r.key, b.id, type(r), properties(r)]) AS edges",
@@ -1477,7 +1525,8 @@ def _read_everything(
     changes: list[Change] = []
     oldest: int | None = None
     if target is not None:
-        for record in tx.run(
+        for record in _run(
+            tx,
             f"MATCH (c:{CHANGE_LABEL}) WHERE c.run > $seq RETURN properties(c) AS c",
             seq=target[0],
         ):
@@ -1493,8 +1542,8 @@ def _read_everything(
                     before=None if c.get("before") is None else ItemState.from_json(c["before"]),
                 )
             )
-        meta = tx.run(
-            f"MATCH (m:{META_LABEL} {{name: 'history'}}) RETURN m.oldestReadableRun AS oldest"
+        meta = _run(
+            tx, f"MATCH (m:{META_LABEL} {{name: 'history'}}) RETURN m.oldestReadableRun AS oldest"
         ).single()
         if meta is not None and meta["oldest"] is not None:
             oldest = int(meta["oldest"])
@@ -1518,12 +1567,14 @@ def _edge_scope(stored: dict[str, Any], source: dict[str, Any]) -> str | None:
 def _record_born(tx: neo4j.ManagedTransaction, run: int) -> None:
     """Record ``run`` as the one whose items carry no run numbers: it writes into an
     empty store, so no item of an earlier run can be read as its."""
-    tx.run(f"MERGE (m:{META_LABEL} {{name: '{_BORN_META}'}}) SET m.run = $run", run=run).consume()
+    _run(tx, f"MERGE (m:{META_LABEL} {{name: '{_BORN_META}'}}) SET m.run = $run", run=run).consume()
 
 
 def _born_run(tx: neo4j.ManagedTransaction) -> int | None:
     """The run items without run numbers were created by (_record_born), if any."""
-    record = tx.run(f"MATCH (m:{META_LABEL} {{name: '{_BORN_META}'}}) RETURN m.run AS run").single()
+    record = _run(
+        tx, f"MATCH (m:{META_LABEL} {{name: '{_BORN_META}'}}) RETURN m.run AS run"
+    ).single()
     return None if record is None or record["run"] is None else int(record["run"])
 
 

@@ -32,7 +32,7 @@ from graph.stores.neo4j import (
     NODE_LABEL,
     RUN_LABEL,
     Neo4jStore,
-    _Batch,
+    _run,
     _write_edges,
     _write_nodes,
 )
@@ -43,7 +43,7 @@ GONE_LABEL = "WatchGone"
 
 
 def _runs(tx: neo4j.ManagedTransaction) -> int:
-    record = tx.run(f"MATCH (r:{RUN_LABEL}) RETURN coalesce(max(r.seq), 0) AS last").single()
+    record = _run(tx, f"MATCH (r:{RUN_LABEL}) RETURN coalesce(max(r.seq), 0) AS last").single()
     return int(record["last"]) if record else 0
 
 
@@ -78,24 +78,25 @@ def write_delta(
         store._write(_write_edges, edge_type, rows, last + 1, at)
 
     def finish(tx: neo4j.ManagedTransaction) -> None:
-        tx.run(
+        _run(
+            tx,
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) SET n._lastRun = $last",
-            ids=_Batch(row.id for row in nodes),
+            ids=[row.id for row in nodes],
             last=last,
         ).consume()
-        tx.run(
+        _run(
+            tx,
             f"UNWIND $rows AS row MATCH (:{NODE_LABEL} {{id: row.source}})-[r]->"
             f"(:{NODE_LABEL} {{id: row.target}}) WHERE r.key = row.key SET r._lastRun = $last",
-            rows=_Batch({"source": s, "key": k, "target": t} for s, k, t in delta.edges),
+            rows=[{"source": s, "key": k, "target": t} for s, k, t in delta.edges],
             last=last,
         ).consume()
-        tx.run(
+        _run(
+            tx,
             f"UNWIND $rows AS row MERGE (g:{GONE_LABEL} {{kind: row.kind, ident: row.ident}}) "
             "SET g.at = $at",
-            rows=_Batch(
-                [{"kind": "node", "ident": n} for n in sorted(delta.gone_nodes)]
-                + [{"kind": "edge", "ident": edge_identity(*e)} for e in sorted(delta.gone_edges)]
-            ),
+            rows=[{"kind": "node", "ident": n} for n in sorted(delta.gone_nodes)]
+            + [{"kind": "edge", "ident": edge_identity(*e)} for e in sorted(delta.gone_edges)],
             at=at,
         ).consume()
 
@@ -107,7 +108,8 @@ def gone_since(store: Neo4jStore, since: str) -> tuple[set[str], set[EdgeKey]]:
     def work(tx: neo4j.ManagedTransaction) -> list[tuple[str, str]]:
         return [
             (r["kind"], r["ident"])
-            for r in tx.run(
+            for r in _run(
+                tx,
                 f"MATCH (g:{GONE_LABEL}) WHERE g.at >= $since RETURN g.kind AS kind, "
                 "g.ident AS ident",
                 since=since,
@@ -119,8 +121,8 @@ def gone_since(store: Neo4jStore, since: str) -> tuple[set[str], set[EdgeKey]]:
 
 def load_state(store: Neo4jStore) -> dict[str, Any]:
     def work(tx: neo4j.ManagedTransaction) -> str | None:
-        record = tx.run(
-            f"MATCH (m:{META_LABEL} {{name: 'watch'}}) RETURN m.state AS state"
+        record = _run(
+            tx, f"MATCH (m:{META_LABEL} {{name: 'watch'}}) RETURN m.state AS state"
         ).single()
         return None if record is None else record["state"]
 
@@ -134,13 +136,14 @@ def record_cycle(store: Neo4jStore, cycle: dict[str, Any], state: dict[str, Any]
             for k, v in cycle.items()
             if v is not None
         }
-        tx.run(
+        _run(
+            tx,
             f"MATCH (c:{CYCLE_LABEL}) WITH coalesce(max(c.seq), 0) + 1 AS seq "
             f"CREATE (c:{CYCLE_LABEL}) SET c = $props, c.seq = seq",
             props=props,
         ).consume()
-        tx.run(
-            f"MERGE (m:{META_LABEL} {{name: 'watch'}}) SET m.state = $state", state=dumps(state)
+        _run(
+            tx, f"MERGE (m:{META_LABEL} {{name: 'watch'}}) SET m.state = $state", state=dumps(state)
         ).consume()
 
     store._write(work)
@@ -148,7 +151,7 @@ def record_cycle(store: Neo4jStore, cycle: dict[str, Any], state: dict[str, Any]
 
 def cycles(store: Neo4jStore) -> list[dict[str, Any]]:
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-        return [dict(r["c"]) for r in tx.run(f"MATCH (c:{CYCLE_LABEL}) RETURN c ORDER BY c.seq")]
+        return [dict(r["c"]) for r in _run(tx, f"MATCH (c:{CYCLE_LABEL}) RETURN c ORDER BY c.seq")]
 
     out = []
     for item in store._read(work):
