@@ -865,11 +865,6 @@ def _quiet(value: Any) -> Any:
     return value
 
 
-def _batches(rows: Sequence[NodeRow], size: int) -> Iterable[Sequence[NodeRow]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _new_node(node: NodeDigest) -> tuple[str, dict[str, Any]]:
     """A node's label and the properties it is created with that differ per node; the
     bookkeeping every node of the write shares (_create_nodes) goes once per batch as
